@@ -1,1 +1,3 @@
-export {};
+export * from "./logger/logger.ts";
+export * from "./logger/create-logger.ts";
+export * from "./logger/redact-fields.ts";

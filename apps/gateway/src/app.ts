@@ -1,0 +1,57 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { NotFoundError, RequestTooLargeError } from "@org/core";
+import type { GatewayDeps } from "./deps.ts";
+import type { GatewayEnv } from "./gateway-env.ts";
+import { errorResponse } from "./http/error-response.ts";
+import { authMiddleware } from "./middleware/auth.ts";
+import { inFlightMiddleware } from "./middleware/in-flight.ts";
+import { requestContext } from "./middleware/request-context.ts";
+import { chatCompletionsRoute } from "./routes/chat-completions.ts";
+import { embeddingsRoute } from "./routes/embeddings.ts";
+import { healthRoutes, livelinessRoute } from "./routes/health.ts";
+import { modelsRoute } from "./routes/models.ts";
+
+/** The gateway's HTTP app. `serve` and the tests both build it from the same deps. */
+export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>();
+
+  app.onError((error) => errorResponse(error, deps.logger));
+  app.notFound((c) =>
+    errorResponse(new NotFoundError(`Route not found: ${c.req.method} ${c.req.path}`)),
+  );
+
+  app.use(inFlightMiddleware(deps.inFlight));
+  app.use(requestContext);
+
+  // Liveliness answers without a key so orchestrators can probe it.
+  app.route("/", livelinessRoute());
+
+  app.use(authMiddleware(deps.authenticator));
+  app.use(
+    bodyLimit({
+      maxSize: deps.maxRequestBodyBytes,
+      onError: () => {
+        throw new RequestTooLargeError(
+          `Request body exceeds the limit of ${deps.maxRequestBodyBytes} bytes`,
+        );
+      },
+    }),
+  );
+
+  const chat = chatCompletionsRoute(deps);
+  app.post("/v1/chat/completions", chat);
+  app.post("/chat/completions", chat);
+  app.post("/openai/deployments/:deployment/chat/completions", chat);
+
+  const embeddings = embeddingsRoute(deps);
+  app.post("/v1/embeddings", embeddings);
+  app.post("/embeddings", embeddings);
+
+  const models = modelsRoute(deps);
+  app.get("/v1/models", models);
+  app.get("/models", models);
+
+  app.route("/", healthRoutes(deps));
+  return app;
+}

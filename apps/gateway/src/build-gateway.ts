@@ -1,0 +1,96 @@
+import { resolve } from "node:path";
+import { createDb, type Database } from "@org/db";
+import { Router, createMemoryStateStore, createRedisStateStore } from "@org/router";
+import type { Logger } from "@org/observability";
+import { createMasterKeyAuthenticator } from "./auth/authenticator.ts";
+import { resolveMasterKey, type ResolvedMasterKey } from "./auth/resolve-master-key.ts";
+import type { LoadedConfig } from "./config/index.ts";
+import type { GatewayDeps, ReadinessReport } from "./deps.ts";
+import type { GatewayProcessEnv } from "./env.ts";
+import { InFlightTracker } from "./middleware/in-flight.ts";
+import { redisOptionsFrom } from "./redis-options.ts";
+
+export interface BuiltGateway {
+  deps: GatewayDeps;
+  db: Database;
+  masterKey: ResolvedMasterKey;
+  dataDescription: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Composition root: turns the loaded config and environment into the app's dependencies.
+ * Production (`main.ts`) and the end-to-end tests build the gateway through here.
+ */
+export async function buildGateway(options: {
+  loaded: LoadedConfig;
+  env: GatewayProcessEnv;
+  logger: Logger;
+}): Promise<BuiltGateway> {
+  const { loaded, env, logger } = options;
+  const dataDir = resolve(env.GATEWAY_DATA_DIR);
+
+  const databaseUrl = loaded.general.databaseUrl ?? env.DATABASE_URL;
+  const db = await createDb(
+    databaseUrl ? { url: databaseUrl } : { dataDir: resolve(dataDir, "pglite") },
+  );
+  await db.migrate();
+  const dataDescription = databaseUrl
+    ? "PostgreSQL (DATABASE_URL)"
+    : `embedded PGlite database in ${resolve(dataDir, "pglite")}`;
+
+  const masterKey = await resolveMasterKey({
+    fromConfig: loaded.general.masterKey,
+    fromEnv: env.LITELLM_MASTER_KEY,
+    dataDir,
+  });
+
+  const redis = redisOptionsFrom(loaded.router.settings, env.REDIS_URL);
+  const store = redis
+    ? createRedisStateStore({ ...redis, keyPrefix: "llmgw:router:", logger })
+    : createMemoryStateStore();
+
+  const router = new Router({
+    modelList: loaded.router.modelList,
+    settings: loaded.router.settings,
+    store,
+    logger: logger.child({ component: "router" }),
+  });
+
+  const readiness = async (): Promise<ReadinessReport> => {
+    let dbStatus: ReadinessReport["db"] = "connected";
+    try {
+      await db.ping();
+    } catch {
+      dbStatus = "disconnected";
+    }
+    const health = await router.health();
+    return {
+      status: dbStatus === "connected" ? "healthy" : "unhealthy",
+      db: dbStatus,
+      database: db.kind,
+      cache: null,
+      router_state: health.store,
+    };
+  };
+
+  const deps: GatewayDeps = {
+    router,
+    authenticator: createMasterKeyAuthenticator(masterKey.key),
+    readiness,
+    logger,
+    maxRequestBodyBytes: Math.round(loaded.general.maxRequestSizeMb * 1024 * 1024),
+    inFlight: new InFlightTracker(),
+  };
+
+  return {
+    deps,
+    db,
+    masterKey,
+    dataDescription,
+    async close() {
+      await router.close();
+      await db.close();
+    },
+  };
+}

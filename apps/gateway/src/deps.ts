@@ -1,0 +1,24 @@
+import type { Router } from "@org/router";
+import type { Logger } from "@org/observability";
+import type { Authenticator } from "./auth/authenticator.ts";
+import type { InFlightTracker } from "./middleware/in-flight.ts";
+
+export interface ReadinessReport {
+  status: "healthy" | "unhealthy";
+  db: "connected" | "disconnected" | "not configured";
+  [detail: string]: unknown;
+}
+
+/**
+ * Everything the HTTP app needs, built by `main.ts` for production and by tests with fakes.
+ * One `createApp(deps)` serves both.
+ */
+export interface GatewayDeps {
+  router: Router;
+  authenticator: Authenticator;
+  readiness: () => Promise<ReadinessReport>;
+  logger: Logger;
+  /** Largest accepted request body, in bytes (general_settings.max_request_size_mb). */
+  maxRequestBodyBytes: number;
+  inFlight: InFlightTracker;
+}

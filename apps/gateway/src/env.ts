@@ -1,0 +1,31 @@
+import { z } from "zod";
+
+/**
+ * The only place the gateway reads process.env. Packages receive these values as arguments.
+ */
+const EnvSchema = z.object({
+  CONFIG_FILE_PATH: z.string().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  HOST: z.string().optional(),
+  LITELLM_MASTER_KEY: z.string().min(1).optional(),
+  DATABASE_URL: z.string().optional(),
+  REDIS_URL: z.string().optional(),
+  LITELLM_SALT_KEY: z.string().optional(),
+  /** Where the embedded database and the generated master key live. */
+  GATEWAY_DATA_DIR: z.string().default(".data"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+  /** How long SIGTERM waits for in-flight requests and streams before closing them. */
+  GRACEFUL_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+});
+
+export type GatewayProcessEnv = z.infer<typeof EnvSchema>;
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): GatewayProcessEnv {
+  const result = EnvSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}

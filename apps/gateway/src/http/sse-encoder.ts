@@ -1,0 +1,74 @@
+import type { ChatCompletionChunk, ChatStreamPart } from "@org/core";
+
+/**
+ * Turns the router's stream parts into the bytes OpenAI puts on the wire:
+ * `data: {json}\n\n` per chunk, then `data: [DONE]\n\n`. Passthrough parts carry the
+ * upstream's exact bytes (including its own `[DONE]`), which are relayed unchanged.
+ */
+const encoder = new TextEncoder();
+const DONE = encoder.encode("data: [DONE]\n\n");
+
+export interface SseStreamOptions {
+  parts: AsyncIterable<ChatStreamPart>;
+  /** Relay `raw` bytes (upstream already speaks OpenAI SSE for this request). */
+  passthrough: boolean;
+  /** Keep the usage-only chunk (client asked for stream_options.include_usage). */
+  includeUsage: boolean;
+  /** Turns an error thrown mid-stream into the chunk payload the client sees. */
+  errorPayload: (error: unknown) => unknown;
+  onClose?: () => void;
+}
+
+export function encodeChunk(chunk: ChatCompletionChunk): Uint8Array {
+  return encoder.encode(`data: ${JSON.stringify(chunk)}\n\n`);
+}
+
+function isUsageOnly(chunk: ChatCompletionChunk): boolean {
+  return chunk.choices.length === 0 && chunk.usage != null;
+}
+
+export function sseStream(options: SseStreamOptions): ReadableStream<Uint8Array> {
+  const iterator = options.parts[Symbol.asyncIterator]();
+  let closed = false;
+  const finish = () => {
+    if (closed) return;
+    closed = true;
+    options.onClose?.();
+  };
+
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await iterator.next();
+        if (next.done) {
+          if (!options.passthrough) controller.enqueue(DONE);
+          controller.close();
+          finish();
+          return;
+        }
+        const part = next.value;
+        if (options.passthrough && part.raw) {
+          controller.enqueue(part.raw);
+          return;
+        }
+        for (const chunk of part.chunks) {
+          if (!options.includeUsage && isUsageOnly(chunk)) continue;
+          controller.enqueue(encodeChunk(chunk));
+        }
+      } catch (error) {
+        // Headers are already sent: the client gets an error event, then the stream ends.
+        controller.enqueue(
+          encoder.encode(`data: ${JSON.stringify(options.errorPayload(error))}\n\n`),
+        );
+        controller.enqueue(DONE);
+        controller.close();
+        finish();
+      }
+    },
+    async cancel() {
+      // The client went away: stop reading upstream (aborts the upstream request).
+      finish();
+      await iterator.return?.();
+    },
+  });
+}

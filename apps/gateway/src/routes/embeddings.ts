@@ -1,0 +1,21 @@
+import type { Context } from "hono";
+import { EmbeddingRequestSchema } from "@org/core";
+import type { GatewayDeps } from "../deps.ts";
+import type { GatewayEnv } from "../gateway-env.ts";
+import { readJson, validateBody } from "../http/parse-body.ts";
+import { modelHeaders } from "./model-headers.ts";
+
+/** POST /v1/embeddings. */
+export function embeddingsRoute(deps: GatewayDeps) {
+  return async (c: Context<GatewayEnv>) => {
+    const request = validateBody(EmbeddingRequestSchema, await readJson(c.req.raw));
+    const result = await deps.router.embedding(request, {
+      callId: c.get("callId"),
+      signal: c.req.raw.signal,
+    });
+    const headers = modelHeaders(result);
+    headers["content-type"] = "application/json";
+    headers["x-litellm-call-id"] = c.get("callId");
+    return new Response(result.rawBody ?? JSON.stringify(result.response), { status: 200, headers });
+  };
+}

@@ -1,0 +1,30 @@
+import type { UpstreamRequest } from "../provider/adapter.ts";
+
+/**
+ * How a built upstream request reaches the network. `@org/core` ships an undici-based
+ * implementation (keep-alive pool per origin); the router passes its own with its limits,
+ * and tests may pass an in-memory one.
+ */
+export interface TransportResponse {
+  status: number;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  /** The body as it arrives, for streams. Consume it or call `text()`, not both. */
+  body: AsyncIterable<Uint8Array>;
+  text(): Promise<string>;
+  /** Releases the connection without reading the rest of the body. */
+  dump(): Promise<void>;
+}
+
+export interface TransportOptions {
+  signal?: AbortSignal;
+  /** Milliseconds to wait for response headers (time to first byte). */
+  headersTimeoutMs?: number;
+  /** Milliseconds allowed between two body chunks. */
+  bodyTimeoutMs?: number;
+}
+
+export interface Transport {
+  send(request: UpstreamRequest, options?: TransportOptions): Promise<TransportResponse>;
+  close(): Promise<void>;
+}

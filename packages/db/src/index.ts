@@ -1,1 +1,5 @@
-export {};
+export { createDb, type CreateDbOptions } from "./create-db.ts";
+export type { Database } from "./database.ts";
+export type { DbClient, DbSchema } from "./db-client.ts";
+export { executeRows } from "./execute-rows.ts";
+export * from "./schema/index.ts";

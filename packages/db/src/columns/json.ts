@@ -4,7 +4,9 @@ import { jsonb } from "drizzle-orm/pg-core";
  * A non-null jsonb object column, `{}` by default. The TypeScript shape is a claim the
  * owning package makes about what it writes; the database does not check it.
  */
-export const jsonObject = <T extends Record<string, unknown> = Record<string, unknown>>(name: string) =>
+export const jsonObject = <T extends Record<string, unknown> = Record<string, unknown>>(
+  name: string,
+) =>
   jsonb(name)
     .$type<T>()
     .notNull()

@@ -1,0 +1,14 @@
+import type { DbClient } from "./db-client.ts";
+
+/** An open database: the drizzle client plus the lifecycle the gateway drives. */
+export interface Database {
+  /** Which driver is behind `db`: a PostgreSQL server or embedded PGlite. */
+  readonly kind: "postgres" | "pglite";
+  readonly db: DbClient;
+  /** Applies pending migrations from this package's `drizzle/` folder. Safe to call repeatedly. */
+  migrate(): Promise<void>;
+  /** Runs `select 1`; rejects when the database is unreachable (used by /health/readiness). */
+  ping(): Promise<void>;
+  /** Closes the pool or the PGlite instance. Safe to call more than once. */
+  close(): Promise<void>;
+}

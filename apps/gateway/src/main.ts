@@ -1,7 +1,7 @@
 import { createLogger } from "@org/observability";
 import { createApp } from "./app.ts";
 import { buildGateway } from "./build-gateway.ts";
-import { loadConfig, parseCliArgs } from "./config/index.ts";
+import { CLI_USAGE, loadConfig, parseCliArgs, resolveServerOptions } from "./config/index.ts";
 import { readEnv } from "./env.ts";
 import { formatBanner } from "./server/banner.ts";
 import { serve } from "./server/serve.ts";
@@ -13,9 +13,7 @@ import { serve } from "./server/serve.ts";
 async function main(): Promise<void> {
   const args = parseCliArgs(process.argv.slice(2));
   if (args.help) {
-    process.stdout.write(
-      "Usage: pnpm start [--config config.yaml] [--port 4000] [--host 0.0.0.0]\n",
-    );
+    process.stdout.write(CLI_USAGE + "\n");
     return;
   }
   const env = readEnv();
@@ -24,18 +22,18 @@ async function main(): Promise<void> {
     format: env.LOG_FORMAT ?? (process.stderr.isTTY ? "pretty" : "json"),
   });
 
-  const loaded = await loadConfig({ path: args.config ?? env.CONFIG_FILE_PATH, env: process.env });
-  // LiteLLM applies environment_variables from the file to the process environment.
-  for (const [name, value] of Object.entries(loaded.environmentVariables)) {
-    process.env[name] ??= value;
-  }
+  const server = resolveServerOptions(args, process.env);
+  const loaded = await loadConfig({ path: server.configPath, env: process.env });
+  // As LiteLLM does, environment_variables from the file are set in the process environment
+  // (overriding what was there, the same precedence the loader used for os.environ/ refs).
+  Object.assign(process.env, loaded.environmentVariables);
 
   const gateway = await buildGateway({ loaded, env, logger });
   const app = createApp(gateway.deps);
-  const host = args.host ?? env.HOST ?? "0.0.0.0";
+  const host = server.host;
   const running = await serve({
     fetch: app.fetch,
-    port: args.port ?? env.PORT ?? 4000,
+    port: server.port,
     host,
     inFlight: gateway.deps.inFlight,
     logger,

@@ -1,0 +1,66 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createLogger, noopLogger, type Logger } from "@org/observability";
+import { createApp } from "../app.ts";
+import { buildGateway, type BuiltGateway } from "../build-gateway.ts";
+import { loadConfigFromObject } from "../config/index.ts";
+import { readEnv } from "../env.ts";
+import { serve } from "../server/serve.ts";
+
+export interface TestGateway {
+  url: string;
+  /** Base URL for OpenAI SDK clients (`${url}/v1`). */
+  baseURL: string;
+  masterKey: string;
+  gateway: BuiltGateway;
+  warnings: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real gateway (config loader, composition root, Hono app, node server) on
+ * 127.0.0.1 with a random port and a throw-away data folder. Tests talk to it over HTTP.
+ */
+export async function startTestGateway(options: {
+  config?: Record<string, unknown>;
+  env?: Record<string, string | undefined>;
+  masterKey?: string;
+  databaseUrl?: string;
+  logger?: Logger;
+}): Promise<TestGateway> {
+  const dataDir = await mkdtemp(join(tmpdir(), "gateway-test-"));
+  const masterKey = options.masterKey ?? "sk-test-master-key";
+  const env = readEnv({
+    GATEWAY_DATA_DIR: dataDir,
+    LITELLM_MASTER_KEY: masterKey,
+    DATABASE_URL: options.databaseUrl,
+    GRACEFUL_SHUTDOWN_TIMEOUT_MS: "5000",
+    ...options.env,
+  });
+  const loaded = loadConfigFromObject(options.config ?? {}, { env: options.env ?? {} });
+  const logger = options.logger ?? (process.env.TEST_GATEWAY_LOGS ? createLogger() : noopLogger);
+  const gateway = await buildGateway({ loaded, env, logger });
+  const app = createApp(gateway.deps);
+  const running = await serve({
+    fetch: app.fetch,
+    port: 0,
+    host: "127.0.0.1",
+    inFlight: gateway.deps.inFlight,
+    logger,
+    drainTimeoutMs: env.GRACEFUL_SHUTDOWN_TIMEOUT_MS,
+  });
+  const url = `http://127.0.0.1:${running.port}`;
+  return {
+    url,
+    baseURL: `${url}/v1`,
+    masterKey,
+    gateway,
+    warnings: loaded.warnings,
+    async close() {
+      await running.shutdown();
+      await gateway.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

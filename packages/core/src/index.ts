@@ -6,3 +6,33 @@ export * from "./provider/deployment.ts";
 export * from "./provider/registry.ts";
 export * from "./transport/transport.ts";
 export * from "./call/call-result.ts";
+export * from "./errors/parse-retry-after.ts";
+export * from "./errors/error-message-patterns.ts";
+export * from "./stream/decoded-read.ts";
+export * from "./stream/sse-decoder.ts";
+export * from "./stream/ndjson-decoder.ts";
+export * from "./stream/decode-stream.ts";
+export * from "./transport/undici-transport.ts";
+export * from "./call/call-chat.ts";
+export * from "./call/call-embedding.ts";
+export {
+  mapOpenAIError,
+  readOpenAIError,
+  type OpenAIErrorDetails,
+} from "./providers/openai/map-openai-error.ts";
+export { GATEWAY_ONLY_PARAMS } from "./providers/openai/openai-params.ts";
+export { bearerAuth, type AuthHeaders } from "./providers/openai/openai-headers.ts";
+export * from "./providers/openai/openai-provider.ts";
+export * from "./providers/openai-compatible/create-openai-compatible-provider.ts";
+export * from "./providers/mock/mock-provider.ts";
+export { createMockTransport } from "./providers/mock/mock-transport.ts";
+export {
+  DEFAULT_MOCK_TEXT,
+  resolveMockOptions,
+  type MockOptions,
+} from "./providers/mock/mock-options.ts";
+export * from "./providers/default-providers.ts";
+export * from "./sdk/sdk-call-options.ts";
+export * from "./sdk/completion.ts";
+export * from "./sdk/embedding.ts";
+export * from "./sdk/shared-transport.ts";

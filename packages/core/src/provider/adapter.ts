@@ -81,6 +81,8 @@ export interface EmbeddingContext {
 export interface EmbeddingAdapter {
   buildRequest(ctx: EmbeddingContext): UpstreamRequest | Promise<UpstreamRequest>;
   parseResponse(response: UpstreamResponse, ctx: EmbeddingContext): EmbeddingResponse;
+  /** True when the upstream answers in OpenAI's format, so its body may be relayed unchanged. */
+  isPassthrough?(ctx: EmbeddingContext): boolean;
 }
 
 export interface ProviderAdapter {

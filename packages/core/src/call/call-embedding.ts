@@ -1,0 +1,67 @@
+import { InvalidRequestError } from "../errors/gateway-error.ts";
+import type { EmbeddingRequest } from "../openai/embeddings.ts";
+import type { EmbeddingContext } from "../provider/adapter.ts";
+import type { ProviderDeployment } from "../provider/deployment.ts";
+import type { ProviderRegistry } from "../provider/registry.ts";
+import { resolveMockOptions } from "../providers/mock/mock-options.ts";
+import { mockProvider } from "../providers/mock/mock-provider.ts";
+import { sharedMockTransport } from "../providers/mock/shared-mock-transport.ts";
+import type { Transport } from "../transport/transport.ts";
+import { createCallController } from "./call-controller.ts";
+import type { EmbeddingCallResult } from "./call-result.ts";
+import { callTimeoutError } from "./call-timeout-error.ts";
+import { readUpstreamResponse } from "./read-upstream-response.ts";
+import { resolveAdapter } from "./resolve-adapter.ts";
+import { toCallError } from "./to-call-error.ts";
+
+export interface CallEmbeddingOptions {
+  registry: ProviderRegistry;
+  deployment: ProviderDeployment;
+  request: EmbeddingRequest;
+  callId: string;
+  transport: Transport;
+  signal?: AbortSignal;
+  /** The whole call. */
+  timeoutMs?: number;
+}
+
+/** One embeddings call to one deployment; mocks and errors work as in `callChat`. */
+export async function callEmbedding(options: CallEmbeddingOptions): Promise<EmbeddingCallResult> {
+  const { deployment, callId } = options;
+  const mocked = resolveMockOptions(deployment, options.request) !== undefined;
+  const adapter = mocked ? mockProvider : resolveAdapter(options.registry, deployment);
+  const transport = mocked ? sharedMockTransport() : options.transport;
+  const embeddings = adapter.embeddings;
+  if (embeddings === undefined) {
+    throw new InvalidRequestError(`Provider "${adapter.id}" does not support embeddings`, {
+      param: "model",
+      provider: adapter.id,
+    });
+  }
+  const ctx: EmbeddingContext = { request: options.request, deployment, callId };
+  const upstreamRequest = await embeddings.buildRequest(ctx);
+  const provider = deployment.provider;
+
+  const controller = createCallController(options.signal);
+  controller.startTimer(options.timeoutMs, () => callTimeoutError(provider, options.timeoutMs));
+  try {
+    const response = await readUpstreamResponse(
+      transport,
+      upstreamRequest,
+      controller,
+      options.timeoutMs,
+    );
+    if (response.status < 200 || response.status >= 300) {
+      throw adapter.mapError(response, deployment);
+    }
+    return {
+      response: embeddings.parseResponse(response, ctx),
+      ...(embeddings.isPassthrough?.(ctx) === true ? { rawBody: response.body } : {}),
+      upstreamHeaders: response.headers,
+    };
+  } catch (error) {
+    throw toCallError(error, controller.signal, provider);
+  } finally {
+    controller.dispose();
+  }
+}

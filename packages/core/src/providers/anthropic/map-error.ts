@@ -1,0 +1,141 @@
+import {
+  looksLikeContentPolicyError,
+  looksLikeContextWindowError,
+} from "../../errors/error-message-patterns.ts";
+import {
+  AuthenticationError,
+  ContentPolicyError,
+  ContextWindowExceededError,
+  GatewayError,
+  type GatewayErrorOptions,
+  InvalidRequestError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  RequestTooLargeError,
+  ServiceUnavailableError,
+  TimeoutError,
+  UpstreamError,
+} from "../../errors/gateway-error.ts";
+import { parseRetryAfterMs } from "../../errors/parse-retry-after.ts";
+import { redactSecrets } from "../../errors/redact.ts";
+import type { UpstreamResponse } from "../../provider/adapter.ts";
+import type { ProviderDeployment } from "../../provider/deployment.ts";
+import { AnthropicErrorBodySchema } from "./wire-schemas.ts";
+
+/**
+ * HTTP status of each documented Anthropic error type (docs "Errors": 400 invalid_request_error,
+ * 401 authentication_error, 402 billing_error, 403 permission_error, 404 not_found_error,
+ * 413 request_too_large, 429 rate_limit_error, 500 api_error, 504 timeout_error,
+ * 529 overloaded_error). A mid-stream `error` event carries only the type.
+ */
+const STATUS_BY_TYPE: Readonly<Record<string, number>> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  billing_error: 402,
+  permission_error: 403,
+  not_found_error: 404,
+  request_too_large: 413,
+  rate_limit_error: 429,
+  api_error: 500,
+  timeout_error: 504,
+  overloaded_error: 529,
+};
+
+export function statusForErrorType(type: string | undefined): number {
+  return (type === undefined ? undefined : STATUS_BY_TYPE[type]) ?? 500;
+}
+
+export interface AnthropicErrorDetails {
+  type: string | undefined;
+  message: string;
+  requestId: string | undefined;
+}
+
+/** Reads `{"type":"error","error":{"type","message"},"request_id"}`; anything else is text. */
+export function readAnthropicError(body: string, status: number): AnthropicErrorDetails {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    parsed = undefined;
+  }
+  const result = AnthropicErrorBodySchema.safeParse(parsed);
+  if (result.success) {
+    return {
+      type: result.data.error.type,
+      message: result.data.error.message,
+      requestId: result.data.request_id ?? undefined,
+    };
+  }
+  const text = body.trim();
+  return {
+    type: undefined,
+    message:
+      text === ""
+        ? `Anthropic returned HTTP ${status}`
+        : `Anthropic returned HTTP ${status}: ${text.slice(0, 500)}`,
+    requestId: undefined,
+  };
+}
+
+/**
+ * Maps a non-2xx Anthropic answer (or a mid-stream error payload) to the error family
+ * (docs §4.4, §11.7). Context-length 400s ("prompt is too long: ...", "input length and
+ * `max_tokens` exceed context limit") become ContextWindowExceededError so context-window
+ * fallbacks fire; 429 keeps `retry-after`; 529 overloaded is a retryable 503; `x-should-retry`
+ * (which Anthropic sends) overrides retryability as in the official SDK.
+ */
+export function mapAnthropicError(response: UpstreamResponse, deployment: ProviderDeployment): GatewayError {
+  const status = response.status;
+  const details = readAnthropicError(response.body, status);
+  const message = redactSecrets(details.message, deployment.apiKey ? [deployment.apiKey] : []);
+  const retryAfterMs = parseRetryAfterMs(response.headers);
+  const shouldRetry = response.headers["x-should-retry"];
+
+  const options: GatewayErrorOptions = {
+    provider: "anthropic",
+    upstreamStatus: status,
+    ...(retryAfterMs === undefined
+      ? {}
+      : {
+          retryAfterMs,
+          headers: { "retry-after": String(Math.max(1, Math.ceil(retryAfterMs / 1000))) },
+        }),
+    ...(shouldRetry === "true" ? { retryable: true } : {}),
+    ...(shouldRetry === "false" ? { retryable: false } : {}),
+  };
+  const classified = `${details.type ?? ""} ${details.message}`;
+
+  if (status === 400 || status === 413 || details.type === "invalid_request_error") {
+    if (looksLikeContextWindowError(classified)) return new ContextWindowExceededError(message, options);
+    if (looksLikeContentPolicyError(classified)) return new ContentPolicyError(message, options);
+  }
+
+  switch (status) {
+    case 400:
+      return new InvalidRequestError(message, options);
+    case 401:
+      return new AuthenticationError(message, options);
+    case 402:
+      return new GatewayError(402, "billing_error", message, { code: "billing_error", ...options });
+    case 403:
+      return new PermissionDeniedError(message, options);
+    case 404:
+      return new NotFoundError(message, options);
+    case 408:
+      return new TimeoutError(message, options);
+    case 413:
+      return new RequestTooLargeError(message, options);
+    case 429:
+      return new RateLimitError(message, options);
+    case 529:
+      return new ServiceUnavailableError(message, { code: "overloaded", ...options });
+  }
+  if (status >= 500 || status === 409) {
+    // 409 (conflict) is retried by the official SDK like 5xx.
+    return new UpstreamError(message, { retryable: true, ...options, status });
+  }
+  if (status >= 400) return new GatewayError(status, "invalid_request_error", message, options);
+  return new UpstreamError(message, { retryable: true, ...options, status: 502 });
+}

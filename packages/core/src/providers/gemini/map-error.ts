@@ -1,0 +1,199 @@
+import {
+  looksLikeContentPolicyError,
+  looksLikeContextWindowError,
+} from "../../errors/error-message-patterns.ts";
+import {
+  AuthenticationError,
+  ContentPolicyError,
+  ContextWindowExceededError,
+  GatewayError,
+  type GatewayErrorOptions,
+  InvalidRequestError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  RequestTooLargeError,
+  ServiceUnavailableError,
+  TimeoutError,
+  UpstreamError,
+} from "../../errors/gateway-error.ts";
+import { parseRetryAfterMs } from "../../errors/parse-retry-after.ts";
+import { redactSecrets } from "../../errors/redact.ts";
+import type { UpstreamResponse } from "../../provider/adapter.ts";
+import type { ProviderDeployment } from "../../provider/deployment.ts";
+import { GoogleRpcErrorSchema, type GoogleRpcError } from "./wire-schemas.ts";
+
+/** What a `google.rpc.Status` error body says. */
+export interface GoogleErrorDetails {
+  /** `error.code`: the HTTP status Google meant (useful for errors inside a 200 stream). */
+  code: number | undefined;
+  message: string;
+  /** Canonical code: INVALID_ARGUMENT, RESOURCE_EXHAUSTED, UNAVAILABLE... */
+  status: string | undefined;
+  /** `google.rpc.RetryInfo.retryDelay` in milliseconds. */
+  retryDelayMs: number | undefined;
+  /** `google.rpc.ErrorInfo.reason` values (API_KEY_INVALID, SERVICE_DISABLED...). */
+  reasons: string[];
+}
+
+/**
+ * Maps a non-2xx Gemini / Vertex AI answer (wire-formats §5.3) to the error family:
+ * - 400 INVALID_ARGUMENT with "exceeds the maximum number of tokens allowed" (or any known
+ *   context-length wording) is ContextWindowExceededError;
+ * - 400 with ErrorInfo `API_KEY_INVALID` (Gemini's bad-key answer) and 401 UNAUTHENTICATED
+ *   (Vertex's bad token) are AuthenticationError;
+ * - 403 PERMISSION_DENIED is PermissionDeniedError, 404 NOT_FOUND NotFoundError;
+ * - 429 RESOURCE_EXHAUSTED is RateLimitError, with `RetryInfo.retryDelay` ("34s", only in the
+ *   body) as retryAfterMs and forwarded to the client as `retry-after` seconds;
+ * - 503 UNAVAILABLE ("The model is overloaded") is ServiceUnavailableError, 504
+ *   DEADLINE_EXCEEDED TimeoutError, other 5xx UpstreamError: all retryable.
+ * The provider's message is kept, through `redactSecrets` with the deployment's credentials.
+ */
+export function mapGeminiError(
+  response: UpstreamResponse,
+  deployment: ProviderDeployment,
+): GatewayError {
+  return gatewayErrorFor(
+    response.status,
+    readGoogleError(response.body, response.status),
+    response.headers,
+    deployment,
+  );
+}
+
+/** Maps an error object found inside a 200 stream (`data: {"error": {...}}`). */
+export function mapGeminiStreamError(
+  payload: GoogleRpcError,
+  deployment: ProviderDeployment,
+): GatewayError {
+  const details = detailsOf(payload);
+  const code = details.code;
+  const status = code !== undefined && code >= 400 && code <= 599 ? code : 500;
+  return gatewayErrorFor(status, details, {}, deployment);
+}
+
+/**
+ * Reads `{"error": {...}}`, also wrapped in an array (the non-SSE stream endpoint answers a JSON
+ * array); any other body (an HTML page from a proxy) becomes a truncated message.
+ */
+export function readGoogleError(body: string, httpStatus: number): GoogleErrorDetails {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    parsed = undefined;
+  }
+  if (Array.isArray(parsed)) parsed = parsed[0];
+  const result = GoogleRpcErrorSchema.safeParse(parsed);
+  if (result.success) return detailsOf(result.data);
+  const text = body.trim();
+  return {
+    code: undefined,
+    message:
+      text === ""
+        ? `Upstream returned HTTP ${httpStatus}`
+        : `Upstream returned HTTP ${httpStatus}: ${text.slice(0, 500)}`,
+    status: undefined,
+    retryDelayMs: undefined,
+    reasons: [],
+  };
+}
+
+function detailsOf(payload: GoogleRpcError): GoogleErrorDetails {
+  const error = payload.error;
+  let retryDelayMs: number | undefined;
+  const reasons: string[] = [];
+  for (const detail of error.details ?? []) {
+    const type = detail["@type"] ?? "";
+    if (type.endsWith("google.rpc.RetryInfo")) retryDelayMs = parseDuration(detail.retryDelay);
+    if (type.endsWith("google.rpc.ErrorInfo") && typeof detail.reason === "string")
+      reasons.push(detail.reason);
+  }
+  return {
+    code: error.code,
+    message: error.message ?? error.status ?? "Unknown Google API error",
+    status: error.status,
+    retryDelayMs,
+    reasons,
+  };
+}
+
+/** A protobuf JSON Duration: `"34s"`, `"0.5s"`, `"1.250s"`. */
+function parseDuration(value: unknown): number | undefined {
+  if (typeof value !== "string") return undefined;
+  const match = /^(\d+(?:\.\d+)?)s$/.exec(value.trim());
+  return match?.[1] === undefined ? undefined : Math.round(Number.parseFloat(match[1]) * 1000);
+}
+
+function gatewayErrorFor(
+  status: number,
+  details: GoogleErrorDetails,
+  headers: Readonly<Record<string, string>>,
+  deployment: ProviderDeployment,
+): GatewayError {
+  const message = redactSecrets(details.message, secretsOf(deployment));
+  const retryAfterMs = details.retryDelayMs ?? parseRetryAfterMs(headers);
+  const options: GatewayErrorOptions = {
+    provider: deployment.provider,
+    upstreamStatus: status,
+    ...(retryAfterMs === undefined
+      ? {}
+      : { retryAfterMs, headers: { "retry-after": String(Math.ceil(retryAfterMs / 1000)) } }),
+  };
+  // Google's canonical code (INVALID_ARGUMENT, NOT_FOUND...) is the most precise `code` for a
+  // client error; rate limits and server errors keep the family's own codes.
+  const withCode: GatewayErrorOptions =
+    details.status === undefined ? options : { ...options, code: details.status };
+  const classified = `${details.status ?? ""} ${details.message}`;
+
+  if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+    if (looksLikeContextWindowError(classified)) {
+      return new ContextWindowExceededError(message, {
+        ...options,
+        code: "context_length_exceeded",
+      });
+    }
+    if (
+      details.reasons.includes("API_KEY_INVALID") ||
+      details.status === "UNAUTHENTICATED" ||
+      /api key not valid|api key expired/i.test(details.message)
+    ) {
+      return new AuthenticationError(message, { ...options, code: "invalid_api_key" });
+    }
+    if (looksLikeContentPolicyError(classified)) {
+      return new ContentPolicyError(message, { ...options, code: "content_policy_violation" });
+    }
+  }
+
+  switch (status) {
+    case 400:
+      return new InvalidRequestError(message, withCode);
+    case 401:
+      return new AuthenticationError(message, { ...options, code: "invalid_api_key" });
+    case 403:
+      return new PermissionDeniedError(message, withCode);
+    case 404:
+      return new NotFoundError(message, withCode);
+    case 408:
+    case 504:
+      return new TimeoutError(message, options);
+    case 413:
+      return new RequestTooLargeError(message, options);
+    case 429:
+      return new RateLimitError(message, options);
+    case 503:
+      return new ServiceUnavailableError(message, options);
+  }
+  if (status >= 500) return new UpstreamError(message, { ...options, status });
+  if (status >= 400) return new GatewayError(status, "invalid_request_error", message, withCode);
+  return new UpstreamError(message, { ...options, status: 502 });
+}
+
+/** The deployment's credentials, redacted from messages in case Google echoes them. */
+function secretsOf(deployment: ProviderDeployment): string[] {
+  const secrets: string[] = [];
+  if (deployment.apiKey) secrets.push(deployment.apiKey);
+  const credentials = deployment.params.vertex_credentials;
+  if (typeof credentials === "string") secrets.push(credentials);
+  return secrets;
+}

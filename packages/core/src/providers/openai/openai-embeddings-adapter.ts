@@ -1,0 +1,72 @@
+import { UpstreamError, type GatewayError } from "../../errors/gateway-error.ts";
+import { EmbeddingResponseSchema } from "../../openai/embeddings.ts";
+import type {
+  EmbeddingAdapter,
+  EmbeddingContext,
+  UpstreamRequest,
+} from "../../provider/adapter.ts";
+import type { ProviderDeployment } from "../../provider/deployment.ts";
+import { isRecord } from "../../util/is-record.ts";
+import { statusOfErrorPayload } from "./map-openai-error.ts";
+import { buildOpenAIBody } from "./openai-params.ts";
+import { buildOpenAIHeaders, type AuthHeaders } from "./openai-headers.ts";
+import { joinApiUrl } from "./openai-url.ts";
+
+export interface OpenAIEmbeddingsAdapterConfig {
+  provider: string;
+  defaultApiBase: string;
+  embeddingsPath: string;
+  authHeaders: AuthHeaders;
+  mapError(status: number, body: string, deployment: ProviderDeployment): GatewayError;
+}
+
+export type SyncEmbeddingAdapter = Omit<EmbeddingAdapter, "buildRequest"> & {
+  buildRequest(ctx: EmbeddingContext): UpstreamRequest;
+};
+
+/** `POST /embeddings` against an OpenAI-compatible upstream; the body is forwarded as sent. */
+export function createOpenAIEmbeddingsAdapter(
+  config: OpenAIEmbeddingsAdapterConfig,
+): SyncEmbeddingAdapter {
+  return {
+    buildRequest(ctx) {
+      const body = buildOpenAIBody(ctx.request, {
+        model: ctx.deployment.model,
+        injectStreamUsage: false,
+      });
+      return {
+        url: joinApiUrl(ctx.deployment.apiBase ?? config.defaultApiBase, config.embeddingsPath),
+        method: "POST",
+        headers: buildOpenAIHeaders(ctx.deployment, config.authHeaders, "application/json"),
+        body: JSON.stringify(body),
+      };
+    },
+
+    parseResponse(response, ctx) {
+      let payload: unknown;
+      try {
+        payload = JSON.parse(response.body);
+      } catch {
+        throw new UpstreamError(`${config.provider} returned a response that is not JSON`, {
+          provider: config.provider,
+        });
+      }
+      if (isRecord(payload) && (isRecord(payload.error) || payload.object === "error")) {
+        throw config.mapError(statusOfErrorPayload(payload), response.body, ctx.deployment);
+      }
+      // Some compatible servers omit usage; spend tracking then sees zero rather than failing.
+      if (isRecord(payload) && payload.usage === undefined) {
+        payload.usage = { prompt_tokens: 0, total_tokens: 0 };
+      }
+      const result = EmbeddingResponseSchema.safeParse(payload);
+      if (!result.success) {
+        throw new UpstreamError(`${config.provider} returned an invalid embeddings response`, {
+          provider: config.provider,
+        });
+      }
+      return result.data;
+    },
+
+    isPassthrough: () => true,
+  };
+}

@@ -1,0 +1,45 @@
+import { UpstreamError, type GatewayError } from "../../errors/gateway-error.ts";
+import { ChatCompletionSchema, type ChatCompletion } from "../../openai/chat-response.ts";
+import { isRecord } from "../../util/is-record.ts";
+import { statusOfErrorPayload } from "./map-openai-error.ts";
+import { normalizeFinishReason } from "./normalize-finish-reason.ts";
+
+/**
+ * Parses a non-streamed chat completion. An error object inside a 200 (vLLM, OpenRouter) is an
+ * error, not an empty answer. Small compat-family deviations are smoothed before validation:
+ * unknown finish reasons, and a message without `content`.
+ */
+export function parseOpenAICompletion(
+  body: string,
+  provider: string,
+  mapError: (status: number, body: string) => GatewayError,
+): ChatCompletion {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(body);
+  } catch {
+    throw new UpstreamError(`${provider} returned a response that is not JSON`, { provider });
+  }
+  if (isRecord(payload) && (isRecord(payload.error) || payload.object === "error")) {
+    throw mapError(statusOfErrorPayload(payload), body);
+  }
+  if (isRecord(payload) && Array.isArray(payload.choices)) {
+    for (const choice of payload.choices as unknown[]) {
+      if (!isRecord(choice)) continue;
+      choice.finish_reason = normalizeFinishReason(choice.finish_reason);
+      if (isRecord(choice.message) && choice.message.content === undefined) {
+        choice.message.content = null;
+      }
+    }
+  }
+  const result = ChatCompletionSchema.safeParse(payload);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where =
+      issue === undefined ? "" : ` at ${issue.path.join(".") || "<root>"}: ${issue.message}`;
+    throw new UpstreamError(`${provider} returned an invalid chat completion${where}`, {
+      provider,
+    });
+  }
+  return result.data;
+}

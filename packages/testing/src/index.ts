@@ -54,3 +54,5 @@ export { embeddingToBase64, fakeEmbedding } from "./openai/fake-embedding.ts";
 export { fakeTokenCount, fakeTokenPieces } from "./openai/fake-tokens.ts";
 export { OPENAI_DEFAULTS } from "./openai/openai-defaults.ts";
 export { DEFAULT_FAKE_MODELS } from "./openai/models-responder.ts";
+export * from "./gemini/index.ts";
+export * from "./bedrock/index.ts";

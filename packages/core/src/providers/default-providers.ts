@@ -1,12 +1,18 @@
 import type { ProviderAdapter } from "../provider/adapter.ts";
 import { ProviderRegistry } from "../provider/registry.ts";
+import { bedrockProvider } from "./bedrock/index.ts";
+import { geminiProvider } from "./gemini/index.ts";
 import { mockProvider } from "./mock/mock-provider.ts";
 import { openaiProvider } from "./openai/openai-provider.ts";
+import { vertexAiProvider } from "./vertex-ai/index.ts";
 
 /** Every built-in adapter with the extra provider ids (LiteLLM prefixes) it answers to. */
 const DEFAULT_PROVIDERS: ReadonlyArray<readonly [ProviderAdapter, ...string[]]> = [
   [openaiProvider, "custom_openai", "openai_compatible"],
   [mockProvider],
+  [geminiProvider],
+  [vertexAiProvider, "vertex_ai_beta"],
+  [bedrockProvider, "bedrock_converse"],
 ];
 
 /** A fresh registry of the built-in providers; callers may register more on it. */

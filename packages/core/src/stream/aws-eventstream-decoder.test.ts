@@ -16,11 +16,23 @@ const HAND_WRITTEN_FRAME = [
   "00000057", // headers_length 87
   "c37babff", // prelude CRC-32 of the 8 bytes above
   // ":event-type" (11 bytes), type 7, length 17, "contentBlockDelta"
-  "0b", hex(":event-type"), "07", "0011", hex("contentBlockDelta"),
+  "0b",
+  hex(":event-type"),
+  "07",
+  "0011",
+  hex("contentBlockDelta"),
   // ":content-type" (13 bytes), type 7, length 16, "application/json"
-  "0d", hex(":content-type"), "07", "0010", hex("application/json"),
+  "0d",
+  hex(":content-type"),
+  "07",
+  "0010",
+  hex("application/json"),
   // ":message-type" (13 bytes), type 7, length 5, "event"
-  "0d", hex(":message-type"), "07", "0005", hex("event"),
+  "0d",
+  hex(":message-type"),
+  "07",
+  "0005",
+  hex("event"),
   hex('{"contentBlockIndex":0,"delta":{"text":"Hi"},"p":"abcd"}'),
   "f2ace5ff", // message CRC-32 of everything before it
 ].join("");
@@ -116,7 +128,10 @@ describe("decodeAwsEventStream", () => {
   it("yields several frames completed by one read in order", async () => {
     const one = fromHex(HAND_WRITTEN_FRAME);
     const two = frame(
-      Buffer.concat([stringHeader(":event-type", "contentBlockStop"), stringHeader(":message-type", "event")]),
+      Buffer.concat([
+        stringHeader(":event-type", "contentBlockStop"),
+        stringHeader(":message-type", "event"),
+      ]),
       '{"contentBlockIndex":0}',
     );
     const { events, raws } = await decodeAll(reads(Buffer.concat([one, two])));
@@ -193,7 +208,14 @@ describe("decodeAwsEventStream", () => {
     const timestamp = Buffer.from([2, ...Buffer.from("ts"), 8, 0, 0, 1, 0x8c, 0, 0, 0, 0]);
     const uuid = Buffer.from([2, ...Buffer.from("id"), 9, ...new Array<number>(16).fill(7)]);
     const encoded = frame(
-      Buffer.concat([int32, bool, bytes, timestamp, uuid, stringHeader(":event-type", "messageStop")]),
+      Buffer.concat([
+        int32,
+        bool,
+        bytes,
+        timestamp,
+        uuid,
+        stringHeader(":event-type", "messageStop"),
+      ]),
       '{"stopReason":"end_turn"}',
     );
     const { events } = await decodeAll(reads(encoded));

@@ -1,6 +1,6 @@
-import { GatewayError } from "../errors/gateway-error.ts";
 import type { StreamFraming } from "../provider/adapter.ts";
 import type { DecodedRead } from "./decoded-read.ts";
+import { decodeAwsEventStream } from "./aws-eventstream-decoder.ts";
 import { decodeNdjson } from "./ndjson-decoder.ts";
 import { decodeSse } from "./sse-decoder.ts";
 
@@ -17,11 +17,6 @@ export function streamDecoderFor(framing: StreamFraming): StreamDecoder {
     case "ndjson":
       return decodeNdjson;
     case "aws-eventstream":
-      throw new GatewayError(
-        501,
-        "api_error",
-        "The application/vnd.amazon.eventstream decoder is not implemented yet",
-        { code: "not_implemented" },
-      );
+      return decodeAwsEventStream;
   }
 }

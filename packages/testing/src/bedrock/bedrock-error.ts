@@ -32,15 +32,28 @@ export function bedrockError(
 
 /** 429 ThrottlingException (Bedrock sends no retry-after; pass one in headers to test hints). */
 export function bedrockThrottlingError(options: BedrockErrorOptions = {}): FakeReply {
-  return bedrockError(429, "ThrottlingException", "Too many requests, please wait before trying again.", options);
+  return bedrockError(
+    429,
+    "ThrottlingException",
+    "Too many requests, please wait before trying again.",
+    options,
+  );
 }
 
 /** 400 ValidationException with the "Input is too long" text gateways match on. */
 export function bedrockContextWindowError(options: BedrockErrorOptions = {}): FakeReply {
-  return bedrockError(400, "ValidationException", "Input is too long for requested model.", options);
+  return bedrockError(
+    400,
+    "ValidationException",
+    "Input is too long for requested model.",
+    options,
+  );
 }
 
-export function bedrockValidationError(message: string, options: BedrockErrorOptions = {}): FakeReply {
+export function bedrockValidationError(
+  message: string,
+  options: BedrockErrorOptions = {},
+): FakeReply {
   return bedrockError(400, "ValidationException", message, options);
 }
 
@@ -63,14 +76,27 @@ export function bedrockModelNotReadyError(options: BedrockErrorOptions = {}): Fa
 }
 
 export function bedrockServiceUnavailableError(options: BedrockErrorOptions = {}): FakeReply {
-  return bedrockError(503, "ServiceUnavailableException", "Service Unavailable. Please try again later.", options);
+  return bedrockError(
+    503,
+    "ServiceUnavailableException",
+    "Service Unavailable. Please try again later.",
+    options,
+  );
 }
 
 export function bedrockInternalServerError(options: BedrockErrorOptions = {}): FakeReply {
-  return bedrockError(500, "InternalServerException", "The server encountered an internal error.", options);
+  return bedrockError(
+    500,
+    "InternalServerException",
+    "The server encountered an internal error.",
+    options,
+  );
 }
 
-export function bedrockNotFoundError(modelId: string, options: BedrockErrorOptions = {}): FakeReply {
+export function bedrockNotFoundError(
+  modelId: string,
+  options: BedrockErrorOptions = {},
+): FakeReply {
   return bedrockError(
     404,
     "ResourceNotFoundException",

@@ -32,7 +32,12 @@ export interface FakeStreamOptions {
    * Replace the rest of the stream with an exception frame after this many event frames
    * (`throttlingException`, `modelStreamErrorException`, ...).
    */
-  exception?: { afterEvents: number; type: string; message: string; extra?: Record<string, unknown> };
+  exception?: {
+    afterEvents: number;
+    type: string;
+    message: string;
+    extra?: Record<string, unknown>;
+  };
   /** Stop after this many frames, without messageStop (a cut-off stream). */
   truncateAfterEvents?: number;
 }
@@ -58,7 +63,8 @@ export function converseResponseBody(answer: FakeConverseAnswer): Record<string,
             };
           }
           const reasoningText: Record<string, string> = { text: block.reasoning.text };
-          if (block.reasoning.signature !== undefined) reasoningText["signature"] = block.reasoning.signature;
+          if (block.reasoning.signature !== undefined)
+            reasoningText["signature"] = block.reasoning.signature;
           return { reasoningContent: { reasoningText } };
         }),
       },
@@ -87,11 +93,17 @@ export function converseStreamFrames(
         events.push(["contentBlockDelta", { contentBlockIndex, delta: { text: piece } }]);
       }
     } else if ("toolUse" in block) {
-      const start = { toolUseId: block.toolUse.toolUseId ?? toolUseId(contentBlockIndex), name: block.toolUse.name };
+      const start = {
+        toolUseId: block.toolUse.toolUseId ?? toolUseId(contentBlockIndex),
+        name: block.toolUse.name,
+      };
       events.push(["contentBlockStart", { contentBlockIndex, start: { toolUse: start } }]);
       const input = JSON.stringify(block.toolUse.input ?? {});
       for (const piece of pieces(input === "{}" ? "" : input, size)) {
-        events.push(["contentBlockDelta", { contentBlockIndex, delta: { toolUse: { input: piece } } }]);
+        events.push([
+          "contentBlockDelta",
+          { contentBlockIndex, delta: { toolUse: { input: piece } } },
+        ]);
       }
     } else {
       for (const piece of pieces(block.reasoning.text, size)) {
@@ -103,13 +115,19 @@ export function converseStreamFrames(
       if (block.reasoning.signature !== undefined) {
         events.push([
           "contentBlockDelta",
-          { contentBlockIndex, delta: { reasoningContent: { signature: block.reasoning.signature } } },
+          {
+            contentBlockIndex,
+            delta: { reasoningContent: { signature: block.reasoning.signature } },
+          },
         ]);
       }
     }
     events.push(["contentBlockStop", { contentBlockIndex }]);
   });
-  const stop: [string, Record<string, unknown>] = ["messageStop", { stopReason: stopReasonOf(answer) }];
+  const stop: [string, Record<string, unknown>] = [
+    "messageStop",
+    { stopReason: stopReasonOf(answer) },
+  ];
   const metadata: [string, Record<string, unknown>] = [
     "metadata",
     { usage: usageOf(answer), metrics: { latencyMs: answer.latencyMs ?? 123 } },
@@ -121,7 +139,8 @@ export function converseStreamFrames(
   let frames = events.map(([type, payload], index) =>
     encodeBedrockEvent(type, { ...payload, p: padding(index) }),
   );
-  if (options.truncateAfterEvents !== undefined) frames = frames.slice(0, options.truncateAfterEvents);
+  if (options.truncateAfterEvents !== undefined)
+    frames = frames.slice(0, options.truncateAfterEvents);
   if (options.exception) {
     const { afterEvents, type, message, extra } = options.exception;
     frames = [...frames.slice(0, afterEvents), encodeBedrockException(type, message, extra)];
@@ -140,8 +159,10 @@ function usageOf(answer: FakeConverseAnswer): Record<string, number> {
       (usage.cacheReadInputTokens ?? 0) +
       (usage.cacheWriteInputTokens ?? 0),
   };
-  if (usage.cacheReadInputTokens !== undefined) out["cacheReadInputTokens"] = usage.cacheReadInputTokens;
-  if (usage.cacheWriteInputTokens !== undefined) out["cacheWriteInputTokens"] = usage.cacheWriteInputTokens;
+  if (usage.cacheReadInputTokens !== undefined)
+    out["cacheReadInputTokens"] = usage.cacheReadInputTokens;
+  if (usage.cacheWriteInputTokens !== undefined)
+    out["cacheWriteInputTokens"] = usage.cacheWriteInputTokens;
   return out;
 }
 

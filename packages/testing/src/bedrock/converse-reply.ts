@@ -26,11 +26,13 @@ export function converseReply(answer: FakeConverseAnswer, options: ReplyOptions 
  */
 export function converseStreamReply(
   answer: FakeConverseAnswer,
-  options: FakeStreamOptions & Omit<ReplyOptions, "splitWrites" | "contentType"> & {
-    splitWrites?: "per-event" | "mid-event" | number;
-  } = {},
+  options: FakeStreamOptions &
+    Omit<ReplyOptions, "splitWrites" | "contentType"> & {
+      splitWrites?: "per-event" | "mid-event" | number;
+    } = {},
 ): FakeReply {
-  const { chunkSize, metadataFirst, omitMetadata, exception, truncateAfterEvents, ...reply } = options;
+  const { chunkSize, metadataFirst, omitMetadata, exception, truncateAfterEvents, ...reply } =
+    options;
   const streamOptions: FakeStreamOptions = {};
   if (chunkSize !== undefined) streamOptions.chunkSize = chunkSize;
   if (metadataFirst !== undefined) streamOptions.metadataFirst = metadataFirst;

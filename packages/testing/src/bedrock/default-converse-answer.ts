@@ -22,11 +22,19 @@ export function defaultConverseAnswer(body: Json): FakeConverseAnswer {
   const toolResults = blocks.flatMap((block) => {
     const result = block["toolResult"] as Json | undefined;
     const content = Array.isArray(result?.["content"]) ? (result["content"] as Json[]) : [];
-    return content.map((item) => (typeof item["text"] === "string" ? item["text"] : JSON.stringify(item["json"])));
+    return content.map((item) =>
+      typeof item["text"] === "string" ? item["text"] : JSON.stringify(item["json"]),
+    );
   });
   const inputTokens = messages.reduce((sum, message) => {
     const content = Array.isArray(message["content"]) ? (message["content"] as Json[]) : [];
-    return sum + content.reduce((n, block) => n + (typeof block["text"] === "string" ? fakeWordCount(block["text"]) : 1), 0);
+    return (
+      sum +
+      content.reduce(
+        (n, block) => n + (typeof block["text"] === "string" ? fakeWordCount(block["text"]) : 1),
+        0,
+      )
+    );
   }, 0);
 
   const tool = chooseTool(body["toolConfig"] as Json | undefined, userText);
@@ -37,7 +45,10 @@ export function defaultConverseAnswer(body: Json): FakeConverseAnswer {
     };
   }
 
-  let text = toolResults.length > 0 && userText === "" ? `tool results: ${toolResults.join(" | ")}` : `echo: ${userText}`;
+  let text =
+    toolResults.length > 0 && userText === ""
+      ? `tool results: ${toolResults.join(" | ")}`
+      : `echo: ${userText}`;
   let stopReason = "end_turn";
   const maxTokens = (body["inferenceConfig"] as Json | undefined)?.["maxTokens"];
   if (typeof maxTokens === "number") {
@@ -76,7 +87,9 @@ function chooseTool(toolConfig: Json | undefined, userText: string): ChosenTool 
 /** An input that satisfies simple schemas: each required (or every) property gets a sample. */
 function exampleInput(schema: Json): Json {
   const properties = (schema["properties"] ?? {}) as Record<string, Json>;
-  const required = Array.isArray(schema["required"]) ? (schema["required"] as string[]) : Object.keys(properties);
+  const required = Array.isArray(schema["required"])
+    ? (schema["required"] as string[])
+    : Object.keys(properties);
   const input: Json = {};
   for (const name of required) input[name] = sample(properties[name] ?? {}, name);
   return input;

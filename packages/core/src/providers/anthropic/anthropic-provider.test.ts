@@ -28,7 +28,11 @@ describe("anthropicProvider.chat.buildRequest", () => {
   });
 
   it("accepts api_base as a host, a /v1 base or the full messages URL", async () => {
-    for (const apiBase of ["http://127.0.0.1:9/", "http://127.0.0.1:9/v1", "http://127.0.0.1:9/v1/messages"]) {
+    for (const apiBase of [
+      "http://127.0.0.1:9/",
+      "http://127.0.0.1:9/v1",
+      "http://127.0.0.1:9/v1/messages",
+    ]) {
       expect((await build({}, { apiBase })).url).toBe("http://127.0.0.1:9/v1/messages");
     }
   });
@@ -37,12 +41,16 @@ describe("anthropicProvider.chat.buildRequest", () => {
     const request = await build(
       { stream: true },
       {
-        params: { anthropic_beta: ["context-1m-2025-08-07", "fine-grained-tool-streaming-2025-05-14"] },
+        params: {
+          anthropic_beta: ["context-1m-2025-08-07", "fine-grained-tool-streaming-2025-05-14"],
+        },
         extraHeaders: { "X-Trace": "t1" },
         apiVersion: "2023-06-01",
       },
     );
-    expect(request.headers["anthropic-beta"]).toBe("context-1m-2025-08-07,fine-grained-tool-streaming-2025-05-14");
+    expect(request.headers["anthropic-beta"]).toBe(
+      "context-1m-2025-08-07,fine-grained-tool-streaming-2025-05-14",
+    );
     expect(request.headers["x-trace"]).toBe("t1");
     expect(request.headers.accept).toBe("text/event-stream");
     expect(request.json.stream).toBe(true);
@@ -62,8 +70,13 @@ describe("anthropicProvider.chat.buildRequest", () => {
       logprobs: true,
     } as ChatCompletionRequest;
     const ctx = context();
-    expect(() => applyUnsupportedParams(request, anthropicProvider, ctx.deployment)).toThrow(/seed/);
-    const dropped = applyUnsupportedParams(request, anthropicProvider, { ...ctx.deployment, dropParams: true });
+    expect(() => applyUnsupportedParams(request, anthropicProvider, ctx.deployment)).toThrow(
+      /seed/,
+    );
+    const dropped = applyUnsupportedParams(request, anthropicProvider, {
+      ...ctx.deployment,
+      dropParams: true,
+    });
     expect(dropped).not.toHaveProperty("seed");
     expect(dropped).not.toHaveProperty("logprobs");
     expect(anthropicProvider.chat?.streamFraming).toBe("sse");

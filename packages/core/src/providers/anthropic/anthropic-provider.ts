@@ -1,4 +1,9 @@
-import type { ChatAdapter, ProviderAdapter, RequestContext, UpstreamRequest } from "../../provider/adapter.ts";
+import type {
+  ChatAdapter,
+  ProviderAdapter,
+  RequestContext,
+  UpstreamRequest,
+} from "../../provider/adapter.ts";
 import { buildAnthropicHeaders } from "./anthropic-headers.ts";
 import { anthropicMessagesUrl } from "./anthropic-url.ts";
 import { convertRequest } from "./convert-request.ts";

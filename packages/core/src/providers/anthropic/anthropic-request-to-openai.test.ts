@@ -16,14 +16,14 @@ describe("AnthropicMessagesRequestSchema", () => {
     expect(AnthropicMessagesRequestSchema.safeParse(body).success).toBe(true);
   });
 
-  it("rejects what Anthropic would reject: no max_tokens, a system role, a malformed text block", () => {
+  it("rejects what Anthropic would reject: no max_tokens, an unknown role, a malformed text block", () => {
     const body = () => JSON.parse(readFixture("messages-request.json"));
     const noMax = body();
     delete noMax.max_tokens;
     expect(AnthropicMessagesRequestSchema.safeParse(noMax).success).toBe(false);
-    const systemRole = body();
-    systemRole.messages.push({ role: "system", content: "x" });
-    expect(AnthropicMessagesRequestSchema.safeParse(systemRole).success).toBe(false);
+    const badRole = body();
+    badRole.messages.push({ role: "tool", content: "x" });
+    expect(AnthropicMessagesRequestSchema.safeParse(badRole).success).toBe(false);
     const badText = body();
     badText.messages[0].content.push({ type: "text" });
     expect(AnthropicMessagesRequestSchema.safeParse(badText).success).toBe(false);
@@ -56,7 +56,11 @@ describe("anthropicRequestToOpenAI", () => {
           role: "assistant",
           content: "A cat. Checking Oslo.",
           tool_calls: [
-            { id: "toolu_01A", type: "function", function: { name: "get_weather", arguments: '{"city":"Oslo"}' } },
+            {
+              id: "toolu_01A",
+              type: "function",
+              function: { name: "get_weather", arguments: '{"city":"Oslo"}' },
+            },
           ],
         },
         { role: "tool", tool_call_id: "toolu_01A", content: "4°C, rain" },
@@ -68,7 +72,11 @@ describe("anthropicRequestToOpenAI", () => {
           function: {
             name: "get_weather",
             description: "Current weather",
-            parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+            parameters: {
+              type: "object",
+              properties: { city: { type: "string" } },
+              required: ["city"],
+            },
           },
         },
       ],
@@ -90,7 +98,9 @@ describe("anthropicRequestToOpenAI", () => {
       content: [{ text: "You are a coding assistant." }, { cache_control: { type: "ephemeral" } }],
     });
     expect(request.messages[2]).toMatchObject({
-      thinking_blocks: [{ type: "thinking", thinking: "Need the weather tool.", signature: "sig-abc" }],
+      thinking_blocks: [
+        { type: "thinking", thinking: "Need the weather tool.", signature: "sig-abc" },
+      ],
     });
 
     // Through this gateway's own Anthropic adapter, the conversation comes back intact.
@@ -110,12 +120,16 @@ describe("anthropicRequestToOpenAI", () => {
     const any = anthropicRequestToOpenAI({ ...base, tool_choice: { type: "any" } });
     expect(any.tool_choice).toBe("required");
     expect(any.parallel_tool_calls).toBeUndefined();
-    expect(anthropicRequestToOpenAI({ ...base, tool_choice: { type: "tool", name: "get_weather" } }).tool_choice).toEqual(
-      { type: "function", function: { name: "get_weather" } },
-    );
     expect(
-      anthropicRequestToOpenAI({ ...base, thinking: { type: "adaptive" }, output_config: { effort: "max" } })
-        .reasoning_effort,
+      anthropicRequestToOpenAI({ ...base, tool_choice: { type: "tool", name: "get_weather" } })
+        .tool_choice,
+    ).toEqual({ type: "function", function: { name: "get_weather" } });
+    expect(
+      anthropicRequestToOpenAI({
+        ...base,
+        thinking: { type: "adaptive" },
+        output_config: { effort: "max" },
+      }).reasoning_effort,
     ).toBe("xhigh");
     const schema = { type: "object", properties: { a: { type: "string" } } };
     const structured = anthropicRequestToOpenAI({
@@ -128,6 +142,19 @@ describe("anthropicRequestToOpenAI", () => {
       json_schema: { name: "response", schema, strict: true },
     });
     expect(structured.reasoning_effort).toBeUndefined();
+  });
+
+  it("keeps a mid-conversation system message in place", () => {
+    const request = anthropicRequestToOpenAI({
+      model: "m",
+      max_tokens: 10,
+      messages: [
+        { role: "user", content: "a" },
+        { role: "system", content: "From now on, answer in French." },
+        { role: "user", content: "b" },
+      ],
+    });
+    expect(request.messages.map((message) => message.role)).toEqual(["user", "system", "user"]);
   });
 
   it("moves images returned by a tool into the following user content", () => {
@@ -153,7 +180,10 @@ describe("anthropicRequestToOpenAI", () => {
     });
     expect(request.messages).toEqual([
       { role: "tool", tool_call_id: "toolu_1", content: "screenshot:" },
-      { role: "user", content: [{ type: "image_url", image_url: { url: "https://example.com/s.png" } }] },
+      {
+        role: "user",
+        content: [{ type: "image_url", image_url: { url: "https://example.com/s.png" } }],
+      },
     ]);
   });
 });

@@ -68,7 +68,8 @@ export function anthropicRequestToOpenAI(
     }
   }
 
-  if (body.stop_sequences !== undefined && body.stop_sequences.length > 0) request.stop = body.stop_sequences;
+  if (body.stop_sequences !== undefined && body.stop_sequences.length > 0)
+    request.stop = body.stop_sequences;
   if (body.temperature !== undefined) request.temperature = body.temperature;
   if (body.top_p !== undefined) request.top_p = body.top_p;
   const userId = body.metadata?.user_id;
@@ -88,7 +89,8 @@ export function anthropicRequestToOpenAI(
   if (preserve) {
     if (body.thinking !== undefined) request.thinking = body.thinking;
     if (body.top_k !== undefined) request.top_k = body.top_k;
-    if (body.output_config?.effort != null) request.output_config = { effort: body.output_config.effort };
+    if (body.output_config?.effort != null)
+      request.output_config = { effort: body.output_config.effort };
   }
 
   if (body.stream === true) {
@@ -104,19 +106,35 @@ function systemMessage(
   preserve: boolean,
 ): ChatMessage | undefined {
   if (system === undefined) return undefined;
-  if (typeof system === "string") return system === "" ? undefined : { role: "system", content: system };
-  const parts = system.filter((block) => block.text !== "").map((block) => textPart(block, preserve));
+  if (typeof system === "string")
+    return system === "" ? undefined : { role: "system", content: system };
+  const parts = system
+    .filter((block) => block.text !== "")
+    .map((block) => textPart(block, preserve));
   return parts.length === 0 ? undefined : { role: "system", content: simplify(parts) };
 }
 
 function convertMessage(message: AnthropicMessageParam, preserve: boolean): ChatMessage[] {
+  if (message.role === "system") {
+    // A mid-conversation system instruction stays where it is, as an OpenAI system message.
+    const parts =
+      typeof message.content === "string"
+        ? [{ type: "text" as const, text: message.content }]
+        : message.content
+            .filter((block): block is AnthropicTextBlockParam => block.type === "text")
+            .map((block) => textPart(block, preserve));
+    const content = simplify(parts.filter((part) => part.text !== ""));
+    return content === "" ? [] : [{ role: "system", content }];
+  }
   if (typeof message.content === "string") {
     return message.role === "user"
       ? [{ role: "user", content: message.content }]
       : [{ role: "assistant", content: message.content }];
   }
   const blocks = message.content.filter(isKnownBlock);
-  return message.role === "user" ? userMessages(blocks, preserve) : [assistantMessage(blocks, preserve)];
+  return message.role === "user"
+    ? userMessages(blocks, preserve)
+    : [assistantMessage(blocks, preserve)];
 }
 
 function isKnownBlock(block: AnthropicContentBlockParam): block is AnthropicKnownContentBlockParam {
@@ -173,21 +191,33 @@ function toolResultContent(
 function simplify(parts: ContentPart[]): string | ContentPart[] {
   if (parts.length === 0) return "";
   const only = parts[0];
-  if (parts.length === 1 && only?.type === "text" && only.cache_control === undefined) return only.text;
+  if (parts.length === 1 && only?.type === "text" && only.cache_control === undefined)
+    return only.text;
   return parts;
 }
 
-function userPart(block: AnthropicKnownContentBlockParam, preserve: boolean): ContentPart | undefined {
-  const cache = preserve && "cache_control" in block && block.cache_control ? { cache_control: block.cache_control } : {};
+function userPart(
+  block: AnthropicKnownContentBlockParam,
+  preserve: boolean,
+): ContentPart | undefined {
+  const cache =
+    preserve && "cache_control" in block && block.cache_control
+      ? { cache_control: block.cache_control }
+      : {};
   switch (block.type) {
     case "text":
       return textPart(block, preserve);
     case "image": {
       const source = block.source;
       if (source.type === "base64") {
-        return { type: "image_url", image_url: { url: `data:${source.media_type};base64,${source.data}` }, ...cache };
+        return {
+          type: "image_url",
+          image_url: { url: `data:${source.media_type};base64,${source.data}` },
+          ...cache,
+        };
       }
-      if (source.type === "url") return { type: "image_url", image_url: { url: source.url }, ...cache };
+      if (source.type === "url")
+        return { type: "image_url", image_url: { url: source.url }, ...cache };
       throw unsupported("image blocks with a `file` source (Files API ids)");
     }
     case "document":
@@ -207,7 +237,10 @@ function documentPart(
     const mediaType = typeof source.media_type === "string" ? source.media_type : "application/pdf";
     return {
       type: "file",
-      file: { file_data: `data:${mediaType};base64,${source.data}`, ...(title ? { filename: title } : {}) },
+      file: {
+        file_data: `data:${mediaType};base64,${source.data}`,
+        ...(title ? { filename: title } : {}),
+      },
       ...cache,
     };
   }
@@ -226,7 +259,9 @@ function documentPart(
         ? content
         : Array.isArray(content)
           ? content
-              .filter((item): item is AnthropicTextBlockParam => isRecord(item) && item.type === "text")
+              .filter(
+                (item): item is AnthropicTextBlockParam => isRecord(item) && item.type === "text",
+              )
               .map((item) => item.text)
               .join("\n")
           : "";
@@ -235,7 +270,10 @@ function documentPart(
   throw unsupported(`document blocks with a \`${source.type}\` source`);
 }
 
-function textPart(block: AnthropicTextBlockParam, preserve: boolean): ContentPart & { cache_control?: unknown } {
+function textPart(
+  block: AnthropicTextBlockParam,
+  preserve: boolean,
+): ContentPart & { cache_control?: unknown } {
   return {
     type: "text",
     text: block.text,
@@ -243,7 +281,10 @@ function textPart(block: AnthropicTextBlockParam, preserve: boolean): ContentPar
   };
 }
 
-function assistantMessage(blocks: AnthropicKnownContentBlockParam[], preserve: boolean): ChatMessage {
+function assistantMessage(
+  blocks: AnthropicKnownContentBlockParam[],
+  preserve: boolean,
+): ChatMessage {
   let text = "";
   let hasText = false;
   const toolCalls: ToolCall[] = [];
@@ -259,7 +300,11 @@ function assistantMessage(blocks: AnthropicKnownContentBlockParam[], preserve: b
         function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) },
       });
     } else if (block.type === "thinking") {
-      thinkingBlocks.push({ type: "thinking", thinking: block.thinking, signature: block.signature });
+      thinkingBlocks.push({
+        type: "thinking",
+        thinking: block.thinking,
+        signature: block.signature,
+      });
     } else if (block.type === "redacted_thinking") {
       thinkingBlocks.push({ type: "redacted_thinking", data: block.data });
     }
@@ -309,7 +354,9 @@ function convertToolChoice(choice: AnthropicToolChoice | undefined): ToolChoice 
  * `thinking.budget_tokens` read back through LiteLLM's budgets (≤1024 low, ≤2048 medium, else
  * high); adaptive thinking uses `output_config.effort` (`max` becomes `xhigh`), medium without.
  */
-function reasoningEffort(body: AnthropicMessagesRequest): ChatCompletionRequest["reasoning_effort"] {
+function reasoningEffort(
+  body: AnthropicMessagesRequest,
+): ChatCompletionRequest["reasoning_effort"] {
   const thinking = body.thinking;
   const effort = body.output_config?.effort;
   if (thinking?.type === "enabled") {
@@ -320,12 +367,15 @@ function reasoningEffort(body: AnthropicMessagesRequest): ChatCompletionRequest[
   }
   if (thinking?.type === "disabled") return undefined;
   if (typeof effort === "string") {
-    if (effort === "low" || effort === "medium" || effort === "high" || effort === "xhigh") return effort;
+    if (effort === "low" || effort === "medium" || effort === "high" || effort === "xhigh")
+      return effort;
     if (effort === "max") return "xhigh";
   }
   return thinking?.type === "adaptive" ? "medium" : undefined;
 }
 
 function unsupported(what: string): InvalidRequestError {
-  return new InvalidRequestError(`${what} cannot be translated for this model`, { param: "messages" });
+  return new InvalidRequestError(`${what} cannot be translated for this model`, {
+    param: "messages",
+  });
 }

@@ -6,7 +6,11 @@ import { convertRequest } from "./convert-request.ts";
 
 function convert(request: Partial<ChatCompletionRequest>, overrides = {}) {
   return convertRequest(
-    { model: "claude", messages: [{ role: "user", content: "Hi" }], ...request } as ChatCompletionRequest,
+    {
+      model: "claude",
+      messages: [{ role: "user", content: "Hi" }],
+      ...request,
+    } as ChatCompletionRequest,
     deployment(overrides),
   );
 }
@@ -34,9 +38,14 @@ describe("convertRequest: messages", () => {
   });
 
   it("sends a single plain system prompt as a string, and keeps cache_control", () => {
-    expect(convert({ messages: [{ role: "system", content: "S" }, { role: "user", content: "u" }] }).body.system).toBe(
-      "S",
-    );
+    expect(
+      convert({
+        messages: [
+          { role: "system", content: "S" },
+          { role: "user", content: "u" },
+        ],
+      }).body.system,
+    ).toBe("S");
     const cached = convert({
       messages: [
         {
@@ -62,8 +71,20 @@ describe("convertRequest: messages", () => {
       ],
     });
     expect(body.messages).toEqual([
-      { role: "user", content: [{ type: "text", text: "one" }, { type: "text", text: "two" }] },
-      { role: "assistant", content: [{ type: "text", text: "a" }, { type: "text", text: "b" }] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "one" },
+          { type: "text", text: "two" },
+        ],
+      },
+      {
+        role: "assistant",
+        content: [
+          { type: "text", text: "a" },
+          { type: "text", text: "b" },
+        ],
+      },
       { role: "user", content: [{ type: "text", text: "three" }] },
     ]);
   });
@@ -83,7 +104,13 @@ describe("convertRequest: messages", () => {
   it("never sends empty text blocks and trims a trailing-whitespace assistant prefill", () => {
     const { body } = convert({
       messages: [
-        { role: "user", content: [{ type: "text", text: "" }, { type: "text", text: "Q" }] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "" },
+            { type: "text", text: "Q" },
+          ],
+        },
         { role: "assistant", content: "The answer is " },
       ],
     });
@@ -101,7 +128,11 @@ describe("convertRequest: tool round trip", () => {
       role: "assistant",
       content: "",
       tool_calls: [
-        { id: "call_abc", type: "function", function: { name: "get_weather", arguments: '{"city":"Bergen"}' } },
+        {
+          id: "call_abc",
+          type: "function",
+          function: { name: "get_weather", arguments: '{"city":"Bergen"}' },
+        },
         { id: "call.def:2", type: "function", function: { name: "get_weather", arguments: "" } },
       ],
     },
@@ -126,7 +157,11 @@ describe("convertRequest: tool round trip", () => {
         role: "user",
         content: [
           { type: "tool_result", tool_use_id: "call_abc", content: "4°C, rain" },
-          { type: "tool_result", tool_use_id: "call_def_2", content: [{ type: "text", text: "6°C" }] },
+          {
+            type: "tool_result",
+            tool_use_id: "call_def_2",
+            content: [{ type: "text", text: "6°C" }],
+          },
           { type: "text", text: "And tomorrow?" },
         ],
       },
@@ -140,7 +175,9 @@ describe("convertRequest: tool round trip", () => {
         {
           role: "assistant",
           content: null,
-          tool_calls: [{ id: "call_1", type: "function", function: { name: "f", arguments: "{}" } }],
+          tool_calls: [
+            { id: "call_1", type: "function", function: { name: "f", arguments: "{}" } },
+          ],
         },
         { role: "user", content: "note" },
         { role: "tool", tool_call_id: "call_1", content: "done", is_error: true },
@@ -167,7 +204,9 @@ describe("convertRequest: tool round trip", () => {
             { type: "thinking", thinking: "unsigned", signature: "" },
             { type: "redacted_thinking", data: "opaque" },
           ],
-          tool_calls: [{ id: "toolu_1", type: "function", function: { name: "f", arguments: "{}" } }],
+          tool_calls: [
+            { id: "toolu_1", type: "function", function: { name: "f", arguments: "{}" } },
+          ],
         },
         { role: "tool", tool_call_id: "toolu_1", content: "ok" },
       ] as ChatCompletionRequest["messages"],
@@ -186,7 +225,11 @@ describe("convertRequest: tool round trip", () => {
         function: {
           name: "get_weather",
           description: "Current weather",
-          parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+          parameters: {
+            type: "object",
+            properties: { city: { type: "string" } },
+            required: ["city"],
+          },
           strict: true,
         },
       },
@@ -197,7 +240,11 @@ describe("convertRequest: tool round trip", () => {
       {
         name: "get_weather",
         description: "Current weather",
-        input_schema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+        input_schema: {
+          type: "object",
+          properties: { city: { type: "string" } },
+          required: ["city"],
+        },
       },
       { name: "get_time", input_schema: { type: "object", properties: {} } },
     ]);
@@ -205,13 +252,16 @@ describe("convertRequest: tool round trip", () => {
     expect(convert({ tools, tool_choice: "required" }).body.tool_choice).toEqual({ type: "any" });
     expect(convert({ tools, tool_choice: "none" }).body.tool_choice).toEqual({ type: "none" });
     expect(
-      convert({ tools, tool_choice: { type: "function", function: { name: "get_time" } } }).body.tool_choice,
+      convert({ tools, tool_choice: { type: "function", function: { name: "get_time" } } }).body
+        .tool_choice,
     ).toEqual({ type: "tool", name: "get_time" });
     expect(convert({ tools, parallel_tool_calls: false }).body.tool_choice).toEqual({
       type: "auto",
       disable_parallel_tool_use: true,
     });
-    expect(convert({ tools, tool_choice: "required", parallel_tool_calls: false }).body.tool_choice).toEqual({
+    expect(
+      convert({ tools, tool_choice: "required", parallel_tool_calls: false }).body.tool_choice,
+    ).toEqual({
       type: "any",
       disable_parallel_tool_use: true,
     });
@@ -227,9 +277,15 @@ describe("convertRequest: images and documents", () => {
           role: "user",
           content: [
             { type: "text", text: "Compare" },
-            { type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0KGgo=", detail: "high" } },
+            {
+              type: "image_url",
+              image_url: { url: "data:image/png;base64,iVBORw0KGgo=", detail: "high" },
+            },
             { type: "image_url", image_url: { url: "https://example.com/cat.jpg" } },
-            { type: "file", file: { file_data: "data:application/pdf;base64,JVBERi0=", filename: "a.pdf" } },
+            {
+              type: "file",
+              file: { file_data: "data:application/pdf;base64,JVBERi0=", filename: "a.pdf" },
+            },
           ],
         },
       ],
@@ -250,7 +306,12 @@ describe("convertRequest: images and documents", () => {
     const run = () =>
       convert({
         messages: [
-          { role: "user", content: [{ type: "image_url", image_url: { url: "data:image/svg+xml;base64,PHN2Zz4=" } }] },
+          {
+            role: "user",
+            content: [
+              { type: "image_url", image_url: { url: "data:image/svg+xml;base64,PHN2Zz4=" } },
+            ],
+          },
         ],
       });
     expect(run).toThrow(GatewayError);
@@ -297,8 +358,14 @@ describe("convertRequest: parameters", () => {
     expect(low.thinking).toEqual({ type: "enabled", budget_tokens: 1024 });
     expect(low.max_tokens).toBe(1524);
     expect(low).not.toHaveProperty("temperature");
-    expect(convert({ reasoning_effort: "medium" }).body.thinking).toEqual({ type: "enabled", budget_tokens: 2048 });
-    expect(convert({ reasoning_effort: "high" }).body.thinking).toEqual({ type: "enabled", budget_tokens: 4096 });
+    expect(convert({ reasoning_effort: "medium" }).body.thinking).toEqual({
+      type: "enabled",
+      budget_tokens: 2048,
+    });
+    expect(convert({ reasoning_effort: "high" }).body.thinking).toEqual({
+      type: "enabled",
+      budget_tokens: 4096,
+    });
     expect(convert({ reasoning_effort: "none" }).body.thinking).toBeUndefined();
   });
 
@@ -347,7 +414,10 @@ describe("convertRequest: response_format", () => {
 
   it("turns json_schema into the forced json_tool_call tool (LiteLLM's technique)", () => {
     const { body, jsonMode } = convert({
-      response_format: { type: "json_schema", json_schema: { name: "person", schema, strict: true } },
+      response_format: {
+        type: "json_schema",
+        json_schema: { name: "person", schema, strict: true },
+      },
     });
     expect(jsonMode).toBe(true);
     expect(body.tools).toEqual([{ name: "json_tool_call", input_schema: schema }]);
@@ -357,7 +427,10 @@ describe("convertRequest: response_format", () => {
   it("gives json_object an open schema, and does not force the tool while thinking", () => {
     const { body } = convert({ response_format: { type: "json_object" }, reasoning_effort: "low" });
     expect(body.tools).toEqual([
-      { name: "json_tool_call", input_schema: { type: "object", properties: {}, additionalProperties: true } },
+      {
+        name: "json_tool_call",
+        input_schema: { type: "object", properties: {}, additionalProperties: true },
+      },
     ]);
     expect(body.tool_choice).toBeUndefined();
   });

@@ -72,7 +72,9 @@ export function convertRequest(
   // Tools, then JSON mode (which adds its own tool and, without thinking, forces it).
   const tools: AnthropicTool[] = request.tools ? convertTools(request.tools) : [];
   let toolChoice: AnthropicToolChoice | undefined =
-    tools.length > 0 ? convertToolChoice(request.tool_choice, request.parallel_tool_calls) : undefined;
+    tools.length > 0
+      ? convertToolChoice(request.tool_choice, request.parallel_tool_calls)
+      : undefined;
   let jsonMode = false;
   const format = request.response_format;
   if (format !== undefined && format.type !== "text") {
@@ -124,11 +126,14 @@ export function convertRequest(
   return { body, jsonMode };
 }
 
-function systemField(blocks: AnthropicTextBlockParam[]): string | AnthropicTextBlockParam[] | undefined {
+function systemField(
+  blocks: AnthropicTextBlockParam[],
+): string | AnthropicTextBlockParam[] | undefined {
   if (blocks.length === 0) return undefined;
   // A single plain prompt goes as a string: every Anthropic-compatible server takes that form.
   const only = blocks[0];
-  if (blocks.length === 1 && only !== undefined && only.cache_control === undefined) return only.text;
+  if (blocks.length === 1 && only !== undefined && only.cache_control === undefined)
+    return only.text;
   return blocks;
 }
 
@@ -157,7 +162,10 @@ function maxTokens(
 }
 
 /** Anthropic rejects whitespace-only stop sequences; LiteLLM drops them under drop_params. */
-function stopSequences(stop: ChatCompletionRequest["stop"], dropParams: boolean): string[] | undefined {
+function stopSequences(
+  stop: ChatCompletionRequest["stop"],
+  dropParams: boolean,
+): string[] | undefined {
   if (stop === undefined || stop === null) return undefined;
   const list = (typeof stop === "string" ? [stop] : stop).filter(
     (sequence) => sequence !== "" && !(dropParams && sequence.trim() === ""),

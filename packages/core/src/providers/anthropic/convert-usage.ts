@@ -35,7 +35,10 @@ export function convertUsage(usage: AnthropicUsage): Usage {
  * Stream usage: `message_start` brings input and cache counts, `message_delta` the cumulative
  * output and, on newer servers, corrected input/cache counts. A later non-null value wins.
  */
-export function mergeUsage(base: AnthropicUsage, update: AnthropicUsage | null | undefined): AnthropicUsage {
+export function mergeUsage(
+  base: AnthropicUsage,
+  update: AnthropicUsage | null | undefined,
+): AnthropicUsage {
   if (update === null || update === undefined) return base;
   const merged: AnthropicUsage = { ...base };
   for (const [key, value] of Object.entries(update)) {

@@ -1,4 +1,8 @@
-export { anthropicProvider, anthropicChatAdapter, ANTHROPIC_UNSUPPORTED_PARAMS } from "./anthropic-provider.ts";
+export {
+  anthropicProvider,
+  anthropicChatAdapter,
+  ANTHROPIC_UNSUPPORTED_PARAMS,
+} from "./anthropic-provider.ts";
 export { anthropicMessagesUrl, ANTHROPIC_DEFAULT_API_BASE } from "./anthropic-url.ts";
 export { buildAnthropicHeaders, ANTHROPIC_VERSION } from "./anthropic-headers.ts";
 export { convertRequest, type ConvertedRequest } from "./convert-request.ts";

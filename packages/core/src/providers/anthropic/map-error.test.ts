@@ -19,22 +19,38 @@ describe("mapAnthropicError", () => {
     for (const fixture of ["error-context-length.json", "error-context-max-tokens.json"]) {
       const error = map(400, fixture);
       expect(error).toBeInstanceOf(ContextWindowExceededError);
-      expect(error).toMatchObject({ status: 400, code: "context_length_exceeded", retryable: false });
+      expect(error).toMatchObject({
+        status: 400,
+        code: "context_length_exceeded",
+        retryable: false,
+      });
     }
-    expect(map(400, "error-context-length.json").message).toBe("prompt is too long: 210345 tokens > 200000 maximum");
+    expect(map(400, "error-context-length.json").message).toBe(
+      "prompt is too long: 210345 tokens > 200000 maximum",
+    );
   });
 
   it("maps 429 with retry-after to a retryable RateLimitError carrying the hint", () => {
     const error = map(429, "error-rate-limit.json", { "retry-after": "7" });
     expect(error).toBeInstanceOf(RateLimitError);
-    expect(error).toMatchObject({ status: 429, retryable: true, retryAfterMs: 7000, provider: "anthropic" });
+    expect(error).toMatchObject({
+      status: 429,
+      retryable: true,
+      retryAfterMs: 7000,
+      provider: "anthropic",
+    });
     expect(error.headers).toEqual({ "retry-after": "7" });
   });
 
   it("maps 529 overloaded_error to a retryable 503", () => {
     const error = map(529, "error-overloaded.json", { "retry-after": "2" });
     expect(error).toBeInstanceOf(ServiceUnavailableError);
-    expect(error).toMatchObject({ status: 503, retryable: true, upstreamStatus: 529, retryAfterMs: 2000 });
+    expect(error).toMatchObject({
+      status: 503,
+      retryable: true,
+      upstreamStatus: 529,
+      retryAfterMs: 2000,
+    });
   });
 
   it("maps 500 api_error to a retryable UpstreamError, unless x-should-retry says no", () => {
@@ -53,7 +69,10 @@ describe("mapAnthropicError", () => {
         headers: {},
         body: JSON.stringify({
           type: "error",
-          error: { type: "authentication_error", message: "bad key sk-ant-api03-test-key-0000000000" },
+          error: {
+            type: "authentication_error",
+            message: "bad key sk-ant-api03-test-key-0000000000",
+          },
         }),
       },
       deployment(),
@@ -68,7 +87,10 @@ describe("mapAnthropicError", () => {
   });
 
   it("copes with a non-JSON body (a proxy's HTML page)", () => {
-    const error = mapAnthropicError({ status: 502, headers: {}, body: "<html>Bad gateway</html>" }, deployment());
+    const error = mapAnthropicError(
+      { status: 502, headers: {}, body: "<html>Bad gateway</html>" },
+      deployment(),
+    );
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error.message).toContain("HTTP 502");
   });

@@ -86,7 +86,10 @@ export function readAnthropicError(body: string, status: number): AnthropicError
  * fallbacks fire; 429 keeps `retry-after`; 529 overloaded is a retryable 503; `x-should-retry`
  * (which Anthropic sends) overrides retryability as in the official SDK.
  */
-export function mapAnthropicError(response: UpstreamResponse, deployment: ProviderDeployment): GatewayError {
+export function mapAnthropicError(
+  response: UpstreamResponse,
+  deployment: ProviderDeployment,
+): GatewayError {
   const status = response.status;
   const details = readAnthropicError(response.body, status);
   const message = redactSecrets(details.message, deployment.apiKey ? [deployment.apiKey] : []);
@@ -108,7 +111,8 @@ export function mapAnthropicError(response: UpstreamResponse, deployment: Provid
   const classified = `${details.type ?? ""} ${details.message}`;
 
   if (status === 400 || status === 413 || details.type === "invalid_request_error") {
-    if (looksLikeContextWindowError(classified)) return new ContextWindowExceededError(message, options);
+    if (looksLikeContextWindowError(classified))
+      return new ContextWindowExceededError(message, options);
     if (looksLikeContentPolicyError(classified)) return new ContentPolicyError(message, options);
   }
 

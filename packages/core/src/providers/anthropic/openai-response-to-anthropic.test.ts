@@ -46,7 +46,8 @@ describe("openAIResponseToAnthropic", () => {
     expect(back.stop_reason).toBe(original.stop_reason);
     const comparable = original.content.map((block) => {
       if (block.type === "text") return { type: "text", text: block.text };
-      if (block.type === "tool_use") return { type: "tool_use", id: block.id, name: block.name, input: block.input };
+      if (block.type === "tool_use")
+        return { type: "tool_use", id: block.id, name: block.name, input: block.input };
       return block;
     });
     expect(back.content).toEqual(comparable);

@@ -34,7 +34,9 @@ export function openAIResponseToAnthropic(completion: ChatCompletion): Anthropic
   const message = choice?.message;
   const content: AnthropicResponseBlock[] = [];
 
-  const thinkingBlocks = Array.isArray(message?.thinking_blocks) ? (message.thinking_blocks as unknown[]) : [];
+  const thinkingBlocks = Array.isArray(message?.thinking_blocks)
+    ? (message.thinking_blocks as unknown[])
+    : [];
   const signed = thinkingBlocks.filter(isRecord);
   if (signed.length > 0) {
     for (const block of signed) {

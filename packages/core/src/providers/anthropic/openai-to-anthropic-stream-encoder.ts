@@ -121,9 +121,13 @@ export function createOpenAIToAnthropicStreamEncoder(
     tool.status = "open";
     const index = nextIndex++;
     const out = [
-      openBlock({ type: "tool_use", id: tool.id, name: tool.name, input: {} }, { kind: "tool", index, key }),
+      openBlock(
+        { type: "tool_use", id: tool.id, name: tool.name, input: {} },
+        { kind: "tool", index, key },
+      ),
     ];
-    if (tool.args !== "") out.push(blockDelta(index, { type: "input_json_delta", partial_json: tool.args }));
+    if (tool.args !== "")
+      out.push(blockDelta(index, { type: "input_json_delta", partial_json: tool.args }));
     return out;
   };
 
@@ -142,7 +146,10 @@ export function createOpenAIToAnthropicStreamEncoder(
     if (open?.kind === kind) return [];
     const out = [...closeOpen(), ...flushPending()];
     const index = nextIndex++;
-    const block = kind === "text" ? { type: "text", text: "" } : { type: "thinking", thinking: "", signature: "" };
+    const block =
+      kind === "text"
+        ? { type: "text", text: "" }
+        : { type: "thinking", thinking: "", signature: "" };
     out.push(openBlock(block, { kind, index }));
     return out;
   };
@@ -167,7 +174,9 @@ export function createOpenAIToAnthropicStreamEncoder(
 
     if (open?.kind === "tool" && open.key === key) {
       tool.args += fragment;
-      return fragment === "" ? [] : [blockDelta(open.index, { type: "input_json_delta", partial_json: fragment })];
+      return fragment === ""
+        ? []
+        : [blockDelta(open.index, { type: "input_json_delta", partial_json: fragment })];
     }
     if (tool.status !== "pending") return []; // a closed call cannot grow; upstream misbehaved
     tool.args += fragment;
@@ -212,7 +221,12 @@ export function createOpenAIToAnthropicStreamEncoder(
       } else if (block.type === "redacted_thinking" && typeof block.data === "string") {
         out.push(...closeOpen(), ...flushPending());
         const index = nextIndex++;
-        out.push(openBlock({ type: "redacted_thinking", data: block.data }, { kind: "redacted_thinking", index }));
+        out.push(
+          openBlock(
+            { type: "redacted_thinking", data: block.data },
+            { kind: "redacted_thinking", index },
+          ),
+        );
         out.push(...closeOpen());
       }
     }
@@ -226,7 +240,10 @@ export function createOpenAIToAnthropicStreamEncoder(
       ...closeOpen(),
       ...flushPending(),
       event("message_delta", {
-        delta: { stop_reason: toAnthropicStopReason(finishReason, providerFinishReason), stop_sequence: null },
+        delta: {
+          stop_reason: toAnthropicStopReason(finishReason, providerFinishReason),
+          stop_sequence: null,
+        },
         usage: toAnthropicUsage(usage),
       }),
       event("message_stop"),
@@ -243,13 +260,17 @@ export function createOpenAIToAnthropicStreamEncoder(
         if (typeof delta.reasoning_content === "string" && delta.reasoning_content !== "") {
           out.push(...ensureBlock("thinking"));
           if (open !== undefined) {
-            out.push(blockDelta(open.index, { type: "thinking_delta", thinking: delta.reasoning_content }));
+            out.push(
+              blockDelta(open.index, { type: "thinking_delta", thinking: delta.reasoning_content }),
+            );
           }
         }
-        if (Array.isArray(delta.thinking_blocks)) out.push(...onThinkingBlocks(delta.thinking_blocks));
+        if (Array.isArray(delta.thinking_blocks))
+          out.push(...onThinkingBlocks(delta.thinking_blocks));
         if (typeof delta.content === "string" && delta.content !== "") {
           out.push(...ensureBlock("text"));
-          if (open !== undefined) out.push(blockDelta(open.index, { type: "text_delta", text: delta.content }));
+          if (open !== undefined)
+            out.push(blockDelta(open.index, { type: "text_delta", text: delta.content }));
         }
         for (const call of delta.tool_calls ?? []) out.push(...onToolDelta(call));
         if (choice.finish_reason !== null && choice.finish_reason !== undefined) {

@@ -5,7 +5,10 @@ import { context, readFixture } from "./__fixtures__/fixture-helpers.ts";
 import { parseAnthropicResponse } from "./parse-response.ts";
 
 function parse(fixture: string, request = {}) {
-  const completion = parseAnthropicResponse({ status: 200, headers: {}, body: readFixture(fixture) }, context(request));
+  const completion = parseAnthropicResponse(
+    { status: 200, headers: {}, body: readFixture(fixture) },
+    context(request),
+  );
   // Whatever we produce must be a valid OpenAI completion.
   expect(ChatCompletionSchema.safeParse(completion).success).toBe(true);
   return completion;
@@ -45,14 +48,22 @@ describe("parseAnthropicResponse", () => {
     expect(choice?.finish_reason).toBe("tool_calls");
     expect(choice?.message.content).toBe("Checking both cities.");
     expect(choice?.message.tool_calls).toEqual([
-      { id: "toolu_01Bergen", type: "function", function: { name: "get_weather", arguments: '{"city":"Bergen"}' } },
+      {
+        id: "toolu_01Bergen",
+        type: "function",
+        function: { name: "get_weather", arguments: '{"city":"Bergen"}' },
+      },
       {
         id: "toolu_02Oslo",
         type: "function",
         function: { name: "get_weather", arguments: '{"city":"Oslo","unit":"celsius"}' },
       },
     ]);
-    expect(completion.usage).toMatchObject({ prompt_tokens: 410, completion_tokens: 38, total_tokens: 448 });
+    expect(completion.usage).toMatchObject({
+      prompt_tokens: 410,
+      completion_tokens: 38,
+      total_tokens: 448,
+    });
     expect(completion.usage?.prompt_tokens_details).toEqual({ cached_tokens: 0 });
   });
 
@@ -73,13 +84,18 @@ describe("parseAnthropicResponse", () => {
         thinking: "The user wants 17 * 23. 17 * 23 = 391.",
         signature: "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds",
       },
-      { type: "redacted_thinking", data: "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP" },
+      {
+        type: "redacted_thinking",
+        data: "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP",
+      },
     ]);
     expect(completion.usage?.completion_tokens_details).toEqual({ reasoning_tokens: 96 });
   });
 
   it("returns the JSON-mode tool input as content with finish_reason stop", () => {
-    const completion = parse("json-mode-response.json", { response_format: { type: "json_object" } });
+    const completion = parse("json-mode-response.json", {
+      response_format: { type: "json_object" },
+    });
     const choice = completion.choices[0];
     expect(choice?.message.content).toBe('{"name":"Ada","born":1815}');
     expect(choice?.message.tool_calls).toBeUndefined();
@@ -98,13 +114,18 @@ describe("parseAnthropicResponse", () => {
     expect(refusal?.finish_reason).toBe("content_filter");
     expect(refusal?.message.content).toBe("");
     expect(parse("stop-sequence-response.json").choices[0]?.finish_reason).toBe("stop");
-    expect(parse("stop-sequence-response.json").choices[0]?.provider_finish_reason).toBe("stop_sequence");
+    expect(parse("stop-sequence-response.json").choices[0]?.provider_finish_reason).toBe(
+      "stop_sequence",
+    );
     expect(parse("max-tokens-response.json").choices[0]?.finish_reason).toBe("length");
   });
 
   it("throws the mapped error for an error body inside a 200", () => {
     const run = () =>
-      parseAnthropicResponse({ status: 200, headers: {}, body: readFixture("error-overloaded.json") }, context());
+      parseAnthropicResponse(
+        { status: 200, headers: {}, body: readFixture("error-overloaded.json") },
+        context(),
+      );
     expect(run).toThrow(GatewayError);
     try {
       run();
@@ -114,7 +135,8 @@ describe("parseAnthropicResponse", () => {
   });
 
   it("rejects a body that is not an Anthropic message", () => {
-    const run = (body: string) => () => parseAnthropicResponse({ status: 200, headers: {}, body }, context());
+    const run = (body: string) => () =>
+      parseAnthropicResponse({ status: 200, headers: {}, body }, context());
     expect(run("<html>")).toThrow(UpstreamError);
     expect(run('{"id":"x"}')).toThrow(/invalid message/);
   });

@@ -21,12 +21,17 @@ export type ThinkingBlockOut =
  * `JSON.stringify(input)` arguments, thinking to `reasoning_content` plus `thinking_blocks`,
  * and the JSON-mode tool's input as the content string.
  */
-export function parseAnthropicResponse(response: UpstreamResponse, ctx: RequestContext): ChatCompletion {
+export function parseAnthropicResponse(
+  response: UpstreamResponse,
+  ctx: RequestContext,
+): ChatCompletion {
   let payload: unknown;
   try {
     payload = JSON.parse(response.body);
   } catch {
-    throw new UpstreamError("anthropic returned a response that is not JSON", { provider: "anthropic" });
+    throw new UpstreamError("anthropic returned a response that is not JSON", {
+      provider: "anthropic",
+    });
   }
   if (isRecord(payload) && payload.type === "error") {
     const type = isRecord(payload.error) ? payload.error.type : undefined;
@@ -38,11 +43,17 @@ export function parseAnthropicResponse(response: UpstreamResponse, ctx: RequestC
   const parsed = AnthropicMessageSchema.safeParse(payload);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue === undefined ? "" : ` at ${issue.path.join(".") || "<root>"}: ${issue.message}`;
-    throw new UpstreamError(`anthropic returned an invalid message${where}`, { provider: "anthropic" });
+    const where =
+      issue === undefined ? "" : ` at ${issue.path.join(".") || "<root>"}: ${issue.message}`;
+    throw new UpstreamError(`anthropic returned an invalid message${where}`, {
+      provider: "anthropic",
+    });
   }
   const message = parsed.data;
-  const assembled = assembleMessage(message.content, isJsonModeRequest(ctx.request.response_format));
+  const assembled = assembleMessage(
+    message.content,
+    isJsonModeRequest(ctx.request.response_format),
+  );
 
   return {
     id: completionId(message.id, ctx.callId),
@@ -54,7 +65,9 @@ export function parseAnthropicResponse(response: UpstreamResponse, ctx: RequestC
         index: 0,
         message: assembled.message,
         logprobs: null,
-        finish_reason: mapFinishReason(message.stop_reason, { jsonModeOnly: assembled.jsonModeOnly }),
+        finish_reason: mapFinishReason(message.stop_reason, {
+          jsonModeOnly: assembled.jsonModeOnly,
+        }),
         provider_finish_reason: message.stop_reason,
       },
     ],
@@ -68,7 +81,10 @@ interface AssembledMessage {
   jsonModeOnly: boolean;
 }
 
-function assembleMessage(blocks: readonly AnthropicResponseContentBlock[], jsonMode: boolean): AssembledMessage {
+function assembleMessage(
+  blocks: readonly AnthropicResponseContentBlock[],
+  jsonMode: boolean,
+): AssembledMessage {
   let text = "";
   let hasText = false;
   let reasoning = "";
@@ -80,10 +96,19 @@ function assembleMessage(blocks: readonly AnthropicResponseContentBlock[], jsonM
     if (block.type === "text" && typeof block.text === "string") {
       text += block.text;
       hasText = true;
-    } else if (block.type === "tool_use" && typeof block.id === "string" && typeof block.name === "string") {
+    } else if (
+      block.type === "tool_use" &&
+      typeof block.id === "string" &&
+      typeof block.name === "string"
+    ) {
       const args = JSON.stringify(block.input ?? {});
       if (jsonMode && block.name === JSON_MODE_TOOL_NAME) jsonContent = args;
-      else toolCalls.push({ id: block.id, type: "function", function: { name: block.name, arguments: args } });
+      else
+        toolCalls.push({
+          id: block.id,
+          type: "function",
+          function: { name: block.name, arguments: args },
+        });
     } else if (block.type === "thinking" && typeof block.thinking === "string") {
       reasoning += block.thinking;
       thinkingBlocks.push({

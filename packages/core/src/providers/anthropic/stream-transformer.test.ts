@@ -14,7 +14,11 @@ import {
 import { createAnthropicStreamTransformer } from "./stream-transformer.ts";
 
 async function stream(fixture: string, split: ReadSplit = "whole", request = {}) {
-  const chunks = await runStream(createAnthropicStreamTransformer(context(request)), readFixture(fixture), split);
+  const chunks = await runStream(
+    createAnthropicStreamTransformer(context(request)),
+    readFixture(fixture),
+    split,
+  );
   for (const chunk of chunks) expect(ChatCompletionChunkSchema.safeParse(chunk).success).toBe(true);
   return chunks;
 }
@@ -31,7 +35,10 @@ describe("createAnthropicStreamTransformer: text", () => {
 
     const finish = finishChunks(chunks);
     expect(finish).toHaveLength(1);
-    expect(finish[0]?.choices[0]).toMatchObject({ finish_reason: "stop", provider_finish_reason: "end_turn" });
+    expect(finish[0]?.choices[0]).toMatchObject({
+      finish_reason: "stop",
+      provider_finish_reason: "end_turn",
+    });
 
     const last = chunks[chunks.length - 1];
     expect(last?.choices).toEqual([]);
@@ -42,9 +49,13 @@ describe("createAnthropicStreamTransformer: text", () => {
       prompt_tokens_details: { cached_tokens: 1200 },
     });
     // Every chunk carries the same id, created and model; ping produced nothing.
-    expect(new Set(chunks.map((chunk) => chunk.id))).toEqual(new Set(["chatcmpl-msg_01StreamText01"]));
+    expect(new Set(chunks.map((chunk) => chunk.id))).toEqual(
+      new Set(["chatcmpl-msg_01StreamText01"]),
+    );
     expect(new Set(chunks.map((chunk) => chunk.created)).size).toBe(1);
-    expect(new Set(chunks.map((chunk) => chunk.model))).toEqual(new Set(["claude-sonnet-4-5-20250929"]));
+    expect(new Set(chunks.map((chunk) => chunk.model))).toEqual(
+      new Set(["claude-sonnet-4-5-20250929"]),
+    );
     expect(chunks).toHaveLength(6); // role, 3 deltas, finish, usage
   });
 
@@ -54,10 +65,13 @@ describe("createAnthropicStreamTransformer: text", () => {
     expect(split.map((chunk) => chunk.choices)).toEqual(whole.map((chunk) => chunk.choices));
   });
 
-  it.each([1, 2, 3, 5, 7])("keeps multi-byte characters intact when reads are %i bytes", async (size) => {
-    const chunks = await stream("unicode-stream.sse", size);
-    expect(contentOf(chunks)).toBe("Grüße 👋🏽 你好，世界 — ok");
-  });
+  it.each([1, 2, 3, 5, 7])(
+    "keeps multi-byte characters intact when reads are %i bytes",
+    async (size) => {
+      const chunks = await stream("unicode-stream.sse", size);
+      expect(contentOf(chunks)).toBe("Grüße 👋🏽 你好，世界 — ok");
+    },
+  );
 
   it("sanity: the byte splitter really cuts inside characters", () => {
     const parts = splitBytes("👋", 1);
@@ -73,9 +87,24 @@ describe("createAnthropicStreamTransformer: tool calls", () => {
     const deltas = chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? []);
     const headers = deltas.filter((delta) => delta.id !== undefined);
     expect(headers).toEqual([
-      { index: 0, id: "toolu_01Bergen", type: "function", function: { name: "get_weather", arguments: "" } },
-      { index: 1, id: "toolu_02Oslo", type: "function", function: { name: "get_weather", arguments: "" } },
-      { index: 2, id: "toolu_03Time", type: "function", function: { name: "get_time", arguments: "" } },
+      {
+        index: 0,
+        id: "toolu_01Bergen",
+        type: "function",
+        function: { name: "get_weather", arguments: "" },
+      },
+      {
+        index: 1,
+        id: "toolu_02Oslo",
+        type: "function",
+        function: { name: "get_weather", arguments: "" },
+      },
+      {
+        index: 2,
+        id: "toolu_03Time",
+        type: "function",
+        function: { name: "get_time", arguments: "" },
+      },
     ]);
     const args = (index: number) =>
       deltas
@@ -87,19 +116,28 @@ describe("createAnthropicStreamTransformer: tool calls", () => {
     // A tool that only sent `partial_json: ""` ends with "{}", never "".
     expect(args(2)).toBe("{}");
     // No empty fragments are forwarded.
-    expect(deltas.filter((delta) => delta.id === undefined && delta.function?.arguments === "")).toEqual([]);
+    expect(
+      deltas.filter((delta) => delta.id === undefined && delta.function?.arguments === ""),
+    ).toEqual([]);
 
     expect(finishChunks(chunks)[0]?.choices[0]?.finish_reason).toBe("tool_calls");
-    expect(chunks[chunks.length - 1]?.usage).toMatchObject({ prompt_tokens: 410, completion_tokens: 88 });
+    expect(chunks[chunks.length - 1]?.usage).toMatchObject({
+      prompt_tokens: 410,
+      completion_tokens: 88,
+    });
   });
 });
 
 describe("createAnthropicStreamTransformer: thinking and JSON mode", () => {
   it("streams thinking as reasoning_content and ends the block with its signature", async () => {
     const chunks = await stream("thinking-stream.sse", 11);
-    const reasoning = chunks.map((chunk) => chunk.choices[0]?.delta.reasoning_content ?? "").join("");
+    const reasoning = chunks
+      .map((chunk) => chunk.choices[0]?.delta.reasoning_content ?? "")
+      .join("");
     expect(reasoning).toBe("17 * 23: 17*20 = 340, 17*3 = 51, so 391.");
-    const blocks = chunks.flatMap((chunk) => (chunk.choices[0]?.delta.thinking_blocks as unknown[]) ?? []);
+    const blocks = chunks.flatMap(
+      (chunk) => (chunk.choices[0]?.delta.thinking_blocks as unknown[]) ?? [],
+    );
     expect(blocks).toEqual([
       {
         type: "thinking",
@@ -116,7 +154,10 @@ describe("createAnthropicStreamTransformer: thinking and JSON mode", () => {
 
   it("streams the JSON-mode tool's input as content and finishes with stop", async () => {
     const chunks = await stream("json-mode-stream.sse", "mid-line", {
-      response_format: { type: "json_schema", json_schema: { name: "person", schema: { type: "object" } } },
+      response_format: {
+        type: "json_schema",
+        json_schema: { name: "person", schema: { type: "object" } },
+      },
     });
     expect(JSON.parse(contentOf(chunks))).toEqual({ name: "Ada", born: 1815 });
     expect(chunks.some((chunk) => chunk.choices[0]?.delta.tool_calls !== undefined)).toBe(false);
@@ -128,7 +169,11 @@ describe("createAnthropicStreamTransformer: thinking and JSON mode", () => {
 
   it("maps a refusal with no content block to content_filter", async () => {
     const chunks = await stream("refusal-stream.sse");
-    expect(chunks.map((chunk) => chunk.choices[0]?.finish_reason ?? null)).toEqual([null, "content_filter", null]);
+    expect(chunks.map((chunk) => chunk.choices[0]?.finish_reason ?? null)).toEqual([
+      null,
+      "content_filter",
+      null,
+    ]);
     expect(chunks[2]?.usage).toMatchObject({ prompt_tokens: 30, completion_tokens: 0 });
   });
 });
@@ -139,9 +184,11 @@ describe("createAnthropicStreamTransformer: failures", () => {
     const chunks: ChatCompletionChunk[] = [];
     let thrown: unknown;
     try {
-      for await (const read of decodeSse((async function* () {
-        yield* splitBytes(readFixture("error-mid-stream.sse"), "mid-line");
-      })())) {
+      for await (const read of decodeSse(
+        (async function* () {
+          yield* splitBytes(readFixture("error-mid-stream.sse"), "mid-line");
+        })(),
+      )) {
         for (const event of read.events) chunks.push(...transformer.onEvent(event));
       }
     } catch (error) {
@@ -155,7 +202,9 @@ describe("createAnthropicStreamTransformer: failures", () => {
 
   it("throws a truncated-stream error when the stream ends before message_delta", async () => {
     await expect(stream("truncated-stream.sse")).rejects.toThrow(UpstreamError);
-    await expect(stream("truncated-stream.sse")).rejects.toMatchObject({ code: "stream_truncated" });
+    await expect(stream("truncated-stream.sse")).rejects.toMatchObject({
+      code: "stream_truncated",
+    });
   });
 
   it("still emits usage when only message_stop was lost", async () => {

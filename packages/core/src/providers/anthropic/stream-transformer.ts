@@ -51,7 +51,11 @@ export function createAnthropicStreamTransformer(ctx: RequestContext): ChatStrea
   let sawRealTool = false;
   const blocks = new Map<number, BlockState>();
 
-  const chunk = (delta: ChunkDelta, finishReason: FinishReason | null = null, raw?: string | null) => {
+  const chunk = (
+    delta: ChunkDelta,
+    finishReason: FinishReason | null = null,
+    raw?: string | null,
+  ) => {
     const choice: ChatCompletionChunk["choices"][number] = {
       index: 0,
       delta,
@@ -79,7 +83,16 @@ export function createAnthropicStreamTransformer(ctx: RequestContext): ChatStrea
   const usageChunk = (): ChatCompletionChunk[] => {
     if (usageSent) return [];
     usageSent = true;
-    return [{ id, object: "chat.completion.chunk", created, model, choices: [], usage: convertUsage(usage) }];
+    return [
+      {
+        id,
+        object: "chat.completion.chunk",
+        created,
+        model,
+        choices: [],
+        usage: convertUsage(usage),
+      },
+    ];
   };
 
   const onBlockStart = (data: unknown): ChatCompletionChunk[] => {
@@ -87,10 +100,19 @@ export function createAnthropicStreamTransformer(ctx: RequestContext): ChatStrea
     const block = event.content_block;
     if (block.type === "text") {
       blocks.set(event.index, { kind: "text" });
-      return typeof block.text === "string" && block.text !== "" ? [chunk({ content: block.text })] : [];
+      return typeof block.text === "string" && block.text !== ""
+        ? [chunk({ content: block.text })]
+        : [];
     }
-    if (block.type === "tool_use" && typeof block.id === "string" && typeof block.name === "string") {
-      const initial = isRecord(block.input) && Object.keys(block.input).length > 0 ? JSON.stringify(block.input) : "";
+    if (
+      block.type === "tool_use" &&
+      typeof block.id === "string" &&
+      typeof block.name === "string"
+    ) {
+      const initial =
+        isRecord(block.input) && Object.keys(block.input).length > 0
+          ? JSON.stringify(block.input)
+          : "";
       if (jsonMode && block.name === JSON_MODE_TOOL_NAME) {
         sawJsonTool = true;
         blocks.set(event.index, { kind: "json", sentContent: initial !== "" });
@@ -102,7 +124,12 @@ export function createAnthropicStreamTransformer(ctx: RequestContext): ChatStrea
       return [
         chunk({
           tool_calls: [
-            { index: toolIndex, id: block.id, type: "function", function: { name: block.name, arguments: initial } },
+            {
+              index: toolIndex,
+              id: block.id,
+              type: "function",
+              function: { name: block.name, arguments: initial },
+            },
           ],
         }),
       ];
@@ -138,7 +165,9 @@ export function createAnthropicStreamTransformer(ctx: RequestContext): ChatStrea
       }
       if (state.kind === "tool") {
         state.sentArguments = true;
-        return [chunk({ tool_calls: [{ index: state.toolIndex, function: { arguments: fragment } }] })];
+        return [
+          chunk({ tool_calls: [{ index: state.toolIndex, function: { arguments: fragment } }] }),
+        ];
       }
       return [];
     }
@@ -163,7 +192,11 @@ export function createAnthropicStreamTransformer(ctx: RequestContext): ChatStrea
     if (state?.kind === "json" && !state.sentContent) return [chunk({ content: "{}" })];
     if (state?.kind === "thinking") {
       return [
-        chunk({ thinking_blocks: [{ type: "thinking", thinking: state.thinking, signature: state.signature }] }),
+        chunk({
+          thinking_blocks: [
+            { type: "thinking", thinking: state.thinking, signature: state.signature },
+          ],
+        }),
       ];
     }
     return [];
@@ -187,7 +220,9 @@ export function createAnthropicStreamTransformer(ctx: RequestContext): ChatStrea
       try {
         data = JSON.parse(text);
       } catch {
-        throw new UpstreamError("anthropic sent a stream event that is not JSON", { provider: "anthropic" });
+        throw new UpstreamError("anthropic sent a stream event that is not JSON", {
+          provider: "anthropic",
+        });
       }
       const type = isRecord(data) && typeof data.type === "string" ? data.type : event.event;
 
@@ -242,7 +277,10 @@ export function createAnthropicStreamTransformer(ctx: RequestContext): ChatStrea
   }
 }
 
-function parseEvent<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, data: unknown): T {
+function parseEvent<T>(
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
+  data: unknown,
+): T {
   const result = schema.safeParse(data);
   if (!result.success) {
     const type = isRecord(data) && typeof data.type === "string" ? data.type : "unknown";

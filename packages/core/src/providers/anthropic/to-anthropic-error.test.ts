@@ -13,8 +13,14 @@ describe("toAnthropicErrorBody", () => {
       type: "error",
       error: { type: "invalid_request_error", message: "prompt is too long" },
     });
-    expect(toAnthropicErrorBody(new RateLimitError("slow down")).error.type).toBe("rate_limit_error");
-    expect(toAnthropicErrorBody(new ServiceUnavailableError("Overloaded")).error.type).toBe("overloaded_error");
-    expect(toAnthropicErrorBody(new UpstreamError("boom", { status: 500 })).error.type).toBe("api_error");
+    expect(toAnthropicErrorBody(new RateLimitError("slow down")).error.type).toBe(
+      "rate_limit_error",
+    );
+    expect(toAnthropicErrorBody(new ServiceUnavailableError("Overloaded")).error.type).toBe(
+      "overloaded_error",
+    );
+    expect(toAnthropicErrorBody(new UpstreamError("boom", { status: 500 })).error.type).toBe(
+      "api_error",
+    );
   });
 });

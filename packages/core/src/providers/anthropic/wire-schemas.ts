@@ -123,8 +123,12 @@ export const ContentBlockParamSchema = z.union([
   }),
 ]);
 
+/**
+ * `system` is accepted as a role because the SDK's MessageParam lists it (added with
+ * mid-conversation system instructions, 2026); the API docs still describe only user/assistant.
+ */
 export const MessageParamSchema = z.looseObject({
-  role: z.enum(["user", "assistant"]),
+  role: z.enum(["user", "assistant", "system"]),
   content: z.union([z.string(), z.array(ContentBlockParamSchema)]),
 });
 

@@ -27,7 +27,10 @@ function deployment(overrides: Partial<ProviderDeployment> = {}): ProviderDeploy
   };
 }
 
-function ctx(dep: ProviderDeployment, request: Partial<ChatCompletionRequest> = {}): RequestContext {
+function ctx(
+  dep: ProviderDeployment,
+  request: Partial<ChatCompletionRequest> = {},
+): RequestContext {
   return {
     deployment: dep,
     callId: "call-1",
@@ -50,7 +53,14 @@ function expectedSignature(options: {
   const canonicalHeaders = names.map((name) => `${name}:${options.headers[name]}\n`).join("");
   const signedHeaders = names.join(";");
   const payloadHash = createHash("sha256").update(options.body).digest("hex");
-  const canonicalRequest = ["POST", options.canonicalUri, "", canonicalHeaders, signedHeaders, payloadHash].join("\n");
+  const canonicalRequest = [
+    "POST",
+    options.canonicalUri,
+    "",
+    canonicalHeaders,
+    signedHeaders,
+    payloadHash,
+  ].join("\n");
   const scope = `20250101/${options.region}/bedrock/aws4_request`;
   const stringToSign = [
     "AWS4-HMAC-SHA256",
@@ -58,9 +68,16 @@ function expectedSignature(options: {
     scope,
     createHash("sha256").update(canonicalRequest).digest("hex"),
   ].join("\n");
-  const hmac = (key: string | Buffer, data: string) => createHmac("sha256", key).update(data).digest();
-  const signingKey = hmac(hmac(hmac(hmac(`AWS4${SECRET}`, "20250101"), options.region), "bedrock"), "aws4_request");
-  return { signature: createHmac("sha256", signingKey).update(stringToSign).digest("hex"), signedHeaders };
+  const hmac = (key: string | Buffer, data: string) =>
+    createHmac("sha256", key).update(data).digest();
+  const signingKey = hmac(
+    hmac(hmac(hmac(`AWS4${SECRET}`, "20250101"), options.region), "bedrock"),
+    "aws4_request",
+  );
+  return {
+    signature: createHmac("sha256", signingKey).update(stringToSign).digest("hex"),
+    signedHeaders,
+  };
 }
 
 describe("bedrock chat buildRequest", () => {
@@ -70,7 +87,9 @@ describe("bedrock chat buildRequest", () => {
     expect(request.url).toBe(
       "https://bedrock-runtime.us-east-1.amazonaws.com/model/us.anthropic.claude-3-5-sonnet-20240620-v1%3A0/converse",
     );
-    expect(JSON.parse(request.body as string)).toEqual({ messages: [{ role: "user", content: [{ text: "Hi" }] }] });
+    expect(JSON.parse(request.body as string)).toEqual({
+      messages: [{ role: "user", content: [{ text: "Hi" }] }],
+    });
   });
 
   it("uses /converse-stream for streamed requests", async () => {
@@ -80,10 +99,13 @@ describe("bedrock chat buildRequest", () => {
   });
 
   it("encodes an ARN model id as one path segment, and strips LiteLLM's converse/ route prefix", async () => {
-    const arn = "arn:aws:bedrock:eu-west-1:123456789012:inference-profile/eu.anthropic.claude-3-haiku-20240307-v1:0";
+    const arn =
+      "arn:aws:bedrock:eu-west-1:123456789012:inference-profile/eu.anthropic.claude-3-haiku-20240307-v1:0";
     const { params } = deployment();
     const { aws_region_name: _region, ...noRegion } = params;
-    const request = await chat.buildRequest(ctx(deployment({ model: `converse/${arn}`, params: noRegion })));
+    const request = await chat.buildRequest(
+      ctx(deployment({ model: `converse/${arn}`, params: noRegion })),
+    );
     // No aws_region_name: the ARN's region is used.
     expect(request.url).toBe(
       "https://bedrock-runtime.eu-west-1.amazonaws.com/model/arn%3Aaws%3Abedrock%3Aeu-west-1%3A123456789012%3Ainference-profile%2Feu.anthropic.claude-3-haiku-20240307-v1%3A0/converse",
@@ -93,11 +115,23 @@ describe("bedrock chat buildRequest", () => {
 
   it("honours api_base, then aws_bedrock_runtime_endpoint", async () => {
     const viaBase = await chat.buildRequest(ctx(deployment({ apiBase: "http://127.0.0.1:4010/" })));
-    expect(viaBase.url).toBe("http://127.0.0.1:4010/model/us.anthropic.claude-3-5-sonnet-20240620-v1%3A0/converse");
-    const viaEndpoint = await chat.buildRequest(
-      ctx(deployment({ params: { ...deployment().params, aws_bedrock_runtime_endpoint: "https://vpce-1.bedrock-runtime.us-east-1.vpce.amazonaws.com" } })),
+    expect(viaBase.url).toBe(
+      "http://127.0.0.1:4010/model/us.anthropic.claude-3-5-sonnet-20240620-v1%3A0/converse",
     );
-    expect(viaEndpoint.url).toMatch(/^https:\/\/vpce-1\.bedrock-runtime\.us-east-1\.vpce\.amazonaws\.com\/model\//);
+    const viaEndpoint = await chat.buildRequest(
+      ctx(
+        deployment({
+          params: {
+            ...deployment().params,
+            aws_bedrock_runtime_endpoint:
+              "https://vpce-1.bedrock-runtime.us-east-1.vpce.amazonaws.com",
+          },
+        }),
+      ),
+    );
+    expect(viaEndpoint.url).toMatch(
+      /^https:\/\/vpce-1\.bedrock-runtime\.us-east-1\.vpce\.amazonaws\.com\/model\//,
+    );
   });
 
   it("signs with SigV4: scope, sorted signed headers, and the spec's double-encoded canonical path", async () => {
@@ -160,14 +194,16 @@ describe("bedrock chat buildRequest", () => {
   });
 
   it("sends a Bedrock API key as a Bearer token instead of signing", async () => {
-    const request = await chat.buildRequest(ctx(deployment({ apiKey: "ABSKQmVkcm9ja0FQSUtleS1example" })));
+    const request = await chat.buildRequest(
+      ctx(deployment({ apiKey: "ABSKQmVkcm9ja0FQSUtleS1example" })),
+    );
     expect(request.headers["authorization"]).toBe("Bearer ABSKQmVkcm9ja0FQSUtleS1example");
     expect(request.headers["x-amz-date"]).toBeUndefined();
   });
 
   it("fails with an AuthenticationError when no credentials are configured", async () => {
-    await expect(chat.buildRequest(ctx(deployment({ params: { aws_region_name: "us-east-1" } })))).rejects.toBeInstanceOf(
-      AuthenticationError,
-    );
+    await expect(
+      chat.buildRequest(ctx(deployment({ params: { aws_region_name: "us-east-1" } }))),
+    ).rejects.toBeInstanceOf(AuthenticationError);
   });
 });

@@ -31,7 +31,11 @@ export function createBedrockEmbeddingAdapter(now: () => number): EmbeddingAdapt
     },
 
     parseResponse(response, ctx) {
-      return parseEmbeddingResponse(response, ctx, embeddingModelKind(bedrockModelId(ctx.deployment)));
+      return parseEmbeddingResponse(
+        response,
+        ctx,
+        embeddingModelKind(bedrockModelId(ctx.deployment)),
+      );
     },
   };
 }

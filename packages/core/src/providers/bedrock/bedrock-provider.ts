@@ -12,8 +12,10 @@ export interface BedrockProviderOptions {
 }
 
 /**
- * OpenAI chat completions and embeddings requests with the same names LiteLLM's Converse route does
- * not take. `n > 1` and reasoning_effort on non-Claude models are checked in convert-request.
+ * OpenAI request params Converse has no equivalent for (none is in LiteLLM's supported list for
+ * bedrock_converse): a 400 naming them, or dropped with drop_params. `n > 1` and
+ * reasoning_effort on non-Claude models depend on the value or model, so convert-request checks
+ * those.
  */
 export const BEDROCK_UNSUPPORTED_PARAMS = [
   "logprobs",

@@ -52,7 +52,11 @@ describe("convertRequest: messages", () => {
           role: "assistant",
           content: "",
           tool_calls: [
-            { id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Oslo"}' } },
+            {
+              id: "call_1",
+              type: "function",
+              function: { name: "get_weather", arguments: '{"city":"Oslo"}' },
+            },
             { id: "toolu.2:x", type: "function", function: { name: "get_time", arguments: "" } },
           ],
         },
@@ -91,7 +95,10 @@ describe("convertRequest: messages", () => {
     const body = convert({
       messages: [
         { role: "user", content: "q" },
-        { role: "assistant", tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: "{}" } }] },
+        {
+          role: "assistant",
+          tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: "{}" } }],
+        },
         { role: "user", content: "note" },
         { role: "tool", tool_call_id: "c1", content: "" },
       ],
@@ -119,7 +126,13 @@ describe("convertRequest: messages", () => {
     const body = convert({
       messages: [
         { role: "user", content: "one" },
-        { role: "user", content: [{ type: "text", text: "" }, { type: "text", text: "two" }] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "" },
+            { type: "text", text: "two" },
+          ],
+        },
       ],
     });
     expect(body.messages).toEqual([{ role: "user", content: [{ text: "one" }, { text: "two" }] }]);
@@ -170,7 +183,12 @@ describe("convertRequest: messages", () => {
     expect(() =>
       convert({
         messages: [
-          { role: "user", content: [{ type: "image_url", image_url: { url: "data:image/svg+xml;base64,PHN2Zz4=" } }] },
+          {
+            role: "user",
+            content: [
+              { type: "image_url", image_url: { url: "data:image/svg+xml;base64,PHN2Zz4=" } },
+            ],
+          },
         ],
       }),
     ).toThrow(/image type image\/svg\+xml/);
@@ -183,7 +201,13 @@ describe("convertRequest: messages", () => {
           role: "user",
           content: [
             { type: "text", text: "Summarise" },
-            { type: "file", file: { file_data: "data:application/pdf;base64,JVBERi0x", filename: "report_2024.v2.pdf" } },
+            {
+              type: "file",
+              file: {
+                file_data: "data:application/pdf;base64,JVBERi0x",
+                filename: "report_2024.v2.pdf",
+              },
+            },
           ],
         },
       ],
@@ -198,12 +222,17 @@ describe("convertRequest: messages", () => {
       messages: [
         {
           role: "system",
-          content: [{ type: "text", text: "Long system prompt", cache_control: { type: "ephemeral" } }],
+          content: [
+            { type: "text", text: "Long system prompt", cache_control: { type: "ephemeral" } },
+          ],
         },
         { role: "user", content: "Long document", cache_control: { type: "ephemeral" } } as never,
       ],
     });
-    expect(body.system).toEqual([{ text: "Long system prompt" }, { cachePoint: { type: "default" } }]);
+    expect(body.system).toEqual([
+      { text: "Long system prompt" },
+      { cachePoint: { type: "default" } },
+    ]);
     expect(body.messages[0]?.content).toEqual([
       { text: "Long document" },
       { cachePoint: { type: "default" } },
@@ -237,8 +266,19 @@ describe("convertRequest: messages", () => {
 
 describe("convertRequest: parameters", () => {
   it("maps max tokens, temperature (clamped to 1), top_p and stop into inferenceConfig", () => {
-    const body = convert({ max_completion_tokens: 512, max_tokens: 99, temperature: 1.7, top_p: 0.9, stop: "END" });
-    expect(body.inferenceConfig).toEqual({ maxTokens: 512, temperature: 1, topP: 0.9, stopSequences: ["END"] });
+    const body = convert({
+      max_completion_tokens: 512,
+      max_tokens: 99,
+      temperature: 1.7,
+      top_p: 0.9,
+      stop: "END",
+    });
+    expect(body.inferenceConfig).toEqual({
+      maxTokens: 512,
+      temperature: 1,
+      topP: 0.9,
+      stopSequences: ["END"],
+    });
     expect(convert({ stop: ["", "STOP"] }).inferenceConfig).toEqual({ stopSequences: ["STOP"] });
     expect(convert({}).inferenceConfig).toBeUndefined();
   });
@@ -251,16 +291,19 @@ describe("convertRequest: parameters", () => {
   it("puts top_k where the model family takes it", () => {
     expect(convert({ top_k: 40 } as never).additionalModelRequestFields).toEqual({ top_k: 40 });
     expect(
-      convert({ top_k: 40 } as never, { modelId: "amazon.nova-pro-v1:0", deployment: deployment({ model: "amazon.nova-pro-v1:0" }) })
-        .additionalModelRequestFields,
+      convert({ top_k: 40 } as never, {
+        modelId: "amazon.nova-pro-v1:0",
+        deployment: deployment({ model: "amazon.nova-pro-v1:0" }),
+      }).additionalModelRequestFields,
     ).toEqual({ inferenceConfig: { topK: 40 } });
   });
 
   it("passes guardrailConfig and friends through from the request or litellm_params", () => {
-    const body = convert(
-      { requestMetadata: { team: "a" } } as never,
-      { deployment: deployment({ params: { guardrailConfig: { guardrailIdentifier: "gr-1", guardrailVersion: "1" } } }) },
-    );
+    const body = convert({ requestMetadata: { team: "a" } } as never, {
+      deployment: deployment({
+        params: { guardrailConfig: { guardrailIdentifier: "gr-1", guardrailVersion: "1" } },
+      }),
+    });
     expect(body.guardrailConfig).toEqual({ guardrailIdentifier: "gr-1", guardrailVersion: "1" });
     expect(body.requestMetadata).toEqual({ team: "a" });
   });
@@ -278,7 +321,11 @@ describe("convertRequest: tools", () => {
       function: {
         name: "get_weather",
         description: "Current weather",
-        parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+        parameters: {
+          type: "object",
+          properties: { city: { type: "string" } },
+          required: ["city"],
+        },
       },
     },
     { type: "function" as const, function: { name: "ping", description: "" } },
@@ -291,7 +338,13 @@ describe("convertRequest: tools", () => {
           toolSpec: {
             name: "get_weather",
             description: "Current weather",
-            inputSchema: { json: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } },
+            inputSchema: {
+              json: {
+                type: "object",
+                properties: { city: { type: "string" } },
+                required: ["city"],
+              },
+            },
           },
         },
         { toolSpec: { name: "ping", inputSchema: { json: { type: "object", properties: {} } } } },
@@ -304,7 +357,9 @@ describe("convertRequest: tools", () => {
     ["required", { any: {} }],
     [{ type: "function", function: { name: "ping" } }, { tool: { name: "ping" } }],
   ])("maps tool_choice %j", (choice, expected) => {
-    expect(convert({ tools, tool_choice: choice as never }).toolConfig?.toolChoice).toEqual(expected);
+    expect(convert({ tools, tool_choice: choice as never }).toolConfig?.toolChoice).toEqual(
+      expected,
+    );
   });
 
   it("drops the tools for tool_choice none, but keeps a toolConfig when the history has tool blocks", () => {
@@ -314,7 +369,10 @@ describe("convertRequest: tools", () => {
       tool_choice: "none",
       messages: [
         { role: "user", content: "q" },
-        { role: "assistant", tool_calls: [{ id: "c1", type: "function", function: { name: "ping", arguments: "{}" } }] },
+        {
+          role: "assistant",
+          tool_calls: [{ id: "c1", type: "function", function: { name: "ping", arguments: "{}" } }],
+        },
         { role: "tool", tool_call_id: "c1", content: "pong" },
       ],
     });
@@ -326,12 +384,19 @@ describe("convertRequest: tools", () => {
     const body = convert({
       messages: [
         { role: "user", content: "q" },
-        { role: "assistant", tool_calls: [{ id: "c1", type: "function", function: { name: "lookup", arguments: "{}" } }] },
+        {
+          role: "assistant",
+          tool_calls: [
+            { id: "c1", type: "function", function: { name: "lookup", arguments: "{}" } },
+          ],
+        },
         { role: "tool", tool_call_id: "c1", content: "found" },
       ],
     });
     expect(body.toolConfig).toEqual({
-      tools: [{ toolSpec: { name: "lookup", inputSchema: { json: { type: "object", properties: {} } } } }],
+      tools: [
+        { toolSpec: { name: "lookup", inputSchema: { json: { type: "object", properties: {} } } } },
+      ],
     });
   });
 });
@@ -345,10 +410,21 @@ describe("convertRequest: response_format", () => {
 
   it("turns json_schema into a forced tool named after the schema (LiteLLM's approach)", () => {
     const body = convert({
-      response_format: { type: "json_schema", json_schema: { name: "weather_report", description: "A report", schema } },
+      response_format: {
+        type: "json_schema",
+        json_schema: { name: "weather_report", description: "A report", schema },
+      },
     });
     expect(body.toolConfig).toEqual({
-      tools: [{ toolSpec: { name: "weather_report", description: "A report", inputSchema: { json: schema } } }],
+      tools: [
+        {
+          toolSpec: {
+            name: "weather_report",
+            description: "A report",
+            inputSchema: { json: schema },
+          },
+        },
+      ],
       toolChoice: { tool: { name: "weather_report" } },
     });
   });
@@ -378,20 +454,29 @@ describe("convertRequest: reasoning", () => {
     ["minimal", 1024],
   ])("maps reasoning_effort %s to a thinking budget of %d for Claude", (effort, budget) => {
     const body = convert({ reasoning_effort: effort as never, temperature: 0.3, top_p: 0.5 });
-    expect(body.additionalModelRequestFields).toEqual({ thinking: { type: "enabled", budget_tokens: budget } });
+    expect(body.additionalModelRequestFields).toEqual({
+      thinking: { type: "enabled", budget_tokens: budget },
+    });
     // Thinking rejects a modified temperature / top_p; max_tokens must exceed the budget.
     expect(body.inferenceConfig).toEqual({ maxTokens: budget + THINKING_ANSWER_TOKENS });
   });
 
   it("keeps a max_tokens above the budget and raises one below it", () => {
-    expect(convert({ reasoning_effort: "low", max_tokens: 8000 }).inferenceConfig?.maxTokens).toBe(8000);
-    expect(convert({ reasoning_effort: "low", max_tokens: 500 }).inferenceConfig?.maxTokens).toBe(1524);
+    expect(convert({ reasoning_effort: "low", max_tokens: 8000 }).inferenceConfig?.maxTokens).toBe(
+      8000,
+    );
+    expect(convert({ reasoning_effort: "low", max_tokens: 500 }).inferenceConfig?.maxTokens).toBe(
+      1524,
+    );
   });
 
   it("does not force the JSON tool while thinking (Claude rejects forced tools with thinking)", () => {
     const body = convert({
       reasoning_effort: "low",
-      response_format: { type: "json_schema", json_schema: { name: "out", schema: { type: "object" } } },
+      response_format: {
+        type: "json_schema",
+        json_schema: { name: "out", schema: { type: "object" } },
+      },
     });
     expect(body.toolConfig?.toolChoice).toBeUndefined();
   });
@@ -402,14 +487,16 @@ describe("convertRequest: reasoning", () => {
 
   it("passes an explicit Anthropic thinking object through", () => {
     const body = convert({ thinking: { type: "enabled", budget_tokens: 3000 } } as never);
-    expect(body.additionalModelRequestFields).toEqual({ thinking: { type: "enabled", budget_tokens: 3000 } });
+    expect(body.additionalModelRequestFields).toEqual({
+      thinking: { type: "enabled", budget_tokens: 3000 },
+    });
   });
 
   it("rejects reasoning_effort for non-Claude models unless drop_params", () => {
     const llama = deployment({ model: "meta.llama3-70b-instruct-v1:0" });
-    expect(() => convert({ reasoning_effort: "high" }, { deployment: llama, modelId: llama.model })).toThrow(
-      /reasoning_effort/,
-    );
+    expect(() =>
+      convert({ reasoning_effort: "high" }, { deployment: llama, modelId: llama.model }),
+    ).toThrow(/reasoning_effort/);
     const dropped = convert(
       { reasoning_effort: "high" },
       { deployment: { ...llama, dropParams: true }, modelId: llama.model },
@@ -421,7 +508,13 @@ describe("convertRequest: reasoning", () => {
     const arn = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123";
     const body = convert(
       { reasoning_effort: "low" },
-      { deployment: deployment({ model: arn, params: { base_model: "anthropic.claude-3-7-sonnet-20250219-v1:0" } }), modelId: arn },
+      {
+        deployment: deployment({
+          model: arn,
+          params: { base_model: "anthropic.claude-3-7-sonnet-20250219-v1:0" },
+        }),
+        modelId: arn,
+      },
     );
     expect(body.additionalModelRequestFields?.["thinking"]).toBeDefined();
   });

@@ -98,7 +98,8 @@ function inferenceConfig(request: ChatCompletionRequest): ConverseInferenceConfi
   const maxTokens = request.max_completion_tokens ?? request.max_tokens;
   if (typeof maxTokens === "number") config.maxTokens = maxTokens;
   // OpenAI allows 0..2; Converse 0..1 (as LiteLLM does for Anthropic, clamp rather than fail).
-  if (typeof request.temperature === "number") config.temperature = Math.min(request.temperature, 1);
+  if (typeof request.temperature === "number")
+    config.temperature = Math.min(request.temperature, 1);
   if (typeof request.top_p === "number") config.topP = request.top_p;
   const stop = typeof request.stop === "string" ? [request.stop] : (request.stop ?? []);
   // Converse rejects empty stop sequences.

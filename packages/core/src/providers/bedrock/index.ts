@@ -1,5 +1,14 @@
-export { bedrockProvider, createBedrockProvider, BEDROCK_UNSUPPORTED_PARAMS } from "./bedrock-provider.ts";
+export {
+  bedrockProvider,
+  createBedrockProvider,
+  BEDROCK_UNSUPPORTED_PARAMS,
+} from "./bedrock-provider.ts";
 export type { BedrockProviderOptions } from "./bedrock-provider.ts";
 export { mapBedrockError, mapStreamException } from "./map-error.ts";
 export { authorizeBedrockRequest, BEDROCK_SIGNING_SERVICE } from "./sign-request.ts";
-export { bedrockUrl, bedrockModelId, resolveRegion, DEFAULT_AWS_REGION } from "./resolve-endpoint.ts";
+export {
+  bedrockUrl,
+  bedrockModelId,
+  resolveRegion,
+  DEFAULT_AWS_REGION,
+} from "./resolve-endpoint.ts";

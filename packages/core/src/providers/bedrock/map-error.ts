@@ -114,7 +114,8 @@ const STREAM_EXCEPTION_STATUS: Readonly<Record<string, number>> = {
 /** True for an event-stream frame that reports an error instead of carrying an event. */
 export function isStreamException(eventName: string | undefined): boolean {
   if (eventName === undefined) return false;
-  return eventName === "error" || eventName.endsWith("Exception");
+  // The decoder names an exception frame without `:exception-type` plain "exception".
+  return eventName === "error" || /exception$/i.test(eventName);
 }
 
 /**

@@ -16,13 +16,20 @@ function fixture(name: string): string {
 function ctx(request: Partial<ChatCompletionRequest> = {}): RequestContext {
   return {
     callId: "abc123",
-    deployment: { provider: "bedrock", model: "anthropic.claude-3-5-sonnet-20240620-v1:0", params: {} },
+    deployment: {
+      provider: "bedrock",
+      model: "anthropic.claude-3-5-sonnet-20240620-v1:0",
+      params: {},
+    },
     request: { model: "bedrock/claude", messages: [{ role: "user", content: "q" }], ...request },
   };
 }
 
 function parse(name: string, request: Partial<ChatCompletionRequest> = {}) {
-  const completion = chat.parseResponse({ status: 200, headers: {}, body: fixture(name) }, ctx(request));
+  const completion = chat.parseResponse(
+    { status: 200, headers: {}, body: fixture(name) },
+    ctx(request),
+  );
   // Whatever the mapping, the result is a valid OpenAI chat completion.
   expect(ChatCompletionSchema.safeParse(completion).success).toBe(true);
   return completion;
@@ -75,7 +82,11 @@ describe("bedrock parseResponse", () => {
       finish_reason: "tool_calls",
       provider_finish_reason: "tool_use",
     });
-    expect(completion.usage).toEqual({ prompt_tokens: 410, completion_tokens: 38, total_tokens: 448 });
+    expect(completion.usage).toEqual({
+      prompt_tokens: 410,
+      completion_tokens: 38,
+      total_tokens: 448,
+    });
   });
 
   it("maps reasoningContent to reasoning_content and keeps signatures in thinking_blocks", () => {
@@ -85,7 +96,11 @@ describe("bedrock parseResponse", () => {
       content: "4",
       reasoning_content: "Two plus two is four.",
       thinking_blocks: [
-        { type: "thinking", thinking: "Two plus two is four.", signature: "ErUBCkYIBRgCIkBmJmV3Zk" },
+        {
+          type: "thinking",
+          thinking: "Two plus two is four.",
+          signature: "ErUBCkYIBRgCIkBmJmV3Zk",
+        },
         { type: "redacted_thinking", data: "RW5jcnlwdGVkIHRoaW5raW5n" },
       ],
     });
@@ -123,9 +138,11 @@ describe("bedrock parseResponse", () => {
   });
 
   it("fails with an UpstreamError on a body that is not a Converse response", () => {
-    expect(() => chat.parseResponse({ status: 200, headers: {}, body: "<html>" }, ctx())).toThrow(UpstreamError);
-    expect(() => chat.parseResponse({ status: 200, headers: {}, body: '{"foo":1}' }, ctx())).toThrow(
-      /not a Converse response/,
+    expect(() => chat.parseResponse({ status: 200, headers: {}, body: "<html>" }, ctx())).toThrow(
+      UpstreamError,
     );
+    expect(() =>
+      chat.parseResponse({ status: 200, headers: {}, body: '{"foo":1}' }, ctx()),
+    ).toThrow(/not a Converse response/);
   });
 });

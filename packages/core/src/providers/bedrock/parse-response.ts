@@ -63,7 +63,10 @@ export function parseConverseResponse(
     const reasoningBlock = block.reasoningContent;
     if (reasoningBlock?.reasoningText) {
       reasoning += reasoningBlock.reasoningText.text;
-      const thinking: ThinkingBlock = { type: "thinking", thinking: reasoningBlock.reasoningText.text };
+      const thinking: ThinkingBlock = {
+        type: "thinking",
+        thinking: reasoningBlock.reasoningText.text,
+      };
       if (reasoningBlock.reasoningText.signature !== undefined) {
         thinking.signature = reasoningBlock.reasoningText.signature;
       }
@@ -90,7 +93,11 @@ export function parseConverseResponse(
       {
         index: 0,
         message,
-        finish_reason: finishReasonFor(answer.stopReason, toolCalls.length > 0, jsonAnswer !== undefined),
+        finish_reason: finishReasonFor(
+          answer.stopReason,
+          toolCalls.length > 0,
+          jsonAnswer !== undefined,
+        ),
         logprobs: null,
         provider_finish_reason: answer.stopReason,
       },

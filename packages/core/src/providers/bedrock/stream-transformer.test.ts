@@ -22,8 +22,17 @@ function fixture(name: string): Uint8Array {
 function ctx(request: Partial<ChatCompletionRequest> = {}): RequestContext {
   return {
     callId: "s1",
-    deployment: { provider: "bedrock", model: "anthropic.claude-3-5-sonnet-20240620-v1:0", params: {} },
-    request: { model: "bedrock/claude", messages: [{ role: "user", content: "q" }], stream: true, ...request },
+    deployment: {
+      provider: "bedrock",
+      model: "anthropic.claude-3-5-sonnet-20240620-v1:0",
+      params: {},
+    },
+    request: {
+      model: "bedrock/claude",
+      messages: [{ role: "user", content: "q" }],
+      stream: true,
+      ...request,
+    },
   };
 }
 
@@ -57,7 +66,9 @@ describe("bedrock stream transformer", () => {
     expect(chunks[0]?.choices[0]?.delta).toEqual({ role: "assistant", content: "" });
     expect(new Set(chunks.map((chunk) => chunk.id))).toEqual(new Set(["chatcmpl-s1"]));
     expect(chunks.every((chunk) => chunk.created === NOW / 1000)).toBe(true);
-    expect(chunks.every((chunk) => chunk.model === "anthropic.claude-3-5-sonnet-20240620-v1:0")).toBe(true);
+    expect(
+      chunks.every((chunk) => chunk.model === "anthropic.claude-3-5-sonnet-20240620-v1:0"),
+    ).toBe(true);
     expect(text(chunks)).toBe("Hello, wörld 👋 — 日本語 from Bedrock!");
 
     const finish = chunks.at(-2);
@@ -86,8 +97,18 @@ describe("bedrock stream transformer", () => {
     const toolDeltas = chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? []);
     // Converse blocks 1 and 2 (block 0 is text) become OpenAI tool indexes 0 and 1.
     expect(toolDeltas.filter((delta) => delta.id !== undefined)).toEqual([
-      { index: 0, id: "tooluse_oslo01", type: "function", function: { name: "get_weather", arguments: "" } },
-      { index: 1, id: "tooluse_time02", type: "function", function: { name: "get_time", arguments: "" } },
+      {
+        index: 0,
+        id: "tooluse_oslo01",
+        type: "function",
+        function: { name: "get_weather", arguments: "" },
+      },
+      {
+        index: 1,
+        id: "tooluse_time02",
+        type: "function",
+        function: { name: "get_time", arguments: "" },
+      },
     ]);
     const args = (index: number) =>
       toolDeltas
@@ -100,7 +121,11 @@ describe("bedrock stream transformer", () => {
     expect(toolDeltas.filter((delta) => delta.index === 0).length).toBeGreaterThan(2);
     expect(text(chunks)).toBe("Checking both.");
     expect(chunks.at(-2)?.choices[0]?.finish_reason).toBe("tool_calls");
-    expect(chunks.at(-1)?.usage).toEqual({ prompt_tokens: 410, completion_tokens: 38, total_tokens: 448 });
+    expect(chunks.at(-1)?.usage).toEqual({
+      prompt_tokens: 410,
+      completion_tokens: 38,
+      total_tokens: 448,
+    });
   });
 
   it("throws a retryable RateLimitError for a throttlingException frame mid-stream, after the text so far", async () => {
@@ -146,13 +171,18 @@ describe("bedrock stream transformer", () => {
   it("maps a validationException frame about length to a context-window error", () => {
     const transformer = chat.createStreamTransformer(ctx());
     expect(() =>
-      transformer.onEvent({ event: "validationException", data: '{"message":"Input is too long for requested model."}' }),
+      transformer.onEvent({
+        event: "validationException",
+        data: '{"message":"Input is too long for requested model."}',
+      }),
     ).toThrow(expect.objectContaining({ code: "context_length_exceeded", status: 400 }));
   });
 
   it("streams reasoning_content, and the signature as a thinking_blocks delta", async () => {
     const chunks = await run("stream-reasoning.bin", { size: 17 });
-    const reasoning = chunks.map((chunk) => chunk.choices[0]?.delta.reasoning_content ?? "").join("");
+    const reasoning = chunks
+      .map((chunk) => chunk.choices[0]?.delta.reasoning_content ?? "")
+      .join("");
     expect(reasoning).toBe("The user greets; answer briefly.");
     expect(chunks.flatMap((chunk) => chunk.choices[0]?.delta["thinking_blocks"] ?? [])).toEqual([
       { type: "thinking", thinking: "", signature: "EqoBCkgIARABGAIiQL2U" },
@@ -163,20 +193,33 @@ describe("bedrock stream transformer", () => {
   it("does not depend on metadata coming after messageStop", async () => {
     const chunks = await run("stream-metadata-first.bin");
     expect(text(chunks)).toBe("Usage came early.");
-    expect(chunks.at(-2)?.choices[0]).toMatchObject({ finish_reason: "length", provider_finish_reason: "max_tokens" });
-    expect(chunks.at(-1)?.usage).toEqual({ prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 });
+    expect(chunks.at(-2)?.choices[0]).toMatchObject({
+      finish_reason: "length",
+      provider_finish_reason: "max_tokens",
+    });
+    expect(chunks.at(-1)?.usage).toEqual({
+      prompt_tokens: 7,
+      completion_tokens: 3,
+      total_tokens: 10,
+    });
   });
 
   it("streams the JSON-mode tool's input as content and finishes with stop", async () => {
     const chunks = await run("stream-json-mode.bin", {
       size: 11,
       request: {
-        response_format: { type: "json_schema", json_schema: { name: "weather_report", schema: { type: "object" } } },
+        response_format: {
+          type: "json_schema",
+          json_schema: { name: "weather_report", schema: { type: "object" } },
+        },
       },
     });
     expect(chunks.some((chunk) => chunk.choices[0]?.delta.tool_calls)).toBe(false);
     expect(JSON.parse(text(chunks))).toEqual({ city: "Bergen", temperature: 4 });
-    expect(chunks.at(-2)?.choices[0]).toMatchObject({ finish_reason: "stop", provider_finish_reason: "tool_use" });
+    expect(chunks.at(-2)?.choices[0]).toMatchObject({
+      finish_reason: "stop",
+      provider_finish_reason: "tool_use",
+    });
   });
 
   it("throws a truncated-stream error when the stream ends without messageStop", async () => {
@@ -186,11 +229,29 @@ describe("bedrock stream transformer", () => {
   it("finishes without a usage chunk when metadata never comes", () => {
     const transformer = chat.createStreamTransformer(ctx());
     transformer.onEvent({ event: "messageStart", data: '{"role":"assistant"}' });
-    transformer.onEvent({ event: "contentBlockDelta", data: '{"contentBlockIndex":0,"delta":{"text":"ok"}}' });
-    expect(transformer.onEvent({ event: "messageStop", data: '{"stopReason":"end_turn"}' })).toEqual([]);
+    transformer.onEvent({
+      event: "contentBlockDelta",
+      data: '{"contentBlockIndex":0,"delta":{"text":"ok"}}',
+    });
+    expect(
+      transformer.onEvent({ event: "messageStop", data: '{"stopReason":"end_turn"}' }),
+    ).toEqual([]);
     const tail = transformer.onEnd();
     expect(tail).toHaveLength(1);
     expect(tail[0]?.choices[0]?.finish_reason).toBe("stop");
+  });
+
+  it("treats an exception frame of unknown type, and protocol error frames, as retryable upstream errors", () => {
+    const transformer = chat.createStreamTransformer(ctx());
+    expect(() => transformer.onEvent({ event: "exception", data: '{"message":"odd"}' })).toThrow(
+      UpstreamError,
+    );
+    expect(() =>
+      transformer.onEvent({
+        event: "error",
+        data: '{"code":"InternalFailure","message":"broken"}',
+      }),
+    ).toThrow(/Bedrock stream error InternalFailure: broken/);
   });
 
   it("ignores unknown event types and the p padding field", () => {

@@ -17,8 +17,7 @@ import {
 
 /** What a Converse content block index turned out to be, once its start event arrived. */
 type OpenBlock =
-  | { kind: "tool"; index: number; sentArguments: boolean }
-  | { kind: "json"; sentContent: boolean };
+  { kind: "tool"; index: number; sentArguments: boolean } | { kind: "json"; sentContent: boolean };
 
 /**
  * ConverseStream events (decoded from `application/vnd.amazon.eventstream`) to OpenAI chunks:
@@ -127,7 +126,8 @@ export function createBedrockStreamTransformer(
           const parsed = ContentBlockDeltaEventSchema.safeParse(parse(event.data));
           if (!parsed.success) return [];
           const { delta, contentBlockIndex } = parsed.data;
-          if (delta.text !== undefined) return delta.text === "" ? [] : emit({ content: delta.text });
+          if (delta.text !== undefined)
+            return delta.text === "" ? [] : emit({ content: delta.text });
           if (delta.toolUse !== undefined) {
             const block = blocks.get(contentBlockIndex);
             const fragment = delta.toolUse.input;
@@ -137,7 +137,9 @@ export function createBedrockStreamTransformer(
               return emit({ content: fragment });
             }
             block.sentArguments = true;
-            return emit({ tool_calls: [{ index: block.index, function: { arguments: fragment } }] });
+            return emit({
+              tool_calls: [{ index: block.index, function: { arguments: fragment } }],
+            });
           }
           const reasoning = delta.reasoningContent;
           if (reasoning?.text !== undefined && reasoning.text !== "") {
@@ -202,6 +204,8 @@ function parse(data: string): unknown {
   try {
     return JSON.parse(data);
   } catch {
-    throw new UpstreamError("Bedrock sent a stream event that is not JSON", { provider: "bedrock" });
+    throw new UpstreamError("Bedrock sent a stream event that is not JSON", {
+      provider: "bedrock",
+    });
   }
 }

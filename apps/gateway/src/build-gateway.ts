@@ -32,7 +32,9 @@ export async function buildGateway(options: {
 
   const databaseUrl = loaded.general.databaseUrl ?? env.DATABASE_URL;
   const db = await createDb(
-    databaseUrl ? { url: databaseUrl } : { dataDir: resolve(dataDir, "pglite") },
+    databaseUrl
+      ? { url: databaseUrl, ...(env.DATABASE_SCHEMA ? { schema: env.DATABASE_SCHEMA } : {}) }
+      : { dataDir: resolve(dataDir, "pglite") },
   );
   await db.migrate();
   const dataDescription = databaseUrl

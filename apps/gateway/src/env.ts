@@ -9,6 +9,8 @@ const EnvSchema = z.object({
   HOST: z.string().optional(),
   LITELLM_MASTER_KEY: z.string().min(1).optional(),
   DATABASE_URL: z.string().optional(),
+  /** PostgreSQL schema to use (search_path); lets tests and tenants share one database. */
+  DATABASE_SCHEMA: z.string().optional(),
   REDIS_URL: z.string().optional(),
   LITELLM_SALT_KEY: z.string().optional(),
   /** Where the embedded database and the generated master key live. */
@@ -22,7 +24,9 @@ const EnvSchema = z.object({
 export type GatewayProcessEnv = z.infer<typeof EnvSchema>;
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): GatewayProcessEnv {
-  const result = EnvSchema.safeParse(source);
+  // An exported-but-empty variable (`LITELLM_MASTER_KEY=`) means "not set", as in a shell.
+  const defined = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
+  const result = EnvSchema.safeParse(defined);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);

@@ -40,3 +40,4 @@ export * from "./sdk/shared-transport.ts";
 export * from "./providers/gemini/index.ts";
 export * from "./providers/vertex-ai/index.ts";
 export * from "./providers/bedrock/index.ts";
+export * from "./providers/anthropic/index.ts";

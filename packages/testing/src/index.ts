@@ -56,3 +56,4 @@ export { OPENAI_DEFAULTS } from "./openai/openai-defaults.ts";
 export { DEFAULT_FAKE_MODELS } from "./openai/models-responder.ts";
 export * from "./gemini/index.ts";
 export * from "./bedrock/index.ts";
+export * from "./anthropic/index.ts";

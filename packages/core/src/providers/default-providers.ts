@@ -1,5 +1,6 @@
 import type { ProviderAdapter } from "../provider/adapter.ts";
 import { ProviderRegistry } from "../provider/registry.ts";
+import { anthropicProvider } from "./anthropic/index.ts";
 import { bedrockProvider } from "./bedrock/index.ts";
 import { geminiProvider } from "./gemini/index.ts";
 import { mockProvider } from "./mock/mock-provider.ts";
@@ -10,6 +11,7 @@ import { vertexAiProvider } from "./vertex-ai/index.ts";
 const DEFAULT_PROVIDERS: ReadonlyArray<readonly [ProviderAdapter, ...string[]]> = [
   [openaiProvider, "custom_openai", "openai_compatible"],
   [mockProvider],
+  [anthropicProvider],
   [geminiProvider],
   [vertexAiProvider, "vertex_ai_beta"],
   [bedrockProvider, "bedrock_converse"],

@@ -24,11 +24,11 @@ export interface ConvertedRequest {
 
 /**
  * Anthropic-native request fields a client may put in an OpenAI request (LiteLLM forwards
- * provider-specific params the same way). Other unknown fields are not forwarded: Anthropic
+ * provider-specific params the same way); `top_k`, `thinking` and `output_config` are handled
+ * with the params they interact with. Other unknown fields are not forwarded: Anthropic
  * rejects unknown fields with a 400.
  */
 const NATIVE_PASSTHROUGH = [
-  "top_k",
   "container",
   "mcp_servers",
   "context_management",
@@ -115,7 +115,6 @@ export function convertRequest(
   const serviceTier = request.service_tier;
   if (serviceTier === "auto" || serviceTier === "standard_only") body.service_tier = serviceTier;
   for (const key of NATIVE_PASSTHROUGH) {
-    if (key === "top_k") continue; // handled with the other sampling params
     const value = request[key];
     if (value !== undefined && value !== null) body[key] = value;
   }

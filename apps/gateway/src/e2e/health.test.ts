@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultConfig } from "../config/index.ts";
+import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
+
+describe("health routes (embedded PGlite)", () => {
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    gateway = await startTestGateway({ config: defaultConfig() });
+  });
+  afterAll(() => gateway?.close());
+
+  it("liveliness needs no key", async () => {
+    const res = await fetch(`${gateway.url}/health/liveliness`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toBe("I'm alive!");
+  });
+
+  it("readiness needs the key and reports the database", async () => {
+    expect((await fetch(`${gateway.url}/health/readiness`)).status).toBe(401);
+    const res = await fetch(`${gateway.url}/health/readiness`, {
+      headers: { authorization: `Bearer ${gateway.masterKey}` },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "healthy", db: "connected", database: "pglite" });
+  });
+
+  it("readiness turns unhealthy when the database is gone", async () => {
+    const other = await startTestGateway({ config: defaultConfig() });
+    await other.gateway.db.close();
+    const res = await fetch(`${other.url}/health/readiness`, {
+      headers: { authorization: `Bearer ${other.masterKey}` },
+    });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ status: "unhealthy", db: "disconnected" });
+    await other.close().catch(() => {});
+  });
+
+  it("/health reports per-model status", async () => {
+    const res = await fetch(`${gateway.url}/health`, {
+      headers: { authorization: `Bearer ${gateway.masterKey}` },
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { healthy_count: number; healthy_endpoints: unknown[] };
+    expect(body.healthy_count).toBe(2);
+    expect(body.healthy_endpoints).toHaveLength(2);
+  });
+});

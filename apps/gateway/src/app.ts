@@ -8,9 +8,11 @@ import { authMiddleware } from "./middleware/auth.ts";
 import { inFlightMiddleware } from "./middleware/in-flight.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { chatCompletionsRoute } from "./routes/chat-completions.ts";
+import { completionsRoute } from "./routes/completions.ts";
 import { embeddingsRoute } from "./routes/embeddings.ts";
 import { healthRoutes, livelinessRoute } from "./routes/health.ts";
 import { modelsRoute } from "./routes/models.ts";
+import { responsesRoute } from "./routes/responses.ts";
 
 /** The gateway's HTTP app. `serve` and the tests both build it from the same deps. */
 export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
@@ -43,6 +45,14 @@ export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
   app.post("/v1/chat/completions", chat);
   app.post("/chat/completions", chat);
   app.post("/openai/deployments/:deployment/chat/completions", chat);
+
+  const responses = responsesRoute(deps);
+  app.post("/v1/responses", responses);
+  app.post("/responses", responses);
+
+  const completions = completionsRoute(deps);
+  app.post("/v1/completions", completions);
+  app.post("/completions", completions);
 
   const embeddings = embeddingsRoute(deps);
   app.post("/v1/embeddings", embeddings);

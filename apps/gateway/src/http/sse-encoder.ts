@@ -39,21 +39,28 @@ export function sseStream(options: SseStreamOptions): ReadableStream<Uint8Array>
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const next = await iterator.next();
-        if (next.done) {
-          if (!options.passthrough) controller.enqueue(DONE);
-          controller.close();
-          finish();
-          return;
-        }
-        const part = next.value;
-        if (options.passthrough && part.raw) {
-          controller.enqueue(part.raw);
-          return;
-        }
-        for (const chunk of part.chunks) {
-          if (!options.includeUsage && isUsageOnly(chunk)) continue;
-          controller.enqueue(encodeChunk(chunk));
+        // A pull must enqueue something or finish: the stream does not call pull again on its
+        // own when a pull enqueued nothing (e.g. a part holding only the dropped usage chunk).
+        for (;;) {
+          const next = await iterator.next();
+          if (next.done) {
+            if (!options.passthrough) controller.enqueue(DONE);
+            controller.close();
+            finish();
+            return;
+          }
+          const part = next.value;
+          if (options.passthrough && part.raw) {
+            controller.enqueue(part.raw);
+            return;
+          }
+          let enqueued = false;
+          for (const chunk of part.chunks) {
+            if (!options.includeUsage && isUsageOnly(chunk)) continue;
+            controller.enqueue(encodeChunk(chunk));
+            enqueued = true;
+          }
+          if (enqueued) return;
         }
       } catch (error) {
         // Headers are already sent: the client gets an error event, then the stream ends.

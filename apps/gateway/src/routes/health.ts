@@ -20,9 +20,24 @@ export function healthRoutes(deps: GatewayDeps): Hono<GatewayEnv> {
     const report = await deps.readiness();
     return c.json(report, report.status === "healthy" ? 200 : 503);
   });
+  // LiteLLM's shape. Status comes from the router's shared state (cooldowns), so probing it
+  // costs no provider call and no tokens.
   app.get("/health", async (c) => {
     const health = await deps.router.health();
-    return c.json(health);
+    const endpoint = (d: (typeof health.healthy)[number] & { cooldownUntil?: number }) => ({
+      model: d.model,
+      model_name: d.modelName,
+      model_id: d.id,
+      provider: d.provider,
+      ...(d.cooldownUntil ? { cooldown_until: new Date(d.cooldownUntil).toISOString() } : {}),
+    });
+    return c.json({
+      healthy_endpoints: health.healthy.map(endpoint),
+      unhealthy_endpoints: health.unhealthy.map(endpoint),
+      healthy_count: health.healthy.length,
+      unhealthy_count: health.unhealthy.length,
+      router_state: health.store,
+    });
   });
   return app;
 }

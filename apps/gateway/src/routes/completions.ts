@@ -1,0 +1,119 @@
+import type { Context } from "hono";
+import {
+  chatCompletionToChunks,
+  chatCompletionToTextCompletion,
+  completionRequestToChat,
+  CompletionRequestSchema,
+  createCompletionStreamEncoder,
+  redactSecrets,
+  type ChatStreamPart,
+  type CompletionStreamEncoder,
+  type TextCompletion,
+} from "@org/core";
+import type { GatewayDeps } from "../deps.ts";
+import type { GatewayEnv } from "../gateway-env.ts";
+import { toGatewayError } from "../http/error-response.ts";
+import { readJson, validateBody } from "../http/parse-body.ts";
+import { modelHeaders } from "./model-headers.ts";
+
+/**
+ * POST /v1/completions: OpenAI's legacy text completions served by any chat deployment (the
+ * prompt becomes a user message). Streams end with `data: [DONE]` as OpenAI's do.
+ */
+export function completionsRoute(deps: GatewayDeps) {
+  return async (c: Context<GatewayEnv>) => {
+    const request = validateBody(CompletionRequestSchema, await readJson(c.req.raw));
+    const chat = completionRequestToChat(request);
+    const result = await deps.router.chatCompletion(chat, {
+      callId: c.get("callId"),
+      signal: c.req.raw.signal,
+    });
+    const headers = modelHeaders(result);
+    headers["x-litellm-call-id"] = c.get("callId");
+
+    // `raw` (passthrough bytes) is ignored throughout: it is chat SSE, not what this client speaks.
+    if (result.kind === "response" && request.stream !== true) {
+      headers["content-type"] = "application/json";
+      const completion = chatCompletionToTextCompletion(result.completion, request);
+      return new Response(JSON.stringify(completion), { status: 200, headers });
+    }
+
+    c.set("streamHeld", true);
+    const parts =
+      result.kind === "stream"
+        ? result.parts
+        : // Answered whole (a cache hit, a hook) although streamed: stream it in one go.
+          onePart({ chunks: chatCompletionToChunks(result.completion) });
+    const body = completionEventStream({
+      parts,
+      encoder: createCompletionStreamEncoder(request),
+      includeUsage: request.stream_options?.include_usage === true,
+      onClose: () => deps.inFlight.leave(),
+    });
+    headers["content-type"] = "text/event-stream";
+    headers["cache-control"] = "no-cache";
+    headers["connection"] = "keep-alive";
+    return new Response(body, { status: 200, headers });
+  };
+}
+
+const encoder = new TextEncoder();
+const DONE = encoder.encode("data: [DONE]\n\n");
+
+function frame(payload: unknown): Uint8Array {
+  return encoder.encode(`data: ${JSON.stringify(payload)}\n\n`);
+}
+
+function completionEventStream(options: {
+  parts: AsyncIterable<ChatStreamPart>;
+  encoder: CompletionStreamEncoder;
+  /** Keep the usage-only chunk (client asked for stream_options.include_usage). */
+  includeUsage: boolean;
+  onClose: () => void;
+}): ReadableStream<Uint8Array> {
+  const iterator = options.parts[Symbol.asyncIterator]();
+  let closed = false;
+  const finish = () => {
+    if (closed) return;
+    closed = true;
+    options.onClose();
+  };
+  const isUsageOnly = (chunk: TextCompletion) => chunk.choices.length === 0;
+
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await iterator.next();
+        if (next.done) {
+          controller.enqueue(DONE);
+          controller.close();
+          finish();
+          return;
+        }
+        for (const chunk of next.value.chunks) {
+          for (const out of options.encoder.encode(chunk)) {
+            if (options.includeUsage || !isUsageOnly(out)) controller.enqueue(frame(out));
+          }
+        }
+      } catch (error) {
+        // Headers are already sent: the client gets an error event (OpenAI's envelope), then
+        // the stream ends, as on /v1/chat/completions.
+        const envelope = toGatewayError(error).toJSON();
+        envelope.error.message = redactSecrets(envelope.error.message);
+        controller.enqueue(frame(envelope));
+        controller.enqueue(DONE);
+        controller.close();
+        finish();
+      }
+    },
+    async cancel() {
+      // The client went away: stop reading upstream (aborts the upstream request).
+      finish();
+      await iterator.return?.();
+    },
+  });
+}
+
+async function* onePart(part: ChatStreamPart): AsyncGenerator<ChatStreamPart> {
+  yield part;
+}

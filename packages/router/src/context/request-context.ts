@@ -1,0 +1,74 @@
+import type { ChatCompletionRequest, EmbeddingRequest } from "@org/core";
+import type { ErrorClass } from "../retry/error-class.ts";
+
+/** Which deployment answered (or was last tried); what the `x-litellm-model-*` headers show. */
+export interface DeploymentRef {
+  readonly id: string;
+  /** The model group that answered: the requested one, or the fallback group. */
+  readonly modelGroup: string;
+  /** "provider/model" as sent upstream. */
+  readonly model: string;
+  readonly provider: string;
+  /** api_base without credentials, when configured. */
+  readonly apiBase?: string;
+}
+
+/** One try of one deployment. */
+export interface AttemptRecord {
+  readonly deploymentId: string;
+  readonly modelGroup: string;
+  readonly startedAt: number;
+  durationMs: number;
+  outcome: "success" | "failure" | "cancelled";
+  errorClass?: ErrorClass;
+  /** Status of the error (the upstream's when it came from a provider). */
+  status?: number;
+  /** Redacted error message. */
+  message?: string;
+  /** Set when this failure put the deployment into cooldown. */
+  cooldownUntil?: number;
+}
+
+export interface RequestTimings {
+  readonly start: number;
+  /** First chunk of a stream (or the response of a non-streamed call). */
+  firstToken?: number;
+  end?: number;
+}
+
+/** Computed before the call, for budget reservations. */
+export interface CostEstimate {
+  /** From `countTokens` (default: characters / 4). */
+  readonly promptTokens: number;
+  /** max_completion_tokens / max_tokens of the request, else the group's largest max_output_tokens. */
+  readonly maxOutputTokens: number | undefined;
+  /** Upper bound in USD over the group's deployments, when prices and maxOutputTokens are known. */
+  readonly maxCost: number | undefined;
+}
+
+/**
+ * Everything known about one request, from before routing to the end of the (streamed) answer.
+ * Hooks receive it; the gateway's logs, metrics and headers read it. The router fills in
+ * `deployment`, `attempts`, `fallbacksTaken` and `timings` as it goes.
+ */
+export interface RequestContext {
+  readonly callId: string;
+  readonly kind: "chat" | "embedding";
+  /** The model the client asked for. */
+  readonly requestedModel: string;
+  /** The group it resolved to (after alias). */
+  readonly modelGroup: string;
+  readonly request: ChatCompletionRequest | EmbeddingRequest;
+  readonly stream: boolean;
+  /** The caller's metadata (identity, key, team ...), passed through untouched. */
+  readonly metadata: Record<string, unknown>;
+  readonly timings: RequestTimings;
+  deployment: DeploymentRef | undefined;
+  readonly attempts: AttemptRecord[];
+  /** Fallback groups tried, in order. */
+  readonly fallbacksTaken: string[];
+  estimate: CostEstimate;
+  /** True when a pre-call hook answered (cache hit): no upstream call was made. */
+  cacheHit: boolean;
+  readonly signal: AbortSignal | undefined;
+}

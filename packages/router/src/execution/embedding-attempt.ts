@@ -1,0 +1,54 @@
+import type { EmbeddingCallResult, EmbeddingRequest } from "@org/core";
+import { TimeoutError } from "@org/core";
+import { toGatewayError } from "../errors/to-gateway-error.ts";
+import type { AttemptHandle } from "./attempt.ts";
+import { secretsOf } from "./attempt.ts";
+import { AttemptGuard } from "./attempt-guard.ts";
+import type { RequestState } from "./request-state.ts";
+import type { Runtime } from "./runtime.ts";
+
+/** One embeddings call to one deployment under its `timeout`; the upstream is aborted on expiry. */
+export async function embeddingAttempt(
+  rt: Runtime,
+  state: RequestState,
+  attempt: AttemptHandle,
+  request: EmbeddingRequest,
+): Promise<EmbeddingCallResult> {
+  const { deployment } = attempt;
+  const { ctx } = state;
+  const timeoutMs = deployment.timeoutMs ?? rt.settings.timeoutMs;
+  const guard = new AttemptGuard(
+    ctx.signal,
+    timeoutMs,
+    () =>
+      new TimeoutError(`Request to ${deployment.provider} timed out after ${timeoutMs} ms`, {
+        provider: deployment.provider,
+      }),
+  );
+  try {
+    const result = await guard.wait(
+      rt.callEmbedding({
+        registry: rt.registry,
+        deployment: deployment.target,
+        request,
+        callId: ctx.callId,
+        transport: rt.transport,
+        signal: guard.signal,
+        timeoutMs,
+      }),
+    );
+    const now = rt.clock.now();
+    ctx.timings.firstToken ??= now;
+    attempt.succeed({
+      tokens: result.response.usage.total_tokens,
+      latencySample: now - attempt.startedAt,
+    });
+    return result;
+  } catch (thrown) {
+    const error = toGatewayError(guard.reason ?? thrown, secretsOf(deployment));
+    guard.stop(error);
+    throw error;
+  } finally {
+    guard.dispose();
+  }
+}

@@ -1,0 +1,22 @@
+import type { RequestContext } from "../context/request-context.ts";
+import type { Deployment } from "../deployments/deployment.ts";
+import type { FallbackMap } from "../fallbacks/fallback-map.ts";
+
+/** The router's private bookkeeping for one request, beside the public context. */
+export interface RequestState {
+  readonly ctx: RequestContext;
+  /** Estimated input tokens (ctx.estimate.promptTokens). */
+  readonly tokens: number;
+  /** The request's own `num_retries`, if any. */
+  readonly requestRetries: number | undefined;
+  readonly fallbacks: FallbackMap;
+  readonly contextWindowFallbacks: FallbackMap;
+  readonly contentPolicyFallbacks: FallbackMap;
+  readonly disableFallbacks: boolean;
+  /** Retries made so far, over every group (x-litellm-attempted-retries). */
+  retries: number;
+  /** The deployment that answered (for its price). */
+  answeredBy: Deployment | undefined;
+  /** Set once the post-call hook ran. */
+  finished: boolean;
+}

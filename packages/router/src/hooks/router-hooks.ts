@@ -1,0 +1,42 @@
+import type {
+  ChatCallResult,
+  ChatCompletion,
+  EmbeddingCallResult,
+  EmbeddingResponse,
+  GatewayError,
+  Usage,
+} from "@org/core";
+import type { RequestContext } from "../context/request-context.ts";
+
+/** A pre-call hook's answer without an upstream call (a cache hit). */
+export type PreCallAnswer = { response: ChatCallResult } | { embedding: EmbeddingCallResult };
+
+export interface PostCallOutcome {
+  readonly status: "success" | "failure";
+  /** Final usage; for a stream the upstream's usage chunk, else an estimate (see `usageEstimated`). */
+  readonly usage?: Usage;
+  /** True when the upstream reported no usage and the router estimated it. */
+  readonly usageEstimated?: boolean;
+  /** The completion; a stream is assembled from its chunks. */
+  readonly response?: ChatCompletion;
+  readonly embedding?: EmbeddingResponse;
+  readonly error?: GatewayError;
+  /** The stream ended early (client gone, or an error after the first chunk). */
+  readonly partial?: boolean;
+  /** USD, when the answering deployment's price is known. */
+  readonly cost?: number;
+}
+
+/**
+ * The gateway's seam into each request, so the router knows nothing of Postgres or caches.
+ *
+ * - `preCall` runs once per request, after the model resolves and before any upstream call. It
+ *   may throw a typed error (a budget refusal) or answer itself (a cache hit).
+ * - `postCall` runs exactly once per request: success or failure, streamed or not, including a
+ *   stream the client abandoned. It must not throw (errors are logged and swallowed); return
+ *   quickly and queue slow work.
+ */
+export interface RouterHooks {
+  preCall?(ctx: RequestContext): void | PreCallAnswer | Promise<void | PreCallAnswer>;
+  postCall?(ctx: RequestContext, outcome: PostCallOutcome): void | Promise<void>;
+}

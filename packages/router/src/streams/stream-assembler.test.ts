@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { chunk, usage } from "../__fixtures__/fakes.ts";
+import { StreamAssembler } from "./stream-assembler.ts";
+
+describe("StreamAssembler", () => {
+  it("joins content and tool-call deltas into one completion", () => {
+    const a = new StreamAssembler();
+    a.add(chunk("Hel"));
+    a.add(chunk("lo"));
+    a.add(
+      chunk(null, {
+        choices: [
+          {
+            index: 0,
+            delta: {
+              tool_calls: [
+                {
+                  index: 0,
+                  id: "call_1",
+                  type: "function",
+                  function: { name: "f", arguments: '{"a"' },
+                },
+              ],
+            },
+            finish_reason: null,
+          },
+        ],
+      }),
+    );
+    a.add(
+      chunk(null, {
+        choices: [
+          {
+            index: 0,
+            delta: { tool_calls: [{ index: 0, function: { arguments: ":1}" } }] },
+            finish_reason: "tool_calls",
+          },
+        ],
+      }),
+    );
+    a.add(chunk(null, { usage: usage(3, 4) }));
+    const c = a.completion();
+    expect(c.choices[0]).toEqual({
+      index: 0,
+      message: {
+        role: "assistant",
+        content: "Hello",
+        tool_calls: [
+          { id: "call_1", type: "function", function: { name: "f", arguments: '{"a":1}' } },
+        ],
+      },
+      finish_reason: "tool_calls",
+    });
+    expect(c.usage).toEqual(usage(3, 4));
+  });
+});

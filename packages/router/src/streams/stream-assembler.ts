@@ -1,0 +1,102 @@
+import type { ChatCompletion, ChatCompletionChunk, FinishReason, ToolCall, Usage } from "@org/core";
+
+interface ChoiceState {
+  content: string | null;
+  reasoning: string | null;
+  refusal: string | null;
+  finishReason: FinishReason | null;
+  toolCalls: Array<{ id: string; name: string; arguments: string }> | undefined;
+}
+
+/**
+ * Builds the ChatCompletion a stream amounts to, for post-call hooks (cache writes, logs).
+ * Only used when a post-call hook is installed: it keeps every delta's text.
+ */
+export class StreamAssembler {
+  #id = "";
+  #created = 0;
+  #model = "";
+  #fingerprint: string | null | undefined;
+  #usage: Usage | undefined;
+  readonly #choices: ChoiceState[] = [];
+
+  add(chunk: ChatCompletionChunk): void {
+    if (this.#id === "") {
+      this.#id = chunk.id;
+      this.#created = chunk.created;
+      this.#model = chunk.model;
+    }
+    if (chunk.system_fingerprint !== undefined) this.#fingerprint = chunk.system_fingerprint;
+    if (chunk.usage !== undefined && chunk.usage !== null) this.#usage = chunk.usage;
+    for (const choice of chunk.choices) {
+      let state = this.#choices[choice.index];
+      if (state === undefined) {
+        state = {
+          content: null,
+          reasoning: null,
+          refusal: null,
+          finishReason: null,
+          toolCalls: undefined,
+        };
+        this.#choices[choice.index] = state;
+      }
+      const delta = choice.delta;
+      if (typeof delta.content === "string") state.content = (state.content ?? "") + delta.content;
+      if (typeof delta.reasoning_content === "string") {
+        state.reasoning = (state.reasoning ?? "") + delta.reasoning_content;
+      }
+      if (typeof delta.refusal === "string") state.refusal = (state.refusal ?? "") + delta.refusal;
+      if (delta.tool_calls !== undefined) {
+        state.toolCalls ??= [];
+        for (const call of delta.tool_calls) {
+          let slot = state.toolCalls[call.index];
+          if (slot === undefined) {
+            slot = { id: "", name: "", arguments: "" };
+            state.toolCalls[call.index] = slot;
+          }
+          if (call.id !== undefined) slot.id = call.id;
+          if (call.function?.name !== undefined) slot.name += call.function.name;
+          if (call.function?.arguments !== undefined) slot.arguments += call.function.arguments;
+        }
+      }
+      if (choice.finish_reason !== null) state.finishReason = choice.finish_reason;
+    }
+  }
+
+  get usage(): Usage | undefined {
+    return this.#usage;
+  }
+
+  completion(): ChatCompletion {
+    const choices: ChatCompletion["choices"] = [];
+    this.#choices.forEach((state, index) => {
+      const toolCalls: ToolCall[] | undefined = state.toolCalls
+        ?.filter((c) => c !== undefined)
+        .map((c) => ({
+          id: c.id,
+          type: "function" as const,
+          function: { name: c.name, arguments: c.arguments },
+        }));
+      choices.push({
+        index,
+        message: {
+          role: "assistant",
+          content: state.content,
+          ...(state.refusal === null ? {} : { refusal: state.refusal }),
+          ...(state.reasoning === null ? {} : { reasoning_content: state.reasoning }),
+          ...(toolCalls === undefined || toolCalls.length === 0 ? {} : { tool_calls: toolCalls }),
+        },
+        finish_reason: state.finishReason,
+      });
+    });
+    return {
+      id: this.#id,
+      object: "chat.completion",
+      created: this.#created,
+      model: this.#model,
+      choices,
+      ...(this.#usage === undefined ? {} : { usage: this.#usage }),
+      ...(this.#fingerprint === undefined ? {} : { system_fingerprint: this.#fingerprint }),
+    };
+  }
+}

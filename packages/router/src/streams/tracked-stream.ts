@@ -1,0 +1,175 @@
+import type { ChatCompletion, ChatStreamPart, GatewayError, Usage } from "@org/core";
+import { TimeoutError } from "@org/core";
+import { ClientClosedError } from "../errors/client-closed-error.ts";
+import { toGatewayError } from "../errors/to-gateway-error.ts";
+import { StreamAssembler } from "./stream-assembler.ts";
+
+export interface StreamEnd {
+  readonly status: "success" | "failure" | "cancelled";
+  readonly error?: GatewayError;
+  readonly usage: Usage | undefined;
+  /** Characters of content received, for a usage estimate when the upstream sent none. */
+  readonly completionChars: number;
+  readonly completion: ChatCompletion | undefined;
+}
+
+export interface TrackedStreamOptions {
+  /** The first part, already read (that is when the router resolves). */
+  readonly first: ChatStreamPart;
+  readonly upstream: AsyncIterator<ChatStreamPart>;
+  /** Longest wait for the upstream between parts; undefined for none. */
+  readonly idleTimeoutMs: number | undefined;
+  readonly provider: string;
+  /** Aborts the upstream call (its connection is closed). */
+  readonly abortUpstream: (reason: unknown) => void;
+  readonly clientSignal: AbortSignal | undefined;
+  /** Keep every delta to hand post-call hooks the whole completion. */
+  readonly assemble: boolean;
+  /** Called exactly once, however the stream ends. */
+  readonly onEnd: (end: StreamEnd) => void;
+}
+
+/**
+ * The parts the gateway iterates after the first chunk. It enforces `stream_timeout` between
+ * chunks (one timer per stream, re-armed, never one per chunk), turns every way a stream can end
+ * (done, upstream error, idle timeout, client gone, consumer `break`) into one `onEnd` call, and
+ * surfaces failures as GatewayErrors thrown from `next()`.
+ */
+export function trackedStream(options: TrackedStreamOptions): AsyncIterable<ChatStreamPart> {
+  let taken = false;
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<ChatStreamPart> {
+      if (taken) throw new Error("A router stream can be iterated only once");
+      taken = true;
+      return new TrackedIterator(options);
+    },
+  };
+}
+
+class TrackedIterator implements AsyncIterator<ChatStreamPart> {
+  readonly #o: TrackedStreamOptions;
+  readonly #assembler: StreamAssembler | undefined;
+  readonly #timer: ReturnType<typeof setTimeout> | undefined;
+  #usage: Usage | undefined;
+  #chars = 0;
+  #firstDelivered = false;
+  #ended = false;
+  #waiting = false;
+  #rejectWait: ((error: GatewayError) => void) | undefined;
+  readonly #onAbort = () => this.#stop(new ClientClosedError(), "cancelled");
+
+  constructor(options: TrackedStreamOptions) {
+    this.#o = options;
+    this.#assembler = options.assemble ? new StreamAssembler() : undefined;
+    if (options.idleTimeoutMs !== undefined) {
+      const ms = options.idleTimeoutMs;
+      this.#timer = setTimeout(() => {
+        // Fires while the consumer is busy too; only a wait on the upstream counts.
+        if (this.#waiting) {
+          this.#stop(
+            new TimeoutError(`${options.provider} sent no stream data for ${ms} ms`, {
+              provider: options.provider,
+            }),
+            "failure",
+          );
+        }
+      }, ms);
+      this.#timer.unref?.();
+    }
+    if (options.clientSignal !== undefined) {
+      if (options.clientSignal.aborted) queueMicrotask(this.#onAbort);
+      else options.clientSignal.addEventListener("abort", this.#onAbort, { once: true });
+    }
+    this.#observe(options.first);
+  }
+
+  async next(): Promise<IteratorResult<ChatStreamPart>> {
+    if (!this.#firstDelivered) {
+      this.#firstDelivered = true;
+      return { value: this.#o.first, done: false };
+    }
+    if (this.#ended) return { value: undefined, done: true };
+    let result: IteratorResult<ChatStreamPart>;
+    try {
+      result = await this.#pull();
+    } catch (error) {
+      const failure =
+        error instanceof ClientClosedError || error instanceof TimeoutError
+          ? error
+          : toGatewayError(error);
+      this.#stop(failure, failure instanceof ClientClosedError ? "cancelled" : "failure");
+      throw failure;
+    }
+    if (result.done === true) {
+      this.#finish({ status: "success" });
+      return { value: undefined, done: true };
+    }
+    this.#observe(result.value);
+    return result;
+  }
+
+  async return(): Promise<IteratorResult<ChatStreamPart>> {
+    if (!this.#ended)
+      this.#stop(new ClientClosedError("The stream consumer stopped reading"), "cancelled");
+    return { value: undefined, done: true };
+  }
+
+  /** The next upstream part, or a rejection when the idle timer or the client ends the wait. */
+  #pull(): Promise<IteratorResult<ChatStreamPart>> {
+    return new Promise((resolve, reject) => {
+      this.#waiting = true;
+      this.#rejectWait = reject;
+      this.#timer?.refresh();
+      this.#o.upstream.next().then(
+        (value) => {
+          this.#waiting = false;
+          this.#rejectWait = undefined;
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.#waiting = false;
+          this.#rejectWait = undefined;
+          reject(error);
+        },
+      );
+    });
+  }
+
+  #observe(part: ChatStreamPart): void {
+    for (const chunk of part.chunks) {
+      if (chunk.usage !== undefined && chunk.usage !== null) this.#usage = chunk.usage;
+      for (const choice of chunk.choices) {
+        const content = choice.delta.content;
+        if (typeof content === "string") this.#chars += content.length;
+      }
+      this.#assembler?.add(chunk);
+    }
+  }
+
+  /** Ends early: closes the upstream, fails a pending wait, reports once. */
+  #stop(error: GatewayError, status: "failure" | "cancelled"): void {
+    if (this.#ended) return;
+    this.#o.abortUpstream(error);
+    // Let the upstream iterator close its socket; it may never settle if the transport
+    // ignores the signal, so this is not awaited.
+    this.#o.upstream.return?.().catch(() => {});
+    const reject = this.#rejectWait;
+    this.#rejectWait = undefined;
+    this.#finish({ status, error });
+    reject?.(error);
+  }
+
+  #finish(end: { status: StreamEnd["status"]; error?: GatewayError }): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#o.clientSignal?.removeEventListener("abort", this.#onAbort);
+    this.#o.onEnd({
+      status: end.status,
+      ...(end.error === undefined ? {} : { error: end.error }),
+      usage: this.#usage,
+      completionChars: this.#chars,
+      completion: this.#assembler?.completion(),
+    });
+  }
+}

@@ -57,3 +57,5 @@ export { DEFAULT_FAKE_MODELS } from "./openai/models-responder.ts";
 export * from "./gemini/index.ts";
 export * from "./bedrock/index.ts";
 export * from "./anthropic/index.ts";
+export * from "./cohere/index.ts";
+export * from "./ollama/index.ts";

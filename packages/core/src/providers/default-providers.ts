@@ -2,6 +2,8 @@ import type { ProviderAdapter } from "../provider/adapter.ts";
 import { ProviderRegistry } from "../provider/registry.ts";
 import { anthropicProvider } from "./anthropic/index.ts";
 import { bedrockProvider } from "./bedrock/index.ts";
+import { cohereProvider } from "./cohere/index.ts";
+import { ollamaChatProvider, ollamaProvider } from "./ollama/index.ts";
 import { geminiProvider } from "./gemini/index.ts";
 import { mockProvider } from "./mock/mock-provider.ts";
 import { openaiProvider } from "./openai/openai-provider.ts";
@@ -15,6 +17,9 @@ const DEFAULT_PROVIDERS: ReadonlyArray<readonly [ProviderAdapter, ...string[]]> 
   [geminiProvider],
   [vertexAiProvider, "vertex_ai_beta"],
   [bedrockProvider, "bedrock_converse"],
+  [cohereProvider, "cohere_chat"],
+  [ollamaProvider],
+  [ollamaChatProvider],
 ];
 
 /** A fresh registry of the built-in providers; callers may register more on it. */

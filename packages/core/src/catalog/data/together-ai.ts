@@ -1,0 +1,132 @@
+import type { ModelTable } from "../catalog-entry.ts";
+
+// Source: BerriAI/litellm's model_prices_and_context_window.json, main as mirrored on 2026-07-24
+// (RoCry/llm-api-price@8442b93), spot-checked against BerriAI/litellm@00035b69. Facts only: a
+// curated subset in our own layout. Prices are USD per token.
+
+/** Together AI models, by the id after `together_ai/` (matched case-insensitively). */
+export const TOGETHER_AI_MODELS: ModelTable = {
+  "meta-llama/Llama-3.3-70B-Instruct-Turbo": {
+    mode: "chat",
+    input_cost_per_token: 8.8e-7,
+    output_cost_per_token: 8.8e-7,
+    supports_function_calling: true,
+    supports_response_schema: true,
+  },
+  "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo": {
+    mode: "chat",
+    input_cost_per_token: 1.8e-7,
+    output_cost_per_token: 1.8e-7,
+    supports_function_calling: true,
+    supports_response_schema: true,
+  },
+  "meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo": {
+    mode: "chat",
+    input_cost_per_token: 8.8e-7,
+    output_cost_per_token: 8.8e-7,
+    supports_function_calling: true,
+    supports_response_schema: true,
+  },
+  "meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo": {
+    mode: "chat",
+    input_cost_per_token: 3.5e-6,
+    output_cost_per_token: 3.5e-6,
+    supports_function_calling: true,
+    supports_response_schema: true,
+  },
+  "meta-llama/Llama-4-Scout-17B-16E-Instruct": {
+    mode: "chat",
+    input_cost_per_token: 1.8e-7,
+    output_cost_per_token: 5.9e-7,
+    supports_function_calling: true,
+    supports_response_schema: true,
+  },
+  "meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8": {
+    mode: "chat",
+    input_cost_per_token: 2.7e-7,
+    output_cost_per_token: 8.5e-7,
+    supports_function_calling: true,
+    supports_response_schema: true,
+  },
+  "deepseek-ai/DeepSeek-V3.1": {
+    mode: "chat",
+    max_input_tokens: 128_000,
+    max_output_tokens: 16_384,
+    input_cost_per_token: 6e-7,
+    output_cost_per_token: 1.7e-6,
+    supports_function_calling: true,
+    supports_reasoning: true,
+  },
+  "deepseek-ai/DeepSeek-R1": {
+    mode: "chat",
+    max_input_tokens: 128_000,
+    max_output_tokens: 20_480,
+    input_cost_per_token: 3e-6,
+    output_cost_per_token: 7e-6,
+    supports_function_calling: true,
+    supports_response_schema: true,
+  },
+  "Qwen/Qwen3-235B-A22B-Instruct-2507-tput": {
+    mode: "chat",
+    max_input_tokens: 262_000,
+    input_cost_per_token: 2e-7,
+    output_cost_per_token: 6e-6,
+    supports_function_calling: true,
+    supports_response_schema: true,
+  },
+  "Qwen/Qwen3-Coder-480B-A35B-Instruct-FP8": {
+    mode: "chat",
+    max_input_tokens: 256_000,
+    input_cost_per_token: 2e-6,
+    output_cost_per_token: 2e-6,
+    supports_function_calling: true,
+    supports_response_schema: true,
+  },
+  "openai/gpt-oss-120b": {
+    mode: "chat",
+    max_input_tokens: 131_072,
+    max_output_tokens: 131_072,
+    input_cost_per_token: 1.5e-7,
+    output_cost_per_token: 6e-7,
+    supports_function_calling: true,
+    supports_response_schema: true,
+    supports_reasoning: true,
+  },
+  "openai/gpt-oss-20b": {
+    mode: "chat",
+    max_input_tokens: 128_000,
+    input_cost_per_token: 5e-8,
+    output_cost_per_token: 2e-7,
+    supports_function_calling: true,
+    supports_response_schema: true,
+  },
+  "moonshotai/Kimi-K2-Instruct-0905": {
+    mode: "chat",
+    max_input_tokens: 262_144,
+    input_cost_per_token: 1e-6,
+    output_cost_per_token: 3e-6,
+    supports_function_calling: true,
+  },
+  "zai-org/GLM-4.6": {
+    mode: "chat",
+    max_input_tokens: 200_000,
+    max_output_tokens: 200_000,
+    input_cost_per_token: 6e-7,
+    output_cost_per_token: 2.2e-6,
+    supports_function_calling: true,
+    supports_reasoning: true,
+  },
+  "mistralai/Mixtral-8x7B-Instruct-v0.1": {
+    mode: "chat",
+    input_cost_per_token: 6e-7,
+    output_cost_per_token: 6e-7,
+    supports_function_calling: true,
+    supports_response_schema: true,
+  },
+  "BAAI/bge-base-en-v1.5": {
+    mode: "embedding",
+    max_input_tokens: 512,
+    input_cost_per_token: 8e-9,
+    output_cost_per_token: 0.0,
+  },
+};

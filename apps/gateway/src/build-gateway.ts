@@ -3,6 +3,8 @@ import { createDb, type Database } from "@org/db";
 import { Router, createMemoryStateStore, createRedisStateStore } from "@org/router";
 import type { Logger } from "@org/observability";
 import { createMasterKeyAuthenticator } from "./auth/authenticator.ts";
+import { countRequestTokens } from "./catalog/count-request-tokens.ts";
+import { enrichModelList } from "./catalog/enrich-model-list.ts";
 import { resolveMasterKey, type ResolvedMasterKey } from "./auth/resolve-master-key.ts";
 import type { LoadedConfig } from "./config/index.ts";
 import type { GatewayDeps, ReadinessReport } from "./deps.ts";
@@ -53,9 +55,10 @@ export async function buildGateway(options: {
     : createMemoryStateStore();
 
   const router = new Router({
-    modelList: loaded.router.modelList,
+    modelList: enrichModelList(loaded.router.modelList),
     settings: loaded.router.settings,
     store,
+    countTokens: countRequestTokens,
     logger: logger.child({ component: "router" }),
   });
 

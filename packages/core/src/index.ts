@@ -53,3 +53,8 @@ export { ollamaProvider, ollamaChatProvider } from "./providers/ollama/index.ts"
 export * as ollama from "./providers/ollama/index.ts";
 export * from "./catalog/index.ts";
 export * from "./tokens/index.ts";
+export { azureProvider } from "./providers/azure/index.ts";
+export * as azure from "./providers/azure/index.ts";
+export { mistralProvider } from "./providers/mistral/index.ts";
+export * as mistral from "./providers/mistral/index.ts";
+export { openAICompatibleFamily } from "./providers/openai-compatible/family/index.ts";

@@ -59,3 +59,6 @@ export * from "./bedrock/index.ts";
 export * from "./anthropic/index.ts";
 export * from "./cohere/index.ts";
 export * from "./ollama/index.ts";
+export * from "./azure/index.ts";
+export * from "./mistral/index.ts";
+export * from "./openai-compatible/index.ts";

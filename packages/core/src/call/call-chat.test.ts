@@ -383,28 +383,6 @@ describe("callChat request checks", () => {
     });
   });
 
-  it("reports a framing without a decoder before sending anything", async () => {
-    const adapter: ProviderAdapter = {
-      id: "framed",
-      mapError: () => new UpstreamError("x"),
-      chat: {
-        streamFraming: "aws-eventstream",
-        buildRequest: () => ({ url: "http://x.invalid", method: "POST", headers: {} }),
-        parseResponse: () => {
-          throw new Error("unused");
-        },
-        createStreamTransformer: () => ({ onEvent: () => [], onEnd: () => [] }),
-      },
-    };
-    const error = await callChat({
-      registry: new ProviderRegistry([adapter]),
-      deployment: { provider: "framed", model: "m", params: {} },
-      request: request({ stream: true }),
-      callId: "c",
-      transport: noNetwork,
-    }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 501, code: "not_implemented" });
-  });
 });
 
 describe("callChat with a transport that ignores the signal", () => {

@@ -1,6 +1,9 @@
 import type { ProviderAdapter } from "../provider/adapter.ts";
 import { ProviderRegistry } from "../provider/registry.ts";
 import { anthropicProvider } from "./anthropic/index.ts";
+import { azureProvider } from "./azure/index.ts";
+import { mistralProvider } from "./mistral/index.ts";
+import { openAICompatibleFamily } from "./openai-compatible/family/index.ts";
 import { bedrockProvider } from "./bedrock/index.ts";
 import { cohereProvider } from "./cohere/index.ts";
 import { ollamaChatProvider, ollamaProvider } from "./ollama/index.ts";
@@ -20,6 +23,9 @@ const DEFAULT_PROVIDERS: ReadonlyArray<readonly [ProviderAdapter, ...string[]]> 
   [cohereProvider, "cohere_chat"],
   [ollamaProvider],
   [ollamaChatProvider],
+  [azureProvider],
+  [mistralProvider],
+  ...openAICompatibleFamily.map((adapter) => [adapter] as const),
 ];
 
 /** A fresh registry of the built-in providers; callers may register more on it. */

@@ -231,9 +231,7 @@ describe.each(table)("$adapter.id", (row) => {
   });
 
   if (row.refuses.length > 0) {
-  it(
-    "refuses its unsupported params, drops them with drop_params",
-    () => {
+    it("refuses its unsupported params, drops them with drop_params", () => {
       const extra = Object.fromEntries(
         row.refuses.map((param) => [param, param === "n" ? 2 : true]),
       );
@@ -256,8 +254,8 @@ describe.each(table)("$adapter.id", (row) => {
         deploymentOf(row, { dropParams: true }),
       );
       for (const param of row.refuses) expect(dropped[param]).toBeUndefined();
-    },
-  );
+    });
+  }
 });
 
 describe("family body deviations", () => {
@@ -409,5 +407,4 @@ describe("family body deviations", () => {
       { type: "function", function: { name: "f" } },
     ]);
   });
-  }
 });

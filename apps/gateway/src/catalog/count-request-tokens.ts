@@ -1,0 +1,13 @@
+import { countChatTokens, countEmbeddingTokens } from "@org/core";
+import type { ChatCompletionRequest, EmbeddingRequest } from "@org/core";
+
+// The router counts a request once, before it knows which deployment serves it, so the count
+// uses OpenAI's o200k tokenizer as the common measure (exact for OpenAI models, a close
+// estimate for others; @org/core documents the per-family factors).
+const TARGET = { provider: "openai", model: "gpt-4o" } as const;
+
+/** Prompt tokens of a chat or embedding request, for pre-call context checks and estimates. */
+export function countRequestTokens(request: ChatCompletionRequest | EmbeddingRequest): number {
+  if ("messages" in request) return countChatTokens(request as ChatCompletionRequest, TARGET);
+  return countEmbeddingTokens(request.input, TARGET);
+}

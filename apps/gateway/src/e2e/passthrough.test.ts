@@ -57,6 +57,11 @@ describe("OpenAI passthrough", () => {
     };
     const res = await post(body);
     expect(res.status).toBe(200);
+    // Which deployment answered, and what the gateway itself cost, as LiteLLM reports them.
+    expect(res.headers["x-litellm-model-group"]).toBe("gpt-4o");
+    expect(res.headers["x-litellm-model-id"]).toBeTruthy();
+    const overhead = Number(res.headers["x-litellm-overhead-duration-ms"]);
+    expect(Number.isFinite(overhead) && overhead >= 0).toBe(true);
     const seen = upstream.requests.at(-1)!;
     expect(seen.pathname).toBe("/v1/chat/completions");
     expect(seen.headers["authorization"]).toBe("Bearer sk-upstream");

@@ -5,6 +5,7 @@ import type { GatewayEnv } from "../gateway-env.ts";
 import { toGatewayError } from "../http/error-response.ts";
 import { readJson, validateBody } from "../http/parse-body.ts";
 import { sseStream } from "../http/sse-encoder.ts";
+import { overheadHeader } from "../http/overhead-header.ts";
 import { modelHeaders } from "./model-headers.ts";
 
 /** POST /v1/chat/completions: streamed or not, in OpenAI's wire format. */
@@ -22,6 +23,7 @@ export function chatCompletionsRoute(deps: GatewayDeps) {
     });
     const headers: Record<string, string> = modelHeaders(result);
     headers["x-litellm-call-id"] = c.get("callId");
+    headers["x-litellm-overhead-duration-ms"] = overheadHeader(c.get("startedAt"), result.attempts);
 
     if (result.kind === "response") {
       headers["content-type"] = "application/json";

@@ -3,6 +3,7 @@ import { EmbeddingRequestSchema } from "@org/core";
 import type { GatewayDeps } from "../deps.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { readJson, validateBody } from "../http/parse-body.ts";
+import { overheadHeader } from "../http/overhead-header.ts";
 import { modelHeaders } from "./model-headers.ts";
 
 /** POST /v1/embeddings. */
@@ -16,6 +17,7 @@ export function embeddingsRoute(deps: GatewayDeps) {
     const headers = modelHeaders(result);
     headers["content-type"] = "application/json";
     headers["x-litellm-call-id"] = c.get("callId");
+    headers["x-litellm-overhead-duration-ms"] = overheadHeader(c.get("startedAt"), result.attempts);
     return new Response(result.rawBody ?? JSON.stringify(result.response), { status: 200, headers });
   };
 }

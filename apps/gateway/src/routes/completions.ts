@@ -83,17 +83,21 @@ function completionEventStream(options: {
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const next = await iterator.next();
-        if (next.done) {
-          controller.enqueue(DONE);
-          controller.close();
-          finish();
-          return;
-        }
-        for (const chunk of next.value.chunks) {
-          for (const out of options.encoder.encode(chunk)) {
-            if (options.includeUsage || !isUsageOnly(out)) controller.enqueue(frame(out));
+        // Read until there is something to send: a pull that enqueues nothing is not called
+        // again, and some chat parts (the role chunk, an unwanted usage chunk) produce nothing.
+        for (;;) {
+          const next = await iterator.next();
+          if (next.done) {
+            controller.enqueue(DONE);
+            controller.close();
+            finish();
+            return;
           }
+          const out = next.value.chunks
+            .flatMap((chunk) => options.encoder.encode(chunk))
+            .filter((chunk) => options.includeUsage || !isUsageOnly(chunk));
+          for (const chunk of out) controller.enqueue(frame(chunk));
+          if (out.length > 0) return;
         }
       } catch (error) {
         // Headers are already sent: the client gets an error event (OpenAI's envelope), then

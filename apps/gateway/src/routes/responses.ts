@@ -82,15 +82,19 @@ function responsesEventStream(options: {
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const next = await iterator.next();
-        if (next.done) {
-          for (const event of options.encoder.finish()) controller.enqueue(frame(event));
-          controller.close();
-          finish();
-          return;
-        }
-        for (const chunk of next.value.chunks) {
-          for (const event of options.encoder.encode(chunk)) controller.enqueue(frame(event));
+        // Read until there is something to send: a pull that enqueues nothing is not called
+        // again, and many chat parts (the finish chunk, the usage chunk) produce no event.
+        for (;;) {
+          const next = await iterator.next();
+          if (next.done) {
+            for (const event of options.encoder.finish()) controller.enqueue(frame(event));
+            controller.close();
+            finish();
+            return;
+          }
+          const events = next.value.chunks.flatMap((chunk) => options.encoder.encode(chunk));
+          for (const event of events) controller.enqueue(frame(event));
+          if (events.length > 0) return;
         }
       } catch (error) {
         // Headers are already sent: the failure travels as response.failed + error events.

@@ -73,12 +73,15 @@ describe("effective router settings", () => {
 
   it("leaves out unknown keys but keeps planned ones for the router to pick up later", () => {
     const loaded = loadConfigFromObject(
-      { model_list: models, router_settings: { enable_pre_call_checks: true, not_a_setting: 1 } },
+      {
+        model_list: models,
+        router_settings: { enable_pre_call_checks: true, debug_level: "INFO", not_a_setting: 1 },
+      },
       { env: {} },
     );
-    expect(loaded.router.settings).toEqual({ enable_pre_call_checks: true });
+    expect(loaded.router.settings).toEqual({ enable_pre_call_checks: true, debug_level: "INFO" });
     expect(loaded.warnings).toEqual([
-      "config key router_settings.enable_pre_call_checks is accepted but not yet supported; it has no effect yet",
+      "config key router_settings.debug_level is accepted but not yet supported; it has no effect yet",
       "unknown config key router_settings.not_a_setting (ignored)",
     ]);
   });

@@ -11,6 +11,7 @@ import { chatCompletionsRoute } from "./routes/chat-completions.ts";
 import { completionsRoute } from "./routes/completions.ts";
 import { embeddingsRoute } from "./routes/embeddings.ts";
 import { healthRoutes, livelinessRoute } from "./routes/health.ts";
+import { countTokensRoute, messagesRoute } from "./routes/messages.ts";
 import { modelsRoute } from "./routes/models.ts";
 import { responsesRoute } from "./routes/responses.ts";
 
@@ -53,6 +54,14 @@ export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
   const completions = completionsRoute(deps);
   app.post("/v1/completions", completions);
   app.post("/completions", completions);
+
+  // Anthropic's Messages API (Anthropic SDK clients), served by any configured model.
+  const messages = messagesRoute(deps);
+  app.post("/v1/messages", messages);
+  app.post("/messages", messages);
+  const countTokens = countTokensRoute(deps);
+  app.post("/v1/messages/count_tokens", countTokens);
+  app.post("/messages/count_tokens", countTokens);
 
   const embeddings = embeddingsRoute(deps);
   app.post("/v1/embeddings", embeddings);

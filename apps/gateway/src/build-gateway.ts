@@ -1,6 +1,11 @@
 import { resolve } from "node:path";
 import { createDb, type Database } from "@org/db";
-import { Router, createMemoryStateStore, createRedisStateStore } from "@org/router";
+import {
+  Router,
+  createMemoryStateStore,
+  createRedisStateStore,
+  type RouterStateStore,
+} from "@org/router";
 import type { Logger } from "@org/observability";
 import { createMasterKeyAuthenticator } from "./auth/authenticator.ts";
 import { countRequestTokens } from "./catalog/count-request-tokens.ts";
@@ -11,6 +16,10 @@ import type { GatewayDeps, ReadinessReport } from "./deps.ts";
 import type { GatewayProcessEnv } from "./env.ts";
 import { InFlightTracker } from "./middleware/in-flight.ts";
 import { redisOptionsFrom } from "./redis-options.ts";
+
+export const DEFAULT_ROUTER_STATE_KEY_PREFIX = "llmgw:router:";
+/** How long startup waits for the router's Redis before serving on local state. */
+const REDIS_READY_TIMEOUT_MS = 5000;
 
 export interface BuiltGateway {
   deps: GatewayDeps;
@@ -28,6 +37,11 @@ export async function buildGateway(options: {
   loaded: LoadedConfig;
   env: GatewayProcessEnv;
   logger: Logger;
+  /**
+   * Prefix of the router's keys in a shared Redis. Instances that should share limits and
+   * cooldowns use the same one; tests give each run its own.
+   */
+  routerStateKeyPrefix?: string;
 }): Promise<BuiltGateway> {
   const { loaded, env, logger } = options;
   const dataDir = resolve(env.GATEWAY_DATA_DIR);
@@ -50,9 +64,27 @@ export async function buildGateway(options: {
   });
 
   const redis = redisOptionsFrom(loaded.router.settings, env.REDIS_URL);
-  const store = redis
-    ? createRedisStateStore({ ...redis, keyPrefix: "llmgw:router:", logger })
-    : createMemoryStateStore();
+  let store: RouterStateStore;
+  if (redis) {
+    const redisStore = createRedisStateStore({
+      ...redis,
+      keyPrefix: options.routerStateKeyPrefix ?? DEFAULT_ROUTER_STATE_KEY_PREFIX,
+      logger,
+    });
+    // Until Redis answers the store counts locally only: requests served in that window would
+    // not count towards limits shared with the other instances. So wait for it (bounded).
+    if (!(await redisStore.waitUntilReady(REDIS_READY_TIMEOUT_MS))) {
+      logger.warn(
+        "router state: Redis is not reachable yet; serving from local state until it is",
+        {
+          lastError: redisStore.status().lastError,
+        },
+      );
+    }
+    store = redisStore;
+  } else {
+    store = createMemoryStateStore();
+  }
 
   const router = new Router({
     modelList: enrichModelList(loaded.router.modelList),

@@ -82,13 +82,36 @@ describe("Router: cooldowns", () => {
   it("uses the per-deployment cooldown_time", async () => {
     const clock = manualClock();
     const { router } = testRouter({
-      modelList: [entry("g", "openai/gpt-a", { cooldown_time: 2 }, { id: "a" })],
+      modelList: [
+        entry("g", "openai/gpt-a", { cooldown_time: 2, weight: 1 }, { id: "a" }),
+        entry("g", "openai/gpt-b", { weight: 0 }, { id: "b" }),
+      ],
       settings: { cooldown_time: 60 },
-      script: { "gpt-a": [{ error: new RateLimitError("429") }] },
+      script: { "gpt-a": [{ error: new RateLimitError("429") }], "gpt-b": [{ ok: "b" }] },
       clock,
     });
-    await router.chatCompletion(chatRequest("g")).catch(() => {});
-    expect((await router.health()).unhealthy[0]?.cooldownUntil).toBe(clock.now() + 2000);
+    await router.chatCompletion(chatRequest("g"));
+    expect((await router.health()).unhealthy).toEqual([
+      expect.objectContaining({ id: "a", cooldownUntil: clock.now() + 2000 }),
+    ]);
+  });
+
+  it("keeps retrying a group's only deployment instead of cooling it down (LiteLLM's default)", async () => {
+    const { router, fake } = testRouter({
+      modelList: [entry("g", "openai/gpt-a", {}, { id: "a" })],
+      settings: { num_retries: 2, retry_after: 0 },
+      script: {
+        "gpt-a": [
+          { error: new RateLimitError("429", { retryAfterMs: 1 }) },
+          { error: new RateLimitError("429", { retryAfterMs: 1 }) },
+          { ok: "a" },
+        ],
+      },
+    });
+    const result = await router.chatCompletion(chatRequest("g"));
+    expect(result.deployment.id).toBe("a");
+    expect(fake.calls).toHaveLength(3);
+    expect((await router.health()).unhealthy).toEqual([]);
   });
 
   it("never cools down with disable_cooldowns", async () => {

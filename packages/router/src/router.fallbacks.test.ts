@@ -173,7 +173,7 @@ describe("Router: fallbacks", () => {
   it("falls back when every deployment of the group is cooling down", async () => {
     const { router, fake } = testRouter({
       modelList: models,
-      settings: { num_retries: 0, fallbacks: [{ primary: ["backup"] }] },
+      settings: { num_retries: 0, allowed_fails: 1, fallbacks: [{ primary: ["backup"] }] },
       script: {
         "gpt-p": [{ error: new UpstreamError("p", { status: 429 }) }],
         "gpt-b": [{ ok: "b" }],

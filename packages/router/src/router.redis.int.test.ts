@@ -81,13 +81,14 @@ describe.skipIf(url === undefined)("Two routers on one Redis", () => {
     const modelList = [entry("g", "openai/gpt-a", {}, { id: "shared-a" })];
     const one = await instance(prefix, {
       modelList,
-      settings: { cooldown_time: 30 },
+      // allowed_fails configured: a single deployment cools down too (LiteLLM's rules).
+      settings: { cooldown_time: 30, allowed_fails: 0 },
       script: { "gpt-a": [{ error: new RateLimitError("upstream 429") }] },
       clock,
     });
     const two = await instance(prefix, {
       modelList,
-      settings: { cooldown_time: 30 },
+      settings: { cooldown_time: 30, allowed_fails: 0 },
       script: { "gpt-a": [{ ok: "a" }] },
       clock,
     });

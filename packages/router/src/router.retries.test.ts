@@ -149,7 +149,8 @@ describe("Router: retries", () => {
   it("surfaces the upstream error when a retry finds the group cooled down", async () => {
     const { router, fake } = testRouter({
       modelList: [entry("g", "openai/gpt-a")],
-      settings: { num_retries: 3 },
+      // allowed_fails configured: the group's only deployment cools down too (LiteLLM).
+      settings: { num_retries: 3, allowed_fails: 1 },
       script: { "gpt-a": [{ error: new RateLimitError("upstream 429") }] },
     });
     const error = await router.chatCompletion(chatRequest("g")).catch((e: unknown) => e);
@@ -160,7 +161,7 @@ describe("Router: retries", () => {
   it("with a retry policy for the class, waits for a cooled-down group to recover and retries", async () => {
     const { router, fake } = testRouter({
       modelList: [entry("g", "openai/gpt-a")],
-      settings: { cooldown_time: 2, retry_policy: { RateLimitErrorRetries: 1 } },
+      settings: { cooldown_time: 2, allowed_fails: 1, retry_policy: { RateLimitErrorRetries: 1 } },
       script: { "gpt-a": [{ error: new RateLimitError("429") }, { ok: "a" }] },
     });
     const { value: result, ms } = await timed(() => router.chatCompletion(chatRequest("g")));

@@ -28,6 +28,7 @@ import type { DeploymentInfo } from "./deployments/deployment-info.ts";
 import { toDeploymentInfo } from "./deployments/deployment-info.ts";
 import { ModelTable } from "./deployments/model-table.ts";
 import { ClientClosedError } from "./errors/client-closed-error.ts";
+import { explainUpstreamCredentialsError } from "./errors/upstream-credentials-error.ts";
 import { chatAttempt } from "./execution/chat-attempt.ts";
 import { embeddingAttempt } from "./execution/embedding-attempt.ts";
 import type { RequestState } from "./execution/request-state.ts";
@@ -404,7 +405,12 @@ export class Router {
 
   #failed(rt: Runtime, state: RequestState, thrown: unknown): GatewayError {
     // Call failures arrive typed (runGroup wraps them); anything else is a hook's or our bug.
-    const error = thrown instanceof GatewayError ? thrown : internalError(thrown);
+    const typed = thrown instanceof GatewayError ? thrown : internalError(thrown);
+    const lastAttempt = state.ctx.attempts.at(-1);
+    const error =
+      lastAttempt === undefined
+        ? typed
+        : explainUpstreamCredentialsError(typed, lastAttempt.modelGroup);
     state.ctx.timings.end = rt.clock.now();
     this.#finish(rt, state, { status: "failure", error });
     return error;

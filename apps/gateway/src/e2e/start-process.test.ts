@@ -24,7 +24,7 @@ async function start(args: string[], env: Record<string, string>): Promise<Start
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${out}`)), 90_000);
     const check = () => {
       const match = /URL:\s+(http:\/\/\S+)/.exec(out);
       if (match) {
@@ -46,7 +46,7 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
 }
 
-describe("pnpm start (the real process)", { timeout: 120_000 }, () => {
+describe("pnpm start (the real process)", { timeout: 240_000 }, () => {
   const cleanups: Array<() => Promise<void>> = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();

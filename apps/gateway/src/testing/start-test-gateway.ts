@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { createLogger, noopLogger, type Logger } from "@org/observability";
 import { createApp } from "../app.ts";
 import { buildGateway, type BuiltGateway } from "../build-gateway.ts";
-import { loadConfigFromObject } from "../config/index.ts";
+import { loadConfigFromObject, type LoadedConfig } from "../config/index.ts";
 import { readEnv } from "../env.ts";
 import { serve } from "../server/serve.ts";
 
@@ -24,6 +24,10 @@ export interface TestGateway {
  */
 export async function startTestGateway(options: {
   config?: Record<string, unknown>;
+  /** An already loaded config (e.g. a real file through `loadConfig`); wins over `config`. */
+  loaded?: LoadedConfig;
+  /** Key prefix of the router's shared state in Redis (give each test its own). */
+  routerStateKeyPrefix?: string;
   env?: Record<string, string | undefined>;
   masterKey?: string;
   databaseUrl?: string;
@@ -38,9 +42,17 @@ export async function startTestGateway(options: {
     GRACEFUL_SHUTDOWN_TIMEOUT_MS: "5000",
     ...options.env,
   });
-  const loaded = loadConfigFromObject(options.config ?? {}, { env: options.env ?? {} });
+  const loaded =
+    options.loaded ?? loadConfigFromObject(options.config ?? {}, { env: options.env ?? {} });
   const logger = options.logger ?? (process.env.TEST_GATEWAY_LOGS ? createLogger() : noopLogger);
-  const gateway = await buildGateway({ loaded, env, logger });
+  const gateway = await buildGateway({
+    loaded,
+    env,
+    logger,
+    ...(options.routerStateKeyPrefix === undefined
+      ? {}
+      : { routerStateKeyPrefix: options.routerStateKeyPrefix }),
+  });
   const app = createApp(gateway.deps);
   const running = await serve({
     fetch: app.fetch,

@@ -19,6 +19,12 @@ export interface ResolvedSettings {
   readonly timeoutMs: number;
   readonly streamTimeoutMs: number | undefined;
   readonly allowedFails: number;
+  /**
+   * allowed_fails set to something other than LiteLLM's default (3). LiteLLM then counts every
+   * failure against it, even for a group's only deployment; left alone, its default rules spare
+   * single-deployment groups (see failure-policy.ts).
+   */
+  readonly allowedFailsConfigured: boolean;
   readonly cooldownMs: number;
   readonly disableCooldowns: boolean;
   readonly fallbacks: FallbackMap;
@@ -79,6 +85,8 @@ export function resolveSettings(settings: RouterSettings = {}): ResolvedSettings
     timeoutMs: secondsToMs(settings.timeout) ?? DEFAULTS.timeoutSeconds * 1000,
     streamTimeoutMs: secondsToMs(settings.stream_timeout),
     allowedFails: Math.max(0, toNumber(settings.allowed_fails) ?? DEFAULTS.allowedFails),
+    allowedFailsConfigured:
+      (toNumber(settings.allowed_fails) ?? DEFAULTS.allowedFails) !== DEFAULTS.allowedFails,
     // LiteLLM: `cooldown_time or DEFAULT_COOLDOWN_TIME_SECONDS`, so 0 also means the default.
     cooldownMs: secondsToMs(settings.cooldown_time) || DEFAULTS.cooldownSeconds * 1000,
     disableCooldowns: settings.disable_cooldowns === true,

@@ -23,8 +23,9 @@ function account(
   error: Parameters<typeof classifyError>[0],
   settings: RouterSettings = {},
   d = plain!,
+  groupSize = 2,
 ) {
-  return failureAccounting(error, classifyError(error), d, resolveSettings(settings));
+  return failureAccounting(error, classifyError(error), d, resolveSettings(settings), groupSize);
 }
 
 describe("failureAccounting", () => {
@@ -68,6 +69,36 @@ describe("failureAccounting", () => {
     );
     expect(account(new RateLimitError("x", { retryAfterMs: 9000 })).cooldownMs).toBe(9000);
     expect(account(new UpstreamError("x"), { cooldown_time: 12 }).cooldownMs).toBe(12_000);
+  });
+
+  it("spares a group's only deployment on retryable errors, as LiteLLM's default rules do", () => {
+    for (const error of [new RateLimitError("x"), new TimeoutError("x"), new UpstreamError("x")]) {
+      expect(account(error, {}, plain!, 1).mode).toBe("none");
+      // allowed_fails at LiteLLM's default (3) is the same as unset.
+      expect(account(error, { allowed_fails: 3 }, plain!, 1).mode).toBe("none");
+    }
+    // A wrong key or model cannot get better by retrying: it still cools down.
+    expect(account(new AuthenticationError("x"), {}, plain!, 1).mode).toBe("immediate");
+    expect(account(new NotFoundError("x"), {}, plain!, 1).mode).toBe("immediate");
+  });
+
+  it("counts a single deployment's failures once allowed_fails or a policy is configured", () => {
+    expect(account(new UpstreamError("x"), { allowed_fails: 1 }, plain!, 1)).toEqual({
+      mode: "count",
+      allowedFails: 1,
+      cooldownMs: 5000,
+    });
+    expect(account(new RateLimitError("x"), { allowed_fails: 1 }, plain!, 1).mode).toBe(
+      "immediate",
+    );
+    expect(
+      account(
+        new RateLimitError("x"),
+        { allowed_fails_policy: { RateLimitErrorAllowedFails: 2 } },
+        plain!,
+        1,
+      ),
+    ).toMatchObject({ mode: "count", allowedFails: 2 });
   });
 
   it("counts nothing with disable_cooldowns", () => {

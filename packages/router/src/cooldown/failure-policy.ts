@@ -17,13 +17,20 @@ export interface FailureAccounting {
   readonly cooldownMs: number;
 }
 
+/** Statuses that cool down at once even a group's only deployment: another try cannot help. */
+const NOT_RETRYABLE = new Set([401, 404]);
+
 /**
  * How a failed attempt counts against its deployment.
  *
  * - An `allowed_fails_policy` entry for the error class: counted, cooldown past that many
  *   failures in a minute.
- * - 429, 401, 404, 408 (timeouts): immediate cooldown.
- * - Other 4xx: the request's fault, not counted.
+ * - 401, 404: immediate cooldown.
+ * - Other 4xx but 408 and 429: the request's fault, not counted.
+ * - A group's only deployment, unless allowed_fails or allowed_fails_policy is configured: not
+ *   counted (LiteLLM's default rules: cooling it down would leave the group nothing to route to,
+ *   so its retries go to the same deployment and then to the fallbacks).
+ * - 429, 408 (timeouts): immediate cooldown.
  * - Everything else (5xx, connection errors): counted, cooldown past `allowed_fails` a minute.
  *
  * Cooldown length: the deployment's cooldown_time, else a 429's retry-after, else router
@@ -34,6 +41,8 @@ export function failureAccounting(
   errorClass: ErrorClass,
   deployment: Deployment,
   settings: ResolvedSettings,
+  /** Deployments in the group the attempt ran in. */
+  groupSize: number,
 ): FailureAccounting {
   const status = statusOf(error);
   const cooldownMs =
@@ -44,8 +53,14 @@ export function failureAccounting(
   if (settings.disableCooldowns) return { mode: "none", allowedFails: 0, cooldownMs };
   const fromPolicy = policyAllowedFails(settings, errorClass);
   if (fromPolicy !== undefined) return { mode: "count", allowedFails: fromPolicy, cooldownMs };
+  if (NOT_RETRYABLE.has(status)) return { mode: "immediate", allowedFails: 0, cooldownMs };
+  if (status >= 400 && status < 500 && !IMMEDIATE.has(status)) {
+    return { mode: "none", allowedFails: 0, cooldownMs };
+  }
+  const spareSingle =
+    groupSize <= 1 && !settings.allowedFailsConfigured && settings.allowedFailsPolicy === undefined;
+  if (spareSingle) return { mode: "none", allowedFails: 0, cooldownMs };
   if (IMMEDIATE.has(status)) return { mode: "immediate", allowedFails: 0, cooldownMs };
-  if (status >= 400 && status < 500) return { mode: "none", allowedFails: 0, cooldownMs };
   return { mode: "count", allowedFails: settings.allowedFails, cooldownMs };
 }
 

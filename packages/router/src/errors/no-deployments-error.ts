@@ -22,7 +22,7 @@ export class NoDeploymentsAvailableError extends RateLimitError {
           ? "every deployment is at its rpm/tpm limit"
           : "every deployment is cooling down or at its rpm/tpm limit";
     super(
-      `No deployments available for model group "${modelGroup}": ${why}. Try again in ${seconds} seconds.`,
+      `No deployments available for model group "${modelGroup}": ${why}. Try again in ${seconds} ${seconds === 1 ? "second" : "seconds"}.`,
       {
         code: "no_deployments_available",
         retryAfterMs: waitMs,

@@ -89,7 +89,8 @@ export function openAttempt(
       record.errorClass = errorClass;
       record.status = error.upstreamStatus ?? error.status;
       record.message = redactSecrets(error.message, secretsOf(deployment));
-      const accounting = failureAccounting(error, errorClass, deployment, rt.settings);
+      const groupSize = rt.table.resolve(group)?.deployments.length ?? 1;
+      const accounting = failureAccounting(error, errorClass, deployment, rt.settings, groupSize);
       const result = rt.store.release({
         id: deployment.id,
         now,

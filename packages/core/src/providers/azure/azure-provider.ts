@@ -56,7 +56,12 @@ export const azureProvider: ProviderAdapter = {
     },
     parseResponse: (response, ctx) => chatOf(withUsage).parseResponse(response, ctx),
     createStreamTransformer: (ctx) => chatOf(pick(ctx.deployment)).createStreamTransformer(ctx),
-    isPassthrough: (ctx) => chatOf(pick(ctx.deployment)).isPassthrough?.(ctx) ?? false,
+    // Streams are always re-encoded: Azure opens with a chunk holding only
+    // `prompt_filter_results` (empty id, no choices) that breaks clients reading choices[0];
+    // the chunk fixer folds it into the next chunk, which a byte relay cannot do.
+    isPassthrough: (ctx) =>
+      ctx.request.stream !== true &&
+      (chatOf(pick(ctx.deployment)).isPassthrough?.(ctx) ?? false),
   },
   embeddings: {
     async buildRequest(ctx) {

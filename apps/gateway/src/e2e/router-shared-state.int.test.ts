@@ -1,0 +1,159 @@
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Redis } from "ioredis";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openaiRateLimitError, startFakeOpenAI, type FakeServer } from "@org/testing";
+import { integrationUrl } from "../testing/require-env.ts";
+import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
+
+const redisUrl = integrationUrl("TEST_REDIS_URL");
+
+/** rpm limits count per calendar minute: start at least `neededMs` before the next one. */
+async function awayFromMinuteEdge(neededMs: number): Promise<void> {
+  const intoMinute = Date.now() % 60_000;
+  if (intoMinute > 60_000 - neededMs) await sleep(60_000 - intoMinute + 200);
+}
+
+async function dropPrefix(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true });
+  try {
+    await redis.connect();
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
+// Two gateway instances on one real Redis share the router's limits and cooldowns, as two
+// LiteLLM proxies with the same redis_host do.
+describe.skipIf(!redisUrl)("two gateway instances sharing router state in Redis", () => {
+  const prefix = `test:gateway-router:${randomUUID()}:`;
+  let limitedFake: FakeServer;
+  let coolFake: FakeServer;
+  let backupFake: FakeServer;
+  let one: TestGateway;
+  let two: TestGateway;
+
+  beforeAll(async () => {
+    [limitedFake, coolFake, backupFake] = await Promise.all([
+      startFakeOpenAI(),
+      startFakeOpenAI(),
+      startFakeOpenAI(),
+    ]);
+    const config = {
+      model_list: [
+        {
+          model_name: "limited",
+          litellm_params: {
+            model: "openai/gpt-4o",
+            api_key: "sk-upstream",
+            api_base: `${limitedFake.url}/v1`,
+            rpm: 10,
+          },
+        },
+        // simple-shuffle by weight: "cool-first" is always tried first while it is usable.
+        {
+          model_name: "cool",
+          litellm_params: {
+            model: "openai/gpt-4o",
+            api_key: "sk-upstream",
+            api_base: `${coolFake.url}/v1`,
+            weight: 1,
+          },
+          model_info: { id: "cool-first" },
+        },
+        {
+          model_name: "cool",
+          litellm_params: {
+            model: "openai/gpt-4o",
+            api_key: "sk-upstream",
+            api_base: `${backupFake.url}/v1`,
+            weight: 0,
+          },
+          model_info: { id: "cool-backup" },
+        },
+      ],
+      router_settings: { redis_url: redisUrl, cooldown_time: 30 },
+    };
+    [one, two] = await Promise.all([
+      startTestGateway({ config, routerStateKeyPrefix: prefix }),
+      startTestGateway({ config, routerStateKeyPrefix: prefix }),
+    ]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all([one?.close(), two?.close()]);
+    await Promise.all([limitedFake?.close(), coolFake?.close(), backupFake?.close()]);
+    if (redisUrl) await dropPrefix(redisUrl, prefix);
+  });
+
+  const clientOf = (gateway: TestGateway) =>
+    new OpenAI({ baseURL: gateway.baseURL, apiKey: gateway.masterKey, maxRetries: 0 });
+
+  it("shares the state store on Redis", async () => {
+    for (const gateway of [one, two]) {
+      expect(gateway.gateway.deps.router.storeStatus()).toMatchObject({
+        backend: "redis",
+        healthy: true,
+      });
+    }
+    // Both load the same config, so both name the deployment the same (shared keys).
+    const ids = (gateway: TestGateway) =>
+      gateway.gateway.deps.router.deployments().map((d) => d.id);
+    expect(ids(one)).toEqual(ids(two));
+  });
+
+  it("holds an rpm limit of 10 in total across both instances", async () => {
+    await awayFromMinuteEdge(15_000);
+    const clients = [clientOf(one), clientOf(two)];
+    const outcomes: Array<"ok" | number> = [];
+    for (let i = 0; i < 20; i++) {
+      const outcome = await clients[i % 2]!.chat.completions.create({
+        model: "limited",
+        messages: [{ role: "user", content: `request ${i}` }],
+      }).then(
+        () => "ok" as const,
+        (error: unknown) => {
+          if (!(error instanceof OpenAI.APIError)) throw error;
+          expect(error.error).toMatchObject({ code: "no_deployments_available" });
+          return error.status;
+        },
+      );
+      outcomes.push(outcome);
+    }
+    expect(outcomes.filter((o) => o === "ok")).toHaveLength(10);
+    expect(outcomes.filter((o) => o === 429)).toHaveLength(10);
+    // Each instance served some of the 10: the limit is the sum, not per instance.
+    expect(outcomes.slice(0, 10)).toEqual(Array.from({ length: 10 }, () => "ok"));
+    expect(limitedFake.callCount("/v1/chat/completions")).toBe(10);
+  }, 90_000);
+
+  it("honours on instance two a cooldown caused through instance one", async () => {
+    coolFake.setDefault(openaiRateLimitError({ retryAfter: 0 }));
+    const first = await clientOf(one)
+      .chat.completions.create({ model: "cool", messages: [{ role: "user", content: "hi" }] })
+      .withResponse();
+    // cool-first answered 429 (an immediate cooldown) and cool-backup served the request.
+    expect(first.response.headers.get("x-litellm-model-id")).toBe("cool-backup");
+    expect(coolFake.callCount("/v1/chat/completions")).toBe(1);
+
+    const health = await two.gateway.deps.router.health();
+    expect(health.unhealthy.map((d) => d.id)).toEqual(["cool-first"]);
+    for (let i = 0; i < 3; i++) {
+      const { response } = await clientOf(two)
+        .chat.completions.create({ model: "cool", messages: [{ role: "user", content: "hi" }] })
+        .withResponse();
+      expect(response.headers.get("x-litellm-model-id")).toBe("cool-backup");
+      expect(response.headers.get("x-litellm-attempted-retries")).toBe("0");
+    }
+    // Instance two never called the deployment instance one cooled down.
+    expect(coolFake.callCount("/v1/chat/completions")).toBe(1);
+    expect(backupFake.callCount("/v1/chat/completions")).toBe(4);
+  });
+});

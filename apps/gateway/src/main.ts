@@ -40,18 +40,8 @@ async function main(): Promise<void> {
     drainTimeoutMs: env.GRACEFUL_SHUTDOWN_TIMEOUT_MS,
   });
 
-  const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
-  process.stdout.write(
-    formatBanner({
-      url: `http://${shownHost}:${running.port}`,
-      configSource: loaded.source,
-      data: gateway.dataDescription,
-      masterKey: gateway.masterKey,
-      models: gateway.deps.router.modelGroups(),
-      warnings: loaded.warnings,
-    }) + "\n",
-  );
-
+  // Handlers go in before the banner: whoever reads the banner may signal us at once, and a
+  // signal with no listener yet would kill the process without draining.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -67,6 +57,18 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+
+  const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
+  process.stdout.write(
+    formatBanner({
+      url: `http://${shownHost}:${running.port}`,
+      configSource: loaded.source,
+      data: gateway.dataDescription,
+      masterKey: gateway.masterKey,
+      models: gateway.deps.router.modelGroups(),
+      warnings: loaded.warnings,
+    }) + "\n",
+  );
 }
 
 main().catch((error: unknown) => {

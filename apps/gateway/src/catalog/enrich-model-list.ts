@@ -13,10 +13,14 @@ export function enrichModelList(modelList: readonly RouterModel[]): RouterModel[
     if (!configured || configured.includes("*")) return entry;
     const { provider, model } = splitProviderModel(configured);
     const customProvider = entry.litellm_params.custom_llm_provider;
-    const resolved = lookupModel(typeof customProvider === "string" ? customProvider : provider, model, {
-      litellm_params: entry.litellm_params as Record<string, unknown>,
-      ...(entry.model_info ? { model_info: entry.model_info as Record<string, unknown> } : {}),
-    });
+    const resolved = lookupModel(
+      typeof customProvider === "string" ? customProvider : provider,
+      model,
+      {
+        litellm_params: entry.litellm_params as Record<string, unknown>,
+        ...(entry.model_info ? { model_info: entry.model_info as Record<string, unknown> } : {}),
+      },
+    );
     if (!resolved) return entry;
     const info: Record<string, unknown> = { ...(entry.model_info ?? {}) };
     const fill = (key: string, value: unknown) => {

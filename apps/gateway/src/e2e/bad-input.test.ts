@@ -15,7 +15,11 @@ describe("bad input", () => {
         model_list: [
           {
             model_name: "gpt-4o",
-            litellm_params: { model: "openai/gpt-4o", api_key: "sk-up", api_base: `${upstream.url}/v1` },
+            litellm_params: {
+              model: "openai/gpt-4o",
+              api_key: "sk-up",
+              api_base: `${upstream.url}/v1`,
+            },
           },
         ],
       },
@@ -75,7 +79,11 @@ describe("bad input", () => {
 
   it("out-of-range temperature names the param", async () => {
     const res = await send(
-      JSON.stringify({ model: "gpt-4o", temperature: 7, messages: [{ role: "user", content: "x" }] }),
+      JSON.stringify({
+        model: "gpt-4o",
+        temperature: 7,
+        messages: [{ role: "user", content: "x" }],
+      }),
     );
     await expectEnvelope(res, 400, { param: "temperature" });
   });

@@ -32,7 +32,8 @@ describe.skipIf(!databaseUrl)("readiness on a real PostgreSQL", () => {
         database: "postgres",
       });
       const sql = postgres(databaseUrl!, { max: 1 });
-      const tables = await sql`select table_name from information_schema.tables where table_schema = ${schema}`;
+      const tables =
+        await sql`select table_name from information_schema.tables where table_schema = ${schema}`;
       await sql.end();
       expect(tables.map((t) => t.table_name)).toContain("spend_logs");
     } finally {

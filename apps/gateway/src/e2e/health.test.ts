@@ -21,7 +21,11 @@ describe("health routes (embedded PGlite)", () => {
       headers: { authorization: `Bearer ${gateway.masterKey}` },
     });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: "healthy", db: "connected", database: "pglite" });
+    expect(await res.json()).toMatchObject({
+      status: "healthy",
+      db: "connected",
+      database: "pglite",
+    });
   });
 
   it("readiness turns unhealthy when the database is gone", async () => {

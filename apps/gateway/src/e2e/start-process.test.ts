@@ -89,7 +89,9 @@ describe("pnpm start (the real process)", { timeout: 240_000 }, () => {
     expect(await exited(g.child)).toBe(0);
 
     // Second start: the stored key is reused and not printed again.
-    const again = await start(["--port", "0", "--host", "127.0.0.1"], { GATEWAY_DATA_DIR: dataDir });
+    const again = await start(["--port", "0", "--host", "127.0.0.1"], {
+      GATEWAY_DATA_DIR: dataDir,
+    });
     cleanups.push(async () => {
       again.child.kill("SIGKILL");
     });

@@ -18,6 +18,9 @@ export function embeddingsRoute(deps: GatewayDeps) {
     headers["content-type"] = "application/json";
     headers["x-litellm-call-id"] = c.get("callId");
     headers["x-litellm-overhead-duration-ms"] = overheadHeader(c.get("startedAt"), result.attempts);
-    return new Response(result.rawBody ?? JSON.stringify(result.response), { status: 200, headers });
+    return new Response(result.rawBody ?? JSON.stringify(result.response), {
+      status: 200,
+      headers,
+    });
   };
 }

@@ -5,9 +5,10 @@ import type { GatewayEnv } from "../gateway-env.ts";
 /** GET /health/liveliness (and LiteLLM's /health/liveness spelling): no auth, no I/O. */
 export function livelinessRoute(): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
-  const alive = () => new Response(JSON.stringify("I'm alive!"), {
-    headers: { "content-type": "application/json" },
-  });
+  const alive = () =>
+    new Response(JSON.stringify("I'm alive!"), {
+      headers: { "content-type": "application/json" },
+    });
   app.get("/health/liveliness", alive);
   app.get("/health/liveness", alive);
   return app;

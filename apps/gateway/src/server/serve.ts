@@ -21,9 +21,8 @@ export interface ServeOptions {
 
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = nodeServe(
-      { fetch: options.fetch, port: options.port, hostname: options.host },
-      () => resolve(s as Server),
+    const s = nodeServe({ fetch: options.fetch, port: options.port, hostname: options.host }, () =>
+      resolve(s as Server),
     ) as Server;
     s.once("error", reject);
   });

@@ -382,7 +382,6 @@ describe("callChat request checks", () => {
       expect(body.temperature).toBe(1);
     });
   });
-
 });
 
 describe("callChat with a transport that ignores the signal", () => {

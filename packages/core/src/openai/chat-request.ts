@@ -130,7 +130,10 @@ export const ChatCompletionRequestSchema = z.looseObject({
   stream: z.boolean().nullable().optional(),
   stream_options: StreamOptionsSchema.nullable().optional(),
   n: z.number().int().min(1).nullable().optional(),
-  stop: z.union([z.string(), z.array(z.string())]).nullable().optional(),
+  stop: z
+    .union([z.string(), z.array(z.string())])
+    .nullable()
+    .optional(),
   seed: z.number().int().nullable().optional(),
   temperature: z.number().min(0).max(2).nullable().optional(),
   top_p: z.number().min(0).max(1).nullable().optional(),
@@ -147,7 +150,10 @@ export const ChatCompletionRequestSchema = z.looseObject({
   tool_choice: ToolChoiceSchema.optional(),
   parallel_tool_calls: z.boolean().optional(),
   response_format: ResponseFormatSchema.optional(),
-  reasoning_effort: z.enum(["none", "minimal", "low", "medium", "high", "xhigh"]).nullable().optional(),
+  reasoning_effort: z
+    .enum(["none", "minimal", "low", "medium", "high", "xhigh"])
+    .nullable()
+    .optional(),
   modalities: z.array(z.string()).nullable().optional(),
   service_tier: z.string().nullable().optional(),
   store: z.boolean().nullable().optional(),

@@ -24,12 +24,21 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     if (LOG_LEVEL_ORDER[level] < threshold) return;
     const safe = redactFields({ ...bindings, ...fields }) as Record<string, unknown>;
     if (format === "json") {
-      write(JSON.stringify({ time: new Date().toISOString(), level, msg: redactValue(message), ...safe }));
+      write(
+        JSON.stringify({
+          time: new Date().toISOString(),
+          level,
+          msg: redactValue(message),
+          ...safe,
+        }),
+      );
     } else {
       const extras = Object.entries(safe)
         .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
         .join(" ");
-      write(`${level.toUpperCase().padEnd(5)} ${redactValue(message)}${extras ? " " + extras : ""}`);
+      write(
+        `${level.toUpperCase().padEnd(5)} ${redactValue(message)}${extras ? " " + extras : ""}`,
+      );
     }
   };
 

@@ -60,8 +60,7 @@ export const azureProvider: ProviderAdapter = {
     // `prompt_filter_results` (empty id, no choices) that breaks clients reading choices[0];
     // the chunk fixer folds it into the next chunk, which a byte relay cannot do.
     isPassthrough: (ctx) =>
-      ctx.request.stream !== true &&
-      (chatOf(pick(ctx.deployment)).isPassthrough?.(ctx) ?? false),
+      ctx.request.stream !== true && (chatOf(pick(ctx.deployment)).isPassthrough?.(ctx) ?? false),
   },
   embeddings: {
     async buildRequest(ctx) {

@@ -66,6 +66,7 @@ describe.skipIf(!url)("createDb with PostgreSQL (TEST_DATABASE_URL)", { timeout:
       "__drizzle_migrations",
       "audit_logs",
       "budgets",
+      "deleted_virtual_keys",
       "end_users",
       "gateway_settings",
       "organizations",
@@ -77,7 +78,7 @@ describe.skipIf(!url)("createDb with PostgreSQL (TEST_DATABASE_URL)", { timeout:
       "virtual_keys",
     ]);
     const applied = await admin`select hash from ${admin(schema)}.__drizzle_migrations`;
-    expect(applied).toHaveLength(1);
+    expect(applied).toHaveLength(2);
 
     // Foreign keys point inside the schema, not at public.
     const foreignSchemas = await admin<{ schema: string }[]>`

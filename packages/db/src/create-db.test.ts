@@ -39,6 +39,7 @@ describe("createDb with in-memory PGlite", { timeout: SLOW }, () => {
     expect(before).toEqual([
       "audit_logs",
       "budgets",
+      "deleted_virtual_keys",
       "end_users",
       "gateway_settings",
       "organizations",
@@ -56,7 +57,7 @@ describe("createDb with in-memory PGlite", { timeout: SLOW }, () => {
       database.db,
       sql`select count(*)::int as count from drizzle.__drizzle_migrations`,
     );
-    expect(applied).toEqual([{ count: 1 }]);
+    expect(applied).toEqual([{ count: 2 }]);
   });
 
   it("inserts and reads back a team and its key with database defaults", async () => {

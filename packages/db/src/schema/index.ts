@@ -1,5 +1,6 @@
 export * from "./audit-logs.ts";
 export * from "./budgets.ts";
+export * from "./deleted-virtual-keys.ts";
 export * from "./end-users.ts";
 export * from "./gateway-settings.ts";
 export * from "./organizations.ts";

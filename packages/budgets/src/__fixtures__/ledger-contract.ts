@@ -1,0 +1,137 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { budgetDuration } from "../budgets/budget-duration.ts";
+import type { BudgetLedger } from "../budgets/budget-ledger.ts";
+import type { BudgetLine } from "../budgets/budget-line.ts";
+
+let seq = 0;
+export function line(patch: Partial<BudgetLine> = {}): BudgetLine {
+  const id = `line-${++seq}-${Math.random().toString(36).slice(2, 8)}`;
+  return {
+    id,
+    scope: "team",
+    entityId: id,
+    maxBudget: 1,
+    softBudget: undefined,
+    seedSpend: 0,
+    duration: undefined,
+    resetAt: undefined,
+    ...patch,
+  };
+}
+
+const T0 = Date.UTC(2025, 2, 12, 10, 0, 0);
+
+/** The behaviour every BudgetLedger implementation must have (memory and Redis run it). */
+export function describeLedgerContract(
+  name: string,
+  make: (options: { holdTtlMs?: number }) => Promise<BudgetLedger> | BudgetLedger,
+): void {
+  describe(`${name}: BudgetLedger contract`, () => {
+    const open: BudgetLedger[] = [];
+    const ledger = async (options: { holdTtlMs?: number } = {}) => {
+      const l = await make(options);
+      open.push(l);
+      return l;
+    };
+    afterEach(async () => {
+      await Promise.all(open.splice(0).map((l) => l.close()));
+    });
+
+    it("admits while spend plus holds is under the max, holding the estimate", async () => {
+      const l = await ledger();
+      const team = line({ maxBudget: 1 });
+      const a = await l.reserve({ id: "a", lines: [team], amount: 0.6, now: T0 });
+      expect(a.ok).toBe(true);
+      const b = await l.reserve({ id: "b", lines: [team], amount: 0.6, now: T0 });
+      expect(b.ok).toBe(true); // 0 + 0.6 < 1: admitted, may end at most one estimate over
+      const c = await l.reserve({ id: "c", lines: [team], amount: 0.6, now: T0 });
+      expect(c).toMatchObject({ ok: false, spend: 0, reserved: 1.2 });
+      expect(await l.read(team, T0)).toEqual({ spend: 0, reserved: 1.2 });
+    });
+
+    it("holds on every line or on none", async () => {
+      const l = await ledger();
+      const key = line({ scope: "key", maxBudget: 10 });
+      const team = line({ maxBudget: 1, seedSpend: 1 });
+      const refused = await l.reserve({ id: "a", lines: [key, team], amount: 0.5, now: T0 });
+      expect(refused).toMatchObject({ ok: false, spend: 1, reserved: 0 });
+      if (!refused.ok) expect(refused.line.id).toBe(team.id);
+      expect(await l.read(key, T0)).toEqual({ spend: 0, reserved: 0 });
+    });
+
+    it("settles to the actual cost and releases the rest; a failure releases everything", async () => {
+      const l = await ledger();
+      const team = line({ maxBudget: 1, seedSpend: 0.25 });
+      const a = await l.reserve({ id: "a", lines: [team], amount: 0.5, now: T0 });
+      const b = await l.reserve({ id: "b", lines: [team], amount: 0.5, now: T0 });
+      if (!a.ok || !b.ok) throw new Error("expected holds");
+      const settled = await l.settle(a.reservation, 0.1, T0);
+      expect(settled[0]).toMatchObject({ before: 0.25, after: 0.35 });
+      await l.settle(b.reservation, 0, T0);
+      const state = await l.read(team, T0);
+      expect(state.reserved).toBe(0);
+      expect(state.spend).toBeCloseTo(0.35, 12);
+    });
+
+    it("lets tracked lines without a max budget through (soft budgets only)", async () => {
+      const l = await ledger();
+      const soft = line({ maxBudget: undefined, softBudget: 0.5, seedSpend: 100 });
+      const r = await l.reserve({ id: "a", lines: [soft], amount: 1, now: T0 });
+      expect(r.ok).toBe(true);
+    });
+
+    it("starts a new window from zero when the budget duration rolls over", async () => {
+      const l = await ledger();
+      const resetAt = Date.UTC(2025, 2, 13); // next midnight
+      const team = line({ maxBudget: 1, seedSpend: 0.99, duration: budgetDuration("1d"), resetAt });
+      const a = await l.reserve({ id: "a", lines: [team], amount: 0.5, now: T0 });
+      if (!a.ok) throw new Error("expected a hold");
+      await l.settle(a.reservation, 0.5, T0);
+      expect((await l.reserve({ id: "b", lines: [team], amount: 0.1, now: T0 })).ok).toBe(false);
+      // The gateway may have been down at midnight: the next request still starts fresh.
+      const nextDay = resetAt + 3 * 3_600_000;
+      expect(await l.read(team, nextDay)).toEqual({ spend: 0, reserved: 0 });
+      expect((await l.reserve({ id: "c", lines: [team], amount: 0.1, now: nextDay })).ok).toBe(true);
+    });
+
+    it("charges a request settled after the window rolled to the new window", async () => {
+      const l = await ledger();
+      const resetAt = T0 + 30_000;
+      const team = line({ maxBudget: 1, duration: budgetDuration("30s"), resetAt });
+      const a = await l.reserve({ id: "a", lines: [team], amount: 0.5, now: T0 });
+      if (!a.ok) throw new Error("expected a hold");
+      await l.settle(a.reservation, 0.2, resetAt + 1);
+      expect(await l.read(team, resetAt + 1)).toEqual({ spend: 0.2, reserved: 0 });
+    });
+
+    it("expires holds of requests that never settle", async () => {
+      const l = await ledger({ holdTtlMs: 60_000 });
+      const team = line({ maxBudget: 1 });
+      expect((await l.reserve({ id: "a", lines: [team], amount: 1, now: T0 })).ok).toBe(true);
+      expect((await l.reserve({ id: "b", lines: [team], amount: 0.1, now: T0 + 1000 })).ok).toBe(false);
+      expect((await l.reserve({ id: "c", lines: [team], amount: 0.1, now: T0 + 60_001 })).ok).toBe(true);
+      expect((await l.read(team, T0 + 60_001)).reserved).toBeCloseTo(0.1, 12);
+    });
+
+    it("forgets a line so it is seeded again", async () => {
+      const l = await ledger();
+      const team = line({ maxBudget: 1 });
+      const a = await l.reserve({ id: "a", lines: [team], amount: 0, now: T0 });
+      if (!a.ok) throw new Error("expected a hold");
+      await l.settle(a.reservation, 0.9, T0);
+      await l.forget([team.id]);
+      expect(await l.read({ ...team, seedSpend: 0.1 }, T0)).toEqual({ spend: 0.1, reserved: 0 });
+    });
+
+    it("keeps full precision for tiny costs", async () => {
+      const l = await ledger();
+      const team = line({ maxBudget: 1 });
+      for (let i = 0; i < 10; i++) {
+        const r = await l.reserve({ id: `r${i}`, lines: [team], amount: 1.5e-7, now: T0 });
+        if (!r.ok) throw new Error("expected a hold");
+        await l.settle(r.reservation, 1.234567e-7, T0);
+      }
+      expect((await l.read(team, T0)).spend).toBeCloseTo(1.234567e-6, 15);
+    });
+  });
+}

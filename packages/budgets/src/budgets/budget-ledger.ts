@@ -1,0 +1,74 @@
+import type { MaybePromise } from "../util/maybe-promise.ts";
+import type { BudgetLine } from "./budget-line.ts";
+
+export interface ReserveInput {
+  /** The reservation's id (the request's call id); settling and expiry find the hold by it. */
+  readonly id: string;
+  /** Every budget the request is charged against. */
+  readonly lines: readonly BudgetLine[];
+  /** The estimated cost (USD) held against each line until the request settles. */
+  readonly amount: number;
+  readonly now: number;
+}
+
+/** A hold on every line of a request, released or converted into spend by `settle`. */
+export interface Reservation {
+  readonly id: string;
+  readonly lines: readonly BudgetLine[];
+  readonly amount: number;
+}
+
+export type ReserveResult =
+  | { readonly ok: true; readonly reservation: Reservation }
+  /** The first line that refused: its settled spend and what requests in flight hold. */
+  | {
+      readonly ok: false;
+      readonly line: BudgetLine;
+      readonly spend: number;
+      readonly reserved: number;
+    };
+
+/** Each line's spend before and after the settled cost (soft-budget crossings are read off it). */
+export interface SettledLine {
+  readonly line: BudgetLine;
+  readonly before: number;
+  readonly after: number;
+}
+
+export interface LineState {
+  readonly spend: number;
+  readonly reserved: number;
+}
+
+/**
+ * The spend of every budget line in its current window, plus holds for requests in flight.
+ *
+ * Policy (LiteLLM's admission rule made atomic): a request is admitted when, on every one of its
+ * lines, settled spend plus what requests in flight hold is still below the line's max budget;
+ * then its estimated cost is held on all of them, in one step, so concurrent requests see each
+ * other's holds. The check and the holds happen together for all lines or for none. A line's
+ * spend therefore never ends above its limit by more than one request's cost (the last one
+ * admitted), provided costs stay within their estimates.
+ *
+ * Holds expire by themselves (default 10 min) so an instance that dies mid-request does not pin a
+ * budget. Windows (`budget_duration`) are part of each line's state: a request in a new window
+ * starts the line over from its seed, and nothing has to run at the reset time.
+ */
+export interface BudgetLedger {
+  reserve(input: ReserveInput): MaybePromise<ReserveResult>;
+  /**
+   * Converts the hold into spend: releases the estimate, adds `cost` (0 for a failed request that
+   * cost nothing). Idempotent per reservation for the release; call it once.
+   */
+  settle(reservation: Reservation, cost: number, now: number): MaybePromise<readonly SettledLine[]>;
+  /** A line's current spend and holds. */
+  read(line: BudgetLine, now: number): MaybePromise<LineState>;
+  /** Drops lines so their next use starts again from the database's spend (an admin set it). */
+  forget(lineIds: readonly string[]): MaybePromise<void>;
+  close(): Promise<void>;
+}
+
+/** Default lifetime of a hold whose request never settled (its instance died). */
+export const DEFAULT_HOLD_TTL_MS = 10 * 60_000;
+/** Default time an untouched line is kept before it is re-seeded from the database. */
+export const DEFAULT_IDLE_TTL_MS = 24 * 60 * 60_000;

@@ -1,0 +1,134 @@
+import { systemClock, type Clock } from "../util/clock.ts";
+import {
+  DEFAULT_HOLD_TTL_MS,
+  DEFAULT_IDLE_TTL_MS,
+  type BudgetLedger,
+  type LineState,
+  type Reservation,
+  type ReserveResult,
+  type SettledLine,
+} from "./budget-ledger.ts";
+import { lineSeed, lineWindow, type BudgetLine } from "./budget-line.ts";
+
+export interface MemoryBudgetLedgerOptions {
+  /** Lifetime of a hold that is never settled. Default 10 minutes. */
+  holdTtlMs?: number;
+  /** Lines untouched this long (and holding nothing) are dropped. Default 1 day. */
+  idleTtlMs?: number;
+}
+
+interface Hold {
+  readonly amount: number;
+  readonly expiresAt: number;
+}
+
+interface LineEntry {
+  window: number;
+  spend: number;
+  reserved: number;
+  touched: number;
+  /** Insertion order is expiry order (one TTL for all), so expired holds sit at the front. */
+  readonly holds: Map<string, Hold>;
+}
+
+/**
+ * The ledger for a single instance: plain maps, answered synchronously (no promise, no await).
+ * Several instances need the Redis ledger to share budgets.
+ */
+export function createMemoryBudgetLedger(options: MemoryBudgetLedgerOptions = {}): BudgetLedger {
+  const holdTtlMs = options.holdTtlMs ?? DEFAULT_HOLD_TTL_MS;
+  const idleTtlMs = options.idleTtlMs ?? DEFAULT_IDLE_TTL_MS;
+  const entries = new Map<string, LineEntry>();
+  let operations = 0;
+
+  // Every so often, forget lines nobody used for a day (end users come and go); their spend is
+  // in the database by then and is the seed if they return.
+  const sweep = (now: number) => {
+    if (++operations % 10_000 !== 0) return;
+    for (const [id, entry] of entries) {
+      if (entry.holds.size === 0 && now - entry.touched > idleTtlMs) entries.delete(id);
+    }
+  };
+
+  const entryFor = (line: BudgetLine, now: number): LineEntry => {
+    const window = lineWindow(line, now);
+    let entry = entries.get(line.id);
+    if (entry === undefined || entry.window !== window) {
+      entry = {
+        window,
+        spend: lineSeed(line, window),
+        reserved: 0,
+        touched: now,
+        holds: new Map(),
+      };
+      entries.set(line.id, entry);
+    } else {
+      entry.touched = now;
+      if (entry.holds.size > 0) releaseExpired(entry, now);
+    }
+    return entry;
+  };
+
+  return {
+    reserve({ id, lines, amount, now }): ReserveResult {
+      sweep(now);
+      const touched: LineEntry[] = [];
+      for (const line of lines) {
+        const entry = entryFor(line, now);
+        if (line.maxBudget !== undefined && entry.spend + entry.reserved >= line.maxBudget) {
+          return { ok: false, line, spend: entry.spend, reserved: entry.reserved };
+        }
+        touched.push(entry);
+      }
+      const hold = { amount, expiresAt: now + holdTtlMs };
+      for (const entry of touched) {
+        entry.reserved += amount;
+        entry.holds.set(id, hold);
+      }
+      return { ok: true, reservation: { id, lines, amount } };
+    },
+
+    settle(reservation: Reservation, cost: number, now: number): SettledLine[] {
+      const settled: SettledLine[] = [];
+      for (const line of reservation.lines) {
+        const entry = entryFor(line, now);
+        const hold = entry.holds.get(reservation.id);
+        if (hold !== undefined) {
+          entry.holds.delete(reservation.id);
+          entry.reserved = nonNegative(entry.reserved - hold.amount);
+        }
+        const before = entry.spend;
+        entry.spend = before + cost;
+        settled.push({ line, before, after: entry.spend });
+      }
+      return settled;
+    },
+
+    read(line, now): LineState {
+      const entry = entryFor(line, now);
+      return { spend: entry.spend, reserved: entry.reserved };
+    },
+
+    forget(lineIds) {
+      for (const id of lineIds) entries.delete(id);
+    },
+
+    close() {
+      entries.clear();
+      return Promise.resolve();
+    },
+  };
+}
+
+function releaseExpired(entry: LineEntry, now: number): void {
+  for (const [id, hold] of entry.holds) {
+    if (hold.expiresAt > now) break;
+    entry.holds.delete(id);
+    entry.reserved = nonNegative(entry.reserved - hold.amount);
+  }
+}
+
+/** Float subtraction of what was added leaves dust like 1e-18; a hold total is never negative. */
+function nonNegative(value: number): number {
+  return value < 1e-12 ? 0 : value;
+}

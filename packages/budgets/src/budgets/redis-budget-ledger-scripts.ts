@@ -1,0 +1,112 @@
+/**
+ * Lua for the Redis ledger. Per line two keys: a hash (`w` window end, `s` spend, `r` held
+ * total, `x:<reservation id>` each hold) and a sorted set of hold ids by expiry.
+ *
+ * Numbers are formatted with %.17g: Redis turns Lua numbers into arguments with 14 significant
+ * digits otherwise, which would round spend.
+ */
+const PRELUDE = `
+local function fmt(x) return string.format('%.17g', x) end
+local function open(h, z, window, seed, ttl, now)
+  if redis.call('HGET', h, 'w') ~= window then
+    redis.call('DEL', h, z)
+    redis.call('HSET', h, 'w', window, 's', seed, 'r', '0')
+    redis.call('PEXPIRE', h, ttl)
+    return
+  end
+  local expired = redis.call('ZRANGEBYSCORE', z, '-inf', now)
+  if #expired > 0 then
+    local r = tonumber(redis.call('HGET', h, 'r'))
+    for _, id in ipairs(expired) do
+      local a = redis.call('HGET', h, 'x:' .. id)
+      if a then
+        r = r - tonumber(a)
+        redis.call('HDEL', h, 'x:' .. id)
+      end
+    end
+    if r < 1e-12 then r = 0 end
+    redis.call('HSET', h, 'r', fmt(r))
+    redis.call('ZREMRANGEBYSCORE', z, '-inf', now)
+  end
+end
+`;
+
+/**
+ * KEYS: h1, z1, h2, z2, ...
+ * ARGV: now, amount, reservation id, hold expiry, then per line: window, seed, max ('' = none), ttl ms
+ * Returns {0} when held on every line, else {index, spend, reserved} of the first refusing line.
+ */
+export const RESERVE_SCRIPT = `${PRELUDE}
+local now = tonumber(ARGV[1])
+local amount = tonumber(ARGV[2])
+local id = ARGV[3]
+local expiry = ARGV[4]
+local n = #KEYS / 2
+for i = 1, n do
+  local h, z = KEYS[2 * i - 1], KEYS[2 * i]
+  local b = 4 + (i - 1) * 4
+  open(h, z, ARGV[b + 1], ARGV[b + 2], ARGV[b + 4], now)
+  local max = ARGV[b + 3]
+  if max ~= '' then
+    local s = tonumber(redis.call('HGET', h, 's'))
+    local r = tonumber(redis.call('HGET', h, 'r'))
+    if s + r >= tonumber(max) then
+      return {i, fmt(s), fmt(r)}
+    end
+  end
+end
+for i = 1, n do
+  local h, z = KEYS[2 * i - 1], KEYS[2 * i]
+  local ttl = ARGV[4 + (i - 1) * 4 + 4]
+  local r = tonumber(redis.call('HGET', h, 'r')) + amount
+  redis.call('HSET', h, 'r', fmt(r), 'x:' .. id, fmt(amount))
+  redis.call('ZADD', z, expiry, id)
+  redis.call('PEXPIRE', h, ttl)
+  redis.call('PEXPIRE', z, ttl)
+end
+return {0}
+`;
+
+/**
+ * KEYS: h1, z1, ...
+ * ARGV: now, reservation id, cost, then per line: window, seed, ttl ms
+ * Returns {before1, after1, before2, after2, ...} (spend around the added cost).
+ */
+export const SETTLE_SCRIPT = `${PRELUDE}
+local now = tonumber(ARGV[1])
+local id = ARGV[2]
+local cost = tonumber(ARGV[3])
+local n = #KEYS / 2
+local out = {}
+for i = 1, n do
+  local h, z = KEYS[2 * i - 1], KEYS[2 * i]
+  local b = 3 + (i - 1) * 3
+  local ttl = ARGV[b + 3]
+  open(h, z, ARGV[b + 1], ARGV[b + 2], ttl, now)
+  local a = redis.call('HGET', h, 'x:' .. id)
+  if a then
+    local r = tonumber(redis.call('HGET', h, 'r')) - tonumber(a)
+    if r < 1e-12 then r = 0 end
+    redis.call('HSET', h, 'r', fmt(r))
+    redis.call('HDEL', h, 'x:' .. id)
+    redis.call('ZREM', z, id)
+  end
+  local s = tonumber(redis.call('HGET', h, 's'))
+  redis.call('HSET', h, 's', fmt(s + cost))
+  redis.call('PEXPIRE', h, ttl)
+  redis.call('PEXPIRE', z, ttl)
+  out[2 * i - 1] = fmt(s)
+  out[2 * i] = fmt(s + cost)
+end
+return out
+`;
+
+/**
+ * KEYS: h, z
+ * ARGV: now, window, seed, ttl ms
+ * Returns {spend, reserved}.
+ */
+export const READ_SCRIPT = `${PRELUDE}
+open(KEYS[1], KEYS[2], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[1]))
+return {redis.call('HGET', KEYS[1], 's'), redis.call('HGET', KEYS[1], 'r')}
+`;

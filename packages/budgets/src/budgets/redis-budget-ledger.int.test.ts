@@ -1,0 +1,100 @@
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dropPrefix, integrationUrl, uniquePrefix } from "../__fixtures__/integration.ts";
+import { describeLedgerContract, line } from "../__fixtures__/ledger-contract.ts";
+import type { BudgetLedger } from "./budget-ledger.ts";
+import { createRedisBudgetLedger } from "./redis-budget-ledger.ts";
+
+const url = integrationUrl("TEST_REDIS_URL");
+
+describe.skipIf(!url)("Redis budget ledger (TEST_REDIS_URL)", () => {
+  const prefix = uniquePrefix("ledger");
+  const clients: Redis[] = [];
+  const client = () => {
+    const redis = new Redis(url!, { lazyConnect: false });
+    clients.push(redis);
+    return redis;
+  };
+  let admin: Redis;
+
+  beforeAll(() => {
+    admin = client();
+  });
+  afterAll(async () => {
+    await dropPrefix(admin, prefix);
+    for (const c of clients) c.disconnect();
+  });
+
+  describeLedgerContract("redis", (options) =>
+    createRedisBudgetLedger({ redis: client(), keyPrefix: prefix, ...options }),
+  );
+
+  it("holds a budget under 100 concurrent reservations: overspend bounded by one estimate", async () => {
+    const ledger = createRedisBudgetLedger({ redis: client(), keyPrefix: prefix });
+    const team = line({ maxBudget: 10 });
+    const estimate = 0.35;
+    const now = Date.now();
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        ledger.reserve({ id: `r${i}`, lines: [team], amount: estimate, now }),
+      ),
+    );
+    const admitted = results.filter((r) => r.ok);
+    // Admitted while held < 10: 29 * 0.35 = 10.15 is the first total at or over the max.
+    expect(admitted).toHaveLength(29);
+    // Every admitted request costs its full estimate: the budget ends at most one estimate over.
+    await Promise.all(
+      admitted.map((r) => (r.ok ? ledger.settle(r.reservation, estimate, now) : undefined)),
+    );
+    const state = await ledger.read(team, now);
+    expect(state.reserved).toBe(0);
+    expect(state.spend).toBeGreaterThanOrEqual(10);
+    expect(state.spend).toBeLessThan(10 + estimate);
+  });
+
+  it("shares one budget between two ledger instances (two gateways)", async () => {
+    const a: BudgetLedger = createRedisBudgetLedger({ redis: client(), keyPrefix: prefix });
+    const b: BudgetLedger = createRedisBudgetLedger({ redis: client(), keyPrefix: prefix });
+    const team = line({ maxBudget: 5 });
+    const now = Date.now();
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        (i % 2 === 0 ? a : b).reserve({ id: `x${i}`, lines: [team], amount: 0.25, now }),
+      ),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(20);
+    const fromA = await a.read(team, now);
+    const fromB = await b.read(team, now);
+    expect(fromA).toEqual(fromB);
+    expect(fromA.reserved).toBeCloseTo(5, 10);
+  });
+
+  it("checks every line of a request atomically across instances", async () => {
+    const a = createRedisBudgetLedger({ redis: client(), keyPrefix: prefix });
+    const b = createRedisBudgetLedger({ redis: client(), keyPrefix: prefix });
+    const team = line({ maxBudget: 100 });
+    const keyA = line({ scope: "key", maxBudget: 1 });
+    const keyB = line({ scope: "key", maxBudget: 100 });
+    const now = Date.now();
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        i % 2 === 0
+          ? a.reserve({ id: `a${i}`, lines: [keyA, team], amount: 0.5, now })
+          : b.reserve({ id: `b${i}`, lines: [keyB, team], amount: 0.5, now }),
+      ),
+    );
+    // keyA admits 2 (0, 0.5 < 1); keyB admits all 20; the team saw exactly those 22 holds.
+    expect((await a.read(keyA, now)).reserved).toBeCloseTo(1, 10);
+    expect((await a.read(team, now)).reserved).toBeCloseTo(11, 10);
+  });
+
+  it("lets keys of a line expire by themselves", async () => {
+    const redis = client();
+    const ledger = createRedisBudgetLedger({ redis, keyPrefix: prefix, idleTtlMs: 60_000 });
+    const team = line({ maxBudget: 1 });
+    await ledger.reserve({ id: "t", lines: [team], amount: 0.1, now: Date.now() });
+    const ttl = await redis.pttl(`${prefix}b:${team.id}`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+  });
+});

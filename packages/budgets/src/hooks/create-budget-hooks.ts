@@ -1,0 +1,376 @@
+import { ServiceUnavailableError } from "@org/core";
+import { checkModelAccess, type ModelAccessOptions } from "../access/model-access.ts";
+import { budgetExceededError } from "../budgets/budget-exceeded.ts";
+import type { BudgetLedger, Reservation, SettledLine } from "../budgets/budget-ledger.ts";
+import type { BudgetLine, BudgetScope } from "../budgets/budget-line.ts";
+import type { EndUserDirectory, EndUserProfile } from "../end-users/end-user-directory.ts";
+import type { AuthIdentity, VirtualKeyIdentity } from "../keys/identity.ts";
+import type { RateDescriptor } from "../limits/rate-descriptor.ts";
+import { rateLimitError, rateLimitHeaders } from "../limits/rate-limit-error.ts";
+import type {
+  RateAcquireResult,
+  RateLease,
+  RateLimiter,
+  RateRemaining,
+} from "../limits/rate-limiter.ts";
+import type { SpendJournal } from "../spend/spend-journal.ts";
+import type { SpendRecord } from "../spend/spend-record.ts";
+import { systemClock, type Clock } from "../util/clock.ts";
+import { silentLogger, type BudgetsLogger } from "../util/logger.ts";
+import { andThen, isPromise, type MaybePromise } from "../util/maybe-promise.ts";
+import type { BudgetHookContext, BudgetHookOutcome } from "./hook-types.ts";
+
+/** A budget's soft limit was crossed by a settled request (LiteLLM's soft-budget alert). */
+export interface SoftBudgetEvent {
+  readonly scope: BudgetScope;
+  readonly entityId: string;
+  /** Team of a team member; model of a per-model budget. */
+  readonly detail?: string;
+  readonly softBudget: number;
+  readonly maxBudget: number | undefined;
+  readonly spend: number;
+  readonly requestId: string;
+  readonly keyHash: string | undefined;
+}
+
+export interface BudgetHooksOptions {
+  ledger: BudgetLedger;
+  limiter: RateLimiter;
+  journal: SpendJournal;
+  /** End users (the request's `user` field); without it, end users get no budget or limits. */
+  endUsers?: EndUserDirectory;
+  /** Model access groups, for keys that list a group name. */
+  accessGroupsOf?: ModelAccessOptions["accessGroupsOf"];
+  /** Soft-budget crossings (alerts, webhooks). Called after settling; must not throw. */
+  onSoftBudgetCrossed?: (event: SoftBudgetEvent) => void;
+  /** Where the caller's identity is; default `ctx.metadata.identity`. */
+  identityOf?: (ctx: BudgetHookContext) => AuthIdentity | undefined;
+  /** Cost held before the call when the router has no estimate (no price known); default 0. */
+  fallbackEstimate?: (ctx: BudgetHookContext) => number | undefined;
+  /** Record refused and failed requests in spend_logs too (status "failure"). Default true. */
+  recordFailures?: boolean;
+  /**
+   * What to do when the ledger or limiter store (Redis) fails: "reject" answers 503 (budgets
+   * hold), "allow" serves the request unchecked and logs. Default "reject".
+   */
+  onStoreError?: "reject" | "allow";
+  clock?: Clock;
+  logger?: BudgetsLogger;
+}
+
+/** `@org/router`'s RouterHooks, plus what the gateway reads after the call. */
+export interface BudgetHooks {
+  preCall(ctx: BudgetHookContext): MaybePromise<void>;
+  postCall(ctx: BudgetHookContext, outcome: BudgetHookOutcome): MaybePromise<void>;
+  /** `x-ratelimit-*` headers for the response of an admitted request. */
+  headersFor(ctx: BudgetHookContext): Record<string, string> | undefined;
+  /** Resolves once the request's spend is durably journaled (await before ending the response). */
+  recorded(ctx: BudgetHookContext): Promise<void> | undefined;
+}
+
+interface RequestState {
+  identity: AuthIdentity | undefined;
+  endUser: EndUserProfile | undefined;
+  lease: RateLease | undefined;
+  reservation: Reservation | undefined;
+  /** Kept as counts; headers are only built if the gateway asks for them. */
+  remaining: RateRemaining | undefined;
+  recorded: Promise<void> | undefined;
+}
+
+const NONE: readonly never[] = [];
+
+/**
+ * The router hooks that enforce keys, budgets and limits and record spend:
+ *
+ * preCall: the key's model access (401), then rpm / tpm / parallel limits of the key, user,
+ * team, team member, organization, end user and the key's per-model limits (429), then the
+ * request's estimated cost held atomically against every budget above it (400
+ * `budget_exceeded`). With the memory stores this all runs synchronously.
+ *
+ * postCall (exactly once per request, streamed or not, failed or not): settles the hold to the
+ * actual cost (a failed request that cost nothing releases it), frees the parallel slot and
+ * charges the tokens, emits soft-budget crossings, and journals the spend record.
+ */
+export function createBudgetHooks(options: BudgetHooksOptions): BudgetHooks {
+  const { ledger, limiter, journal, endUsers } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const identityOf = options.identityOf ?? defaultIdentityOf;
+  const recordFailures = options.recordFailures ?? true;
+  const allowOnStoreError = options.onStoreError === "allow";
+  const access: ModelAccessOptions = { accessGroupsOf: options.accessGroupsOf };
+  const states = new WeakMap<object, RequestState>();
+
+  const storeFailed = (what: string) => (error: unknown) => {
+    logger.error(`${what} failed`, { error: String(error) });
+    if (allowOnStoreError) return undefined;
+    throw new ServiceUnavailableError(
+      `Budget and rate limit checks are unavailable (${what} failed). Try again shortly.`,
+    );
+  };
+
+  const admit = (
+    ctx: BudgetHookContext,
+    state: RequestState,
+    key: VirtualKeyIdentity | undefined,
+  ): MaybePromise<void> => {
+    const model = ctx.modelGroup;
+    const endUser = state.endUser;
+    const descriptors = collect<RateDescriptor>(
+      key?.rateLimits ?? NONE,
+      endUser?.rateLimit,
+      key?.modelRateLimits.get(model) ?? key?.modelRateLimits.get(ctx.requestedModel),
+    );
+    const lines = collect<BudgetLine>(
+      key?.budgetLines ?? NONE,
+      endUser?.line,
+      key?.modelBudgets.get(model) ?? key?.modelBudgets.get(ctx.requestedModel),
+    );
+    const now = clock.now();
+
+    const reserve = (): MaybePromise<void> => {
+      if (lines.length === 0) return;
+      const amount = ctx.estimate.maxCost ?? options.fallbackEstimate?.(ctx) ?? 0;
+      let reserved;
+      try {
+        reserved = ledger.reserve({ id: ctx.callId, lines, amount, now });
+      } catch (error) {
+        rollback();
+        return storeFailed("budget ledger")(error);
+      }
+      const onReserved = (result: Awaited<typeof reserved>) => {
+        if (!result.ok) {
+          rollback();
+          throw budgetExceededError(result.line, result.spend, result.reserved);
+        }
+        state.reservation = result.reservation;
+      };
+      if (!isPromise(reserved)) return onReserved(reserved);
+      return reserved.then(onReserved, (error: unknown) => {
+        rollback();
+        return storeFailed("budget ledger")(error);
+      });
+    };
+    const rollback = () => {
+      const lease = state.lease;
+      if (lease === undefined) return;
+      state.lease = undefined;
+      settleQuietly(limiter.release(lease, { tokens: 0, now, rollback: true }), logger);
+    };
+
+    if (descriptors.length === 0) return reserve();
+    const onAcquired = (result: RateAcquireResult): MaybePromise<void> => {
+      if (!result.ok) throw rateLimitError(result, now);
+      state.lease = result.lease;
+      if (result.remaining.requests || result.remaining.tokens) state.remaining = result.remaining;
+      return reserve();
+    };
+    let acquired;
+    try {
+      acquired = limiter.acquire({
+        id: ctx.callId,
+        descriptors,
+        tokens: ctx.estimate.promptTokens,
+        now,
+      });
+    } catch (error) {
+      return storeFailed("rate limiter")(error) ?? reserve();
+    }
+    if (!isPromise(acquired)) return onAcquired(acquired);
+    return acquired.then(
+      onAcquired,
+      (error: unknown) => storeFailed("rate limiter")(error) ?? reserve(),
+    );
+  };
+
+  return {
+    preCall(ctx) {
+      const identity = identityOf(ctx);
+      const state: RequestState = {
+        identity,
+        endUser: undefined,
+        lease: undefined,
+        reservation: undefined,
+        remaining: undefined,
+        recorded: undefined,
+      };
+      states.set(ctx, state);
+      if (identity === undefined) return;
+      const key = identity.kind === "virtual_key" ? identity : undefined;
+      if (key) checkModelAccess(key, ctx.requestedModel, ctx.modelGroup, access);
+      const endUserId = ctx.request.user;
+      if (endUsers && typeof endUserId === "string" && endUserId !== "") {
+        return andThen(endUsers.resolve(endUserId), (profile) => {
+          state.endUser = profile;
+          return admit(ctx, state, key);
+        });
+      }
+      return admit(ctx, state, key);
+    },
+
+    postCall(ctx, outcome) {
+      const state = states.get(ctx);
+      const now = clock.now();
+      const cost = outcome.cost ?? 0;
+      if (state?.reservation) {
+        const reservation = state.reservation;
+        state.reservation = undefined;
+        try {
+          const settled = ledger.settle(reservation, cost, now);
+          if (isPromise(settled)) {
+            settled.then(
+              (lines) => emitCrossings(lines, ctx, state, options.onSoftBudgetCrossed, logger),
+              (error: unknown) => logger.error("budget settle failed", { error: String(error) }),
+            );
+          } else {
+            emitCrossings(settled, ctx, state, options.onSoftBudgetCrossed, logger);
+          }
+        } catch (error) {
+          logger.error("budget settle failed", { error: String(error) });
+        }
+      }
+      if (state?.lease) {
+        const lease = state.lease;
+        state.lease = undefined;
+        settleQuietly(
+          limiter.release(lease, { tokens: outcome.usage?.total_tokens ?? 0, now }),
+          logger,
+        );
+      }
+      if (outcome.status === "failure" && !recordFailures) return;
+      const record = spendRecord(ctx, outcome, state, cost, now);
+      let appended;
+      try {
+        appended = journal.append(record);
+      } catch (error) {
+        logger.error("spend journal append failed", { error: String(error) });
+        return;
+      }
+      if (isPromise(appended)) {
+        const done = appended.catch((error: unknown) => {
+          logger.error("spend journal append failed", { error: String(error) });
+        });
+        if (state) state.recorded = done;
+        return done;
+      }
+    },
+
+    headersFor(ctx) {
+      const remaining = states.get(ctx)?.remaining;
+      return remaining ? rateLimitHeaders(remaining) : undefined;
+    },
+
+    recorded(ctx) {
+      return states.get(ctx)?.recorded;
+    },
+  };
+}
+
+function defaultIdentityOf(ctx: BudgetHookContext): AuthIdentity | undefined {
+  const identity = ctx.metadata.identity as AuthIdentity | undefined;
+  return identity && (identity.kind === "master" || identity.kind === "virtual_key")
+    ? identity
+    : undefined;
+}
+
+/** The static list, or a new one when this request adds end-user or per-model entries. */
+function collect<T>(base: readonly T[], a: T | undefined, b: T | undefined): readonly T[] {
+  if (a === undefined && b === undefined) return base;
+  const out = base.slice();
+  if (a !== undefined) out.push(a);
+  if (b !== undefined) out.push(b);
+  return out;
+}
+
+function settleQuietly(result: MaybePromise<void>, logger: BudgetsLogger): void {
+  if (isPromise(result)) {
+    result.catch((error: unknown) =>
+      logger.error("rate limit release failed", { error: String(error) }),
+    );
+  }
+}
+
+function emitCrossings(
+  lines: readonly SettledLine[],
+  ctx: BudgetHookContext,
+  state: RequestState,
+  onCrossed: BudgetHooksOptions["onSoftBudgetCrossed"],
+  logger: BudgetsLogger,
+): void {
+  if (!onCrossed) return;
+  for (const { line, before, after } of lines) {
+    const soft = line.softBudget;
+    if (soft === undefined || !(before < soft && after >= soft)) continue;
+    try {
+      onCrossed({
+        scope: line.scope,
+        entityId: line.entityId,
+        ...(line.detail === undefined ? {} : { detail: line.detail }),
+        softBudget: soft,
+        maxBudget: line.maxBudget,
+        spend: after,
+        requestId: ctx.callId,
+        keyHash: state.identity?.keyHash,
+      });
+    } catch (error) {
+      logger.error("soft budget callback failed", { error: String(error) });
+    }
+  }
+}
+
+function spendRecord(
+  ctx: BudgetHookContext,
+  outcome: BudgetHookOutcome,
+  state: RequestState | undefined,
+  cost: number,
+  now: number,
+): SpendRecord {
+  const identity = state?.identity;
+  const key = identity?.kind === "virtual_key" ? identity : undefined;
+  const usage = outcome.usage;
+  const deployment = ctx.deployment;
+  const endUserId = ctx.request.user || undefined;
+  const tags = (ctx.request as { metadata?: { tags?: unknown } | null }).metadata?.tags;
+  const callType = ctx.metadata.call_type;
+  // Absent values stay `undefined` (dropped by JSON) rather than spread in: one object per request.
+  const error = outcome.error;
+  return {
+    requestId: ctx.callId,
+    callType:
+      typeof callType === "string"
+        ? callType
+        : ctx.kind === "embedding"
+          ? "aembedding"
+          : "acompletion",
+    apiKeyHash: identity?.keyHash ?? "",
+    spend: cost,
+    promptTokens: usage?.prompt_tokens ?? 0,
+    completionTokens: usage?.completion_tokens ?? 0,
+    totalTokens: usage?.total_tokens ?? 0,
+    startTime: ctx.timings.start,
+    endTime: ctx.timings.end ?? now,
+    completionStartTime: ctx.timings.firstToken,
+    model: deployment?.model ?? ctx.requestedModel,
+    modelGroup: deployment?.modelGroup ?? ctx.modelGroup,
+    modelId: deployment?.id,
+    provider: deployment?.provider,
+    apiBase: deployment?.apiBase,
+    virtualKey: key !== undefined,
+    userId: key?.userId ?? undefined,
+    endUserId,
+    teamId: key?.teamId ?? undefined,
+    organizationId: key?.organizationId ?? undefined,
+    requestTags: Array.isArray(tags) ? tags.filter((t) => typeof t === "string") : undefined,
+    metadata: {
+      user_api_key_alias: key?.keyAlias ?? null,
+      user_api_key_team_alias: key?.teamAlias ?? null,
+      partial: outcome.partial || undefined,
+    },
+    cacheHit: ctx.cacheHit,
+    status: outcome.status,
+    statusCode: error ? error.status : 200,
+    errorType: error?.type,
+    errorMessage: error?.message,
+  };
+}

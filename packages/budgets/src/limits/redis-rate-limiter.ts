@@ -1,0 +1,175 @@
+import type { Redis } from "ioredis";
+import {
+  DEFAULT_SLOT_TTL_MS,
+  RATE_WINDOW_MS,
+  windowStart,
+  type RateAcquireResult,
+  type RateLimiter,
+  type RateLimitType,
+  type RateRemaining,
+} from "./rate-limiter.ts";
+
+export interface RedisRateLimiterOptions {
+  redis: Redis;
+  keyPrefix?: string;
+  slotTtlMs?: number;
+}
+
+/**
+ * KEYS: h1, p1, h2, p2, ... (window counters hash {w, q, t}; parallel slots zset by expiry)
+ * ARGV: now, window, request id, slot expiry, tokens, slot ttl ms, then per descriptor: rpm, tpm, parallel ('' = none)
+ * Returns {0, reqRemaining, reqLimit, tokRemaining, tokLimit} (-1 = no such limit) or
+ * {index, type, limit, current} for the first refusing descriptor.
+ */
+const ACQUIRE = `
+local now, window, id, expiry, tokens, slotTtl = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6]
+local n = #KEYS / 2
+for i = 1, n do
+  local h, p = KEYS[2 * i - 1], KEYS[2 * i]
+  local b = 6 + (i - 1) * 3
+  if redis.call('HGET', h, 'w') ~= window then
+    redis.call('HSET', h, 'w', window, 'q', 0, 't', 0)
+    redis.call('PEXPIRE', h, ${2 * RATE_WINDOW_MS})
+  end
+  local rpm, tpm, par = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
+  if rpm ~= '' then
+    local q = tonumber(redis.call('HGET', h, 'q'))
+    if q >= tonumber(rpm) then return {i, 'requests', rpm, q} end
+  end
+  if tpm ~= '' then
+    local t = tonumber(redis.call('HGET', h, 't'))
+    if t >= tonumber(tpm) then return {i, 'tokens', tpm, t} end
+  end
+  if par ~= '' then
+    redis.call('ZREMRANGEBYSCORE', p, '-inf', now)
+    local c = redis.call('ZCARD', p)
+    if c >= tonumber(par) then return {i, 'max_parallel_requests', par, c} end
+  end
+end
+local rr, rl, tr, tl = -1, -1, -1, -1
+for i = 1, n do
+  local h, p = KEYS[2 * i - 1], KEYS[2 * i]
+  local b = 6 + (i - 1) * 3
+  local rpm, tpm, par = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
+  local q = redis.call('HINCRBY', h, 'q', 1)
+  local t = redis.call('HINCRBY', h, 't', tokens)
+  if par ~= '' then
+    redis.call('ZADD', p, expiry, id)
+    redis.call('PEXPIRE', p, slotTtl)
+  end
+  if rpm ~= '' then
+    local left = tonumber(rpm) - q
+    if rr == -1 or left < rr then rr = math.max(left, 0); rl = tonumber(rpm) end
+  end
+  if tpm ~= '' then
+    local left = tonumber(tpm) - t
+    if tr == -1 or left < tr then tr = math.max(left, 0); tl = tonumber(tpm) end
+  end
+end
+return {0, rr, rl, tr, tl}
+`;
+
+/**
+ * KEYS: h1, p1, ...
+ * ARGV: acquire window, request id, token delta in that window, tokens for a later window, request delta
+ */
+const RELEASE = `
+local window, id = tonumber(ARGV[1]), ARGV[2]
+local same, later, requests = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+for i = 1, #KEYS / 2 do
+  local h, p = KEYS[2 * i - 1], KEYS[2 * i]
+  redis.call('ZREM', p, id)
+  local w = tonumber(redis.call('HGET', h, 'w'))
+  if w == window then
+    if requests ~= 0 then redis.call('HINCRBY', h, 'q', requests) end
+    if same ~= 0 then redis.call('HINCRBY', h, 't', same) end
+  elseif w ~= nil and w > window and later ~= 0 then
+    redis.call('HINCRBY', h, 't', later)
+  end
+end
+return 0
+`;
+
+type LimiterRedis = Redis & {
+  rateAcquire(...args: (string | number)[]): Promise<(string | number)[]>;
+  rateRelease(...args: (string | number)[]): Promise<number>;
+};
+
+/**
+ * Limits shared by every instance through Redis: one Lua script checks and counts all of a
+ * request's descriptors atomically, another releases them. Fixed 60-second windows aligned to
+ * the clock minute (a client can reach up to twice the limit across a window boundary, as with
+ * LiteLLM's own window); counters expire two windows after their start.
+ */
+export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLimiter {
+  const prefix = options.keyPrefix ?? "llmgw:budgets:";
+  const slotTtlMs = options.slotTtlMs ?? DEFAULT_SLOT_TTL_MS;
+  const redis = options.redis as LimiterRedis;
+  if (typeof redis.rateAcquire !== "function") {
+    redis.defineCommand("rateAcquire", { lua: ACQUIRE });
+    redis.defineCommand("rateRelease", { lua: RELEASE });
+  }
+
+  return {
+    async acquire({ id, descriptors, tokens, now }): Promise<RateAcquireResult> {
+      const window = windowStart(now);
+      if (descriptors.length === 0) {
+        return { ok: true, lease: { id, descriptors, window, tokens }, remaining: {} };
+      }
+      const keys: string[] = [];
+      const args: (string | number)[] = [
+        now,
+        window,
+        id,
+        now + slotTtlMs,
+        Math.round(tokens),
+        slotTtlMs,
+      ];
+      for (const d of descriptors) {
+        keys.push(`${prefix}r:${d.id}`, `${prefix}rp:${d.id}`);
+        args.push(d.rpm ?? "", d.tpm ?? "", d.maxParallel ?? "");
+      }
+      const result = await redis.rateAcquire(keys.length, ...keys, ...args);
+      const index = Number(result[0]);
+      if (index === 0) {
+        const [, rr, rl, tr, tl] = result.map(Number) as [number, number, number, number, number];
+        const remaining: RateRemaining = {
+          ...(rl >= 0 ? { requests: { remaining: rr, limit: rl } } : {}),
+          ...(tl >= 0 ? { tokens: { remaining: tr, limit: tl } } : {}),
+        };
+        return {
+          ok: true,
+          lease: { id, descriptors, window, tokens: Math.round(tokens) },
+          remaining,
+        };
+      }
+      const type = String(result[1]) as RateLimitType;
+      return {
+        ok: false,
+        descriptor: descriptors[index - 1]!,
+        type,
+        limit: Number(result[2]),
+        current: Number(result[3]),
+        retryAfterMs: type === "max_parallel_requests" ? 1000 : window + RATE_WINDOW_MS - now,
+      };
+    },
+
+    async release(lease, { tokens, rollback }) {
+      if (lease.descriptors.length === 0) return;
+      const keys: string[] = [];
+      for (const d of lease.descriptors) keys.push(`${prefix}r:${d.id}`, `${prefix}rp:${d.id}`);
+      const total = Math.round(tokens);
+      await redis.rateRelease(
+        keys.length,
+        ...keys,
+        lease.window,
+        lease.id,
+        rollback ? -lease.tokens : total - lease.tokens,
+        rollback ? 0 : total,
+        rollback ? -1 : 0,
+      );
+    },
+
+    async close() {},
+  };
+}

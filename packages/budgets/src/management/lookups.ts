@@ -1,0 +1,124 @@
+import { InvalidRequestError, NotFoundError } from "@org/core";
+import {
+  budgets,
+  organizations,
+  teamMemberships,
+  teams,
+  users,
+  virtualKeys,
+  type DbClient,
+  type Team,
+  type VirtualKey,
+} from "@org/db";
+import { and, eq, inArray } from "drizzle-orm";
+import { budgetDuration, nextResetAt, type BudgetDuration } from "../budgets/budget-duration.ts";
+import { hashKey, isKeyHash } from "../keys/virtual-key.ts";
+import type { MemberJson } from "./serializers.ts";
+
+/** A key given as the key itself, its hash (token_id) or its id. */
+export async function findKey(db: DbClient, ref: string): Promise<VirtualKey | undefined> {
+  const where = ref.startsWith("sk-")
+    ? eq(virtualKeys.tokenHash, hashKey(ref))
+    : isKeyHash(ref)
+      ? eq(virtualKeys.tokenHash, ref)
+      : eq(virtualKeys.id, ref);
+  const rows = await db.select().from(virtualKeys).where(where).limit(1);
+  return rows[0];
+}
+
+export async function requireKey(db: DbClient, ref: string): Promise<VirtualKey> {
+  const key = await findKey(db, ref);
+  if (!key) throw new NotFoundError(`Key not found: ${display(ref)}`, { code: "404" });
+  return key;
+}
+
+export async function requireTeam(db: DbClient, teamId: string): Promise<Team> {
+  const rows = await db.select().from(teams).where(eq(teams.id, teamId)).limit(1);
+  if (!rows[0])
+    throw new NotFoundError(`Team not found, passed team_id=${teamId}`, { code: "404" });
+  return rows[0];
+}
+
+/** A team, user, organization or budget named in a request must exist (400, LiteLLM's status). */
+export async function requireReference(
+  db: DbClient,
+  kind: "team_id" | "user_id" | "organization_id" | "budget_id",
+  id: string,
+): Promise<void> {
+  const table = {
+    team_id: teams,
+    user_id: users,
+    organization_id: organizations,
+    budget_id: budgets,
+  }[kind];
+  const rows = await db.select({ id: table.id }).from(table).where(eq(table.id, id)).limit(1);
+  if (rows.length === 0) {
+    throw new InvalidRequestError(`${kind}=${id} does not exist`, { param: kind, code: "400" });
+  }
+}
+
+export async function teamRole(
+  db: DbClient,
+  teamId: string,
+  userId: string | undefined,
+): Promise<string | undefined> {
+  if (!userId) return undefined;
+  const rows = await db
+    .select({ role: teamMemberships.role })
+    .from(teamMemberships)
+    .where(and(eq(teamMemberships.teamId, teamId), eq(teamMemberships.userId, userId)))
+    .limit(1);
+  return rows[0]?.role;
+}
+
+export async function membersOf(
+  db: DbClient,
+  teamIds: readonly string[],
+): Promise<Map<string, MemberJson[]>> {
+  const out = new Map<string, MemberJson[]>();
+  if (teamIds.length === 0) return out;
+  const rows = await db
+    .select({
+      teamId: teamMemberships.teamId,
+      userId: teamMemberships.userId,
+      role: teamMemberships.role,
+      email: users.userEmail,
+    })
+    .from(teamMemberships)
+    .innerJoin(users, eq(users.id, teamMemberships.userId))
+    .where(inArray(teamMemberships.teamId, [...teamIds]))
+    .orderBy(teamMemberships.createdAt);
+  for (const r of rows) {
+    const list = out.get(r.teamId) ?? [];
+    list.push({ user_id: r.userId, user_email: r.email, role: r.role });
+    out.set(r.teamId, list);
+  }
+  return out;
+}
+
+/**
+ * When a key with `duration` expires: LiteLLM's plain arithmetic from now (not aligned), with
+ * calendar months for "mo".
+ */
+export function expiryFrom(text: string, now: number): Date {
+  const d = budgetDuration(text);
+  if (d.unit === "mo") {
+    const date = new Date(now);
+    date.setUTCMonth(date.getUTCMonth() + d.value);
+    return date;
+  }
+  const unitMs = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[d.unit];
+  return new Date(now + d.value * unitMs);
+}
+
+/** `budget_reset_at` for a new or changed `budget_duration`. */
+export function resetAtFor(text: string | null | undefined, now: number): Date | null {
+  if (!text) return null;
+  const d: BudgetDuration = budgetDuration(text);
+  return new Date(nextResetAt(d, now));
+}
+
+/** Shows a key reference without revealing a full key. */
+export function display(ref: string): string {
+  return ref.startsWith("sk-") ? `sk-...${ref.slice(-4)}` : ref;
+}

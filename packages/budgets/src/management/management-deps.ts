@@ -1,0 +1,38 @@
+import type { DbClient } from "@org/db";
+import type { BudgetLedger } from "../budgets/budget-ledger.ts";
+import type { Invalidation, KeyInvalidationBus } from "../keys/key-invalidation-bus.ts";
+import type { Clock } from "../util/clock.ts";
+import { systemClock } from "../util/clock.ts";
+
+export interface ManagementDeps {
+  db: DbClient;
+  /** Changes are published here so every instance's caches drop the old values at once. */
+  bus?: KeyInvalidationBus;
+  /** A manual `spend` change makes the ledger re-seed the line from the database. */
+  ledger?: BudgetLedger;
+  clock?: Clock;
+  /** LITELLM_SALT_KEY: encrypts provider credentials of models added at runtime. */
+  saltKey?: string;
+}
+
+export interface ResolvedDeps {
+  readonly db: DbClient;
+  readonly clock: Clock;
+  readonly saltKey: string | undefined;
+  publish(message: Invalidation): Promise<void>;
+  forget(lineIds: readonly string[]): Promise<void>;
+}
+
+export function resolveDeps(deps: ManagementDeps): ResolvedDeps {
+  return {
+    db: deps.db,
+    clock: deps.clock ?? systemClock,
+    saltKey: deps.saltKey,
+    publish: async (message) => {
+      await deps.bus?.publish(message);
+    },
+    forget: async (ids) => {
+      if (deps.ledger && ids.length > 0) await deps.ledger.forget(ids);
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { silentLogger, type BudgetsLogger } from "../util/logger.ts";
+import { isPromise } from "../util/maybe-promise.ts";
+import { createMemorySpendJournal } from "./memory-spend-journal.ts";
+import type { JournalEntry, SpendJournal } from "./spend-journal.ts";
+
+const SPILL = "spill:";
+
+/**
+ * A journal that keeps spend when its primary (Redis) refuses a write: the record goes to an
+ * in-process queue instead, which the flusher drains first. Only a crash during a Redis outage
+ * can then lose spend, instead of every request served during it.
+ */
+export function withFallbackJournal(
+  primary: SpendJournal,
+  logger: BudgetsLogger = silentLogger,
+): SpendJournal {
+  const spill = createMemorySpendJournal();
+  let warned = false;
+  return {
+    append(record) {
+      const spillIt = (error: unknown) => {
+        if (!warned) {
+          warned = true;
+          logger.warn("spend journal unavailable; keeping spend in memory until it returns", {
+            error: String(error),
+          });
+        }
+        return spill.append(record);
+      };
+      try {
+        const appended = primary.append(record);
+        if (isPromise(appended)) return appended.catch(spillIt);
+        return appended;
+      } catch (error) {
+        return spillIt(error);
+      }
+    },
+    async read(max) {
+      const spilled = await spill.read(max);
+      if (spilled.length > 0) {
+        return spilled.map((e): JournalEntry => ({ id: SPILL + e.id, record: e.record }));
+      }
+      warned = false;
+      return primary.read(max);
+    },
+    async ack(ids) {
+      const spilled = ids.filter((id) => id.startsWith(SPILL)).map((id) => id.slice(SPILL.length));
+      const rest = ids.filter((id) => !id.startsWith(SPILL));
+      if (spilled.length > 0) await spill.ack(spilled);
+      if (rest.length > 0) await primary.ack(rest);
+    },
+    async pending() {
+      return (await spill.pending()) + (await primary.pending().catch(() => 0));
+    },
+    close: () => primary.close(),
+  };
+}

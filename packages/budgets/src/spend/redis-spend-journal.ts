@@ -1,0 +1,117 @@
+import { hostname } from "node:os";
+import type { Redis } from "ioredis";
+import type { JournalEntry, SpendJournal } from "./spend-journal.ts";
+import type { SpendRecord } from "./spend-record.ts";
+
+export interface RedisSpendJournalOptions {
+  redis: Redis;
+  /** The stream's key. Default "llmgw:budgets:spend". */
+  stream?: string;
+  /** Consumer group shared by every instance's flusher. */
+  group?: string;
+  /** This flusher's name; keep it stable across restarts to resume its own pending entries at once. */
+  consumer?: string;
+  /** Entries another consumer took and has not acknowledged for this long are taken over. Default 60 s. */
+  claimIdleMs?: number;
+}
+
+type StreamReply = [stream: string, entries: [id: string, fields: string[]][]][] | null;
+
+/**
+ * Spend in a Redis stream: `append` is one XADD, durable as soon as Redis has it. Flushers of all
+ * instances read through one consumer group, so each entry is written by one of them; an entry
+ * is deleted only after its batch is committed. After a crash the entries the dead flusher held
+ * are taken over (XAUTOCLAIM) once idle for `claimIdleMs`, and a restarted instance with the same
+ * consumer name resumes its own at once.
+ */
+export function createRedisSpendJournal(options: RedisSpendJournalOptions): SpendJournal {
+  const { redis } = options;
+  const stream = options.stream ?? "llmgw:budgets:spend";
+  const group = options.group ?? "spend-writers";
+  const consumer = options.consumer ?? `${hostname()}-${process.pid}`;
+  const claimIdleMs = options.claimIdleMs ?? 60_000;
+  let ready: Promise<void> | undefined;
+
+  const ensureGroup = () =>
+    (ready ??= redis.xgroup("CREATE", stream, group, "0", "MKSTREAM").then(
+      () => undefined,
+      (error: Error) => {
+        if (!String(error.message).includes("BUSYGROUP")) {
+          ready = undefined;
+          throw error;
+        }
+      },
+    ));
+
+  const parse = (entries: [string, string[]][]): JournalEntry[] => {
+    const out: JournalEntry[] = [];
+    for (const [id, fields] of entries) {
+      const raw = fields[fields.indexOf("r") + 1];
+      if (raw === undefined) continue;
+      out.push({ id, record: JSON.parse(raw) as SpendRecord });
+    }
+    return out;
+  };
+
+  return {
+    async append(record) {
+      await redis.xadd(stream, "*", "r", JSON.stringify(record));
+    },
+
+    async read(max) {
+      await ensureGroup();
+      // 1. Our own entries delivered earlier but not acknowledged (a failed write, a restart).
+      const own = (await redis.xreadgroup(
+        "GROUP",
+        group,
+        consumer,
+        "COUNT",
+        max,
+        "STREAMS",
+        stream,
+        "0",
+      )) as StreamReply;
+      const mine = parse(own?.[0]?.[1] ?? []);
+      if (mine.length > 0) return mine;
+      // 2. Entries a dead consumer held.
+      const claimed = (await redis.xautoclaim(
+        stream,
+        group,
+        consumer,
+        claimIdleMs,
+        "0-0",
+        "COUNT",
+        max,
+      )) as [string, [string, string[]][], string[]?];
+      const theirs = parse((claimed[1] ?? []).filter((e) => Array.isArray(e?.[1])));
+      if (theirs.length > 0) return theirs;
+      // 3. New entries.
+      const fresh = (await redis.xreadgroup(
+        "GROUP",
+        group,
+        consumer,
+        "COUNT",
+        max,
+        "STREAMS",
+        stream,
+        ">",
+      )) as StreamReply;
+      return parse(fresh?.[0]?.[1] ?? []);
+    },
+
+    async ack(ids) {
+      if (ids.length === 0) return;
+      await redis
+        .multi()
+        .xack(stream, group, ...ids)
+        .xdel(stream, ...ids)
+        .exec();
+    },
+
+    async pending() {
+      return redis.xlen(stream);
+    },
+
+    async close() {},
+  };
+}

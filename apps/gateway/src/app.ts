@@ -13,6 +13,7 @@ import { embeddingsRoute } from "./routes/embeddings.ts";
 import { healthRoutes, livelinessRoute } from "./routes/health.ts";
 import { countTokensRoute, messagesRoute } from "./routes/messages.ts";
 import { modelsRoute } from "./routes/models.ts";
+import { managementRoutes } from "./management/management-routes.ts";
 import { responsesRoute } from "./routes/responses.ts";
 
 /** The gateway's HTTP app. `serve` and the tests both build it from the same deps. */
@@ -72,5 +73,16 @@ export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
   app.get("/models", models);
 
   app.route("/", healthRoutes(deps));
+  if (deps.management) {
+    app.route(
+      "/",
+      managementRoutes({
+        management: deps.management.service,
+        ...(deps.management.onModelsChanged
+          ? { onModelsChanged: deps.management.onModelsChanged }
+          : {}),
+      }),
+    );
+  }
   return app;
 }

@@ -7,7 +7,7 @@ import {
   type RouterStateStore,
 } from "@org/router";
 import type { Logger } from "@org/observability";
-import { createMasterKeyAuthenticator } from "./auth/authenticator.ts";
+import { buildBudgets } from "./budgets/build-budgets.ts";
 import { countRequestTokens } from "./catalog/count-request-tokens.ts";
 import { enrichModelList } from "./catalog/enrich-model-list.ts";
 import { resolveMasterKey, type ResolvedMasterKey } from "./auth/resolve-master-key.ts";
@@ -42,6 +42,8 @@ export async function buildGateway(options: {
    * cooldowns use the same one; tests give each run its own.
    */
   routerStateKeyPrefix?: string;
+  /** Prefix of the budgets' keys (ledger, limits, spend journal) in a shared Redis. */
+  budgetsKeyPrefix?: string;
 }): Promise<BuiltGateway> {
   const { loaded, env, logger } = options;
   const dataDir = resolve(env.GATEWAY_DATA_DIR);
@@ -86,8 +88,26 @@ export async function buildGateway(options: {
     store = createMemoryStateStore();
   }
 
+  const budgets = buildBudgets({
+    database: db,
+    masterKey: masterKey.key,
+    redis,
+    saltKey: env.LITELLM_SALT_KEY,
+    logger: logger.child({ component: "budgets" }),
+    ...(options.budgetsKeyPrefix ? { keyPrefix: options.budgetsKeyPrefix } : {}),
+  });
+  await budgets.start();
+
+  // Models added through /model/new live in the database and join the config's at startup.
+  const configModels = enrichModelList(loaded.router.modelList);
+  const storedModels = async () =>
+    enrichModelList(
+      (await budgets.management.models.loadModelList()) as typeof loaded.router.modelList,
+    );
+
   const router = new Router({
-    modelList: enrichModelList(loaded.router.modelList),
+    modelList: [...configModels, ...(await storedModels())],
+    hooks: budgets.hooks,
     settings: loaded.router.settings,
     store,
     countTokens: countRequestTokens,
@@ -113,11 +133,21 @@ export async function buildGateway(options: {
 
   const deps: GatewayDeps = {
     router,
-    authenticator: createMasterKeyAuthenticator(masterKey.key),
+    authenticator: budgets.authenticator,
     readiness,
     logger,
     maxRequestBodyBytes: Math.round(loaded.general.maxRequestSizeMb * 1024 * 1024),
     inFlight: new InFlightTracker(),
+    budgets: {
+      headersFor: (context) => budgets.hooks.headersFor(context as never),
+      recorded: (context) => budgets.hooks.recorded(context as never),
+    },
+    management: {
+      service: budgets.management,
+      onModelsChanged: async () => {
+        router.setModelList([...configModels, ...(await storedModels())]);
+      },
+    },
   };
 
   return {
@@ -127,6 +157,7 @@ export async function buildGateway(options: {
     dataDescription,
     async close() {
       await router.close();
+      await budgets.close();
       await db.close();
     },
   };

@@ -1,5 +1,6 @@
 import type { Router } from "@org/router";
 import type { Logger } from "@org/observability";
+import type { Management } from "@org/budgets";
 import type { Authenticator } from "./auth/authenticator.ts";
 import type { InFlightTracker } from "./middleware/in-flight.ts";
 
@@ -21,4 +22,11 @@ export interface GatewayDeps {
   /** Largest accepted request body, in bytes (general_settings.max_request_size_mb). */
   maxRequestBodyBytes: number;
   inFlight: InFlightTracker;
+  /** Budget/limit/spend hooks: headers to add and spend to make durable before a response ends. */
+  budgets?: {
+    headersFor(context: unknown): Record<string, string> | undefined;
+    recorded(context: unknown): Promise<void> | undefined;
+  };
+  /** LiteLLM's management API back end; absent in app tests that need none. */
+  management?: { service: Management; onModelsChanged?: () => void | Promise<void> };
 }

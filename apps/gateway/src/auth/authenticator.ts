@@ -2,14 +2,12 @@ import { timingSafeEqual, createHash } from "node:crypto";
 import { AuthenticationError } from "@org/core";
 
 /**
- * Who is calling. Resolved once per request by the auth middleware and kept in the request
- * context; the budgets work adds virtual keys (team, user, limits) behind the same seam.
+ * Who is calling: the master key, or a virtual key with its team, user, limits and budgets
+ * (@org/budgets). Resolved once per request by the auth middleware and kept in the request
+ * context; routes pass it to the router as `metadata.identity` for the budget hooks.
  */
-export interface AuthIdentity {
-  kind: "master" | "virtual_key";
-  /** Hash of the presented key, safe to log and to use as a cache/ledger key. */
-  keyHash: string;
-}
+export type { AuthIdentity } from "@org/budgets";
+import type { AuthIdentity } from "@org/budgets";
 
 export interface Authenticator {
   authenticate(token: string | undefined): Promise<AuthIdentity> | AuthIdentity;

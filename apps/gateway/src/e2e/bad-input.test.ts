@@ -116,8 +116,9 @@ describe("bad input", () => {
   });
 
   it("invalid key -> 401", async () => {
+    // LiteLLM's error type for an unknown virtual key.
     await expectEnvelope(await send(valid, { authorization: "Bearer sk-nope" }), 401, {
-      type: "authentication_error",
+      type: "token_not_found_in_db",
     });
   });
 

@@ -17,6 +17,8 @@ export interface SseStreamOptions {
   /** Turns an error thrown mid-stream into the chunk payload the client sees. */
   errorPayload: (error: unknown) => unknown;
   onClose?: () => void;
+  /** Awaited before the stream's last bytes, e.g. until the request's spend is journaled. */
+  beforeEnd?: () => Promise<void> | undefined;
 }
 
 export function encodeChunk(chunk: ChatCompletionChunk): Uint8Array {
@@ -44,6 +46,7 @@ export function sseStream(options: SseStreamOptions): ReadableStream<Uint8Array>
         for (;;) {
           const next = await iterator.next();
           if (next.done) {
+            await options.beforeEnd?.();
             if (!options.passthrough) controller.enqueue(DONE);
             controller.close();
             finish();

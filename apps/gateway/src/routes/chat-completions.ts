@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { ChatCompletionRequestSchema } from "@org/core";
 import type { GatewayDeps } from "../deps.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
+import { budgetHeaders, routerCallOptions, spendRecorded } from "../http/router-call.ts";
 import { toGatewayError } from "../http/error-response.ts";
 import { readJson, validateBody } from "../http/parse-body.ts";
 import { sseStream } from "../http/sse-encoder.ts";
@@ -17,16 +18,17 @@ export function chatCompletionsRoute(deps: GatewayDeps) {
     const deploymentParam = c.req.param("deployment");
     if (deploymentParam) request.model = deploymentParam;
 
-    const result = await deps.router.chatCompletion(request, {
-      callId: c.get("callId"),
-      signal: c.req.raw.signal,
-    });
-    const headers: Record<string, string> = modelHeaders(result);
+    const result = await deps.router.chatCompletion(request, routerCallOptions(c));
+    const headers: Record<string, string> = {
+      ...modelHeaders(result),
+      ...budgetHeaders(deps, result.context),
+    };
     headers["x-litellm-call-id"] = c.get("callId");
     headers["x-litellm-overhead-duration-ms"] = overheadHeader(c.get("startedAt"), result.attempts);
 
     if (result.kind === "response") {
       headers["content-type"] = "application/json";
+      await spendRecorded(deps, result.context);
       return new Response(result.rawBody ?? JSON.stringify(result.completion), {
         status: 200,
         headers,
@@ -40,6 +42,7 @@ export function chatCompletionsRoute(deps: GatewayDeps) {
       includeUsage: request.stream_options?.include_usage === true,
       errorPayload: (error) => toGatewayError(error).toJSON(),
       onClose: () => deps.inFlight.leave(),
+      beforeEnd: () => spendRecorded(deps, result.context),
     });
     headers["content-type"] = "text/event-stream";
     headers["cache-control"] = "no-cache";

@@ -12,6 +12,7 @@ import {
 } from "@org/core";
 import type { GatewayDeps } from "../deps.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
+import { budgetHeaders, routerCallOptions, spendRecorded } from "../http/router-call.ts";
 import { toGatewayError } from "../http/error-response.ts";
 import { readJson, validateBody } from "../http/parse-body.ts";
 import { modelHeaders } from "./model-headers.ts";
@@ -24,17 +25,15 @@ export function completionsRoute(deps: GatewayDeps) {
   return async (c: Context<GatewayEnv>) => {
     const request = validateBody(CompletionRequestSchema, await readJson(c.req.raw));
     const chat = completionRequestToChat(request);
-    const result = await deps.router.chatCompletion(chat, {
-      callId: c.get("callId"),
-      signal: c.req.raw.signal,
-    });
-    const headers = modelHeaders(result);
+    const result = await deps.router.chatCompletion(chat, routerCallOptions(c));
+    const headers = { ...modelHeaders(result), ...budgetHeaders(deps, result.context) };
     headers["x-litellm-call-id"] = c.get("callId");
 
     // `raw` (passthrough bytes) is ignored throughout: it is chat SSE, not what this client speaks.
     if (result.kind === "response" && request.stream !== true) {
       headers["content-type"] = "application/json";
       const completion = chatCompletionToTextCompletion(result.completion, request);
+      await spendRecorded(deps, result.context);
       return new Response(JSON.stringify(completion), { status: 200, headers });
     }
 

@@ -10,6 +10,7 @@ import {
 import { UnknownModelError } from "@org/router";
 import type { GatewayDeps } from "../deps.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
+import { budgetHeaders, routerCallOptions, spendRecorded } from "../http/router-call.ts";
 import { overheadHeader } from "../http/overhead-header.ts";
 import { readJson, validateBody } from "../http/parse-body.ts";
 import { anthropicErrorResponse } from "./anthropic-error-response.ts";
@@ -35,11 +36,8 @@ export function messagesRoute(deps: GatewayDeps) {
         // cache_control, top_k); other providers would reject those fields.
         preserveAnthropicFields: servedOnlyByAnthropic(deps, body.model),
       });
-      const result = await deps.router.chatCompletion(request, {
-        callId: c.get("callId"),
-        signal: c.req.raw.signal,
-      });
-      const headers = modelHeaders(result);
+      const result = await deps.router.chatCompletion(request, routerCallOptions(c));
+      const headers = { ...modelHeaders(result), ...budgetHeaders(deps, result.context) };
       headers["x-litellm-call-id"] = c.get("callId");
       headers["x-litellm-overhead-duration-ms"] = overheadHeader(
         c.get("startedAt"),
@@ -49,6 +47,7 @@ export function messagesRoute(deps: GatewayDeps) {
       if (result.kind === "response" && body.stream !== true) {
         headers["content-type"] = "application/json";
         const message = anthropic.openAIResponseToAnthropic(result.completion);
+        await spendRecorded(deps, result.context);
         return new Response(JSON.stringify(message), { status: 200, headers });
       }
 

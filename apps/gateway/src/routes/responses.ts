@@ -13,6 +13,7 @@ import {
 } from "@org/core";
 import type { GatewayDeps } from "../deps.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
+import { budgetHeaders, routerCallOptions, spendRecorded } from "../http/router-call.ts";
 import { toGatewayError } from "../http/error-response.ts";
 import { readJson, validateBody } from "../http/parse-body.ts";
 import { modelHeaders } from "./model-headers.ts";
@@ -26,11 +27,8 @@ export function responsesRoute(deps: GatewayDeps) {
   return async (c: Context<GatewayEnv>) => {
     const request = validateBody(ResponsesRequestSchema, await readJson(c.req.raw));
     const chat = responsesRequestToChat(request);
-    const result = await deps.router.chatCompletion(chat, {
-      callId: c.get("callId"),
-      signal: c.req.raw.signal,
-    });
-    const headers = modelHeaders(result);
+    const result = await deps.router.chatCompletion(chat, routerCallOptions(c));
+    const headers = { ...modelHeaders(result), ...budgetHeaders(deps, result.context) };
     headers["x-litellm-call-id"] = c.get("callId");
     const ids = randomResponseIds();
 
@@ -38,6 +36,7 @@ export function responsesRoute(deps: GatewayDeps) {
     if (result.kind === "response" && request.stream !== true) {
       headers["content-type"] = "application/json";
       const response = chatCompletionToResponse(result.completion, request, ids);
+      await spendRecorded(deps, result.context);
       return new Response(JSON.stringify(response), { status: 200, headers });
     }
 

@@ -1,0 +1,26 @@
+import type { Context } from "hono";
+import type { GatewayDeps } from "../deps.ts";
+import type { GatewayEnv } from "../gateway-env.ts";
+
+/**
+ * The per-request options every route passes to the router: the call id, the client's abort
+ * signal, and the caller's identity, which the budget hooks read (a route that left it out would
+ * let a virtual key past its budget and limits).
+ */
+export function routerCallOptions(c: Context<GatewayEnv>) {
+  return {
+    callId: c.get("callId"),
+    signal: c.req.raw.signal,
+    metadata: { identity: c.get("identity") },
+  };
+}
+
+/** Rate-limit headers (`x-ratelimit-remaining-*`) the budget hooks computed for this request. */
+export function budgetHeaders(deps: GatewayDeps, context: unknown): Record<string, string> {
+  return deps.budgets?.headersFor(context) ?? {};
+}
+
+/** Resolves once the request's spend is durably journaled (before the response completes). */
+export async function spendRecorded(deps: GatewayDeps, context: unknown): Promise<void> {
+  await deps.budgets?.recorded(context);
+}

@@ -1,0 +1,231 @@
+import type { TargetRun } from "./measure-target.ts";
+import { median } from "./percentiles.ts";
+import type { TargetKey } from "./targets.ts";
+
+export type RunSet = Partial<Record<TargetKey, TargetRun>>;
+
+/** A cell: a number, or flagged when the target could not sustain the offered rate. */
+export interface Cell {
+  value: number;
+  saturated?: boolean;
+}
+
+interface MetricRow {
+  label: string;
+  digits: number;
+  /** Overheads are differences to direct: a ratio to direct means nothing for them. */
+  overhead?: boolean;
+  /** Counts are shown as they are; ratios of error counts mean nothing. */
+  noRatio?: boolean;
+  cell: (runs: RunSet, key: TargetKey) => Cell | undefined;
+}
+
+const KEYS: TargetKey[] = ["direct", "floor", "gateway", "portkey"];
+const RATIOS: [TargetKey, TargetKey, string][] = [
+  ["floor", "direct", "floor ÷ direct"],
+  ["gateway", "direct", "gateway ÷ direct"],
+  ["portkey", "direct", "Portkey ÷ direct"],
+  ["gateway", "floor", "gateway ÷ floor"],
+  ["portkey", "floor", "Portkey ÷ floor"],
+  ["gateway", "portkey", "gateway ÷ Portkey"],
+];
+
+const defined = (value: number | undefined, saturated?: boolean): Cell | undefined =>
+  value === undefined || !Number.isFinite(value)
+    ? undefined
+    : { value, ...(saturated ? { saturated } : {}) };
+
+function openAt(run: TargetRun | undefined, rate: number) {
+  return run?.open.find((o) => o.rate === rate);
+}
+
+function latencyRows(rates: number[]): MetricRow[] {
+  const rows: MetricRow[] = [];
+  for (const rate of rates) {
+    for (const q of ["p50", "p99"] as const) {
+      rows.push({
+        label: `${q} latency @${rate} RPS, ms`,
+        digits: 2,
+        cell: (runs, key) => {
+          const open = openAt(runs[key], rate);
+          return defined(open?.latency?.[q], open?.saturated);
+        },
+      });
+    }
+    for (const q of ["p50", "p99"] as const) {
+      rows.push({
+        label: `${q} overhead @${rate} RPS, ms`,
+        digits: 2,
+        overhead: true,
+        cell: (runs, key) => {
+          if (key === "direct") return undefined;
+          const open = openAt(runs[key], rate);
+          // Against direct measured right before (paired), else the run's own direct column.
+          const direct =
+            open?.pairedDirect?.latency?.[q] ?? openAt(runs.direct, rate)?.latency?.[q];
+          const value = open?.latency?.[q];
+          return value === undefined || direct === undefined
+            ? undefined
+            : defined(value - direct, open?.saturated || open?.pairedDirect?.saturated);
+        },
+      });
+    }
+  }
+  return rows;
+}
+
+export function metricRows(rates: number[]): MetricRow[] {
+  const midRate = rates.includes(500) ? 500 : rates[Math.floor(rates.length / 2)]!;
+  return [
+    {
+      label: "RPS, closed loop (wrk -t1 -c50)",
+      digits: 0,
+      cell: (runs, key) => defined(runs[key]?.closed?.rps),
+    },
+    {
+      label: "CPU-ms per request, closed loop",
+      digits: 3,
+      cell: (runs, key) => defined(runs[key]?.closed?.cpuMsPerRequest),
+    },
+    {
+      label: `CPU-ms per request @${midRate} RPS open loop`,
+      digits: 3,
+      cell: (runs, key) => {
+        const open = openAt(runs[key], midRate);
+        return defined(open?.cpuMsPerRequest, open?.saturated);
+      },
+    },
+    ...latencyRows(rates),
+    {
+      label: "stream TTFB p50, ms",
+      digits: 2,
+      cell: (runs, key) => defined(runs[key]?.stream?.ttfb?.p50, runs[key]?.stream?.saturated),
+    },
+    ...(["p50", "p99"] as const).map((q): MetricRow => ({
+      label: `stream TTFB overhead ${q}, ms`,
+      digits: 2,
+      overhead: true,
+      cell: (runs, key) => {
+        if (key === "direct") return undefined;
+        const stream = runs[key]?.stream;
+        const value = stream?.ttfb?.[q];
+        const direct = stream?.pairedDirect?.ttfb?.[q] ?? runs.direct?.stream?.ttfb?.[q];
+        return value === undefined || direct === undefined
+          ? undefined
+          : defined(value - direct, stream?.saturated || stream?.pairedDirect?.saturated);
+      },
+    })),
+    ...(["p50", "p99"] as const).map((q): MetricRow => ({
+      label: `server-side overhead ${q} (x-litellm-overhead-duration-ms), ms`,
+      digits: 2,
+      // Only our gateway can send it; the other targets show n/a.
+      noRatio: true,
+      cell: (runs, key) => {
+        const samples = (runs[key]?.open ?? []).flatMap((o) => o.serverOverheadSamples);
+        if (samples.length === 0) return undefined;
+        const sorted = samples.sort((a, b) => a - b);
+        const index = Math.min(
+          sorted.length - 1,
+          Math.ceil((q === "p50" ? 0.5 : 0.99) * sorted.length) - 1,
+        );
+        return defined(sorted[index]);
+      },
+    })),
+    {
+      label: "RSS after start, idle (VmRSS), MiB",
+      digits: 0,
+      cell: (runs, key) => defined(runs[key]?.startRssMiB),
+    },
+    {
+      label: "peak RSS (VmHWM), MiB",
+      digits: 0,
+      cell: (runs, key) => defined(runs[key]?.peakRssMiB),
+    },
+    {
+      label: "bad responses (non-200, wrong content, socket errors)",
+      digits: 0,
+      noRatio: true,
+      cell: (runs, key) =>
+        runs[key] && !runs[key]?.failure ? { value: runs[key]!.bad } : undefined,
+    },
+    {
+      label: "foreign CPU (other processes) during this target's runs, cores",
+      digits: 2,
+      noRatio: true,
+      cell: (runs, key) => defined(runs[key]?.foreignCores),
+    },
+  ];
+}
+
+function formatNumber(value: number, digits: number): string {
+  return value.toLocaleString("en-US", {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+}
+
+function formatCell(cell: Cell | undefined, digits: number, missing: string): string {
+  if (!cell) return missing;
+  return formatNumber(cell.value, digits) + (cell.saturated ? " †" : "");
+}
+
+function ratio(a: Cell | undefined, b: Cell | undefined): string {
+  if (!a || !b || b.value <= 0 || a.value < 0) return "-";
+  return `${formatNumber(a.value / b.value, 2)}×` + (a.saturated || b.saturated ? " †" : "");
+}
+
+/** A markdown table: metrics down, the four targets and their pairwise ratios across. */
+export function renderTable(
+  rows: MetricRow[],
+  cells: (row: MetricRow, key: TargetKey) => Cell | undefined,
+  present: Set<TargetKey>,
+): string {
+  const header = [
+    "metric",
+    ...KEYS.map((k) => (k === "portkey" ? "Portkey" : k)),
+    ...RATIOS.map((r) => r[2]),
+  ];
+  const lines = [
+    `| ${header.join(" | ")} |`,
+    `|${header.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`,
+  ];
+  for (const row of rows) {
+    const values = new Map(KEYS.map((k) => [k, cells(row, k)] as const));
+    const missing = (key: TargetKey) =>
+      !present.has(key) ? "skipped" : key === "direct" ? (row.overhead ? "0" : "-") : "n/a";
+    const ratioCells = RATIOS.map(([a, b]) => {
+      if (row.noRatio) return "";
+      if (row.overhead && b === "direct") return "-";
+      return ratio(values.get(a), values.get(b));
+    });
+    lines.push(
+      `| ${[
+        row.label,
+        ...KEYS.map((k) => formatCell(values.get(k), row.digits, missing(k))),
+        ...ratioCells,
+      ].join(" | ")} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+export function renderRunTable(runs: RunSet, rates: number[]): string {
+  const present = new Set(KEYS.filter((k) => runs[k] && !runs[k]?.failure));
+  return renderTable(metricRows(rates), (row, key) => row.cell(runs, key), present);
+}
+
+/** Medians, metric by metric, over the kept repetitions (each metric computed within its run). */
+export function renderMedianTable(runSets: RunSet[], rates: number[]): string {
+  const present = new Set(KEYS.filter((k) => runSets.some((r) => r[k] && !r[k]?.failure)));
+  return renderTable(
+    metricRows(rates),
+    (row, key) => {
+      const cells = runSets.map((runs) => row.cell(runs, key)).filter((c): c is Cell => !!c);
+      const value = median(cells.map((c) => c.value));
+      return value === undefined
+        ? undefined
+        : { value, ...(cells.some((c) => c.saturated) ? { saturated: true } : {}) };
+    },
+    present,
+  );
+}

@@ -1,0 +1,502 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, release, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { renderProfile, summariseProfile } from "./cpu-profile.ts";
+import {
+  measureTarget,
+  OVERHEAD_HEADER,
+  tasksetAvailable,
+  type BenchSettings,
+  type TargetRun,
+} from "./measure-target.ts";
+import { EXPECTED_CONTENT, requestBody } from "./payloads.ts";
+import { installPeer, PEER_VERSION } from "./peer.ts";
+import {
+  machineBusyCpuMs,
+  processCpuMs,
+  rssMiB,
+  selfAndReapedChildrenCpuMs,
+} from "./proc-stats.ts";
+import { killAllStarted, stopProcess, type ServerProcess } from "./processes.ts";
+import { renderMedianTable, renderRunTable, type RunSet } from "./report.ts";
+import {
+  checkTarget,
+  directTarget,
+  startFake,
+  startFloor,
+  startGateway,
+  startPortkey,
+  TARGET_LABELS,
+  type Paths,
+  type Target,
+  type TargetKey,
+} from "./targets.ts";
+import { runWrk, writeWrkScript, wrkAvailable } from "./wrk.ts";
+
+const USAGE = `pnpm bench [options]   (run by hand; not part of the test suite)
+
+  --quick            smoke run: 1 repetition, 3 s measurements (checks the harness works)
+  --reps N           repetitions (default 3; alternating target order; medians reported)
+  --duration S       seconds per measurement (default 10; --quick: 3)
+  --no-peer          skip Portkey (no npm install)
+  --no-pin           do not pin latency runs with taskset
+  --max-foreign C    discard a repetition when other processes used more than C cores on
+                     average during its measurements (default 1.0)
+  --profile          profile the gateway instead (node --cpu-prof under closed-loop load) and
+                     report the top self-time functions
+  --help`;
+
+interface Cli {
+  quick: boolean;
+  reps: number;
+  durationS: number | undefined;
+  peer: boolean;
+  pin: boolean;
+  maxForeignCores: number;
+  profile: boolean;
+}
+
+function parseCli(argv: string[]): Cli {
+  const cli: Cli = {
+    quick: false,
+    reps: 3,
+    durationS: undefined,
+    peer: true,
+    pin: true,
+    maxForeignCores: 1,
+    profile: false,
+  };
+  let repsGiven = false;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    const value = () => {
+      const next = Number(argv[++i]);
+      if (!Number.isFinite(next) || next <= 0) throw new Error(`${arg} needs a positive number`);
+      return next;
+    };
+    if (arg === "--") continue;
+    else if (arg === "--quick") cli.quick = true;
+    else if (arg === "--reps") ((cli.reps = Math.round(value())), (repsGiven = true));
+    else if (arg === "--duration") cli.durationS = value();
+    else if (arg === "--no-peer") cli.peer = false;
+    else if (arg === "--no-pin") cli.pin = false;
+    else if (arg === "--max-foreign") cli.maxForeignCores = value();
+    else if (arg === "--profile") cli.profile = true;
+    else if (arg === "--help" || arg === "-h") {
+      process.stdout.write(USAGE + "\n");
+      process.exit(0);
+    } else throw new Error(`unknown option ${arg}\n\n${USAGE}`);
+  }
+  if (cli.quick && !repsGiven) cli.reps = 1;
+  return cli;
+}
+
+function settingsFor(cli: Cli, canPin: boolean): BenchSettings {
+  const durationS = cli.durationS ?? (cli.quick ? 3 : 10);
+  return {
+    quick: cli.quick,
+    connections: 50,
+    closedWarmupS: cli.quick ? 2 : 4,
+    closedDurationS: durationS,
+    openWarmupS: cli.quick ? 1 : 3,
+    openDurationS: durationS,
+    rates: [200, 500, 1000],
+    streamRate: 100,
+    streamDurationS: cli.quick ? 2 : 5,
+    pin: cli.pin && canPin,
+  };
+}
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const fmtLoad = (l: number[]) => l.map((v) => v.toFixed(2)).join(" / ");
+
+/** Which gateway was measured: the commit, and whether the work tree had uncommitted changes. */
+function gatewayRevision(repoRoot: string): string {
+  try {
+    const head = execFileSync("git", ["-C", repoRoot, "rev-parse", "--short", "HEAD"], {
+      encoding: "utf8",
+    }).trim();
+    const dirty = execFileSync(
+      "git",
+      ["-C", repoRoot, "status", "--porcelain", "--", "apps", "packages"],
+      {
+        encoding: "utf8",
+      },
+    )
+      .split("\n")
+      .filter(Boolean).length;
+    return `- gateway measured: commit ${head}${dirty ? ` plus ${dirty} uncommitted file change(s) under apps/ and packages/ (the work tree as it was)` : ""}`;
+  } catch {
+    return "- gateway measured: the work tree (git not available)";
+  }
+}
+
+function machineFacts(): string[] {
+  let wrkVersion = "wrk";
+  try {
+    execFileSync("wrk", ["--version"], { encoding: "utf8" });
+  } catch (error) {
+    wrkVersion =
+      String((error as { stdout?: string }).stdout ?? "")
+        .split("\n")[0]
+        ?.trim() || "wrk";
+  }
+  return [
+    `- machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}`,
+    `- node ${process.version}; load generator ${wrkVersion}`,
+  ];
+}
+
+function resultsFile(benchDir: string, suffix: string): string {
+  const dir = join(benchDir, "results");
+  mkdirSync(dir, { recursive: true });
+  const date = new Date().toISOString().slice(0, 10);
+  if (suffix) return join(dir, `${date}-${suffix}.md`);
+  let file = join(dir, `${date}.md`);
+  for (let n = 2; existsSync(file); n += 1) file = join(dir, `${date}-${n}.md`);
+  return file;
+}
+
+/**
+ * Waits (bounded) until other processes use less than `limitCores` over a 3 s window, so a
+ * measurement does not start in the middle of someone's test run. Never fails: after `maxWaitMs`
+ * the measurement starts anyway and the foreign-CPU row tells.
+ */
+async function waitForQuiet(
+  servers: ServerProcess[],
+  limitCores: number,
+  maxWaitMs: number,
+): Promise<void> {
+  const deadline = Date.now() + maxWaitMs;
+  for (let first = true; ; first = false) {
+    const ours = () =>
+      servers.reduce((sum, s) => {
+        try {
+          return sum + processCpuMs(s.pid);
+        } catch {
+          return sum;
+        }
+      }, selfAndReapedChildrenCpuMs());
+    const before = { machine: machineBusyCpuMs(), ours: ours(), wall: performance.now() };
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const foreign =
+      Math.max(0, machineBusyCpuMs() - before.machine - (ours() - before.ours)) /
+      (performance.now() - before.wall);
+    if (foreign <= limitCores) return;
+    if (Date.now() >= deadline) {
+      log(`machine still busy (${foreign.toFixed(2)} cores used by others): measuring anyway`);
+      return;
+    }
+    if (first)
+      log(
+        `machine busy (${foreign.toFixed(2)} cores used by others): waiting up to ${maxWaitMs / 1000} s`,
+      );
+  }
+}
+
+interface Repetition {
+  index: number;
+  order: TargetKey[];
+  runs: RunSet;
+  discarded?: string;
+}
+
+async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
+  const canPin = tasksetAvailable() && cpus().length >= 2;
+  const settings = settingsFor(cli, canPin);
+  const loadStart = loadavg();
+  const startedAt = new Date();
+  const notes: string[] = [];
+  const servers: ServerProcess[] = [];
+
+  let peer: Awaited<ReturnType<typeof installPeer>> | undefined;
+  if (cli.peer) {
+    peer = await installPeer(log);
+    if (typeof peer === "string") {
+      notes.push(`Portkey skipped: ${peer}`);
+      log(`peer skipped: ${peer}`);
+    }
+  } else notes.push("Portkey skipped: --no-peer.");
+
+  log("starting the fake upstream, the floor, the gateway and the peer");
+  const fake = await startFake(paths);
+  servers.push(fake.process);
+  const targets: Target[] = [directTarget(fake.origin)];
+  const starters: [TargetKey, () => Promise<Target>][] = [
+    ["floor", () => startFloor(paths, fake.origin)],
+    ["gateway", () => startGateway(paths, fake.origin)],
+  ];
+  if (peer && typeof peer !== "string") {
+    const install = peer;
+    starters.push(["portkey", () => startPortkey(paths, install, fake.origin)]);
+  }
+  for (const [key, start] of starters) {
+    try {
+      const target = await start();
+      if (target.process) servers.push(target.process);
+      targets.push(target);
+    } catch (error) {
+      notes.push(`${TARGET_LABELS[key]} did not start: ${(error as Error).message}`);
+      log(`${key} did not start: ${(error as Error).message}`);
+    }
+  }
+  for (const target of [...targets]) {
+    const problem = await checkTarget(target);
+    if (problem) {
+      notes.push(`${TARGET_LABELS[target.key]} left out: ${problem}`);
+      log(`${target.key} left out: ${problem}`);
+      targets.splice(targets.indexOf(target), 1);
+    }
+  }
+  const startRss = new Map<TargetKey, number>();
+  for (const target of targets) {
+    if (!target.process) continue;
+    log(`${target.key}: pid ${target.process.pid}, ${target.url}`);
+    const rss = rssMiB(target.process.pid);
+    if (rss !== undefined) startRss.set(target.key, rss);
+  }
+  const direct = targets.find((t) => t.key === "direct")!;
+
+  const repetitions: Repetition[] = [];
+  const maxAttempts = cli.quick ? cli.reps : cli.reps + 2;
+  const kept = () => repetitions.filter((r) => !r.discarded);
+  for (let attempt = 0; kept().length < cli.reps && attempt < maxAttempts; attempt += 1) {
+    // Alternate the order (rotate by one each time) so drift in the machine's load does not
+    // always land on the same target.
+    const order = targets.map((_, i) => targets[(i + attempt) % targets.length]!);
+    const repetition: Repetition = { index: attempt + 1, order: order.map((t) => t.key), runs: {} };
+    log(`run ${repetition.index}: ${repetition.order.join(" → ")} (load ${fmtLoad(loadavg())})`);
+    for (const target of order) {
+      await waitForQuiet(servers, cli.maxForeignCores / 2, cli.quick ? 20_000 : 60_000);
+      repetition.runs[target.key] = await measureTarget(
+        {
+          settings,
+          benchDir: paths.benchDir,
+          workDir: paths.workDir,
+          fake: fake.process,
+          direct,
+          startRss,
+          allServers: () => servers,
+          log,
+        },
+        target,
+      );
+    }
+    const failed = Object.values(repetition.runs).filter((r): r is TargetRun => !!r?.failure);
+    const foreign = Object.values(repetition.runs)
+      .map((r) => r?.foreignCores)
+      .filter((v): v is number => v !== undefined);
+    const meanForeign = foreign.reduce((a, b) => a + b, 0) / Math.max(1, foreign.length);
+    if (failed.length > 0) {
+      repetition.discarded = `harness failure: ${failed.map((r) => `${r.key}: ${r.failure}`).join("; ")}`;
+    } else if (meanForeign > cli.maxForeignCores) {
+      repetition.discarded =
+        `machine busy: other processes used ${meanForeign.toFixed(2)} cores on average during ` +
+        `its measurements (limit --max-foreign ${cli.maxForeignCores})`;
+    }
+    if (repetition.discarded) log(`run ${repetition.index} discarded: ${repetition.discarded}`);
+    repetitions.push(repetition);
+  }
+
+  log("stopping processes");
+  for (const server of [...servers].reverse()) await stopProcess(server);
+  const loadEnd = loadavg();
+
+  let medianOver = kept();
+  let medianNote = `over the ${medianOver.length} kept run(s): ${medianOver.map((r) => r.index).join(", ")}`;
+  if (medianOver.length === 0) {
+    medianOver = repetitions.filter((r) => !r.discarded?.startsWith("harness failure"));
+    medianNote =
+      `no run met the quiet-machine criterion, so these are medians over ALL completed runs ` +
+      `(${medianOver.map((r) => r.index).join(", ") || "none"}): read them as upper bounds`;
+  }
+  const serverOverheadSeen = repetitions.some((r) =>
+    Object.values(r.runs).some((t) => t?.open.some((o) => o.serverOverheadSamples.length > 0)),
+  );
+
+  const lines: string[] = [];
+  lines.push(
+    `# Gateway benchmark, ${startedAt.toISOString().replace("T", " ").slice(0, 16)} UTC${settings.quick ? " (quick smoke run)" : ""}`,
+  );
+  lines.push("");
+  lines.push(...machineFacts());
+  lines.push(gatewayRevision(paths.repoRoot));
+  lines.push(
+    `- load average (1/5/15 min) at start: ${fmtLoad(loadStart)}; at end: ${fmtLoad(loadEnd)}`,
+  );
+  lines.push(
+    "- **This is a shared 2-core machine: other engineers were running test suites during the run, " +
+      "so RPS and latencies are noisy and pessimistic. CPU-ms per request is the steadier number; " +
+      "the `foreign CPU` row says how much of the machine others took while each target was measured.**",
+  );
+  lines.push(
+    `- closed loop: \`wrk -t1 -c${settings.connections} -d${settings.closedDurationS}s\` after a ${settings.closedWarmupS} s warm-up, unpinned, ` +
+      `every response checked (200 and the upstream's nonce'd sentence) by the Lua script`,
+  );
+  lines.push(
+    `- open loop: ${settings.rates.join(" / ")} RPS × ${settings.openDurationS} s each after a ${settings.openWarmupS} s warm-up, ` +
+      `evenly spaced, latency from the intended send time; streaming TTFB at ${settings.streamRate} RPS × ${settings.streamDurationS} s; ` +
+      `each overhead is the target minus direct measured just before it at the same rate; ` +
+      (settings.pin
+        ? "pinned: proxy on CPU 1, generator and fake on CPU 0 (`taskset`)"
+        : "NOT pinned (taskset missing, fewer than 2 CPUs, or --no-pin)"),
+  );
+  lines.push(
+    `- repetitions: ${repetitions.length} run, ${kept().length} kept (target ${cli.reps}); medians ${medianNote}`,
+  );
+  lines.push(
+    `- server-side overhead: ${serverOverheadSeen ? `read from \`${OVERHEAD_HEADER}\`` : `n/a: the gateway does not send \`${OVERHEAD_HEADER}\` yet`}`,
+  );
+  lines.push(
+    "- † = the target could not sustain that rate (under 98% answered correctly or under 95% of the rate): its latency there is queueing",
+  );
+  for (const note of notes) lines.push(`- ${note}`);
+  lines.push("");
+  lines.push(`## Medians`);
+  lines.push("");
+  lines.push(
+    renderMedianTable(
+      medianOver.map((r) => r.runs),
+      settings.rates,
+    ),
+  );
+  lines.push("");
+  lines.push("## Runs");
+  for (const repetition of repetitions) {
+    lines.push("");
+    lines.push(
+      `### Run ${repetition.index} (${repetition.order.join(" → ")}): ${repetition.discarded ? `DISCARDED: ${repetition.discarded}` : "kept"}`,
+    );
+    lines.push("");
+    lines.push(renderRunTable(repetition.runs, settings.rates));
+    const problems: string[] = [];
+    for (const run of Object.values(repetition.runs)) {
+      if (!run) continue;
+      const samples = [...run.open, ...(run.stream ? [run.stream] : [])].flatMap(
+        (o) => o.errorSamples,
+      );
+      if (samples.length > 0) problems.push(`${run.key}: ${samples.slice(0, 3).join(" | ")}`);
+      const lag = Math.max(0, ...run.open.map((o) => o.maxSendLagMs));
+      if (lag > 20)
+        problems.push(`${run.key}: the generator fired up to ${lag.toFixed(0)} ms late (starved)`);
+      if (run.closed && run.closed.upstreamCpuMsPerRequest > 0) {
+        problems.push(
+          `${run.key}: fake upstream used ${run.closed.upstreamCpuMsPerRequest.toFixed(3)} CPU-ms per request`,
+        );
+      }
+    }
+    if (problems.length > 0) {
+      lines.push("");
+      for (const problem of problems) lines.push(`- ${problem}`);
+    }
+  }
+  lines.push("");
+  lines.push(
+    "See tooling/bench/README.md for what each number means and how to read CPU-ms per request.",
+  );
+  return lines.join("\n") + "\n";
+}
+
+async function runProfile(cli: Cli, paths: Paths): Promise<string> {
+  const durationS = cli.durationS ?? (cli.quick ? 3 : 10);
+  const profDir = join(paths.workDir, "prof");
+  mkdirSync(profDir, { recursive: true });
+  const loadStart = loadavg();
+  const fake = await startFake(paths);
+  const servers: ServerProcess[] = [fake.process];
+  try {
+    const gateway = await startGateway(paths, fake.origin, {
+      // No --cpu-prof-name: every thread (tsx's loader-hooks worker too) writes a profile, and
+      // a fixed name would let them overwrite each other. The main thread's has thread id 0.
+      nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${profDir}`],
+      logName: "gateway-profiled",
+    });
+    servers.push(gateway.process!);
+    const problem = await checkTarget(gateway);
+    if (problem) throw new Error(`gateway check failed: ${problem}`);
+    const script = join(paths.workDir, "profile.lua");
+    writeWrkScript(script, requestBody(gateway.model, false), gateway.headers, EXPECTED_CONTENT);
+    const wrk = (d: number) =>
+      runWrk({ url: gateway.url, script, connections: 50, durationS: d, cwd: paths.workDir });
+    log(
+      `profiling the gateway (pid ${gateway.process!.pid}): ${cli.quick ? 2 : 4} s warm-up + ${durationS} s closed loop`,
+    );
+    const warm = await wrk(cli.quick ? 2 : 4);
+    const measureStart = performance.now();
+    const measured = await wrk(durationS);
+    const measureEnd = performance.now();
+    // SIGTERM: the gateway drains and leaves through process.exit, which is what makes
+    // --cpu-prof write its file.
+    await stopProcess(gateway.process!, 60_000);
+    const exitedAt = performance.now();
+    const file = readdirSync(profDir).find((f) =>
+      /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f),
+    );
+    if (!file)
+      throw new Error(`no .cpuprofile in ${profDir}: did the gateway exit through process.exit?`);
+    const summary = summariseProfile(join(profDir, file), paths.repoRoot, 30, {
+      startBeforeEndMs: exitedAt - measureStart,
+      lengthMs: measureEnd - measureStart,
+    });
+    const requests = measured.requests;
+    const lines = [
+      `# Gateway CPU profile, ${new Date().toISOString().replace("T", " ").slice(0, 16)} UTC`,
+      "",
+      ...machineFacts(),
+      gatewayRevision(paths.repoRoot),
+      `- load average at start: ${fmtLoad(loadStart)}; at end: ${fmtLoad(loadavg())} (shared machine: other engineers' tests ran meanwhile)`,
+      `- \`node --cpu-prof\` on the real gateway process, non-streaming chat completions, wrk -t1 -c50: ` +
+        `${cli.quick ? 2 : 4} s warm-up (${warm.requests} requests) + ${durationS} s (${measured.requests} requests, ${measured.rps.toFixed(0)} RPS, ` +
+        `${measured.non200 + measured.wrongContent} bad)`,
+      `- only the ${durationS} s measured window counts (start-up, the embedded database's migrations and the warm-up are cut out)`,
+      `- self time: time spent in the function's own code, callees excluded; shares are of busy (non-idle) main-thread time`,
+      "",
+      renderProfile(summary, requests),
+      "",
+    ];
+    return lines.join("\n");
+  } finally {
+    for (const server of [...servers].reverse()) await stopProcess(server);
+  }
+}
+
+async function main(): Promise<void> {
+  const cli = parseCli(process.argv.slice(2));
+  if (process.platform !== "linux" || !existsSync("/proc/self/stat")) {
+    throw new Error("the harness reads /proc for CPU and memory: it runs on Linux only");
+  }
+  if (!wrkAvailable()) {
+    throw new Error(
+      "wrk is not installed. On Debian/Ubuntu: `apt-get update && apt-get install -y wrk` (as root or with sudo), then run again.",
+    );
+  }
+  const benchDir = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
+  const paths: Paths = {
+    benchDir,
+    repoRoot: join(benchDir, "..", ".."),
+    workDir: mkdtempSync(join(tmpdir(), "org-bench-")),
+  };
+  log(`work dir (logs, configs, data): ${paths.workDir}`);
+  const report = cli.profile ? await runProfile(cli, paths) : await runBenchmark(cli, paths);
+  const file = resultsFile(benchDir, cli.profile ? "profile" : cli.quick ? "quick" : "");
+  writeFileSync(file, report);
+  process.stdout.write(report);
+  log(`written to ${file}`);
+  if (!process.env.BENCH_KEEP_WORKDIR) rmSync(paths.workDir, { recursive: true, force: true });
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    killAllStarted();
+    process.exit(130);
+  });
+}
+process.on("exit", () => killAllStarted());
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[bench] failed: ${(error as Error).message}\n`);
+  killAllStarted();
+  process.exit(1);
+});

@@ -1,0 +1,225 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { request } from "undici";
+import {
+  BENCH_MODEL,
+  EXPECTED_STREAM_TEXT,
+  UPSTREAM_MODEL,
+  isExpectedCompletion,
+  readStreamText,
+  requestBody,
+} from "./payloads.ts";
+import type { PeerInstall } from "./peer.ts";
+import { freePort, startProcess, waitForHttp, type ServerProcess } from "./processes.ts";
+
+export type TargetKey = "direct" | "floor" | "gateway" | "portkey";
+
+export const TARGET_LABELS: Record<TargetKey, string> = {
+  direct: "direct (fake upstream)",
+  floor: "floor (node:http + undici)",
+  gateway: "our gateway",
+  portkey: "Portkey 1.15.2",
+};
+
+/** One thing to send load at: its URL and headers, and the proxy process whose CPU is measured. */
+export interface Target {
+  key: TargetKey;
+  url: string;
+  headers: Record<string, string>;
+  model: string;
+  /** The proxy's own server process; undefined for `direct` (no proxy in between). */
+  process?: ServerProcess;
+}
+
+export const GATEWAY_MASTER_KEY = "sk-bench-master-key";
+const UPSTREAM_KEY = "sk-fake-upstream";
+
+export interface Paths {
+  repoRoot: string;
+  benchDir: string;
+  workDir: string;
+}
+
+const nodeTs = (script: string) => ["--import", "tsx", script];
+
+export async function startFake(paths: Paths): Promise<{ process: ServerProcess; origin: string }> {
+  const port = await freePort();
+  const server = startProcess({
+    name: "fake upstream",
+    command: process.execPath,
+    args: [...nodeTs("src/fake-upstream.ts"), String(port)],
+    cwd: paths.benchDir,
+    logFile: join(paths.workDir, "fake-upstream.log"),
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  await waitForHttp(server, `${origin}/v1/models`, 30_000);
+  return { process: server, origin };
+}
+
+export function directTarget(origin: string): Target {
+  return {
+    key: "direct",
+    url: `${origin}/v1/chat/completions`,
+    headers: { "content-type": "application/json", authorization: `Bearer ${UPSTREAM_KEY}` },
+    model: UPSTREAM_MODEL,
+  };
+}
+
+export async function startFloor(paths: Paths, upstreamOrigin: string): Promise<Target> {
+  const port = await freePort();
+  const server = startProcess({
+    name: "floor proxy",
+    command: process.execPath,
+    args: [...nodeTs("src/floor-proxy.ts"), String(port), upstreamOrigin],
+    cwd: paths.benchDir,
+    logFile: join(paths.workDir, "floor-proxy.log"),
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  await waitForHttp(server, origin, 30_000);
+  return {
+    key: "floor",
+    url: `${origin}/v1/chat/completions`,
+    headers: { "content-type": "application/json" },
+    model: BENCH_MODEL,
+    process: server,
+  };
+}
+
+export interface GatewayStartOptions {
+  /** Extra node flags before `--import tsx`, e.g. `--cpu-prof`. */
+  nodeFlags?: string[];
+  logName?: string;
+}
+
+/**
+ * The real gateway process, as production starts it: `node --import tsx apps/gateway/src/main.ts
+ * --config <file> --port N`, with an embedded database in a temp data dir. No DATABASE_URL or
+ * REDIS_URL from the caller's shell leaks in.
+ */
+export async function startGateway(
+  paths: Paths,
+  upstreamOrigin: string,
+  options: GatewayStartOptions = {},
+): Promise<Target> {
+  const port = await freePort();
+  const dataDir = join(paths.workDir, `${options.logName ?? "gateway"}-data`);
+  mkdirSync(dataDir, { recursive: true });
+  const configFile = join(paths.workDir, "gateway-config.yaml");
+  // JSON is valid YAML, so the generated config needs no YAML writer.
+  const config = {
+    model_list: [
+      {
+        model_name: BENCH_MODEL,
+        litellm_params: {
+          model: `openai/${UPSTREAM_MODEL}`,
+          api_base: `${upstreamOrigin}/v1`,
+          api_key: UPSTREAM_KEY,
+        },
+      },
+    ],
+  };
+  writeFileSync(configFile, JSON.stringify(config, null, 2) + "\n");
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of [
+    "DATABASE_URL",
+    "DATABASE_SCHEMA",
+    "REDIS_URL",
+    "CONFIG_FILE_PATH",
+    "PORT",
+    "HOST",
+  ]) {
+    delete env[name];
+  }
+  env.LITELLM_MASTER_KEY = GATEWAY_MASTER_KEY;
+  env.GATEWAY_DATA_DIR = dataDir;
+  env.NODE_ENV = "production";
+  const server = startProcess({
+    name: "gateway",
+    command: process.execPath,
+    args: [
+      ...(options.nodeFlags ?? []),
+      ...nodeTs("apps/gateway/src/main.ts"),
+      "--config",
+      configFile,
+      "--port",
+      String(port),
+      "--host",
+      "127.0.0.1",
+    ],
+    cwd: paths.repoRoot,
+    env,
+    logFile: join(paths.workDir, `${options.logName ?? "gateway"}.log`),
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  // Starting the embedded database can take 10+ s on a loaded 2-core box.
+  await waitForHttp(server, `${origin}/health/liveliness`, 180_000);
+  return {
+    key: "gateway",
+    url: `${origin}/v1/chat/completions`,
+    headers: { "content-type": "application/json", authorization: `Bearer ${GATEWAY_MASTER_KEY}` },
+    model: BENCH_MODEL,
+    process: server,
+  };
+}
+
+export async function startPortkey(
+  paths: Paths,
+  peer: PeerInstall,
+  upstreamOrigin: string,
+): Promise<Target> {
+  const port = await freePort();
+  const server = startProcess({
+    name: "portkey",
+    command: process.execPath,
+    args: [peer.entry, "--headless", `--port=${port}`],
+    cwd: peer.dir,
+    env: { ...process.env, NODE_ENV: "production" },
+    logFile: join(paths.workDir, "portkey.log"),
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  await waitForHttp(server, origin, 60_000);
+  return {
+    key: "portkey",
+    url: `${origin}/v1/chat/completions`,
+    headers: {
+      "content-type": "application/json",
+      authorization: `Bearer ${UPSTREAM_KEY}`,
+      "x-portkey-provider": "openai",
+      // With /v1: Portkey appends /chat/completions to the custom host as given.
+      "x-portkey-custom-host": `${upstreamOrigin}/v1`,
+    },
+    model: UPSTREAM_MODEL,
+    process: server,
+  };
+}
+
+/**
+ * One non-streaming and one streaming request before any load: a target that answers wrongly is
+ * reported and left out rather than benchmarked.
+ */
+export async function checkTarget(target: Target): Promise<string | undefined> {
+  for (const stream of [false, true]) {
+    try {
+      const response = await request(target.url, {
+        method: "POST",
+        headers: target.headers,
+        body: requestBody(target.model, stream),
+        headersTimeout: 10_000,
+        bodyTimeout: 10_000,
+      });
+      const text = await response.body.text();
+      const ok = stream
+        ? (() => {
+            const parsed = readStreamText(text);
+            return parsed.done && parsed.text === EXPECTED_STREAM_TEXT;
+          })()
+        : isExpectedCompletion(text);
+      if (response.statusCode !== 200 || !ok) {
+        return `${stream ? "streaming" : "non-streaming"} check failed: ${response.statusCode} ${text.slice(0, 300)}`;
+      }
+    } catch (error) {
+      return `${stream ? "streaming" : "non-streaming"} check failed: ${(error as Error).message}`;
+    }
+  }
+  return undefined;
+}

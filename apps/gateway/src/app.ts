@@ -8,6 +8,7 @@ import { authMiddleware } from "./middleware/auth.ts";
 import { inFlightMiddleware } from "./middleware/in-flight.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { chatCompletionsRoute } from "./routes/chat-completions.ts";
+import { dashboardRoute } from "./routes/dashboard.ts";
 import { completionsRoute } from "./routes/completions.ts";
 import { embeddingsRoute } from "./routes/embeddings.ts";
 import { healthRoutes, livelinessRoute } from "./routes/health.ts";
@@ -30,6 +31,7 @@ export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
 
   // Liveliness answers without a key so orchestrators can probe it.
   app.route("/", livelinessRoute());
+  app.route("/", dashboardRoute());
 
   app.use(authMiddleware(deps.authenticator));
   app.use(

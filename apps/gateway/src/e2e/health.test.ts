@@ -9,6 +9,13 @@ describe("health routes (embedded PGlite)", () => {
   });
   afterAll(() => gateway?.close());
 
+  it("serves the dashboard page at /ui without a key", async () => {
+    const res = await fetch(`${gateway.url}/ui`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    expect(await res.text()).toContain("<h1>LLM gateway</h1>");
+  });
+
   it("liveliness needs no key", async () => {
     const res = await fetch(`${gateway.url}/health/liveliness`);
     expect(res.status).toBe(200);

@@ -13,6 +13,7 @@ export const EXPECTED_CONTENT = "bench-ok 7f3a9c: the quick brown fox jumps over
 
 const STREAM_PIECES = ["bench-ok 7f3a9c:", " the quick brown fox", " jumps over", " the lazy dog"];
 export const EXPECTED_STREAM_TEXT = STREAM_PIECES.join("");
+export const STREAM_FIRST_PIECE = STREAM_PIECES[0]!;
 
 export function requestBody(model: string, stream: boolean): string {
   return JSON.stringify({

@@ -11,7 +11,7 @@ import {
   type BenchSettings,
   type TargetRun,
 } from "./measure-target.ts";
-import { EXPECTED_CONTENT, requestBody } from "./payloads.ts";
+import { EXPECTED_CONTENT, STREAM_FIRST_PIECE, requestBody } from "./payloads.ts";
 import { installPeer, PEER_VERSION } from "./peer.ts";
 import {
   machineBusyCpuMs,
@@ -45,7 +45,7 @@ const USAGE = `pnpm bench [options]   (run by hand; not part of the test suite)
   --max-foreign C    discard a repetition when other processes used more than C cores on
                      average during its measurements (default 1.0)
   --profile          profile the gateway instead (node --cpu-prof under closed-loop load) and
-                     report the top self-time functions
+                     report the top self-time functions (--stream: streaming requests)
   --help`;
 
 interface Cli {
@@ -56,6 +56,7 @@ interface Cli {
   pin: boolean;
   maxForeignCores: number;
   profile: boolean;
+  stream: boolean;
 }
 
 function parseCli(argv: string[]): Cli {
@@ -67,6 +68,7 @@ function parseCli(argv: string[]): Cli {
     pin: true,
     maxForeignCores: 1,
     profile: false,
+    stream: false,
   };
   let repsGiven = false;
   for (let i = 0; i < argv.length; i += 1) {
@@ -84,6 +86,7 @@ function parseCli(argv: string[]): Cli {
     else if (arg === "--no-pin") cli.pin = false;
     else if (arg === "--max-foreign") cli.maxForeignCores = value();
     else if (arg === "--profile") cli.profile = true;
+    else if (arg === "--stream") cli.stream = true;
     else if (arg === "--help" || arg === "-h") {
       process.stdout.write(USAGE + "\n");
       process.exit(0);
@@ -208,6 +211,8 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
   const settings = settingsFor(cli, canPin);
   const loadStart = loadavg();
   const startedAt = new Date();
+  // Read now: the gateway runs the code it loaded at start, whatever lands in git meanwhile.
+  const revision = gatewayRevision(paths.repoRoot);
   const notes: string[] = [];
   const servers: ServerProcess[] = [];
 
@@ -322,7 +327,7 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
   );
   lines.push("");
   lines.push(...machineFacts());
-  lines.push(gatewayRevision(paths.repoRoot));
+  lines.push(revision);
   lines.push(
     `- load average (1/5/15 min) at start: ${fmtLoad(loadStart)}; at end: ${fmtLoad(loadEnd)}`,
   );
@@ -404,6 +409,7 @@ async function runProfile(cli: Cli, paths: Paths): Promise<string> {
   const profDir = join(paths.workDir, "prof");
   mkdirSync(profDir, { recursive: true });
   const loadStart = loadavg();
+  const revision = gatewayRevision(paths.repoRoot);
   const fake = await startFake(paths);
   const servers: ServerProcess[] = [fake.process];
   try {
@@ -417,7 +423,9 @@ async function runProfile(cli: Cli, paths: Paths): Promise<string> {
     const problem = await checkTarget(gateway);
     if (problem) throw new Error(`gateway check failed: ${problem}`);
     const script = join(paths.workDir, "profile.lua");
-    writeWrkScript(script, requestBody(gateway.model, false), gateway.headers, EXPECTED_CONTENT);
+    // Streams split the sentence over chunks: wrk checks the first piece, with its nonce.
+    const expected = cli.stream ? STREAM_FIRST_PIECE : EXPECTED_CONTENT;
+    writeWrkScript(script, requestBody(gateway.model, cli.stream), gateway.headers, expected);
     const wrk = (d: number) =>
       runWrk({ url: gateway.url, script, connections: 50, durationS: d, cwd: paths.workDir });
     log(
@@ -445,9 +453,9 @@ async function runProfile(cli: Cli, paths: Paths): Promise<string> {
       `# Gateway CPU profile, ${new Date().toISOString().replace("T", " ").slice(0, 16)} UTC`,
       "",
       ...machineFacts(),
-      gatewayRevision(paths.repoRoot),
+      revision,
       `- load average at start: ${fmtLoad(loadStart)}; at end: ${fmtLoad(loadavg())} (shared machine: other engineers' tests ran meanwhile)`,
-      `- \`node --cpu-prof\` on the real gateway process, non-streaming chat completions, wrk -t1 -c50: ` +
+      `- \`node --cpu-prof\` on the real gateway process, ${cli.stream ? "streaming" : "non-streaming"} chat completions, wrk -t1 -c50: ` +
         `${cli.quick ? 2 : 4} s warm-up (${warm.requests} requests) + ${durationS} s (${measured.requests} requests, ${measured.rps.toFixed(0)} RPS, ` +
         `${measured.non200 + measured.wrongContent} bad)`,
       `- only the ${durationS} s measured window counts (start-up, the embedded database's migrations and the warm-up are cut out)`,
@@ -480,7 +488,10 @@ async function main(): Promise<void> {
   };
   log(`work dir (logs, configs, data): ${paths.workDir}`);
   const report = cli.profile ? await runProfile(cli, paths) : await runBenchmark(cli, paths);
-  const file = resultsFile(benchDir, cli.profile ? "profile" : cli.quick ? "quick" : "");
+  const file = resultsFile(
+    benchDir,
+    cli.profile ? (cli.stream ? "profile-stream" : "profile") : cli.quick ? "quick" : "",
+  );
   writeFileSync(file, report);
   process.stdout.write(report);
   log(`written to ${file}`);

@@ -18,6 +18,8 @@ export function anthropicFrame(event: anthropic.AnthropicSseEvent): Uint8Array {
 export function anthropicEventStream(options: {
   parts: AsyncIterable<ChatStreamPart>;
   onClose: () => void;
+  /** Awaited before the stream's last events, e.g. until the request's spend is journaled. */
+  beforeEnd?: () => Promise<void>;
 }): ReadableStream<Uint8Array> {
   const events = anthropic.createOpenAIToAnthropicStreamEncoder();
   const iterator = options.parts[Symbol.asyncIterator]();
@@ -36,6 +38,7 @@ export function anthropicEventStream(options: {
         for (;;) {
           const next = await iterator.next();
           if (next.done) {
+            await options.beforeEnd?.();
             for (const event of events.finish()) controller.enqueue(anthropicFrame(event));
             controller.close();
             finish();

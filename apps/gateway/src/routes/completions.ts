@@ -48,6 +48,8 @@ export function completionsRoute(deps: GatewayDeps) {
       encoder: createCompletionStreamEncoder(request),
       includeUsage: request.stream_options?.include_usage === true,
       onClose: () => deps.inFlight.leave(),
+      // [DONE] goes out only once the spend is journaled, as on chat completions.
+      beforeEnd: () => spendRecorded(deps, result.context),
     });
     headers["content-type"] = "text/event-stream";
     headers["cache-control"] = "no-cache";
@@ -69,6 +71,8 @@ function completionEventStream(options: {
   /** Keep the usage-only chunk (client asked for stream_options.include_usage). */
   includeUsage: boolean;
   onClose: () => void;
+  /** Awaited before the stream's last bytes (until the request's spend is journaled). */
+  beforeEnd: () => Promise<void>;
 }): ReadableStream<Uint8Array> {
   const iterator = options.parts[Symbol.asyncIterator]();
   let closed = false;
@@ -87,6 +91,7 @@ function completionEventStream(options: {
         for (;;) {
           const next = await iterator.next();
           if (next.done) {
+            await options.beforeEnd();
             controller.enqueue(DONE);
             controller.close();
             finish();

@@ -57,7 +57,12 @@ export function messagesRoute(deps: GatewayDeps) {
           ? result.parts
           : // Answered whole (a cache hit, a hook) although streamed: stream it in one go.
             onePart({ chunks: chatCompletionToChunks(result.completion) });
-      const stream = anthropicEventStream({ parts, onClose: () => deps.inFlight.leave() });
+      const stream = anthropicEventStream({
+        parts,
+        onClose: () => deps.inFlight.leave(),
+        // message_stop goes out only once the spend is journaled, as on chat completions.
+        beforeEnd: () => spendRecorded(deps, result.context),
+      });
       headers["content-type"] = "text/event-stream; charset=utf-8";
       headers["cache-control"] = "no-cache";
       headers["connection"] = "keep-alive";

@@ -50,6 +50,8 @@ export function responsesRoute(deps: GatewayDeps) {
       parts,
       encoder: createResponsesStreamEncoder(request, ids),
       onClose: () => deps.inFlight.leave(),
+      // response.completed goes out only once the spend is journaled, as on chat completions.
+      beforeEnd: () => spendRecorded(deps, result.context),
     });
     headers["content-type"] = "text/event-stream";
     headers["cache-control"] = "no-cache";
@@ -69,6 +71,8 @@ function responsesEventStream(options: {
   parts: AsyncIterable<ChatStreamPart>;
   encoder: ResponsesStreamEncoder;
   onClose: () => void;
+  /** Awaited before the stream's last events (until the request's spend is journaled). */
+  beforeEnd: () => Promise<void>;
 }): ReadableStream<Uint8Array> {
   const iterator = options.parts[Symbol.asyncIterator]();
   let closed = false;
@@ -86,6 +90,7 @@ function responsesEventStream(options: {
         for (;;) {
           const next = await iterator.next();
           if (next.done) {
+            await options.beforeEnd();
             for (const event of options.encoder.finish()) controller.enqueue(frame(event));
             controller.close();
             finish();

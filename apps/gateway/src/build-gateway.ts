@@ -6,8 +6,9 @@ import {
   createRedisStateStore,
   type RouterStateStore,
 } from "@org/router";
+import type { Clock, SoftBudgetEvent } from "@org/budgets";
 import type { Logger } from "@org/observability";
-import { buildBudgets } from "./budgets/build-budgets.ts";
+import { buildBudgets, type BuiltBudgets } from "./budgets/build-budgets.ts";
 import { countRequestTokens } from "./catalog/count-request-tokens.ts";
 import { enrichModelList } from "./catalog/enrich-model-list.ts";
 import { resolveMasterKey, type ResolvedMasterKey } from "./auth/resolve-master-key.ts";
@@ -26,6 +27,8 @@ export interface BuiltGateway {
   db: Database;
   masterKey: ResolvedMasterKey;
   dataDescription: string;
+  /** Run the reset job or the spend flush now instead of on their timers (tests, admin tools). */
+  budgets: Pick<BuiltBudgets, "runResetsNow" | "flushSpendNow">;
   close(): Promise<void>;
 }
 
@@ -44,6 +47,10 @@ export async function buildGateway(options: {
   routerStateKeyPrefix?: string;
   /** Prefix of the budgets' keys (ledger, limits, spend journal) in a shared Redis. */
   budgetsKeyPrefix?: string;
+  /** Budget windows, resets, rate windows and key expiry; the system clock unless a test moves it. */
+  clock?: Clock;
+  /** Also told of soft-budget crossings, which are always logged. */
+  onSoftBudgetCrossed?: (event: SoftBudgetEvent) => void;
 }): Promise<BuiltGateway> {
   const { loaded, env, logger } = options;
   const dataDir = resolve(env.GATEWAY_DATA_DIR);
@@ -95,6 +102,8 @@ export async function buildGateway(options: {
     saltKey: env.LITELLM_SALT_KEY,
     logger: logger.child({ component: "budgets" }),
     ...(options.budgetsKeyPrefix ? { keyPrefix: options.budgetsKeyPrefix } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.onSoftBudgetCrossed ? { onSoftBudgetCrossed: options.onSoftBudgetCrossed } : {}),
   });
   await budgets.start();
 
@@ -155,6 +164,7 @@ export async function buildGateway(options: {
     db,
     masterKey,
     dataDescription,
+    budgets: { runResetsNow: budgets.runResetsNow, flushSpendNow: budgets.flushSpendNow },
     async close() {
       await router.close();
       await budgets.close();

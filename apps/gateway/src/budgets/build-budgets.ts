@@ -18,7 +18,10 @@ import {
   createRedisSpendJournal,
   createSpendFlusher,
   withFallbackJournal,
+  type BudgetResetCounts,
+  type Clock,
   type Management,
+  type SoftBudgetEvent,
 } from "@org/budgets";
 import type { Database } from "@org/db";
 import type { Logger } from "@org/observability";
@@ -29,6 +32,10 @@ export interface BuiltBudgets {
   authenticator: Authenticator;
   hooks: ReturnType<typeof createBudgetHooks>;
   management: Management;
+  /** Runs the budget reset job now (it also runs at start and every minute). */
+  runResetsNow(): Promise<BudgetResetCounts>;
+  /** Writes the journaled spend to the database now (it is also flushed every second). */
+  flushSpendNow(): Promise<number>;
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -44,8 +51,14 @@ export function buildBudgets(options: {
   saltKey: string | undefined;
   logger: Logger;
   keyPrefix?: string;
+  /** Time for key expiry, budget windows, rate windows and resets; tests pass a fake clock. */
+  clock?: Clock;
+  /** Also told of soft-budget crossings (they are always logged). */
+  onSoftBudgetCrossed?: (event: SoftBudgetEvent) => void;
 }): BuiltBudgets {
   const { database, logger } = options;
+  // Spread into each part so that production leaves every default (the system clock) in place.
+  const clock = options.clock ? { clock: options.clock } : {};
   const prefix = options.keyPrefix ?? "llmgw:budgets:";
   const redis = options.redis
     ? options.redis.url
@@ -76,27 +89,39 @@ export function buildBudgets(options: {
     masterKey: options.masterKey,
     source: createDbKeySource(database.db),
     bus,
+    ...clock,
   });
   const hooks = createBudgetHooks({
     ledger,
     limiter,
     journal,
-    endUsers: createEndUserDirectory({ source: createDbEndUserSource(database.db), bus }),
-    onSoftBudgetCrossed: (event) => logger.warn("soft budget crossed", { event }),
+    endUsers: createEndUserDirectory({
+      source: createDbEndUserSource(database.db),
+      bus,
+      ...clock,
+    }),
+    onSoftBudgetCrossed: (event) => {
+      logger.warn("soft budget crossed", { event });
+      options.onSoftBudgetCrossed?.(event);
+    },
+    ...clock,
   });
   const management = createManagement({
     db: database.db,
     bus,
     ledger,
+    ...clock,
     ...(options.saltKey ? { saltKey: options.saltKey } : {}),
   });
   const flusher = createSpendFlusher({ journal, writer: createDbSpendWriter(database.db) });
-  const resetJob = createBudgetResetJob({ db: database.db, bus });
+  const resetJob = createBudgetResetJob({ db: database.db, bus, ...clock });
 
   return {
     authenticator,
     hooks,
     management,
+    runResetsNow: () => resetJob.runOnce(),
+    flushSpendNow: () => flusher.flush(),
     async start() {
       flusher.start();
       await resetJob.start();

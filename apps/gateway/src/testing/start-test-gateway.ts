@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Clock, SoftBudgetEvent } from "@org/budgets";
 import { createLogger, noopLogger, type Logger } from "@org/observability";
 import { createApp } from "../app.ts";
 import { buildGateway, type BuiltGateway } from "../build-gateway.ts";
@@ -32,6 +33,13 @@ export async function startTestGateway(options: {
   masterKey?: string;
   databaseUrl?: string;
   logger?: Logger;
+  /**
+   * Drives budget windows, resets, rate-limit windows and key expiry (e.g. `createFakeClock()`);
+   * call `gateway.budgets.runResetsNow()` after moving it, as the reset job's timer would.
+   */
+  clock?: Clock;
+  /** Told of every soft-budget crossing. */
+  onSoftBudgetCrossed?: (event: SoftBudgetEvent) => void;
 }): Promise<TestGateway> {
   const dataDir = await mkdtemp(join(tmpdir(), "gateway-test-"));
   const masterKey = options.masterKey ?? "sk-test-master-key";
@@ -52,6 +60,8 @@ export async function startTestGateway(options: {
     ...(options.routerStateKeyPrefix === undefined
       ? {}
       : { routerStateKeyPrefix: options.routerStateKeyPrefix }),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.onSoftBudgetCrossed ? { onSoftBudgetCrossed: options.onSoftBudgetCrossed } : {}),
   });
   const app = createApp(gateway.deps);
   const running = await serve({

@@ -29,6 +29,8 @@ export async function startTestGateway(options: {
   loaded?: LoadedConfig;
   /** Key prefix of the router's shared state in Redis (give each test its own). */
   routerStateKeyPrefix?: string;
+  /** Key prefix of the budgets' ledger, limits, spend stream and invalidation channel in Redis. */
+  budgetsKeyPrefix?: string;
   env?: Record<string, string | undefined>;
   masterKey?: string;
   databaseUrl?: string;
@@ -60,6 +62,9 @@ export async function startTestGateway(options: {
     ...(options.routerStateKeyPrefix === undefined
       ? {}
       : { routerStateKeyPrefix: options.routerStateKeyPrefix }),
+    ...(options.budgetsKeyPrefix === undefined
+      ? {}
+      : { budgetsKeyPrefix: options.budgetsKeyPrefix }),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.onSoftBudgetCrossed ? { onSoftBudgetCrossed: options.onSoftBudgetCrossed } : {}),
   });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,7 +30,10 @@ export async function startTestGateway(options: {
   loaded?: LoadedConfig;
   /** Key prefix of the router's shared state in Redis (give each test its own). */
   routerStateKeyPrefix?: string;
-  /** Key prefix of the budgets' ledger, limits, spend stream and invalidation channel in Redis. */
+  /**
+   * Key prefix of the budgets' ledger, limits, spend stream and invalidation channel in Redis;
+   * instances that should share budgets pass the same one. Default: a fresh one per gateway.
+   */
   budgetsKeyPrefix?: string;
   env?: Record<string, string | undefined>;
   masterKey?: string;
@@ -62,9 +66,9 @@ export async function startTestGateway(options: {
     ...(options.routerStateKeyPrefix === undefined
       ? {}
       : { routerStateKeyPrefix: options.routerStateKeyPrefix }),
-    ...(options.budgetsKeyPrefix === undefined
-      ? {}
-      : { budgetsKeyPrefix: options.budgetsKeyPrefix }),
+    // Each gateway its own prefix unless told to share: test files run in parallel on one Redis,
+    // and one file's flusher must never write another file's journaled spend to its database.
+    budgetsKeyPrefix: options.budgetsKeyPrefix ?? `test:budgets:${randomUUID()}:`,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.onSoftBudgetCrossed ? { onSoftBudgetCrossed: options.onSoftBudgetCrossed } : {}),
   });

@@ -25,16 +25,17 @@ import { budgetJson } from "./serializers.ts";
 export function createBudgetService(deps: ResolvedDeps) {
   const { db, clock } = deps;
 
-  const requireBudget = async (tx: DbClient, id: string) => {
+  /** `param` is the request field that named the budget. */
+  const requireBudget = async (tx: DbClient, id: string, param: string) => {
     const [row] = await tx.select().from(budgets).where(eq(budgets.id, id)).limit(1);
-    if (!row) throw new NotFoundError(`Budget not found: budget_id=${id}`, { code: "404" });
+    if (!row) throw new NotFoundError(`Budget not found: budget_id=${id}`, { param, code: "404" });
     return row;
   };
 
   return {
     async create(caller: Caller, body: unknown) {
-      const req = parse(NewBudgetRequest, body);
       requireProxyAdmin(caller, "create budgets");
+      const req = parse(NewBudgetRequest, body);
       const now = clock.now();
       return db.transaction(async (tx) => {
         if (req.budget_id) {
@@ -70,11 +71,11 @@ export function createBudgetService(deps: ResolvedDeps) {
     },
 
     async update(caller: Caller, body: unknown) {
-      const req = parse(UpdateBudgetRequest, body);
       requireProxyAdmin(caller, "update budgets");
+      const req = parse(UpdateBudgetRequest, body);
       const now = clock.now();
       const row = await db.transaction(async (tx) => {
-        const current = await requireBudget(tx, req.budget_id);
+        const current = await requireBudget(tx, req.budget_id, "budget_id");
         const set = budgetColumns(req, now);
         const [row] = await tx
           .update(budgets)
@@ -97,10 +98,10 @@ export function createBudgetService(deps: ResolvedDeps) {
 
     /** POST /budget/delete `{id}`: refused while something still uses the budget. */
     async delete(caller: Caller, body: unknown) {
-      const { id } = parse(DeleteBudgetRequest, body);
       requireProxyAdmin(caller, "delete budgets");
+      const { id } = parse(DeleteBudgetRequest, body);
       const row = await db.transaction(async (tx) => {
-        const current = await requireBudget(tx, id);
+        const current = await requireBudget(tx, id, "id");
         for (const [label, table] of [
           ["keys", virtualKeys],
           ["organizations", organizations],

@@ -16,17 +16,19 @@ const CustomerRef = z.object({ end_user_id: z.string().min(1) });
 export function createCustomerService(deps: ResolvedDeps) {
   const { db, clock } = deps;
 
-  const requireCustomer = async (tx: DbClient, id: string): Promise<EndUser> => {
+  /** `param` is the request field that named the customer. */
+  const requireCustomer = async (tx: DbClient, id: string, param: string): Promise<EndUser> => {
     const [row] = await tx.select().from(endUsers).where(eq(endUsers.id, id)).limit(1);
-    if (!row) throw new NotFoundError(`Customer not found: end_user_id=${id}`, { code: "404" });
+    if (!row)
+      throw new NotFoundError(`Customer not found: end_user_id=${id}`, { param, code: "404" });
     return row;
   };
   const budgetOf = async (tx: DbClient, id: string | null): Promise<Budget | undefined> =>
     id ? (await tx.select().from(budgets).where(eq(budgets.id, id)))[0] : undefined;
 
   const setBlocked = async (caller: Caller, body: unknown, blocked: boolean) => {
-    const { user_ids } = parse(CustomerIds, body);
     requireProxyAdmin(caller, blocked ? "block customers" : "unblock customers");
+    const { user_ids } = parse(CustomerIds, body);
     await db.transaction(async (tx) => {
       // Blocking an end user never seen before creates them, blocked (LiteLLM upserts).
       await tx
@@ -49,8 +51,8 @@ export function createCustomerService(deps: ResolvedDeps) {
   return {
     /** POST /customer/new: the end user, with a budget row when limits are given. */
     async create(caller: Caller, body: unknown) {
-      const req = parse(NewCustomerRequest, body);
       requireProxyAdmin(caller, "create customers");
+      const req = parse(NewCustomerRequest, body);
       const now = clock.now();
       const row = await db.transaction(async (tx) => {
         const [exists] = await tx
@@ -98,11 +100,11 @@ export function createCustomerService(deps: ResolvedDeps) {
 
     /** POST /customer/update. */
     async update(caller: Caller, body: unknown) {
-      const req = parse(UpdateCustomerRequest, body);
       requireProxyAdmin(caller, "update customers");
+      const req = parse(UpdateCustomerRequest, body);
       const now = clock.now();
       const row = await db.transaction(async (tx) => {
-        const current = await requireCustomer(tx, req.user_id);
+        const current = await requireCustomer(tx, req.user_id, "user_id");
         const set: Partial<EndUser> = {};
         if (Object.hasOwn(req, "alias")) set.alias = req.alias ?? null;
         if (req.blocked != null) set.blocked = req.blocked;
@@ -149,15 +151,15 @@ export function createCustomerService(deps: ResolvedDeps) {
 
     /** POST /customer/delete `{user_ids}`. */
     async delete(caller: Caller, body: unknown) {
-      const { user_ids } = parse(CustomerIds, body);
       requireProxyAdmin(caller, "delete customers");
+      const { user_ids } = parse(CustomerIds, body);
       await db.transaction(async (tx) => {
         const found = await tx.select().from(endUsers).where(inArray(endUsers.id, user_ids));
         const missing = user_ids.filter((id) => !found.some((e) => e.id === id));
         if (missing.length > 0)
           throw new NotFoundError(
             `Customers not found, nothing was deleted: ${missing.join(", ")}`,
-            { code: "404" },
+            { param: "user_ids", code: "404" },
           );
         await tx.delete(endUsers).where(inArray(endUsers.id, user_ids));
         for (const e of found)
@@ -177,7 +179,7 @@ export function createCustomerService(deps: ResolvedDeps) {
     async info(caller: Caller, query: unknown) {
       const { end_user_id } = parse(CustomerRef, query);
       if (!canReadAll(caller)) throw denied("Only admins can view customers.");
-      const row = await requireCustomer(db, end_user_id);
+      const row = await requireCustomer(db, end_user_id, "end_user_id");
       return customerJson(row, await budgetOf(db, row.budgetId));
     },
 

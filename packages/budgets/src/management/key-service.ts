@@ -86,6 +86,9 @@ export function createKeyService(deps: ResolvedDeps) {
   const authorizeOwner = async (tx: DbClient, caller: Caller, userId?: string, teamId?: string) => {
     requireWriter(caller, "generate keys");
     if (isProxyAdmin(caller)) return userId;
+    // A key that belongs to no user acts for nobody: keys it made would be owned by no one and
+    // limited by nothing the caller is limited by.
+    if (!caller.userId) throw denied("Only keys of a user (or the master key) can create keys.");
     if (teamId) {
       if (caller.role === "org_admin" && caller.organizationId) {
         const [team] = await tx
@@ -349,6 +352,7 @@ export function createKeyService(deps: ResolvedDeps) {
         }
         if (missing.length > 0) {
           throw new NotFoundError(`Keys not found, nothing was deleted: ${missing.join(", ")}`, {
+            param: req.keys?.length ? "keys" : "key_aliases",
             code: "404",
           });
         }

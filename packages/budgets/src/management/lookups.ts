@@ -28,22 +28,28 @@ export async function findKey(db: DbClient, ref: string): Promise<VirtualKey | u
 
 export async function requireKey(db: DbClient, ref: string): Promise<VirtualKey> {
   const key = await findKey(db, ref);
-  if (!key) throw new NotFoundError(`Key not found: ${display(ref)}`, { code: "404" });
+  if (!key)
+    throw new NotFoundError(`Key not found: ${display(ref)}`, { param: "key", code: "404" });
   return key;
 }
 
-export async function requireTeam(db: DbClient, teamId: string): Promise<Team> {
+/** `param` is the request field that named the team (`team_ids` on /team/delete). */
+export async function requireTeam(db: DbClient, teamId: string, param = "team_id"): Promise<Team> {
   const rows = await db.select().from(teams).where(eq(teams.id, teamId)).limit(1);
   if (!rows[0])
-    throw new NotFoundError(`Team not found, passed team_id=${teamId}`, { code: "404" });
+    throw new NotFoundError(`Team not found, passed team_id=${teamId}`, { param, code: "404" });
   return rows[0];
 }
 
-/** A team, user, organization or budget named in a request must exist (400, LiteLLM's status). */
+/**
+ * A team, user, organization or budget named in a request must exist (400, LiteLLM's status).
+ * `param` is the request field that named it when that is not `kind` (e.g. `teams`).
+ */
 export async function requireReference(
   db: DbClient,
   kind: "team_id" | "user_id" | "organization_id" | "budget_id",
   id: string,
+  param: string = kind,
 ): Promise<void> {
   const table = {
     team_id: teams,
@@ -53,7 +59,7 @@ export async function requireReference(
   }[kind];
   const rows = await db.select({ id: table.id }).from(table).where(eq(table.id, id)).limit(1);
   if (rows.length === 0) {
-    throw new InvalidRequestError(`${kind}=${id} does not exist`, { param: kind, code: "400" });
+    throw new InvalidRequestError(`${kind}=${id} does not exist`, { param, code: "400" });
   }
 }
 

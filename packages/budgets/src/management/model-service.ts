@@ -38,9 +38,10 @@ export function createModelService(deps: ResolvedDeps) {
     litellm_params: redactParams(params),
     model_info: { ...row.modelInfo, id: row.id, db_model: true },
   });
-  const requireModel = async (id: string) => {
+  /** `param` is the request field that named the model. */
+  const requireModel = async (id: string, param: string) => {
     const [row] = await db.select().from(proxyModels).where(eq(proxyModels.id, id)).limit(1);
-    if (!row) throw new NotFoundError(`Model not found: id=${id}`, { code: "404" });
+    if (!row) throw new NotFoundError(`Model not found: id=${id}`, { param, code: "404" });
     return row;
   };
   const paramsOf = (row: ProxyModel) =>
@@ -48,8 +49,8 @@ export function createModelService(deps: ResolvedDeps) {
 
   return {
     async create(caller: Caller, body: unknown) {
-      const req = parse(NewModelRequest, body);
       requireProxyAdmin(caller, "add models");
+      const req = parse(NewModelRequest, body);
       const encrypted = cipherOf().encrypt(JSON.stringify(req.litellm_params));
       const row = await db.transaction(async (tx) => {
         const info = req.model_info ?? {};
@@ -80,13 +81,16 @@ export function createModelService(deps: ResolvedDeps) {
     },
 
     async update(caller: Caller, body: unknown) {
-      const req = parse(UpdateModelRequest, body);
       requireProxyAdmin(caller, "update models");
+      const req = parse(UpdateModelRequest, body);
       const id =
         req.model_id ?? (typeof req.model_info?.id === "string" ? req.model_info.id : undefined);
       if (!id)
-        throw new NotFoundError("Model not found: pass model_id or model_info.id", { code: "404" });
-      const current = await requireModel(id);
+        throw new NotFoundError("Model not found: pass model_id or model_info.id", {
+          param: "model_id",
+          code: "404",
+        });
+      const current = await requireModel(id, req.model_id ? "model_id" : "model_info.id");
       // Stored credentials are kept unless new ones are given (a partial update merges).
       const params = { ...paramsOf(current), ...(req.litellm_params ?? {}) };
       const [row] = await db.transaction(async (tx) => {
@@ -114,9 +118,9 @@ export function createModelService(deps: ResolvedDeps) {
     },
 
     async delete(caller: Caller, body: unknown) {
-      const { id } = parse(ModelRef, body);
       requireProxyAdmin(caller, "delete models");
-      await requireModel(id);
+      const { id } = parse(ModelRef, body);
+      await requireModel(id, "id");
       await db.transaction(async (tx) => {
         await tx.delete(proxyModels).where(eq(proxyModels.id, id));
         await audit(tx, caller, { action: "deleted", table: "proxy_models", objectId: id });

@@ -30,10 +30,18 @@ const OrganizationRef = z.object({ organization_id: z.string().min(1) });
 export function createOrganizationService(deps: ResolvedDeps) {
   const { db, clock } = deps;
 
-  const requireOrganization = async (tx: DbClient, id: string): Promise<Organization> => {
+  /** `param` is the request field that named the organization. */
+  const requireOrganization = async (
+    tx: DbClient,
+    id: string,
+    param = "organization_id",
+  ): Promise<Organization> => {
     const [row] = await tx.select().from(organizations).where(eq(organizations.id, id)).limit(1);
     if (!row)
-      throw new NotFoundError(`Organization not found: organization_id=${id}`, { code: "404" });
+      throw new NotFoundError(`Organization not found: organization_id=${id}`, {
+        param,
+        code: "404",
+      });
     return row;
   };
   const budgetOf = async (tx: DbClient, id: string | null): Promise<Budget | undefined> =>
@@ -42,8 +50,8 @@ export function createOrganizationService(deps: ResolvedDeps) {
   return {
     /** POST /organization/new (proxy admins). */
     async create(caller: Caller, body: unknown) {
-      const req = parse(NewOrganizationRequest, body);
       requireProxyAdmin(caller, "create organizations");
+      const req = parse(NewOrganizationRequest, body);
       const now = clock.now();
       return db.transaction(async (tx) => {
         if (req.organization_id) {
@@ -94,8 +102,8 @@ export function createOrganizationService(deps: ResolvedDeps) {
 
     /** PATCH /organization/update (proxy admins). */
     async update(caller: Caller, body: unknown) {
-      const req = parse(UpdateOrganizationRequest, body);
       requireProxyAdmin(caller, "update organizations");
+      const req = parse(UpdateOrganizationRequest, body);
       const now = clock.now();
       const row = await db.transaction(async (tx) => {
         const current = await requireOrganization(tx, req.organization_id);
@@ -143,12 +151,12 @@ export function createOrganizationService(deps: ResolvedDeps) {
 
     /** DELETE /organization/delete `{organization_ids}`: refused while teams, users or keys belong to one. */
     async delete(caller: Caller, body: unknown) {
-      const req = parse(DeleteOrganizationRequest, body);
       requireProxyAdmin(caller, "delete organizations");
+      const req = parse(DeleteOrganizationRequest, body);
       const deleted = await db.transaction(async (tx) => {
         const out = [];
         for (const id of req.organization_ids) {
-          const org = await requireOrganization(tx, id);
+          const org = await requireOrganization(tx, id, "organization_ids");
           for (const [label, table] of [
             ["teams", teams],
             ["users", users],

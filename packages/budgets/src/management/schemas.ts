@@ -255,7 +255,7 @@ export const SpendLogsQuery = z.object({
 export const SpendReportQuery = z.object({
   start_date: date,
   end_date: date,
-  group_by: z.enum(["team", "customer", "api_key"]).default("team"),
+  group_by: z.enum(["team", "customer", "user", "model", "api_key"]).default("team"),
   api_key: z.string().optional(),
   internal_user_id: z.string().optional(),
   team_id: z.string().optional(),
@@ -277,14 +277,35 @@ export const UpdateModelRequest = z.object({
 });
 export const ModelRef = z.object({ id: z.string().min(1) });
 
-/** Validates a request body; a 400 naming every bad field, in LiteLLM's field names. */
+/**
+ * Validates a request body; a 400 naming every bad field in its message, in LiteLLM's field
+ * names, and the first one in `param` (dotted path, e.g. `member.role`) so clients can point at it.
+ */
 export function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data;
-  const problems = result.error.issues
-    .map((issue) =>
-      issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message,
-    )
+  const issues = result.error.issues.map((issue) => ({
+    ...issue,
+    path: fieldPath(issue),
+  }));
+  const problems = issues
+    .map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message))
     .join("; ");
-  throw new InvalidRequestError(`Invalid request: ${problems}`, { code: "400" });
+  const param = issues.find((issue) => issue.path !== "")?.path ?? null;
+  throw new InvalidRequestError(`Invalid request: ${problems}`, { param, code: "400" });
+}
+
+/**
+ * The field an issue is about. A union (e.g. `member`: one member or a list) reports its own
+ * path; the branch that matched best (the object form) names the field inside it.
+ */
+function fieldPath(issue: z.core.$ZodIssue): string {
+  let path = issue.path.filter((p) => typeof p !== "symbol").join(".");
+  if (issue.code === "invalid_union") {
+    const inner = issue.errors
+      .map((branch) => branch[0])
+      .find((first) => first !== undefined && first.code !== "invalid_type");
+    if (inner && inner.path.length > 0) path = [path, ...inner.path].filter(Boolean).join(".");
+  }
+  return path;
 }

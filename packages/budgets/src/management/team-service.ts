@@ -142,6 +142,7 @@ export function createTeamService(deps: ResolvedDeps) {
       const userId = await resolveUser(tx, member);
       if ((await teamRole(tx, team.id, userId)) !== undefined) {
         throw new InvalidRequestError(`User=${userId} is already a member of team=${team.id}`, {
+          param: "member",
           code: "team_member_already_in_team",
         });
       }
@@ -295,7 +296,7 @@ export function createTeamService(deps: ResolvedDeps) {
       requireWriter(caller, "delete teams");
       await db.transaction(async (tx) => {
         for (const id of req.team_ids) {
-          const team = await requireTeam(tx, id);
+          const team = await requireTeam(tx, id, "team_ids");
           if (!isTeamOwner(caller, team.organizationId))
             throw denied(`You are not allowed to delete team ${id}.`);
           await retireKeys(tx, caller, eq(virtualKeys.teamId, id));
@@ -451,7 +452,10 @@ export function createTeamService(deps: ResolvedDeps) {
           userId = u?.id;
         }
         if (!userId || (await teamRole(tx, team.id, userId)) === undefined) {
-          throw new NotFoundError(`User is not a member of team ${team.id}`, { code: "404" });
+          throw new NotFoundError(`User is not a member of team ${team.id}`, {
+            param: req.user_id ? "user_id" : "user_email",
+            code: "404",
+          });
         }
         await retireKeys(
           tx,

@@ -59,9 +59,15 @@ export function createUserService(deps: ResolvedDeps, keys: KeyService) {
     return set;
   };
 
-  const requireUser = async (tx: DbClient, where: SQL, label: string): Promise<User> => {
+  /** `param` is the request field that named the user. */
+  const requireUser = async (
+    tx: DbClient,
+    where: SQL,
+    label: string,
+    param: string,
+  ): Promise<User> => {
     const [user] = await tx.select().from(users).where(where).limit(1);
-    if (!user) throw new NotFoundError(`User not found: ${label}`, { code: "404" });
+    if (!user) throw new NotFoundError(`User not found: ${label}`, { param, code: "404" });
     return user;
   };
 
@@ -123,7 +129,7 @@ export function createUserService(deps: ResolvedDeps, keys: KeyService) {
         const teamIds: string[] = [];
         for (const entry of req.teams ?? []) {
           const teamId = typeof entry === "string" ? entry : entry.team_id;
-          await requireReference(tx, "team_id", teamId);
+          await requireReference(tx, "team_id", teamId, "teams");
           let budgetId: string | null = null;
           if (typeof entry !== "string" && entry.max_budget_in_team != null) {
             const [b] = await tx
@@ -172,8 +178,13 @@ export function createUserService(deps: ResolvedDeps, keys: KeyService) {
       const now = clock.now();
       const user = await db.transaction(async (tx) => {
         const current = req.user_id
-          ? await requireUser(tx, eq(users.id, req.user_id), req.user_id)
-          : await requireUser(tx, eq(users.userEmail, req.user_email!), req.user_email!);
+          ? await requireUser(tx, eq(users.id, req.user_id), req.user_id, "user_id")
+          : await requireUser(
+              tx,
+              eq(users.userEmail, req.user_email!),
+              req.user_email!,
+              "user_email",
+            );
         const self = caller.userId === current.id;
         if (!canManage(caller, current)) {
           const allowed = new Set(["user_id", "user_email", "user_alias", "password", "metadata"]);
@@ -214,7 +225,7 @@ export function createUserService(deps: ResolvedDeps, keys: KeyService) {
       requireWriter(caller, "delete users");
       await db.transaction(async (tx) => {
         for (const id of req.user_ids) {
-          const user = await requireUser(tx, eq(users.id, id), id);
+          const user = await requireUser(tx, eq(users.id, id), id, "user_ids");
           if (!canManage(caller, user)) throw denied(`You are not allowed to delete user ${id}.`);
           await retireKeys(tx, caller, eq(virtualKeys.userId, id));
           await tx.delete(users).where(eq(users.id, id));
@@ -233,7 +244,7 @@ export function createUserService(deps: ResolvedDeps, keys: KeyService) {
     /** GET /user/info?user_id= -> `{user_id, user_info, keys, teams}`. */
     async info(caller: Caller, query: unknown) {
       const { user_id } = parse(UserRef, query);
-      const user = await requireUser(db, eq(users.id, user_id), user_id);
+      const user = await requireUser(db, eq(users.id, user_id), user_id, "user_id");
       if (!canReadAll(caller) && caller.userId !== user.id && !canManage(caller, user)) {
         throw denied("You can only view your own user.");
       }

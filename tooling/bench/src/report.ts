@@ -17,11 +17,21 @@ interface MetricRow {
   overhead?: boolean;
   /** Counts are shown as they are; ratios of error counts mean nothing. */
   noRatio?: boolean;
+  /** A row that only one target's column carries (the others stay blank). */
+  onlyFor?: TargetKey;
   cell: (runs: RunSet, key: TargetKey) => Cell | undefined;
 }
 
-const KEYS: TargetKey[] = ["direct", "floor", "gateway", "portkey"];
+const KEYS: TargetKey[] = ["direct", "floor", "gateway", "gatewayVk", "portkey"];
+const COLUMN_NAMES: Record<TargetKey, string> = {
+  direct: "direct",
+  floor: "floor",
+  gateway: "gateway (master key)",
+  gatewayVk: "gateway (virtual key)",
+  portkey: "Portkey",
+};
 const RATIOS: [TargetKey, TargetKey, string][] = [
+  ["gatewayVk", "gateway", "virtual key ÷ master key"],
   ["floor", "direct", "floor ÷ direct"],
   ["gateway", "direct", "gateway ÷ direct"],
   ["portkey", "direct", "Portkey ÷ direct"],
@@ -93,6 +103,34 @@ export function metricRows(rates: number[]): MetricRow[] {
       cell: (runs, key) => {
         const open = openAt(runs[key], midRate);
         return defined(open?.cpuMsPerRequest, open?.saturated);
+      },
+    },
+    // The realistic path's extra cost, computed within each run (so its median is the median of
+    // per-run differences): shown in the virtual-key column only.
+    {
+      label: "CPU-ms per request, closed loop: virtual key − master key",
+      digits: 3,
+      noRatio: true,
+      onlyFor: "gatewayVk",
+      cell: (runs, key) => {
+        if (key !== "gatewayVk") return undefined;
+        const vk = runs.gatewayVk?.closed?.cpuMsPerRequest;
+        const master = runs.gateway?.closed?.cpuMsPerRequest;
+        return vk === undefined || master === undefined ? undefined : defined(vk - master);
+      },
+    },
+    {
+      label: `CPU-ms per request @${midRate} RPS open loop: virtual key − master key`,
+      digits: 3,
+      noRatio: true,
+      onlyFor: "gatewayVk",
+      cell: (runs, key) => {
+        if (key !== "gatewayVk") return undefined;
+        const vk = openAt(runs.gatewayVk, midRate);
+        const master = openAt(runs.gateway, midRate);
+        return vk?.cpuMsPerRequest === undefined || master?.cpuMsPerRequest === undefined
+          ? undefined
+          : defined(vk.cpuMsPerRequest - master.cpuMsPerRequest, vk.saturated || master.saturated);
       },
     },
     ...latencyRows(rates),
@@ -180,11 +218,7 @@ export function renderTable(
   cells: (row: MetricRow, key: TargetKey) => Cell | undefined,
   present: Set<TargetKey>,
 ): string {
-  const header = [
-    "metric",
-    ...KEYS.map((k) => (k === "portkey" ? "Portkey" : k)),
-    ...RATIOS.map((r) => r[2]),
-  ];
+  const header = ["metric", ...KEYS.map((k) => COLUMN_NAMES[k]), ...RATIOS.map((r) => r[2])];
   const lines = [
     `| ${header.join(" | ")} |`,
     `|${header.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`,
@@ -192,7 +226,15 @@ export function renderTable(
   for (const row of rows) {
     const values = new Map(KEYS.map((k) => [k, cells(row, k)] as const));
     const missing = (key: TargetKey) =>
-      !present.has(key) ? "skipped" : key === "direct" ? (row.overhead ? "0" : "-") : "n/a";
+      row.onlyFor && row.onlyFor !== key
+        ? ""
+        : !present.has(key)
+          ? "skipped"
+          : key === "direct"
+            ? row.overhead
+              ? "0"
+              : "-"
+            : "n/a";
     const ratioCells = RATIOS.map(([a, b]) => {
       if (row.noRatio) return "";
       if (row.overhead && b === "direct") return "-";

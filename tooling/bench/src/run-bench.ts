@@ -29,6 +29,7 @@ import {
   startGateway,
   startPortkey,
   TARGET_LABELS,
+  virtualKeyTarget,
   type Paths,
   type Target,
   type TargetKey,
@@ -45,7 +46,9 @@ const USAGE = `pnpm bench [options]   (run by hand; not part of the test suite)
   --max-foreign C    discard a repetition when other processes used more than C cores on
                      average during its measurements (default 1.0)
   --profile          profile the gateway instead (node --cpu-prof under closed-loop load) and
-                     report the top self-time functions (--stream: streaming requests)
+                     report the top self-time functions (--stream: streaming requests;
+                     --virtual-key: called with a virtual key in a team with budgets and
+                     rpm/tpm limits instead of the master key)
   --help`;
 
 interface Cli {
@@ -57,6 +60,7 @@ interface Cli {
   maxForeignCores: number;
   profile: boolean;
   stream: boolean;
+  virtualKey: boolean;
 }
 
 function parseCli(argv: string[]): Cli {
@@ -69,6 +73,7 @@ function parseCli(argv: string[]): Cli {
     maxForeignCores: 1,
     profile: false,
     stream: false,
+    virtualKey: false,
   };
   let repsGiven = false;
   for (let i = 0; i < argv.length; i += 1) {
@@ -87,6 +92,7 @@ function parseCli(argv: string[]): Cli {
     else if (arg === "--max-foreign") cli.maxForeignCores = value();
     else if (arg === "--profile") cli.profile = true;
     else if (arg === "--stream") cli.stream = true;
+    else if (arg === "--virtual-key") cli.virtualKey = true;
     else if (arg === "--help" || arg === "-h") {
       process.stdout.write(USAGE + "\n");
       process.exit(0);
@@ -242,6 +248,15 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
       const target = await start();
       if (target.process) servers.push(target.process);
       targets.push(target);
+      if (key === "gateway") {
+        // The same process again, called with a virtual key (team, budgets, rpm/tpm limits).
+        try {
+          targets.push(await virtualKeyTarget(target));
+        } catch (error) {
+          notes.push(`${TARGET_LABELS.gatewayVk} left out: ${(error as Error).message}`);
+          log(`gatewayVk left out: ${(error as Error).message}`);
+        }
+      }
     } catch (error) {
       notes.push(`${TARGET_LABELS[key]} did not start: ${(error as Error).message}`);
       log(`${key} did not start: ${(error as Error).message}`);
@@ -420,14 +435,15 @@ async function runProfile(cli: Cli, paths: Paths): Promise<string> {
       logName: "gateway-profiled",
     });
     servers.push(gateway.process!);
-    const problem = await checkTarget(gateway);
+    const target = cli.virtualKey ? await virtualKeyTarget(gateway) : gateway;
+    const problem = await checkTarget(target);
     if (problem) throw new Error(`gateway check failed: ${problem}`);
     const script = join(paths.workDir, "profile.lua");
     // Streams split the sentence over chunks: wrk checks the first piece, with its nonce.
     const expected = cli.stream ? STREAM_FIRST_PIECE : EXPECTED_CONTENT;
-    writeWrkScript(script, requestBody(gateway.model, cli.stream), gateway.headers, expected);
+    writeWrkScript(script, requestBody(target.model, cli.stream), target.headers, expected);
     const wrk = (d: number) =>
-      runWrk({ url: gateway.url, script, connections: 50, durationS: d, cwd: paths.workDir });
+      runWrk({ url: target.url, script, connections: 50, durationS: d, cwd: paths.workDir });
     log(
       `profiling the gateway (pid ${gateway.process!.pid}): ${cli.quick ? 2 : 4} s warm-up + ${durationS} s closed loop`,
     );
@@ -455,7 +471,8 @@ async function runProfile(cli: Cli, paths: Paths): Promise<string> {
       ...machineFacts(),
       revision,
       `- load average at start: ${fmtLoad(loadStart)}; at end: ${fmtLoad(loadavg())} (shared machine: other engineers' tests ran meanwhile)`,
-      `- \`node --cpu-prof\` on the real gateway process, ${cli.stream ? "streaming" : "non-streaming"} chat completions, wrk -t1 -c50: ` +
+      `- \`node --cpu-prof\` on the real gateway process, ${cli.stream ? "streaming" : "non-streaming"} chat completions ` +
+        `with ${cli.virtualKey ? "a virtual key (team and key budgets, rpm/tpm limits)" : "the master key"}, wrk -t1 -c50: ` +
         `${cli.quick ? 2 : 4} s warm-up (${warm.requests} requests) + ${durationS} s (${measured.requests} requests, ${measured.rps.toFixed(0)} RPS, ` +
         `${measured.non200 + measured.wrongContent} bad)`,
       `- only the ${durationS} s measured window counts (start-up, the embedded database's migrations and the warm-up are cut out)`,
@@ -490,7 +507,11 @@ async function main(): Promise<void> {
   const report = cli.profile ? await runProfile(cli, paths) : await runBenchmark(cli, paths);
   const file = resultsFile(
     benchDir,
-    cli.profile ? (cli.stream ? "profile-stream" : "profile") : cli.quick ? "quick" : "",
+    cli.profile
+      ? ["profile", ...(cli.stream ? ["stream"] : []), ...(cli.virtualKey ? ["vk"] : [])].join("-")
+      : cli.quick
+        ? "quick"
+        : "",
   );
   writeFileSync(file, report);
   process.stdout.write(report);

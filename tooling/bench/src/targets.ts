@@ -12,12 +12,13 @@ import {
 import type { PeerInstall } from "./peer.ts";
 import { freePort, startProcess, waitForHttp, type ServerProcess } from "./processes.ts";
 
-export type TargetKey = "direct" | "floor" | "gateway" | "portkey";
+export type TargetKey = "direct" | "floor" | "gateway" | "gatewayVk" | "portkey";
 
 export const TARGET_LABELS: Record<TargetKey, string> = {
   direct: "direct (fake upstream)",
   floor: "floor (node:http + undici)",
-  gateway: "our gateway",
+  gateway: "our gateway (master key)",
+  gatewayVk: "our gateway (virtual key)",
   portkey: "Portkey 1.15.2",
 };
 
@@ -190,6 +191,64 @@ export async function startPortkey(
     },
     model: UPSTREAM_MODEL,
     process: server,
+  };
+}
+
+/**
+ * Limits far above anything a run can reach, so the virtual key is checked and counted on every
+ * request but never refused: the bench measures what the checks cost, not a 429.
+ */
+const NEVER_REACHED_BUDGET = 1_000_000_000; // USD; a request costs about 1e-5
+const NEVER_REACHED_RPM = 1_000_000_000;
+const NEVER_REACHED_TPM = 1_000_000_000_000;
+
+async function managementPost(
+  gateway: Target,
+  path: string,
+  body: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const url = new URL(path, gateway.url).toString();
+  const response = await request(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${GATEWAY_MASTER_KEY}` },
+    body: JSON.stringify(body),
+    headersTimeout: 30_000,
+    bodyTimeout: 30_000,
+  });
+  const text = await response.body.text();
+  if (response.statusCode !== 200) {
+    throw new Error(`${path} answered ${response.statusCode}: ${text.slice(0, 300)}`);
+  }
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+/**
+ * The realistic caller: a virtual key in a team, both with a max_budget, the key with rpm and tpm
+ * limits, created through the management API with the master key (as an operator would). Same
+ * gateway process as the master-key target, so the two differ only in the key presented: auth
+ * through the key cache, model access, budget reservation on key and team, rpm/tpm counting, and
+ * the spend rolled up to key and team totals (spend is logged for both targets).
+ */
+export async function virtualKeyTarget(gateway: Target): Promise<Target> {
+  const team = await managementPost(gateway, "/team/new", {
+    team_alias: "bench-team",
+    max_budget: NEVER_REACHED_BUDGET,
+  });
+  const teamId = team.team_id;
+  if (typeof teamId !== "string") throw new Error("/team/new returned no team_id");
+  const generated = await managementPost(gateway, "/key/generate", {
+    team_id: teamId,
+    key_alias: "bench-key",
+    max_budget: NEVER_REACHED_BUDGET,
+    rpm_limit: NEVER_REACHED_RPM,
+    tpm_limit: NEVER_REACHED_TPM,
+  });
+  const key = generated.key;
+  if (typeof key !== "string") throw new Error("/key/generate returned no key");
+  return {
+    ...gateway,
+    key: "gatewayVk",
+    headers: { ...gateway.headers, authorization: `Bearer ${key}` },
   };
 }
 

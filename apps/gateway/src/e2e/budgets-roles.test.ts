@@ -269,6 +269,13 @@ describe("management roles over HTTP", () => {
       await refused(as(plain, path, body));
     }
     expect((await ok(master("/key/list"))).total_count).toBe(before);
+    // It may read its own info (LiteLLM: a key always can; without `key`, the caller's own), and
+    // no other key's.
+    const self = await ok(as(plain, `/key/info?key=${plain}`));
+    expect((self.info as { key_name: string }).key_name).toBe(`sk-...${plain.slice(-4)}`);
+    const implicit = await ok(as(plain, "/key/info"));
+    expect(implicit.info).toEqual(self.info);
+    await refused(as(plain, `/key/info?key=${teamAKey}`));
     // It can still make model calls.
     await expect(
       new OpenAI({

@@ -77,6 +77,8 @@ export function createKeyService(deps: ResolvedDeps) {
 
   const requireRead = async (tx: DbClient, caller: Caller, key: VirtualKey) => {
     if (canReadAll(caller)) return;
+    // Any key may read its own info, a key with no user included (LiteLLM's rule).
+    if (key.tokenHash === caller.keyHash) return;
     if (key.userId !== null && key.userId === caller.userId) return;
     if (await canManage(tx, caller, key)) return;
     throw denied(`You are not allowed to view key ${key.keyName ?? key.id}.`);
@@ -384,9 +386,9 @@ export function createKeyService(deps: ResolvedDeps) {
       return { deleted_keys: [...(req.keys ?? []), ...(req.key_aliases ?? [])] };
     },
 
-    /** GET /key/info?key=... -> `{key, info}`. */
+    /** GET /key/info?key=... -> `{key, info}`; without `key`, the calling key's (as LiteLLM). */
     async info(caller: Caller, query: unknown) {
-      const { key: ref } = parse(KeyRef, query);
+      const { key: ref } = parse(KeyRef, { key: caller.keyHash, ...(query as object) });
       const key = await requireKey(db, ref);
       await requireRead(db, caller, key);
       return { key: ref, info: keyJson(key, await loadBudget(db, key.budgetId)) };

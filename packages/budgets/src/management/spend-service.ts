@@ -11,6 +11,23 @@ const DAY_MS = 86_400_000;
 /** A key filter may be the key itself or its hash (as LiteLLM accepts both). */
 const keyHashOf = (value: string) => (value.startsWith("sk-") ? hashKey(value) : value);
 
+/**
+ * How `/global/spend/report` groups each day's spend: LiteLLM's `team` (`teams[].team_name`) and
+ * `customer` (`customers[].customer`), plus `user` and `model` in the same shape. `api_key` has
+ * its own shape (keyReport).
+ */
+const REPORT_GROUPS = {
+  team: { column: "teamId", list: "teams", name: "team_name", unassigned: "Unassigned Team" },
+  customer: {
+    column: "endUserId",
+    list: "customers",
+    name: "customer",
+    unassigned: "Unassigned Customer",
+  },
+  user: { column: "userId", list: "users", name: "user_id", unassigned: "Unassigned User" },
+  model: { column: "model", list: "models", name: "model", unassigned: "Unknown Model" },
+} as const;
+
 /** `end_date` is inclusive: a date without a time covers that whole day (UTC). */
 function endBound(text: string): Date {
   const t = Date.parse(text);
@@ -50,8 +67,8 @@ export function createSpendService(deps: ResolvedDeps) {
     },
 
     /**
-     * GET /global/spend/report: daily spend per team (default) or per customer, broken down by
-     * key and model; or per key (`group_by=api_key`, `api_key=`, `internal_user_id=`) with per-model
+     * GET /global/spend/report: daily spend per team (default), customer, user or model, broken
+     * down by key and model; or per key (`group_by=api_key`, `api_key=`, `internal_user_id=`) with per-model
      * details. LiteLLM's shapes.
      */
     async report(caller: Caller, query: unknown) {
@@ -72,7 +89,8 @@ export function createSpendService(deps: ResolvedDeps) {
       }
       const day = sql<string>`to_char(date_trunc('day', ${spendLogs.startTime} at time zone 'UTC'), 'YYYY-MM-DD')`;
       const model = sql<string>`coalesce(${spendLogs.modelGroup}, ${spendLogs.model})`;
-      const owner = q.group_by === "team" ? spendLogs.teamId : spendLogs.endUserId;
+      const grouping = REPORT_GROUPS[q.group_by];
+      const owner = grouping.column === "model" ? model : spendLogs[grouping.column];
       const rows = await db
         .select({
           day,
@@ -99,8 +117,8 @@ export function createSpendService(deps: ResolvedDeps) {
         const id = r.owner ?? "";
         const name =
           q.group_by === "team"
-            ? (r.teamAlias ?? (r.owner ? r.owner : "Unassigned Team"))
-            : (r.owner ?? "Unassigned Customer");
+            ? (r.teamAlias ?? r.owner ?? grouping.unassigned)
+            : (r.owner ?? grouping.unassigned);
         let group = groups.get(id);
         if (!group) groups.set(id, (group = { name, total: 0, metadata: [] }));
         const spend = Number(r.spend);
@@ -114,11 +132,11 @@ export function createSpendService(deps: ResolvedDeps) {
       }
       return [...days].map(([d, groups]) => ({
         group_by_day: `${d}T00:00:00+00:00`,
-        [q.group_by === "team" ? "teams" : "customers"]: [...groups.values()].map((g) =>
-          q.group_by === "team"
-            ? { team_name: g.name, total_spend: g.total, metadata: g.metadata }
-            : { customer: g.name, total_spend: g.total, metadata: g.metadata },
-        ),
+        [grouping.list]: [...groups.values()].map((g) => ({
+          [grouping.name]: g.name,
+          total_spend: g.total,
+          metadata: g.metadata,
+        })),
       }));
     },
   };

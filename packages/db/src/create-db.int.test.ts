@@ -69,6 +69,7 @@ describe.skipIf(!url)("createDb with PostgreSQL (TEST_DATABASE_URL)", { timeout:
       "deleted_virtual_keys",
       "end_users",
       "gateway_settings",
+      "organization_memberships",
       "organizations",
       "proxy_models",
       "spend_logs",
@@ -78,7 +79,7 @@ describe.skipIf(!url)("createDb with PostgreSQL (TEST_DATABASE_URL)", { timeout:
       "virtual_keys",
     ]);
     const applied = await admin`select hash from ${admin(schema)}.__drizzle_migrations`;
-    expect(applied).toHaveLength(2);
+    expect(applied).toHaveLength(3);
 
     // Foreign keys point inside the schema, not at public.
     const foreignSchemas = await admin<{ schema: string }[]>`

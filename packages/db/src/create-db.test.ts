@@ -42,6 +42,7 @@ describe("createDb with in-memory PGlite", { timeout: SLOW }, () => {
       "deleted_virtual_keys",
       "end_users",
       "gateway_settings",
+      "organization_memberships",
       "organizations",
       "proxy_models",
       "spend_logs",
@@ -57,7 +58,7 @@ describe("createDb with in-memory PGlite", { timeout: SLOW }, () => {
       database.db,
       sql`select count(*)::int as count from drizzle.__drizzle_migrations`,
     );
-    expect(applied).toEqual([{ count: 2 }]);
+    expect(applied).toEqual([{ count: 3 }]);
   });
 
   it("inserts and reads back a team and its key with database defaults", async () => {

@@ -151,6 +151,10 @@ export function managementRoutes(deps: ManagementRouteDeps): Hono<GatewayEnv> {
     "/organization/list",
     query((who) => organizations.list(who)),
   );
+  app.post(
+    "/organization/member_add",
+    body((who, input) => organizations.memberAdd(who, input)),
+  );
 
   // LiteLLM serves customers under /customer/* and the older /end_user/*.
   for (const base of ["/customer", "/end_user"]) {

@@ -4,6 +4,7 @@ import { withDatabaseErrors } from "./database-errors.ts";
 import { createKeyService } from "./key-service.ts";
 import { resolveDeps, type ManagementDeps } from "./management-deps.ts";
 import { createModelService } from "./model-service.ts";
+import { createOrganizationMembers } from "./organization-members.ts";
 import { createOrganizationService } from "./organization-service.ts";
 import { createSpendService } from "./spend-service.ts";
 import { createTeamService } from "./team-service.ts";
@@ -21,7 +22,10 @@ export function createManagement(deps: ManagementDeps) {
     keys: withDatabaseErrors(keys),
     teams: withDatabaseErrors(createTeamService(resolved)),
     users: withDatabaseErrors(createUserService(resolved, keys)),
-    organizations: withDatabaseErrors(createOrganizationService(resolved)),
+    organizations: withDatabaseErrors({
+      ...createOrganizationService(resolved),
+      ...createOrganizationMembers(resolved),
+    }),
     customers: withDatabaseErrors(createCustomerService(resolved)),
     budgets: withDatabaseErrors(createBudgetService(resolved)),
     spend: withDatabaseErrors(createSpendService(resolved)),

@@ -1,6 +1,7 @@
 import { InvalidRequestError, NotFoundError } from "@org/core";
 import {
   budgets,
+  organizationMemberships,
   organizations,
   teams,
   users,
@@ -21,7 +22,7 @@ import {
   parse,
   UpdateOrganizationRequest,
 } from "./schemas.ts";
-import { organizationJson, teamJson, userJson } from "./serializers.ts";
+import { organizationJson, organizationMembershipJson, teamJson, userJson } from "./serializers.ts";
 import { budgetColumns, type LimitInput } from "./budget-columns.ts";
 
 const OrganizationRef = z.object({ organization_id: z.string().min(1) });
@@ -199,16 +200,38 @@ export function createOrganizationService(deps: ResolvedDeps) {
         db,
         teamRows.map((t) => t.id),
       );
+      const memberships = await db
+        .select({ m: organizationMemberships, u: users, b: budgets })
+        .from(organizationMemberships)
+        .innerJoin(users, eq(users.id, organizationMemberships.userId))
+        .leftJoin(budgets, eq(budgets.id, organizationMemberships.budgetId))
+        .where(eq(organizationMemberships.organizationId, org.id))
+        .orderBy(organizationMemberships.createdAt);
+      // Users placed in the organization without a membership row (by /user/new before
+      // memberships existed, or /user/update) are members too.
+      const listed = new Set(memberships.map(({ m }) => m.userId));
       const userRows = await db.select().from(users).where(eq(users.organizationId, org.id));
       return {
         ...organizationJson(org, await budgetOf(db, org.budgetId)),
         teams: teamRows.map((t) => teamJson(t, members.get(t.id))),
-        members: userRows.map((u) => ({
-          user_id: u.id,
-          user_role: u.userRole,
-          user_email: u.userEmail,
-          user: userJson(u),
-        })),
+        members: [
+          ...memberships.map(({ m, u, b }) => ({
+            ...organizationMembershipJson(m, u, b),
+            user_email: u.userEmail,
+          })),
+          ...userRows
+            .filter((u) => !listed.has(u.id))
+            .map((u) => ({
+              user_id: u.id,
+              organization_id: org.id,
+              user_role: u.userRole,
+              user_email: u.userEmail,
+              spend: 0,
+              budget_id: null,
+              user: userJson(u),
+              litellm_budget_table: null,
+            })),
+        ],
       };
     },
 

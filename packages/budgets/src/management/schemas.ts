@@ -203,6 +203,23 @@ export const UpdateOrganizationRequest = z.object({
   metadata: record.nullable().optional(),
   spend: z.number().nonnegative().nullable().optional(),
 });
+/** LiteLLM's roles inside an organization. */
+export const ORGANIZATION_ROLES = ["org_admin", "internal_user", "internal_user_viewer"] as const;
+const OrganizationMember = z
+  .object({
+    role: z.enum(ORGANIZATION_ROLES),
+    user_id: z.string().min(1).nullable().optional(),
+    user_email: z.string().min(1).nullable().optional(),
+  })
+  .refine((m) => m.user_id || m.user_email, {
+    message: "Either user id or user email must be provided",
+  });
+export type OrganizationMember = z.infer<typeof OrganizationMember>;
+export const OrganizationMemberAddRequest = z.object({
+  organization_id: z.string().min(1),
+  member: z.union([OrganizationMember, z.array(OrganizationMember).min(1)]),
+  max_budget_in_organization: money,
+});
 export const DeleteOrganizationRequest = z.object({ organization_ids: z.array(z.string()).min(1) });
 
 const region = z.enum(["eu", "us"]).nullable().optional();

@@ -1,4 +1,13 @@
-import type { Budget, EndUser, Organization, SpendLog, Team, User, VirtualKey } from "@org/db";
+import type {
+  Budget,
+  EndUser,
+  Organization,
+  OrganizationMembership,
+  SpendLog,
+  Team,
+  User,
+  VirtualKey,
+} from "@org/db";
 
 /** LiteLLM's JSON for each row: snake_case names, ISO dates, `null` rather than absent. */
 
@@ -142,6 +151,25 @@ export function organizationJson(o: Organization, budget?: Budget | null): Recor
     created_by: o.createdBy,
     updated_at: iso(o.updatedAt),
     updated_by: o.updatedBy,
+  };
+}
+
+/** A row of LiteLLM_OrganizationMembership, with its user and budget when loaded. */
+export function organizationMembershipJson(
+  m: OrganizationMembership,
+  user?: User | null,
+  budget?: Budget | null,
+): Record<string, unknown> {
+  return {
+    user_id: m.userId,
+    organization_id: m.organizationId,
+    user_role: m.userRole,
+    spend: m.spend,
+    budget_id: m.budgetId,
+    created_at: iso(m.createdAt),
+    updated_at: iso(m.updatedAt),
+    ...(user === undefined ? {} : { user: user ? userJson(user) : null }),
+    litellm_budget_table: budgetJson(budget),
   };
 }
 

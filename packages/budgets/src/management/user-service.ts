@@ -1,6 +1,7 @@
 import { InvalidRequestError, NotFoundError } from "@org/core";
 import {
   budgets,
+  organizationMemberships,
   teamMemberships,
   teams,
   users,
@@ -17,7 +18,13 @@ import type { KeyService } from "./key-service.ts";
 import { membersOf, requireReference, resetAtFor } from "./lookups.ts";
 import type { ResolvedDeps } from "./management-deps.ts";
 import { retireKeys } from "./retire-keys.ts";
-import { DeleteUserRequest, NewUserRequest, parse, UpdateUserRequest } from "./schemas.ts";
+import {
+  DeleteUserRequest,
+  NewUserRequest,
+  ORGANIZATION_ROLES,
+  parse,
+  UpdateUserRequest,
+} from "./schemas.ts";
 import { keyJson, teamJson, userJson, type JsonObject } from "./serializers.ts";
 import { hashPassword } from "./password.ts";
 
@@ -126,6 +133,17 @@ export function createUserService(deps: ResolvedDeps, keys: KeyService) {
             ssoUserId: req.sso_user_id ?? null,
           })
           .returning();
+        if (organizationId) {
+          // The organization's member list reads memberships (LiteLLM_OrganizationMembership).
+          const role = user!.userRole;
+          await tx.insert(organizationMemberships).values({
+            organizationId,
+            userId: user!.id,
+            userRole: (ORGANIZATION_ROLES as readonly string[]).includes(role)
+              ? role
+              : "internal_user",
+          });
+        }
         const teamIds: string[] = [];
         for (const entry of req.teams ?? []) {
           const teamId = typeof entry === "string" ? entry : entry.team_id;

@@ -3,6 +3,7 @@ export * from "./budgets.ts";
 export * from "./deleted-virtual-keys.ts";
 export * from "./end-users.ts";
 export * from "./gateway-settings.ts";
+export * from "./organization-memberships.ts";
 export * from "./organizations.ts";
 export * from "./proxy-models.ts";
 export * from "./spend-logs.ts";

@@ -98,3 +98,17 @@ function approximateStepMs({ value, unit }: BudgetDuration): number {
   const unitMs = { s: 1000, m: 60_000, h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS, mo: 28 * DAY_MS };
   return value * unitMs[unit];
 }
+
+/**
+ * The start of the window `now` falls in, given the stored reset time `resetAt` (at or before
+ * `now`): the last boundary at or before `now`, rolled forward from `resetAt` as `windowEndAt`
+ * rolls. Used to tell which logged spend belongs to the new window.
+ */
+export function windowStartAt(duration: BudgetDuration, resetAt: number, now: number): number {
+  let start = resetAt;
+  if (now - start > 1000 * approximateStepMs(duration)) start = now - approximateStepMs(duration);
+  for (let next = nextResetAt(duration, start); next <= now; next = nextResetAt(duration, next)) {
+    start = next;
+  }
+  return start;
+}

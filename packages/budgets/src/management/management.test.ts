@@ -1,4 +1,4 @@
-import { auditLogs, createDb, proxyModels, virtualKeys, type Database } from "@org/db";
+import { auditLogs, createDb, proxyModels, teams, virtualKeys, type Database } from "@org/db";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAuthenticator } from "../keys/authenticator.ts";
@@ -512,5 +512,51 @@ describe("budget resets", () => {
     expect(row!.budgetResetAt?.toISOString()).toBe("2025-03-13T00:00:00.000Z");
     // Nothing is due any more: running again changes nothing.
     expect((await resetDueBudgets(database.db, clock.now())).keys).toBe(0);
+  });
+
+  it("keeps spend logged after the reset time: it belongs to the new window", async () => {
+    // The job runs up to a minute late; the flusher may have written new-window spend by then.
+    const boundary = Date.UTC(2025, 2, 12, 0, 0, 0);
+    const team = await m.teams.create(admin, { max_budget: 100, budget_duration: "1d" });
+    const key = await m.keys.generate(admin, {
+      team_id: team.team_id,
+      max_budget: 100,
+      budget_duration: "1d",
+    });
+    const writer = createDbSpendWriter(database.db);
+    const teamId = team.team_id as string;
+    const owned = { apiKeyHash: key.token_id, teamId, virtualKey: true };
+    await writer.write([
+      // Ended before the boundary: old window. Started before it, ended after: new window.
+      spendRecord({ ...owned, spend: 5, startTime: boundary - 60_000, endTime: boundary - 1 }),
+      spendRecord({ ...owned, spend: 2, startTime: boundary - 1000, endTime: boundary + 1000 }),
+      spendRecord({ ...owned, spend: 1, startTime: boundary + 5000, endTime: boundary + 6000 }),
+    ]);
+    await database.db
+      .update(virtualKeys)
+      .set({ budgetResetAt: new Date(boundary) })
+      .where(eq(virtualKeys.tokenHash, key.token_id));
+    await database.db
+      .update(teams)
+      .set({ budgetResetAt: new Date(boundary) })
+      .where(eq(teams.id, teamId));
+    await resetDueBudgets(database.db, boundary + 30_000);
+    const [k] = await database.db
+      .select()
+      .from(virtualKeys)
+      .where(eq(virtualKeys.tokenHash, key.token_id));
+    const [t] = await database.db.select().from(teams).where(eq(teams.id, teamId));
+    expect(k!.spend).toBeCloseTo(3, 10);
+    expect(t!.spend).toBeCloseTo(3, 10);
+    expect(k!.budgetResetAt?.toISOString()).toBe("2025-03-13T00:00:00.000Z");
+    // Written after the reset: added to the new window's total as usual.
+    await writer.write([
+      spendRecord({ ...owned, spend: 4, startTime: boundary + 9000, endTime: boundary + 9500 }),
+    ]);
+    const [after] = await database.db
+      .select()
+      .from(virtualKeys)
+      .where(eq(virtualKeys.tokenHash, key.token_id));
+    expect(after!.spend).toBeCloseTo(7, 10);
   });
 });

@@ -4,6 +4,7 @@ import {
   nextResetAt,
   parseBudgetDuration,
   windowEndAt,
+  windowStartAt,
 } from "./budget-duration.ts";
 
 const at = (iso: string) => Date.parse(iso);
@@ -83,5 +84,33 @@ describe("windowEndAt", () => {
     expect(iso(windowEndAt(d, undefined, at("2025-03-12T12:00:00Z")))).toBe(
       "2025-03-13T00:00:00.000Z",
     );
+  });
+});
+
+describe("windowStartAt", () => {
+  it("is the reset time itself while the first window after it runs", () => {
+    const resetAt = at("2025-03-13T00:00:00Z");
+    expect(windowStartAt(budgetDuration("1d"), resetAt, at("2025-03-13T00:00:40Z"))).toBe(resetAt);
+  });
+
+  it("is the last boundary before now after missed resets, matching windowEndAt", () => {
+    const d = budgetDuration("1d");
+    const resetAt = at("2025-03-13T00:00:00Z");
+    const now = at("2025-03-15T08:00:00Z");
+    expect(iso(windowStartAt(d, resetAt, now))).toBe("2025-03-15T00:00:00.000Z");
+    expect(nextResetAt(d, windowStartAt(d, resetAt, now))).toBe(windowEndAt(d, resetAt, now));
+  });
+
+  it("follows calendar months", () => {
+    const resetAt = at("2025-02-01T00:00:00Z");
+    expect(iso(windowStartAt(budgetDuration("1mo"), resetAt, at("2025-04-20T00:00:00Z")))).toBe(
+      "2025-04-01T00:00:00.000Z",
+    );
+  });
+
+  it("lands on a boundary after a long outage of a short window", () => {
+    const s = budgetDuration("30s");
+    const start = windowStartAt(s, at("2025-03-13T00:00:00Z"), at("2025-04-13T00:00:10Z"));
+    expect(iso(start)).toBe("2025-04-13T00:00:00.000Z");
   });
 });

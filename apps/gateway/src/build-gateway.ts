@@ -147,6 +147,7 @@ export async function buildGateway(options: {
     logger,
     maxRequestBodyBytes: Math.round(loaded.general.maxRequestSizeMb * 1024 * 1024),
     inFlight: new InFlightTracker(),
+    ...(loaded.general.enforceUserParam ? { enforceUserParam: true } : {}),
     budgets: {
       headersFor: (context) => budgets.hooks.headersFor(context as never),
       recorded: (context) => budgets.hooks.recorded(context as never),

@@ -27,6 +27,8 @@ export interface GatewayDeps {
     headersFor(context: unknown): Record<string, string> | undefined;
     recorded(context: unknown): Promise<void> | undefined;
   };
+  /** general_settings.enforce_user_param: inference requests without `user` are refused. */
+  enforceUserParam?: boolean;
   /** LiteLLM's management API back end; absent in app tests that need none. */
   management?: { service: Management; onModelsChanged?: () => void | Promise<void> };
 }

@@ -19,6 +19,8 @@ export interface GeneralSettings {
   maxResponseSizeMb?: number;
   /** Also load models from the database. (planned) */
   storeModelInDb: boolean;
+  /** general_settings.enforce_user_param: inference requests must name their end user. */
+  enforceUserParam?: true;
 }
 
 export function buildGeneralSettings(config: GatewayConfig): GeneralSettings {
@@ -32,6 +34,7 @@ export function buildGeneralSettings(config: GatewayConfig): GeneralSettings {
       ? { maxResponseSizeMb: general.max_response_size_mb }
       : {}),
     storeModelInDb: general.store_model_in_db ?? false,
+    ...(general.enforce_user_param === true ? { enforceUserParam: true as const } : {}),
   };
 }
 

@@ -183,7 +183,7 @@ export const KEY_SUPPORT: Readonly<Record<string, KeyStatus>> = {
   "general_settings.admin_only_routes": P,
   "general_settings.public_routes": P,
   "general_settings.allowed_ips": P,
-  "general_settings.enforce_user_param": P,
+  "general_settings.enforce_user_param": S,
   "general_settings.enforced_params": P,
   "general_settings.enable_jwt_auth": P,
   "general_settings.litellm_jwtauth": P,

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { ChatCompletionRequestSchema } from "@org/core";
+import { requireUserParam } from "../auth/enforce-user-param.ts";
 import type { GatewayDeps } from "../deps.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { budgetHeaders, routerCallOptions, spendRecorded } from "../http/router-call.ts";
@@ -17,6 +18,7 @@ export function chatCompletionsRoute(deps: GatewayDeps) {
     // Azure-style path: the deployment name in the URL is the model.
     const deploymentParam = c.req.param("deployment");
     if (deploymentParam) request.model = deploymentParam;
+    requireUserParam(deps, request.user);
 
     const result = await deps.router.chatCompletion(request, routerCallOptions(c));
     const headers: Record<string, string> = {

@@ -10,6 +10,7 @@ import {
   type CompletionStreamEncoder,
   type TextCompletion,
 } from "@org/core";
+import { requireUserParam } from "../auth/enforce-user-param.ts";
 import type { GatewayDeps } from "../deps.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { budgetHeaders, routerCallOptions, spendRecorded } from "../http/router-call.ts";
@@ -25,6 +26,7 @@ export function completionsRoute(deps: GatewayDeps) {
   return async (c: Context<GatewayEnv>) => {
     const request = validateBody(CompletionRequestSchema, await readJson(c.req.raw));
     const chat = completionRequestToChat(request);
+    requireUserParam(deps, chat.user);
     const result = await deps.router.chatCompletion(chat, routerCallOptions(c));
     const headers = { ...modelHeaders(result), ...budgetHeaders(deps, result.context) };
     headers["x-litellm-call-id"] = c.get("callId");

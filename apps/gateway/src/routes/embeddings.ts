@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { EmbeddingRequestSchema } from "@org/core";
+import { requireUserParam } from "../auth/enforce-user-param.ts";
 import type { GatewayDeps } from "../deps.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { budgetHeaders, routerCallOptions, spendRecorded } from "../http/router-call.ts";
@@ -11,6 +12,7 @@ import { modelHeaders } from "./model-headers.ts";
 export function embeddingsRoute(deps: GatewayDeps) {
   return async (c: Context<GatewayEnv>) => {
     const request = validateBody(EmbeddingRequestSchema, await readJson(c.req.raw));
+    requireUserParam(deps, request.user);
     const result = await deps.router.embedding(request, routerCallOptions(c));
     const headers = { ...modelHeaders(result), ...budgetHeaders(deps, result.context) };
     headers["content-type"] = "application/json";

@@ -8,6 +8,7 @@ import {
   type TokenizerTarget,
 } from "@org/core";
 import { UnknownModelError } from "@org/router";
+import { requireUserParam } from "../auth/enforce-user-param.ts";
 import type { GatewayDeps } from "../deps.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { budgetHeaders, routerCallOptions, spendRecorded } from "../http/router-call.ts";
@@ -36,6 +37,8 @@ export function messagesRoute(deps: GatewayDeps) {
         // cache_control, top_k); other providers would reject those fields.
         preserveAnthropicFields: servedOnlyByAnthropic(deps, body.model),
       });
+      // Anthropic clients name the end user in metadata.user_id, which became `user`.
+      requireUserParam(deps, request.user);
       const result = await deps.router.chatCompletion(request, routerCallOptions(c));
       const headers = { ...modelHeaders(result), ...budgetHeaders(deps, result.context) };
       headers["x-litellm-call-id"] = c.get("callId");

@@ -11,6 +11,7 @@ import {
   type ResponsesStreamEncoder,
   type ResponsesStreamEvent,
 } from "@org/core";
+import { requireUserParam } from "../auth/enforce-user-param.ts";
 import type { GatewayDeps } from "../deps.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { budgetHeaders, routerCallOptions, spendRecorded } from "../http/router-call.ts";
@@ -27,6 +28,7 @@ export function responsesRoute(deps: GatewayDeps) {
   return async (c: Context<GatewayEnv>) => {
     const request = validateBody(ResponsesRequestSchema, await readJson(c.req.raw));
     const chat = responsesRequestToChat(request);
+    requireUserParam(deps, chat.user);
     const result = await deps.router.chatCompletion(chat, routerCallOptions(c));
     const headers = { ...modelHeaders(result), ...budgetHeaders(deps, result.context) };
     headers["x-litellm-call-id"] = c.get("callId");

@@ -13,7 +13,7 @@ import { completionsRoute } from "./routes/completions.ts";
 import { embeddingsRoute } from "./routes/embeddings.ts";
 import { healthRoutes, livelinessRoute } from "./routes/health.ts";
 import { countTokensRoute, messagesRoute } from "./routes/messages.ts";
-import { modelsRoute } from "./routes/models.ts";
+import { modelInfoRoute, modelsRoute } from "./routes/models.ts";
 import { managementRoutes } from "./management/management-routes.ts";
 import { responsesRoute } from "./routes/responses.ts";
 
@@ -73,6 +73,9 @@ export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
   const models = modelsRoute(deps);
   app.get("/v1/models", models);
   app.get("/models", models);
+  const modelInfo = modelInfoRoute(deps);
+  app.get("/model/info", modelInfo);
+  app.get("/v1/model/info", modelInfo);
 
   app.route("/", healthRoutes(deps));
   if (deps.management) {

@@ -106,6 +106,7 @@ describe("allowed_routes on a key", () => {
     await expect(
       anthropic.messages.create({ model: "gpt-4o", max_tokens: 10, messages }),
     ).resolves.toBeTruthy();
+    expect((await get(llm, "/v1/model/info")).status).toBe(200);
     expect((await get(llm, `/key/info?key=${llm}`)).status).toBe(403);
 
     const info = await keyWith(["info_routes"], { user_id: "route-user" });

@@ -1,18 +1,61 @@
 import type { Context } from "hono";
 import type { ModelList } from "@org/core";
+import type { DeploymentInfo } from "@org/router";
+import { mayUseModel } from "../auth/model-visibility.ts";
 import type { GatewayDeps } from "../deps.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 
-/** GET /v1/models: the model groups this gateway serves, in OpenAI's list shape. */
+/**
+ * GET /v1/models: the model groups this gateway serves, in OpenAI's list shape; for a virtual
+ * key, only the groups it may call.
+ */
 export function modelsRoute(deps: GatewayDeps) {
   const created = Math.floor(Date.now() / 1000);
   return (c: Context<GatewayEnv>) => {
+    const identity = c.get("identity");
     const list: ModelList = {
       object: "list",
       data: deps.router
         .modelGroups()
+        .filter((id) => mayUseModel(identity, id))
         .map((id) => ({ id, object: "model" as const, created, owned_by: "openai" })),
     };
     return c.json(list);
+  };
+}
+
+/**
+ * GET /model/info and /v1/model/info: every deployment (from the config and added through
+ * /model/new) in LiteLLM's shape, `{data: [{model_name, litellm_params, model_info}]}`, with no
+ * credentials; a virtual key sees only the models it may call. `?litellm_model_id=` picks one.
+ */
+export function modelInfoRoute(deps: GatewayDeps) {
+  return (c: Context<GatewayEnv>) => {
+    const identity = c.get("identity");
+    const id = c.req.query("litellm_model_id");
+    const data = deps.router
+      .deployments()
+      .filter((d) => (id === undefined || d.id === id) && mayUseModel(identity, d.modelName))
+      .map(modelInfoEntry);
+    return c.json({ data });
+  };
+}
+
+function modelInfoEntry(d: DeploymentInfo) {
+  return {
+    model_name: d.modelName,
+    // Without credentials (api_key, aws_*, vertex_credentials, extra_headers, ...): the router
+    // never hands them out.
+    litellm_params: d.litellmParams,
+    model_info: {
+      ...d.modelInfo,
+      id: d.id,
+      db_model: d.modelInfo.db_model === true,
+      litellm_provider: d.provider,
+      max_input_tokens: d.maxInputTokens ?? null,
+      max_output_tokens: d.maxOutputTokens ?? null,
+      input_cost_per_token: d.inputCostPerToken ?? null,
+      output_cost_per_token: d.outputCostPerToken ?? null,
+    },
   };
 }

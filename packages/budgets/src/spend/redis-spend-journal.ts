@@ -11,7 +11,13 @@ export interface RedisSpendJournalOptions {
   group?: string;
   /** This flusher's name; keep it stable across restarts to resume its own pending entries at once. */
   consumer?: string;
-  /** Entries another consumer took and has not acknowledged for this long are taken over. Default 60 s. */
+  /**
+   * Entries another consumer took and has not acknowledged for this long are taken over. Default
+   * 10 s: a live flusher holds entries only while one batch transaction runs, and taking over a
+   * batch it is still writing costs nothing but a duplicate write (the writer skips request ids
+   * already logged). A gateway restarted after kill -9 is a new consumer (`host-pid`), so this
+   * is how long its predecessor's last batch waits before reaching the database.
+   */
   claimIdleMs?: number;
 }
 
@@ -29,7 +35,7 @@ export function createRedisSpendJournal(options: RedisSpendJournalOptions): Spen
   const stream = options.stream ?? "llmgw:budgets:spend";
   const group = options.group ?? "spend-writers";
   const consumer = options.consumer ?? `${hostname()}-${process.pid}`;
-  const claimIdleMs = options.claimIdleMs ?? 60_000;
+  const claimIdleMs = options.claimIdleMs ?? 10_000;
   let ready: Promise<void> | undefined;
 
   const ensureGroup = () =>

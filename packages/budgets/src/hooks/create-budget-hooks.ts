@@ -335,6 +335,10 @@ function spendRecord(
   const callType = ctx.metadata.call_type;
   // Absent values stay `undefined` (dropped by JSON) rather than spread in: one object per request.
   const error = outcome.error;
+  // The log ends when the ledger settled it (`now`, the hooks' clock), so the reset job, which
+  // sums a new window's spend from the logs, counts each request in the window the ledger did.
+  // The router's timings keep their spacing (duration, time to first token).
+  const shift = ctx.timings.end === undefined ? 0 : now - ctx.timings.end;
   return {
     requestId: ctx.callId,
     callType:
@@ -348,9 +352,10 @@ function spendRecord(
     promptTokens: usage?.prompt_tokens ?? 0,
     completionTokens: usage?.completion_tokens ?? 0,
     totalTokens: usage?.total_tokens ?? 0,
-    startTime: ctx.timings.start,
-    endTime: ctx.timings.end ?? now,
-    completionStartTime: ctx.timings.firstToken,
+    startTime: ctx.timings.start + shift,
+    endTime: now,
+    completionStartTime:
+      ctx.timings.firstToken === undefined ? undefined : ctx.timings.firstToken + shift,
     model: deployment?.model ?? ctx.requestedModel,
     modelGroup: deployment?.modelGroup ?? ctx.modelGroup,
     modelId: deployment?.id,

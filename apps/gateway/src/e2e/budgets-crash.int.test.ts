@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { hashKey } from "@org/budgets";
 import type { FakeServer } from "@org/testing";
 import { dropRedisPrefix } from "../testing/drop-redis-prefix.ts";
+import { freeRedisDatabase } from "../testing/free-redis-database.ts";
 import {
   estimatedCost,
   INPUT_COST_PER_TOKEN,
@@ -65,12 +66,6 @@ interface Sent {
 describe.skipIf(!databaseUrl || !redisUrl)("kill -9 under load (real PG + Redis)", () => {
   const id = randomBytes(4).toString("hex");
   const schema = `gw_budget_crash_${id}`;
-  // The process uses fixed key prefixes, so it gets a Redis database of its own (1-15) instead.
-  const redisDbUrl = (() => {
-    const url = new URL(redisUrl ?? "redis://127.0.0.1:6379");
-    url.pathname = `/${randomInt(1, 16)}`;
-    return url.toString();
-  })();
   const cleanups: Array<() => Promise<unknown>> = [];
   afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
@@ -84,9 +79,10 @@ describe.skipIf(!databaseUrl || !redisUrl)("kill -9 under load (real PG + Redis)
       await sql.unsafe(`drop schema if exists "${schema}" cascade`);
       await sql.end();
     });
+    // The process uses fixed key prefixes, so it gets a Redis database of its own.
+    const redisDbUrl = await freeRedisDatabase(redisUrl!);
     const redis = new Redis(redisDbUrl);
     cleanups.push(async () => redis.disconnect());
-    await dropRedisPrefix(redisDbUrl, PREFIX);
     cleanups.push(() => dropRedisPrefix(redisDbUrl, PREFIX));
 
     const dataDir = await mkdtemp(join(tmpdir(), "gateway-crash-"));

@@ -1,10 +1,10 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import { NotFoundError, RequestTooLargeError } from "@org/core";
+import { NotFoundError } from "@org/core";
 import type { GatewayDeps } from "./deps.ts";
 import type { GatewayEnv } from "./gateway-env.ts";
 import { errorResponse } from "./http/error-response.ts";
 import { authMiddleware } from "./middleware/auth.ts";
+import { bodySizeLimit } from "./middleware/body-size-limit.ts";
 import { inFlightMiddleware } from "./middleware/in-flight.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { chatCompletionsRoute } from "./routes/chat-completions.ts";
@@ -34,16 +34,7 @@ export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
   app.route("/", dashboardRoute());
 
   app.use(authMiddleware(deps.authenticator));
-  app.use(
-    bodyLimit({
-      maxSize: deps.maxRequestBodyBytes,
-      onError: () => {
-        throw new RequestTooLargeError(
-          `Request body exceeds the limit of ${deps.maxRequestBodyBytes} bytes`,
-        );
-      },
-    }),
-  );
+  app.use(bodySizeLimit(deps.maxRequestBodyBytes));
 
   const chat = chatCompletionsRoute(deps);
   app.post("/v1/chat/completions", chat);

@@ -40,6 +40,11 @@ type Resolved =
   | { readonly kind: "deleted"; readonly reason: string }
   | { readonly kind: "unknown" };
 
+interface Digest {
+  readonly bytes: Buffer;
+  readonly hex: string;
+}
+
 interface Entry {
   readonly resolved: Resolved;
   readonly expiresAt: number;
@@ -61,6 +66,19 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const logger = options.logger ?? silentLogger;
   const cache = new LRUCache<string, Entry>({ max: options.maxEntries ?? 10_000 });
   const loading = new Map<string, Promise<Resolved>>();
+  // Presented key -> its SHA-256, so a client sending the same key again is not hashed again
+  // (a pure function: nothing to invalidate). Holds raw keys in memory only, like the request
+  // headers they come from; never logged or exposed.
+  const digests = new LRUCache<string, Digest>({ max: options.maxEntries ?? 10_000 });
+  const digestOf = (token: string): Digest => {
+    let digest = digests.get(token);
+    if (digest === undefined) {
+      const bytes = sha256(token);
+      digest = { bytes, hex: bytes.toString("hex") };
+      digests.set(token, digest);
+    }
+    return digest;
+  };
   // Bumped on every invalidation of everything, so a lookup that started before it is not cached.
   let generation = 0;
 
@@ -123,15 +141,15 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
           { code: "missing_api_key" },
         );
       }
-      const digest = sha256(token);
-      if (masterDigest && master && timingSafeEqual(digest, masterDigest)) return master;
+      const digest = digestOf(token);
+      if (masterDigest && master && timingSafeEqual(digest.bytes, masterDigest)) return master;
       if (!token.startsWith("sk-")) {
         throw new KeyAuthError(
           "auth_error",
           `Authentication Error, LiteLLM Virtual Key expected. Received=${abbreviateKey(token)}, expected to start with 'sk-'.`,
         );
       }
-      const keyHash = digest.toString("hex");
+      const keyHash = digest.hex;
       const now = clock.now();
       const entry = cache.get(keyHash);
       if (entry && entry.expiresAt > now) return check(entry.resolved, token, keyHash, now);

@@ -99,6 +99,84 @@ describe.skipIf(!dbUrl)("spend writer on PostgreSQL (TEST_DATABASE_URL)", () => 
     expect(customer!.spend).toBe(1);
   });
 
+  it("stores every field of the record in its spend_logs column", async () => {
+    const writer = createDbSpendWriter(database.db);
+    const full = spendRecord({
+      callType: "aembedding",
+      apiKeyHash: "hash-1",
+      spend: 0.0000123,
+      promptTokens: 11,
+      completionTokens: 7,
+      totalTokens: 18,
+      startTime: Date.UTC(2025, 2, 12, 10, 0, 0, 123),
+      endTime: Date.UTC(2025, 2, 12, 10, 0, 1, 456) + 0.7,
+      completionStartTime: Date.UTC(2025, 2, 12, 10, 0, 0, 789),
+      model: "gpt-4o-2024-08-06",
+      modelGroup: "gpt-4o",
+      modelId: "dep-1",
+      provider: "openai",
+      apiBase: "https://api.example/v1",
+      virtualKey: true,
+      userId: "u-1",
+      endUserId: "customer-1",
+      teamId: "t-1",
+      organizationId: "o-1",
+      requestTags: ["a", 'quote " and \\ backslash'],
+      metadata: { user_api_key_alias: "alias", nested: { n: 1 } },
+      cacheHit: true,
+      status: "failure",
+      statusCode: 429,
+      errorType: "rate_limit_error",
+      // A NUL and a surrogate pair cut in half: jsonb refuses both, the batch must not.
+      errorMessage: "slow down\u0000 \ud83d then \\u0000 as text",
+    });
+    const bare = spendRecord({});
+    expect(await writer.write([full, bare])).toBe(2);
+    const rows = await database.db
+      .select()
+      .from(spendLogs)
+      .where(sql`${spendLogs.requestId} in (${full.requestId}, ${bare.requestId})`);
+    const row = rows.find((r) => r.requestId === full.requestId)!;
+    expect(row).toMatchObject({
+      callType: "aembedding",
+      apiKeyHash: "hash-1",
+      spend: 0.0000123,
+      promptTokens: 11,
+      completionTokens: 7,
+      totalTokens: 18,
+      requestDurationMs: 1334,
+      model: "gpt-4o-2024-08-06",
+      modelGroup: "gpt-4o",
+      modelId: "dep-1",
+      provider: "openai",
+      apiBase: "https://api.example/v1",
+      userId: "u-1",
+      endUserId: "customer-1",
+      teamId: "t-1",
+      organizationId: "o-1",
+      requestTags: ["a", 'quote " and \\ backslash'],
+      metadata: { user_api_key_alias: "alias", nested: { n: 1 } },
+      cacheHit: true,
+      status: "failure",
+      statusCode: 429,
+      errorType: "rate_limit_error",
+      errorMessage: "slow down\ufffd \ufffd then \\u0000 as text",
+    });
+    expect(row.startTime.toISOString()).toBe("2025-03-12T10:00:00.123Z");
+    expect(row.endTime.toISOString()).toBe("2025-03-12T10:00:01.456Z");
+    expect(row.completionStartTime?.toISOString()).toBe("2025-03-12T10:00:00.789Z");
+    const plain = rows.find((r) => r.requestId === bare.requestId)!;
+    expect(plain).toMatchObject({
+      completionStartTime: null,
+      modelId: null,
+      userId: null,
+      teamId: null,
+      requestTags: [],
+      metadata: {},
+      errorMessage: null,
+    });
+  });
+
   it("is idempotent by request_id: a replayed batch changes nothing", async () => {
     const ids = await seed(database);
     const writer = createDbSpendWriter(database.db);

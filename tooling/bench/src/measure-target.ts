@@ -110,6 +110,28 @@ function cpuSnapshot(context: MeasureContext) {
   return { ours, machine: machineBusyCpuMs(), wall: performance.now() };
 }
 
+/**
+ * Closed-loop load before the first repetition, once per target: a fresh process pays its JIT
+ * compilation and first-use costs here instead of in whichever target the order puts first
+ * (the master- and virtual-key targets share one gateway process). Responses are checked and
+ * returned so a failure shows.
+ */
+export async function warmUpTarget(
+  context: MeasureContext,
+  target: Target,
+  durationS: number,
+): Promise<WrkResult> {
+  const script = join(context.workDir, `${target.key}-warmup.lua`);
+  writeWrkScript(script, requestBody(target.model, false), target.headers, EXPECTED_CONTENT);
+  return runWrk({
+    url: target.url,
+    script,
+    connections: context.settings.connections,
+    durationS,
+    cwd: context.workDir,
+  });
+}
+
 async function closedLoop(context: MeasureContext, target: Target): Promise<ClosedLoopRun> {
   const { settings } = context;
   const script = join(context.workDir, `${target.key}.lua`);

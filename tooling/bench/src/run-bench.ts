@@ -8,7 +8,9 @@ import {
   measureTarget,
   OVERHEAD_HEADER,
   tasksetAvailable,
+  warmUpTarget,
   type BenchSettings,
+  type MeasureContext,
   type TargetRun,
 } from "./measure-target.ts";
 import { EXPECTED_CONTENT, STREAM_FIRST_PIECE, requestBody } from "./payloads.ts";
@@ -279,6 +281,27 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
   }
   const direct = targets.find((t) => t.key === "direct")!;
 
+  const context = (): MeasureContext => ({
+    settings,
+    benchDir: paths.benchDir,
+    workDir: paths.workDir,
+    fake: fake.process,
+    direct,
+    startRss,
+    allServers: () => servers,
+    log,
+  });
+  const processWarmUpS = cli.quick ? 3 : 5;
+  for (const target of targets) {
+    if (!target.process) continue;
+    const warm = await warmUpTarget(context(), target, processWarmUpS);
+    const bad = warm.non200 + warm.wrongContent + warm.socketErrors;
+    log(
+      `${target.key}: process warm-up ${processWarmUpS} s, ${warm.requests} requests, ${bad} bad`,
+    );
+    if (bad > 0) notes.push(`${TARGET_LABELS[target.key]}: ${bad} bad responses in its warm-up`);
+  }
+
   const repetitions: Repetition[] = [];
   const maxAttempts = cli.quick ? cli.reps : cli.reps + 2;
   const kept = () => repetitions.filter((r) => !r.discarded);
@@ -290,19 +313,7 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
     log(`run ${repetition.index}: ${repetition.order.join(" → ")} (load ${fmtLoad(loadavg())})`);
     for (const target of order) {
       await waitForQuiet(servers, cli.maxForeignCores / 2, cli.quick ? 20_000 : 60_000);
-      repetition.runs[target.key] = await measureTarget(
-        {
-          settings,
-          benchDir: paths.benchDir,
-          workDir: paths.workDir,
-          fake: fake.process,
-          direct,
-          startRss,
-          allServers: () => servers,
-          log,
-        },
-        target,
-      );
+      repetition.runs[target.key] = await measureTarget(context(), target);
     }
     const failed = Object.values(repetition.runs).filter((r): r is TargetRun => !!r?.failure);
     const foreign = Object.values(repetition.runs)

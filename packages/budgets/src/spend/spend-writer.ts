@@ -11,6 +11,7 @@ import {
 } from "@org/db";
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
+import { RESET_LOCK_ID } from "../budgets/reset-lock.ts";
 import type { SpendRecord } from "./spend-record.ts";
 
 /** Writes batches of spend to the database. */
@@ -39,6 +40,8 @@ export function createDbSpendWriter(db: DbClient): SpendWriter {
       const unique = dedupe(records);
       if (unique.length === 0) return 0;
       return db.transaction(async (tx) => {
+        // Shared with other batches, exclusive with the budget reset job (see reset-lock.ts).
+        await tx.execute(sql`select pg_advisory_xact_lock_shared(${RESET_LOCK_ID})`);
         const inserted = new Set<string>();
         for (let i = 0; i < unique.length; i += 500) {
           const rows = await executeRows<{ request_id: string }>(

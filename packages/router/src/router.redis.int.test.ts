@@ -61,9 +61,9 @@ describe.skipIf(url === undefined)("Two routers on one Redis", () => {
     );
     const served = outcomes.filter((o) => o.status === "fulfilled");
     expect(served).toHaveLength(10);
+    // 15 attempts each: with per-instance counting 20 would pass. How the 10 split between the
+    // two depends on which connection's commands reach Redis first, so it is not asserted.
     expect(one.fake.calls.length + two.fake.calls.length).toBe(10);
-    expect(one.fake.calls.length).toBeGreaterThan(0);
-    expect(two.fake.calls.length).toBeGreaterThan(0);
     for (const o of outcomes) {
       if (o.status === "rejected") {
         expect(o.reason).toBeInstanceOf(NoDeploymentsAvailableError);

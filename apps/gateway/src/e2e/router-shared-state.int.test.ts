@@ -85,6 +85,17 @@ describe.skipIf(!redisUrl)("two gateway instances sharing router state in Redis"
       startTestGateway({ config, routerStateKeyPrefix: prefix }),
       startTestGateway({ config, routerStateKeyPrefix: prefix }),
     ]);
+    // One instance's embedded database start-up holds the shared event loop for seconds on a
+    // loaded machine; the other's Redis commands time out meanwhile and its store serves from
+    // local state until its probe finds Redis again (by design). The tests are about the
+    // steady state, so wait for it.
+    const deadline = Date.now() + 20_000;
+    while (
+      ![one, two].every((g) => g.gateway.deps.router.storeStatus().healthy) &&
+      Date.now() < deadline
+    ) {
+      await sleep(50);
+    }
   }, 120_000);
 
   afterAll(async () => {

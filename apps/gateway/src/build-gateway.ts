@@ -8,6 +8,7 @@ import {
 } from "@org/router";
 import type { Clock, SoftBudgetEvent } from "@org/budgets";
 import type { Logger } from "@org/observability";
+import { createAccessGroups } from "./auth/access-groups.ts";
 import { buildBudgets, type BuiltBudgets } from "./budgets/build-budgets.ts";
 import { countRequestTokens } from "./catalog/count-request-tokens.ts";
 import { enrichModelList } from "./catalog/enrich-model-list.ts";
@@ -95,7 +96,10 @@ export async function buildGateway(options: {
     store = createMemoryStateStore();
   }
 
+  // Filled once the model list is known (below); the hooks only read it per request.
+  const accessGroups = createAccessGroups();
   const budgets = buildBudgets({
+    accessGroupsOf: accessGroups.of,
     database: db,
     masterKey: masterKey.key,
     redis,
@@ -114,8 +118,10 @@ export async function buildGateway(options: {
       (await budgets.management.models.loadModelList()) as typeof loaded.router.modelList,
     );
 
+  const initialModels = [...configModels, ...(await storedModels())];
+  accessGroups.update(initialModels);
   const router = new Router({
-    modelList: [...configModels, ...(await storedModels())],
+    modelList: initialModels,
     hooks: budgets.hooks,
     settings: loaded.router.settings,
     store,
@@ -147,6 +153,7 @@ export async function buildGateway(options: {
     logger,
     maxRequestBodyBytes: Math.round(loaded.general.maxRequestSizeMb * 1024 * 1024),
     inFlight: new InFlightTracker(),
+    accessGroupsOf: accessGroups.of,
     ...(loaded.general.enforceUserParam ? { enforceUserParam: true } : {}),
     budgets: {
       headersFor: (context) => budgets.hooks.headersFor(context as never),
@@ -155,7 +162,9 @@ export async function buildGateway(options: {
     management: {
       service: budgets.management,
       onModelsChanged: async () => {
-        router.setModelList([...configModels, ...(await storedModels())]);
+        const models = [...configModels, ...(await storedModels())];
+        accessGroups.update(models);
+        router.setModelList(models);
       },
     },
   };

@@ -22,6 +22,8 @@ export interface GatewayDeps {
   /** Largest accepted request body, in bytes (general_settings.max_request_size_mb). */
   maxRequestBodyBytes: number;
   inFlight: InFlightTracker;
+  /** Model access groups (`model_info.access_groups`) of a model group, for keys naming a group. */
+  accessGroupsOf?: (modelGroup: string) => readonly string[] | undefined;
   /** Budget/limit/spend hooks: headers to add and spend to make durable before a response ends. */
   budgets?: {
     headersFor(context: unknown): Record<string, string> | undefined;

@@ -6,10 +6,14 @@ import type { AuthIdentity } from "./authenticator.ts";
  * (@org/budgets' `checkModelAccess`: the key's, team's or user's, and organization's lists).
  * /v1/models and /model/info list only these, as LiteLLM does for a virtual key.
  */
-export function mayUseModel(identity: AuthIdentity, model: string): boolean {
+export function mayUseModel(
+  identity: AuthIdentity,
+  model: string,
+  accessGroupsOf?: (modelGroup: string) => readonly string[] | undefined,
+): boolean {
   if (identity.kind !== "virtual_key") return true;
   try {
-    checkModelAccess(identity, model, model);
+    checkModelAccess(identity, model, model, accessGroupsOf ? { accessGroupsOf } : {});
     return true;
   } catch (error) {
     if (error instanceof KeyAuthError) return false;

@@ -51,6 +51,8 @@ export function buildBudgets(options: {
   saltKey: string | undefined;
   logger: Logger;
   keyPrefix?: string;
+  /** Model access groups (`model_info.access_groups`), for keys that list a group's name. */
+  accessGroupsOf?: (modelGroup: string) => readonly string[] | undefined;
   /** Time for key expiry, budget windows, rate windows and resets; tests pass a fake clock. */
   clock?: Clock;
   /** Also told of soft-budget crossings (they are always logged). */
@@ -100,6 +102,7 @@ export function buildBudgets(options: {
       bus,
       ...clock,
     }),
+    ...(options.accessGroupsOf ? { accessGroupsOf: options.accessGroupsOf } : {}),
     onSoftBudgetCrossed: (event) => {
       logger.warn("soft budget crossed", { event });
       options.onSoftBudgetCrossed?.(event);

@@ -65,6 +65,8 @@ export const modelInfoSchema = z.looseObject({
   max_output_tokens: count().optional(),
   input_cost_per_token: nonNegative().optional(),
   output_cost_per_token: nonNegative().optional(),
+  /** Names a key's `models` may list to reach every model group in them (LiteLLM's access groups). */
+  access_groups: stringList().optional(),
 });
 export type ModelInfo = z.output<typeof modelInfoSchema>;
 

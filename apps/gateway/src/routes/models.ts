@@ -17,7 +17,7 @@ export function modelsRoute(deps: GatewayDeps) {
       object: "list",
       data: deps.router
         .modelGroups()
-        .filter((id) => mayUseModel(identity, id))
+        .filter((id) => mayUseModel(identity, id, deps.accessGroupsOf))
         .map((id) => ({ id, object: "model" as const, created, owned_by: "openai" })),
     };
     return c.json(list);
@@ -35,7 +35,11 @@ export function modelInfoRoute(deps: GatewayDeps) {
     const id = c.req.query("litellm_model_id");
     const data = deps.router
       .deployments()
-      .filter((d) => (id === undefined || d.id === id) && mayUseModel(identity, d.modelName))
+      .filter(
+        (d) =>
+          (id === undefined || d.id === id) &&
+          mayUseModel(identity, d.modelName, deps.accessGroupsOf),
+      )
       .map(modelInfoEntry);
     return c.json({ data });
   };

@@ -199,8 +199,12 @@ export function createBudgetResetJob(options: BudgetResetJobOptions): BudgetRese
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<BudgetResetCounts> | undefined;
 
-  const runOnce = (): Promise<BudgetResetCounts> => {
-    running ??= resetDueBudgets(options.db, clock.now())
+  const runOnce = async (): Promise<BudgetResetCounts> => {
+    // A run already going read the clock before this call: let it finish, then run with the
+    // current time (sharing its promise would answer with a pass that may have missed a reset
+    // the caller expects, e.g. after a clock move).
+    while (running) await running.catch(() => undefined);
+    const run = resetDueBudgets(options.db, clock.now())
       .then(async (counts) => {
         if (counts.keys + counts.teams + counts.users + counts.budgets > 0) {
           await options.bus?.publish({ kind: "all" });
@@ -208,9 +212,10 @@ export function createBudgetResetJob(options: BudgetResetJobOptions): BudgetRese
         return counts;
       })
       .finally(() => {
-        running = undefined;
+        if (running === run) running = undefined;
       });
-    return running;
+    running = run;
+    return run;
   };
 
   return {

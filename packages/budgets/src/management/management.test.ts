@@ -9,7 +9,7 @@ import { createDbEndUserSource, createEndUserDirectory } from "../end-users/end-
 import { createDbSpendWriter } from "../spend/spend-writer.ts";
 import { spendRecord } from "../__fixtures__/spend-records.ts";
 import { createFakeClock } from "../testing/fake-clock.ts";
-import { resetDueBudgets } from "../budgets/budget-reset-job.ts";
+import { createBudgetResetJob, resetDueBudgets } from "../budgets/budget-reset-job.ts";
 import { callerFrom, type Caller } from "./caller.ts";
 import { createManagement, type Management } from "./create-management.ts";
 
@@ -512,6 +512,23 @@ describe("budget resets", () => {
     expect(row!.budgetResetAt?.toISOString()).toBe("2025-03-13T00:00:00.000Z");
     // Nothing is due any more: running again changes nothing.
     expect((await resetDueBudgets(database.db, clock.now())).keys).toBe(0);
+  });
+
+  it("a run asked for while another is going runs again with the current time", async () => {
+    const key = await m.keys.generate(admin, { max_budget: 1, budget_duration: "1d" });
+    const local = createFakeClock(clock.now());
+    const job = createBudgetResetJob({ db: database.db, clock: local });
+    // The first pass reads the clock before the key's reset time; the clock then moves past it.
+    const first = job.runOnce();
+    local.set(Date.UTC(2025, 2, 13, 0, 0, 30));
+    const second = await job.runOnce();
+    await first;
+    expect(second.keys).toBeGreaterThanOrEqual(1);
+    const [row] = await database.db
+      .select()
+      .from(virtualKeys)
+      .where(eq(virtualKeys.tokenHash, key.token_id));
+    expect(row!.budgetResetAt?.toISOString()).toBe("2025-03-14T00:00:00.000Z");
   });
 
   it("keeps spend logged after the reset time: it belongs to the new window", async () => {

@@ -3,7 +3,8 @@ import type { ChatCompletionChunk, ChatStreamPart } from "@org/core";
 /**
  * Turns the router's stream parts into the bytes OpenAI puts on the wire:
  * `data: {json}\n\n` per chunk, then `data: [DONE]\n\n`. Passthrough parts carry the
- * upstream's exact bytes (including its own `[DONE]`), which are relayed unchanged.
+ * upstream's exact bytes (including its own `[DONE]`), which are relayed unchanged; its
+ * `[DONE]` waits for `beforeEnd` like ours does.
  */
 const encoder = new TextEncoder();
 const DONE = encoder.encode("data: [DONE]\n\n");
@@ -29,8 +30,19 @@ function isUsageOnly(chunk: ChatCompletionChunk): boolean {
   return chunk.choices.length === 0 && chunk.usage != null;
 }
 
+/**
+ * Where an upstream's `data: [DONE]` starts in a passthrough read, or -1. Most clients stop at
+ * [DONE] (the Python SDK closes the response there), so it must not leave before `beforeEnd`.
+ */
+function doneIndex(raw: Uint8Array): number {
+  return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).indexOf(DONE_MARKER);
+}
+const DONE_MARKER = "data: [DONE]";
+
 export function sseStream(options: SseStreamOptions): ReadableStream<Uint8Array> {
   const iterator = options.parts[Symbol.asyncIterator]();
+  /** The upstream's [DONE] (and anything after it), held until the spend is journaled. */
+  let heldDone: Uint8Array | undefined;
   let closed = false;
   const finish = () => {
     if (closed) return;
@@ -48,14 +60,24 @@ export function sseStream(options: SseStreamOptions): ReadableStream<Uint8Array>
           if (next.done) {
             await options.beforeEnd?.();
             if (!options.passthrough) controller.enqueue(DONE);
+            else if (heldDone) controller.enqueue(heldDone);
             controller.close();
             finish();
             return;
           }
           const part = next.value;
           if (options.passthrough && part.raw) {
-            controller.enqueue(part.raw);
-            return;
+            const at = heldDone ? 0 : doneIndex(part.raw);
+            if (at < 0) {
+              controller.enqueue(part.raw);
+              return;
+            }
+            heldDone = heldDone ? concat(heldDone, part.raw) : part.raw.subarray(at);
+            if (at > 0) {
+              controller.enqueue(part.raw.subarray(0, at));
+              return;
+            }
+            continue;
           }
           let enqueued = false;
           for (const chunk of part.chunks) {
@@ -81,4 +103,11 @@ export function sseStream(options: SseStreamOptions): ReadableStream<Uint8Array>
       await iterator.return?.();
     },
   });
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(a);
+  out.set(b, a.byteLength);
+  return out;
 }

@@ -1,0 +1,62 @@
+import type { ChatStreamPart } from "@org/core";
+import { describe, expect, it } from "vitest";
+import { sseStream } from "./sse-encoder.ts";
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+async function* parts(raws: string[]): AsyncGenerator<ChatStreamPart> {
+  for (const raw of raws) yield { chunks: [], raw: bytes(raw) };
+}
+
+/** Reads `stream` until `beforeEnd` is reached; returns the text the client had by then. */
+async function textBeforeEnd(raws: string[]) {
+  let reachedEnd!: () => void;
+  const atEnd = new Promise<void>((resolve) => (reachedEnd = resolve));
+  let journal!: () => void;
+  const journaled = new Promise<void>((resolve) => (journal = resolve));
+  const stream = sseStream({
+    parts: parts(raws),
+    passthrough: true,
+    includeUsage: true,
+    errorPayload: (error) => ({ error: String(error) }),
+    beforeEnd: () => {
+      reachedEnd();
+      return journaled;
+    },
+  });
+  const reader = stream.getReader();
+  let text = "";
+  const reading = (async () => {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      text += new TextDecoder().decode(value);
+    }
+  })();
+  await atEnd;
+  // Let every byte already enqueued reach the reader.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const before = text;
+  journal();
+  await reading;
+  return { before, after: text };
+}
+
+// Clients stop at [DONE] (the Python SDK closes the response there): a passthrough stream must
+// not relay the upstream's [DONE] before the request's spend is journaled, or a crash in between
+// loses the spend of an answer the client already has.
+describe("sseStream passthrough", () => {
+  it("holds the upstream's [DONE] until beforeEnd resolves, bytes unchanged", async () => {
+    const raws = ['data: {"a":1}\n\n', 'data: {"usage":2}\n\ndata: [DONE]\n\n'];
+    const { before, after } = await textBeforeEnd(raws);
+    expect(before).toBe('data: {"a":1}\n\ndata: {"usage":2}\n\n');
+    expect(after).toBe(raws.join(""));
+  });
+
+  it("holds a [DONE] that arrives in a read of its own", async () => {
+    const raws = ['data: {"a":1}\n\n', "data: [DONE]\n\n", "\n"];
+    const { before, after } = await textBeforeEnd(raws);
+    expect(before).toBe('data: {"a":1}\n\n');
+    expect(after).toBe(raws.join(""));
+  });
+});

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createFakeClock, type FakeClock } from "@org/budgets";
 import { delay, json, openaiCompletion, startFakeOpenAI, type FakeServer } from "@org/testing";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
+import { manage } from "../testing/manage.ts";
 
 // rpm / tpm / max_parallel_requests at every level that has them (key, user, team, end user,
 // per model on a key), over HTTP: an admitted request carries `x-ratelimit-remaining-*`, a
@@ -39,16 +40,8 @@ describe("rate limits over HTTP", () => {
     upstream.reset();
   });
 
-  const admin = async <T = Record<string, unknown>>(path: string, body: unknown): Promise<T> => {
-    const res = await fetch(`${gateway.url}${path}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${gateway.masterKey}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    const json = (await res.json()) as T;
-    expect(res.status, JSON.stringify(json)).toBe(200);
-    return json;
-  };
+  const admin = <T = Record<string, unknown>>(path: string, body: unknown) =>
+    manage<T>(gateway, gateway.masterKey, path, body);
   const newKey = async (fields: Record<string, unknown>) =>
     (await admin<{ key: string }>("/key/generate", fields)).key;
 

@@ -6,6 +6,8 @@ import { createFakeClock, type FakeClock } from "@org/budgets";
 import { startFakeOpenAI, type FakeServer } from "@org/testing";
 import { integrationUrl } from "../testing/require-env.ts";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
+import { manage } from "../testing/manage.ts";
+import { dropRedisPrefix } from "../testing/drop-redis-prefix.ts";
 
 const databaseUrl = integrationUrl("TEST_DATABASE_URL");
 const redisUrl = integrationUrl("TEST_REDIS_URL");
@@ -54,6 +56,7 @@ describe.skipIf(!databaseUrl || !redisUrl)("two instances share keys, budgets an
     await a?.close();
     await b?.close();
     await upstream?.close();
+    if (redisUrl) await dropRedisPrefix(redisUrl, `test:shared:${id}:`);
     if (databaseUrl) {
       const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
       await sql.unsafe(`drop schema if exists "${schema}" cascade`);
@@ -61,20 +64,8 @@ describe.skipIf(!databaseUrl || !redisUrl)("two instances share keys, budgets an
     }
   });
 
-  const admin = async <T = Record<string, unknown>>(
-    on: TestGateway,
-    path: string,
-    body: unknown,
-  ): Promise<T> => {
-    const res = await fetch(`${on.url}${path}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${on.masterKey}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    const json = (await res.json()) as T;
-    expect(res.status, JSON.stringify(json)).toBe(200);
-    return json;
-  };
+  const admin = <T = Record<string, unknown>>(on: TestGateway, path: string, body: unknown) =>
+    manage<T>(on, on.masterKey, path, body);
   const chat = (on: TestGateway, key: string) =>
     fetch(`${on.baseURL}/chat/completions`, {
       method: "POST",

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFakeClock, type FakeClock } from "@org/budgets";
 import { startFakeOpenAI, type FakeServer } from "@org/testing";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
+import { manage } from "../testing/manage.ts";
 
 // Every way a virtual key stops working, over HTTP with the official SDK: a 401 in OpenAI's
 // envelope whose message says which (unknown, expired, blocked, deleted, regenerated, team
@@ -37,16 +38,8 @@ describe("virtual key authentication over HTTP", () => {
     await upstream?.close();
   });
 
-  const admin = async <T = Record<string, unknown>>(path: string, body: unknown): Promise<T> => {
-    const res = await fetch(`${gateway.url}${path}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${gateway.masterKey}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    const json = (await res.json()) as T;
-    expect(res.status, JSON.stringify(json)).toBe(200);
-    return json;
-  };
+  const admin = <T = Record<string, unknown>>(path: string, body: unknown) =>
+    manage<T>(gateway, gateway.masterKey, path, body);
   const newKey = async (fields: Record<string, unknown> = {}) =>
     (await admin<{ key: string }>("/key/generate", fields)).key;
 

@@ -3,6 +3,7 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeOpenAI, type FakeServer } from "@org/testing";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
+import { manage } from "../testing/manage.ts";
 
 // A key's `allowed_routes` and `general_settings.enforce_user_param`, over HTTP with the
 // official SDKs: a refused request gets its error before any upstream call.
@@ -30,16 +31,7 @@ describe("allowed_routes on a key", () => {
   let upstream: FakeServer;
   let gateway: TestGateway;
 
-  const admin = async (path: string, body: unknown) => {
-    const res = await fetch(`${gateway.url}${path}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${gateway.masterKey}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    const json = (await res.json()) as Record<string, unknown>;
-    expect(res.status, JSON.stringify(json)).toBe(200);
-    return json;
-  };
+  const admin = (path: string, body: unknown) => manage(gateway, gateway.masterKey, path, body);
   const keyWith = async (allowed_routes: string[] | undefined, extra: object = {}) =>
     (await admin("/key/generate", { ...(allowed_routes ? { allowed_routes } : {}), ...extra }))
       .key as string;

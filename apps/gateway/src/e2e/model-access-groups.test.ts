@@ -2,6 +2,7 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeOpenAI, type FakeServer } from "@org/testing";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
+import { manage } from "../testing/manage.ts";
 
 // LiteLLM's model access groups: deployments tagged with `model_info.access_groups`, and a key
 // whose `models` names the group may call every model in it, and sees only those in /v1/models.
@@ -34,15 +35,8 @@ describe("model access groups over HTTP", () => {
     await upstream?.close();
   });
 
-  const keyFor = async (models: string[]) => {
-    const res = await fetch(`${gateway.url}/key/generate`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${gateway.masterKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ models }),
-    });
-    expect(res.status).toBe(200);
-    return ((await res.json()) as { key: string }).key;
-  };
+  const keyFor = async (models: string[]) =>
+    (await manage<{ key: string }>(gateway, gateway.masterKey, "/key/generate", { models })).key;
   const ask = (key: string, model: string) =>
     new OpenAI({ apiKey: key, baseURL: gateway.baseURL, maxRetries: 0 }).chat.completions.create({
       model,

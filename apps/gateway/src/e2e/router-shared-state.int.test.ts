@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Redis } from "ioredis";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openaiRateLimitError, startFakeOpenAI, type FakeServer } from "@org/testing";
 import { integrationUrl } from "../testing/require-env.ts";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
+import { dropRedisPrefix } from "../testing/drop-redis-prefix.ts";
 
 const redisUrl = integrationUrl("TEST_REDIS_URL");
 
@@ -13,21 +13,6 @@ const redisUrl = integrationUrl("TEST_REDIS_URL");
 async function awayFromMinuteEdge(neededMs: number): Promise<void> {
   const intoMinute = Date.now() % 60_000;
   if (intoMinute > 60_000 - neededMs) await sleep(60_000 - intoMinute + 200);
-}
-
-async function dropPrefix(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true });
-  try {
-    await redis.connect();
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
 }
 
 // Two gateway instances on one real Redis share the router's limits and cooldowns, as two
@@ -101,7 +86,7 @@ describe.skipIf(!redisUrl)("two gateway instances sharing router state in Redis"
   afterAll(async () => {
     await Promise.all([one?.close(), two?.close()]);
     await Promise.all([limitedFake?.close(), coolFake?.close(), backupFake?.close()]);
-    if (redisUrl) await dropPrefix(redisUrl, prefix);
+    if (redisUrl) await dropRedisPrefix(redisUrl, prefix);
   });
 
   const clientOf = (gateway: TestGateway) =>

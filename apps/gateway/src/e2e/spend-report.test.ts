@@ -2,6 +2,7 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeOpenAI, type FakeServer } from "@org/testing";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
+import { manage } from "../testing/manage.ts";
 
 // Spend as LiteLLM users read it: /spend/logs with its filters and /global/spend/report grouped by
 // team, customer, user, model and key, per day, after real requests through the gateway.
@@ -18,16 +19,8 @@ describe("spend logs and the global spend report over HTTP", () => {
   const served: { key: "team" | "user"; model: string; user?: string; cost: number; id: string }[] =
     [];
 
-  const admin = async <T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${gateway.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${gateway.masterKey}`, "content-type": "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const json = (await res.json()) as T;
-    expect(res.status, JSON.stringify(json)).toBe(200);
-    return json;
-  };
+  const admin = <T>(method: "GET" | "POST", path: string, body?: unknown) =>
+    manage<T>(gateway, gateway.masterKey, path, method === "POST" ? (body ?? {}) : undefined);
 
   beforeAll(async () => {
     upstream = await startFakeOpenAI();

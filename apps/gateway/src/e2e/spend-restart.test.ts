@@ -4,6 +4,7 @@ import { join } from "node:path";
 import OpenAI from "openai";
 import { afterAll, describe, expect, it } from "vitest";
 import { exited, spawnGateway, type SpawnedGateway } from "../testing/spawn-gateway.ts";
+import { manage } from "../testing/manage.ts";
 
 // With no Redis and no PostgreSQL (the `pnpm start` default: embedded PGlite, in-memory journal),
 // spend recorded in the last second before a SIGTERM is still in the write-behind queue. A graceful
@@ -43,16 +44,8 @@ describe("spend survives a graceful restart on the embedded database", { timeout
       cleanups.push(async () => g.child.kill("SIGKILL"));
       return g;
     };
-    const admin = async <T>(g: SpawnedGateway, path: string, body?: unknown): Promise<T> => {
-      const res = await fetch(`${g.url}${path}`, {
-        method: body === undefined ? "GET" : "POST",
-        headers: { authorization: `Bearer ${MASTER}`, "content-type": "application/json" },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const json = (await res.json()) as T;
-      expect(res.status, JSON.stringify(json)).toBe(200);
-      return json;
-    };
+    const admin = <T>(g: SpawnedGateway, path: string, body?: unknown) =>
+      manage<T>(g, MASTER, path, body);
 
     const first = await boot();
     const { key } = await admin<{ key: string }>(first, "/key/generate", { max_budget: 100 });

@@ -1,9 +1,10 @@
 import { mkdir } from "node:fs/promises";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
+import { lockDataDir, type DataDirLock } from "./data-dir-lock.ts";
 import type { Database } from "./database.ts";
 import type { DbClient } from "./db-client.ts";
 import { migrationsFolder } from "./migrations-folder.ts";
@@ -21,9 +22,21 @@ export interface PgliteDatabaseOptions {
 export async function openPgliteDatabase(options: PgliteDatabaseOptions): Promise<Database> {
   const quotedSchema = options.schema === undefined ? undefined : quoteSchemaName(options.schema);
   const dataDir = onDiskDataDir(options.dataDir);
-  if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
+  let lock: DataDirLock | undefined;
+  if (dataDir !== undefined) {
+    await mkdir(dirname(dataDir), { recursive: true });
+    // Before PGlite reads anything: a second process must not even load the files.
+    lock = lockDataDir(dataDir);
+    await mkdir(dataDir, { recursive: true });
+  }
 
-  const client = await PGlite.create(dataDir ?? options.dataDir);
+  let client: PGlite;
+  try {
+    client = await PGlite.create(dataDir ?? options.dataDir);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   if (quotedSchema !== undefined) {
     try {
       // PGlite is a single session, so a plain SET holds for every later query.
@@ -32,6 +45,7 @@ export async function openPgliteDatabase(options: PgliteDatabaseOptions): Promis
       );
     } catch (error) {
       await client.close();
+      lock?.release();
       throw error;
     }
   }
@@ -58,7 +72,8 @@ export async function openPgliteDatabase(options: PgliteDatabaseOptions): Promis
       await db.execute(sql`select 1`);
     },
     close() {
-      closing ??= client.close();
+      // The lock goes only once PGlite has written everything back.
+      closing ??= client.close().finally(() => lock?.release());
       return closing;
     },
   };

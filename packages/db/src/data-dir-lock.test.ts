@@ -1,0 +1,103 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, utimes, writeFile } from "node:fs/promises";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createDb } from "./create-db.ts";
+import { DataDirLockedError, lockDataDir } from "./data-dir-lock.ts";
+
+const dirs: string[] = [];
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "db-lock-"));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+/** A pid that certainly belonged to a process that has exited. */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]);
+  return Number(child.stdout.toString());
+}
+
+describe("lockDataDir", () => {
+  it("refuses a second holder, naming the directory and the pid holding it", async () => {
+    const dataDir = join(await tempDir(), "pglite");
+    const lock = lockDataDir(dataDir);
+    try {
+      const error = (() => {
+        try {
+          lockDataDir(dataDir);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error).toBeInstanceOf(DataDirLockedError);
+      expect((error as Error).message).toContain(dataDir);
+      expect((error as Error).message).toContain(`pid ${process.pid}`);
+    } finally {
+      lock.release();
+    }
+    expect(existsSync(`${dataDir}.lock`)).toBe(false);
+    lockDataDir(dataDir).release(); // free again after release
+  });
+
+  it("takes over a lock whose pid no longer runs", async () => {
+    const dataDir = join(await tempDir(), "pglite");
+    const pid = deadPid();
+    await writeFile(`${dataDir}.lock`, JSON.stringify({ pid, host: hostname(), since: "x" }));
+    const lock = lockDataDir(dataDir);
+    expect(JSON.parse(await readFile(lock.file, "utf8"))).toMatchObject({ pid: process.pid });
+    lock.release();
+  });
+
+  it("takes over a lock with our own pid that this process does not hold (pid reused after a restart)", async () => {
+    const dataDir = join(await tempDir(), "pglite");
+    await writeFile(
+      `${dataDir}.lock`,
+      JSON.stringify({ pid: process.pid, host: hostname(), since: "x" }),
+    );
+    lockDataDir(dataDir).release();
+  });
+
+  it("refuses a fresh lock from another host, takes one that stopped being refreshed", async () => {
+    const dataDir = join(await tempDir(), "pglite");
+    const file = `${dataDir}.lock`;
+    await writeFile(file, JSON.stringify({ pid: 1, host: "elsewhere", since: "x" }));
+    expect(() => lockDataDir(dataDir)).toThrow(/pid 1 on host elsewhere/);
+    const old = new Date(Date.now() - 10 * 60_000);
+    await utimes(file, old, old);
+    lockDataDir(dataDir).release();
+  });
+
+  it("takes over an unreadable (truncated) lock file", async () => {
+    const dataDir = join(await tempDir(), "pglite");
+    await writeFile(`${dataDir}.lock`, "");
+    lockDataDir(dataDir).release();
+  });
+
+  it("release never removes a lock someone else took after ours was broken", async () => {
+    const dataDir = join(await tempDir(), "pglite");
+    const lock = lockDataDir(dataDir);
+    const other = JSON.stringify({ pid: 1, host: "elsewhere", since: "x" });
+    await writeFile(lock.file, other);
+    lock.release();
+    expect(await readFile(lock.file, "utf8")).toBe(other);
+  });
+});
+
+describe("createDb on an on-disk PGlite directory", { timeout: 120_000 }, () => {
+  it("lets one Database open a directory at a time and frees it on close", async () => {
+    const dataDir = join(await tempDir(), "pglite");
+    const first = await createDb({ dataDir });
+    await expect(createDb({ dataDir })).rejects.toBeInstanceOf(DataDirLockedError);
+    await first.close();
+    const second = await createDb({ dataDir });
+    await second.ping();
+    await second.close();
+    expect(existsSync(`${dataDir}.lock`)).toBe(false);
+  });
+});

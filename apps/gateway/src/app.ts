@@ -13,15 +13,26 @@ import { completionsRoute } from "./routes/completions.ts";
 import { embeddingsRoute } from "./routes/embeddings.ts";
 import { healthRoutes, livelinessRoute } from "./routes/health.ts";
 import { countTokensRoute, messagesRoute } from "./routes/messages.ts";
+import { anthropicErrorResponse } from "./routes/anthropic-error-response.ts";
 import { modelInfoRoute, modelsRoute } from "./routes/models.ts";
 import { managementRoutes } from "./management/management-routes.ts";
 import { responsesRoute } from "./routes/responses.ts";
+
+/** The Anthropic-format routes (`/v1/messages`, `/messages`, and their `/count_tokens`). */
+const ANTHROPIC_PATH = /^(\/v1)?\/messages(\/count_tokens)?\/?$/;
+export const isAnthropicPath = (path: string): boolean => ANTHROPIC_PATH.test(path);
 
 /** The gateway's HTTP app. `serve` and the tests both build it from the same deps. */
 export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
 
-  app.onError((error) => errorResponse(error, deps.logger));
+  // Errors thrown before a route runs (auth, allowed routes, body size) answer in the envelope
+  // of the route that was asked for: Anthropic SDK clients read only Anthropic's.
+  app.onError((error, c) =>
+    isAnthropicPath(c.req.path)
+      ? anthropicErrorResponse(error, deps.logger)
+      : errorResponse(error, deps.logger),
+  );
   app.notFound((c) =>
     errorResponse(new NotFoundError(`Route not found: ${c.req.method} ${c.req.path}`)),
   );

@@ -2,6 +2,7 @@ import { ContextWindowExceededError, type GatewayError } from "@org/core";
 import type { Deployment } from "../deployments/deployment.ts";
 import type { ModelGroup } from "../deployments/model-table.ts";
 import { ClientClosedError } from "../errors/client-closed-error.ts";
+import { LocalRequestError } from "../errors/local-request-error.ts";
 import { toGatewayError } from "../errors/to-gateway-error.ts";
 import { UnknownModelError } from "../errors/unknown-model-error.ts";
 import { fallbacksFor } from "../fallbacks/fallback-map.ts";
@@ -60,6 +61,16 @@ export async function runGroup<T>(
       await attempt.fail(error);
       tried.push(deployment.id);
       lastError = error;
+      if (error instanceof LocalRequestError) {
+        // Nothing reached the upstream: no retry policy applies, another try fails the same way.
+        rt.logger.warn("router: request failed locally before reaching the upstream", {
+          callId: state.ctx.callId,
+          deploymentId: deployment.id,
+          error: error.message,
+          stack: error.cause instanceof Error ? error.cause.stack : undefined,
+        });
+        throw error;
+      }
 
       const errorClass = classifyError(error);
       const policy = rt.settings.groupRetryPolicy[group.name] ?? rt.settings.retryPolicy;

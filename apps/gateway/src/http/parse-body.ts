@@ -16,6 +16,50 @@ export async function readJson(request: Request): Promise<unknown> {
   }
 }
 
+/** Deepest nesting a management body may have; LiteLLM's bodies are a few levels deep. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Parses a management body: a JSON object no deeper than MAX_JSON_DEPTH and without `__proto__`
+ * keys (JSON.parse keeps them as own properties, and any later copy by assignment would replace
+ * an object's prototype). An empty body is `{}`: LiteLLM accepts e.g. `/key/generate` with no
+ * fields. Anything else is a 400 `invalid_json`.
+ */
+export function parseJsonObject(text: string): Record<string, unknown> {
+  if (text.trim() === "") return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw invalidJsonError((error as Error).message);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw invalidJsonError("the body must be a JSON object");
+  }
+  const problem = structureProblem(parsed);
+  if (problem) throw invalidJsonError(problem);
+  return parsed as Record<string, unknown>;
+}
+
+/** Walks a parsed value without recursion (so no depth of input can overflow the stack). */
+function structureProblem(value: unknown): string | undefined {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== "object") continue;
+    if (depth > MAX_JSON_DEPTH) return `nested deeper than ${MAX_JSON_DEPTH} levels`;
+    if (Array.isArray(node)) {
+      for (const item of node) stack.push([item, depth + 1]);
+      continue;
+    }
+    for (const key of Object.keys(node)) {
+      if (key === "__proto__") return 'the key "__proto__" is not allowed';
+      stack.push([(node as Record<string, unknown>)[key], depth + 1]);
+    }
+  }
+  return undefined;
+}
+
 export function validateBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     throw new InvalidRequestError("Request body must be a JSON object", { code: "invalid_type" });

@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { callerFrom, type AuthIdentity, type Caller, type Management } from "@org/budgets";
 import type { GatewayEnv } from "../gateway-env.ts";
-import { invalidJsonError } from "../http/error-response.ts";
+import { parseJsonObject } from "../http/parse-body.ts";
 
 export interface ManagementRouteDeps {
   management: Management;
@@ -234,18 +234,7 @@ export function managementRoutes(deps: ManagementRouteDeps): Hono<GatewayEnv> {
   return app;
 }
 
-/** The JSON body; an empty one is `{}` (LiteLLM accepts e.g. `/key/generate` with no fields). */
+/** The JSON body (parse-body.ts): an object, bounded in depth, `{}` when empty. */
 async function jsonBody(request: Request): Promise<Record<string, unknown>> {
-  const text = await request.text();
-  if (text.trim() === "") return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw invalidJsonError((error as Error).message);
-  }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw invalidJsonError("the body must be a JSON object");
-  }
-  return parsed as Record<string, unknown>;
+  return parseJsonObject(await request.text());
 }

@@ -17,8 +17,28 @@ export function translateDatabaseError(error: unknown): unknown {
       { code: "400" },
     );
   }
+  const refused = VALUE_REFUSED[pg.code];
+  if (refused) return new InvalidRequestError(`Invalid request: ${refused}`, { code: "400" });
   return error;
 }
+
+/**
+ * Values PostgreSQL refused. The request schemas (field-bounds.ts) bound every field to its
+ * column, so these are a last resort for a value they missed: still the caller's input, so a 400
+ * rather than an internal error. The messages are fixed: the database's own would echo the value.
+ */
+const VALUE_REFUSED: Record<string, string> = {
+  "22001": "a value is too long for its field",
+  "22003": "a number is out of range for its field",
+  "22008": "a date or duration is out of range",
+  "22007": "a date is not valid",
+  "22021": "a value contains characters that cannot be stored (NUL or invalid UTF-8)",
+  "22P05": "a value contains characters that cannot be stored (NUL or an unpaired surrogate)",
+  "22P02": "a value has the wrong form for its field",
+  "2202E": "an array index is out of range",
+  "54000": "a value is too large to be stored or indexed",
+  "54001": "a value is nested too deeply",
+};
 
 interface PgError {
   code: string;

@@ -1,92 +1,109 @@
 import { InvalidRequestError } from "@org/core";
 import { z } from "zod";
-import { parseBudgetDuration } from "../budgets/budget-duration.ts";
 import { USER_ROLES } from "./caller.ts";
+import {
+  boundedText,
+  dateText,
+  durationText,
+  idText,
+  int32,
+  int64,
+  jsonObject,
+  limitMap,
+  modelName,
+  money as moneyAmount,
+  signedMoney,
+  textList,
+  textMap,
+} from "./field-bounds.ts";
 
 /**
  * Request bodies of LiteLLM's management API, with LiteLLM's field names. Unknown fields are
- * dropped (pydantic's default), so clients written for LiteLLM keep working.
+ * dropped (pydantic's default), so clients written for LiteLLM keep working. Every field is built
+ * from field-bounds.ts, whose bounds are the database columns' (text length and characters,
+ * numeric(20,10), integer, bigint, jsonb depth and size, durations that fit a date).
  */
 
-const money = z.number().nonnegative().nullable().optional();
-const count = z.number().int().nonnegative().nullable().optional();
-const record = z.record(z.string(), z.unknown());
-const strings = z.array(z.string());
-const durationText = z.string().refine((v) => typeof parseBudgetDuration(v) !== "string", {
-  message: 'use a number followed by s, m, h, d, w or mo (e.g. "30s", "1h", "30d", "1mo")',
-});
+const money = moneyAmount().nullable().optional();
+const text = () => boundedText().nullable().optional();
+const id = () => idText().nullable().optional();
+const record = () => jsonObject().nullable().optional();
+const strings = () => textList().nullable().optional();
+const duration = () => durationText().nullable().optional();
+const page = () => z.coerce.number().int().min(1).max(1_000_000).default(1);
+const queryText = () => boundedText().optional();
 
 const limitFields = {
   max_budget: money,
   soft_budget: money,
-  max_parallel_requests: count,
-  tpm_limit: count,
-  rpm_limit: count,
-  budget_duration: durationText.nullable().optional(),
-  model_max_budget: record.nullable().optional(),
+  max_parallel_requests: int32().nullable().optional(),
+  tpm_limit: int64().nullable().optional(),
+  rpm_limit: int64().nullable().optional(),
+  budget_duration: duration(),
+  model_max_budget: record(),
 };
 
 const keyFields = {
-  key_alias: z.string().nullable().optional(),
-  duration: durationText.nullable().optional(),
-  models: strings.nullable().optional(),
-  spend: z.number().nonnegative().nullable().optional(),
-  user_id: z.string().nullable().optional(),
-  team_id: z.string().nullable().optional(),
-  organization_id: z.string().nullable().optional(),
-  metadata: record.nullable().optional(),
-  allowed_cache_controls: strings.nullable().optional(),
-  config: record.nullable().optional(),
-  permissions: record.nullable().optional(),
-  model_rpm_limit: z.record(z.string(), z.number()).nullable().optional(),
-  model_tpm_limit: z.record(z.string(), z.number()).nullable().optional(),
-  guardrails: strings.nullable().optional(),
+  key_alias: text(),
+  duration: duration(),
+  models: strings(),
+  spend: money,
+  user_id: text(),
+  team_id: text(),
+  organization_id: text(),
+  metadata: record(),
+  allowed_cache_controls: strings(),
+  config: record(),
+  permissions: record(),
+  model_rpm_limit: limitMap().nullable().optional(),
+  model_tpm_limit: limitMap().nullable().optional(),
+  guardrails: strings(),
   blocked: z.boolean().nullable().optional(),
-  aliases: z.record(z.string(), z.string()).nullable().optional(),
-  budget_id: z.string().nullable().optional(),
-  tags: strings.nullable().optional(),
-  enforced_params: strings.nullable().optional(),
-  allowed_routes: strings.nullable().optional(),
+  aliases: textMap().nullable().optional(),
+  budget_id: text(),
+  tags: strings(),
+  enforced_params: strings(),
+  allowed_routes: strings(),
   ...limitFields,
 };
 
 export const GenerateKeyRequest = z.object({
   ...keyFields,
-  key: z.string().startsWith("sk-", "a custom key must start with 'sk-'").nullable().optional(),
+  key: boundedText().startsWith("sk-", "a custom key must start with 'sk-'").nullable().optional(),
   send_invite_email: z.boolean().nullable().optional(),
-  key_type: z.string().nullable().optional(),
+  key_type: text(),
 });
 export type GenerateKeyRequest = z.infer<typeof GenerateKeyRequest>;
 
 export const UpdateKeyRequest = z.object({
   ...keyFields,
-  key: z.string().min(1),
-  temp_budget_increase: z.number().nullable().optional(),
-  temp_budget_expiry: z.string().nullable().optional(),
+  key: idText(),
+  temp_budget_increase: signedMoney().nullable().optional(),
+  temp_budget_expiry: dateText().nullable().optional(),
 });
 export type UpdateKeyRequest = z.infer<typeof UpdateKeyRequest>;
 
 export const RegenerateKeyRequest = z.object({
   ...keyFields,
-  key: z.string().min(1),
-  new_key: z.string().startsWith("sk-", "a custom key must start with 'sk-'").nullable().optional(),
+  key: idText(),
+  new_key: boundedText().startsWith("sk-", "a custom key must start with 'sk-'").nullable().optional(),
 });
 
 export const DeleteKeyRequest = z
-  .object({ keys: strings.nullable().optional(), key_aliases: strings.nullable().optional() })
+  .object({ keys: strings(), key_aliases: strings() })
   .refine((v) => (v.keys?.length ?? 0) + (v.key_aliases?.length ?? 0) > 0, {
     message: "At least one of 'keys' or 'key_aliases' must be provided.",
   });
 
-export const KeyRef = z.object({ key: z.string().min(1) });
+export const KeyRef = z.object({ key: idText() });
 
 export const ListKeysQuery = z.object({
-  page: z.coerce.number().int().min(1).default(1),
+  page: page(),
   size: z.coerce.number().int().min(1).max(1000).default(10),
-  user_id: z.string().optional(),
-  team_id: z.string().optional(),
-  organization_id: z.string().optional(),
-  key_alias: z.string().optional(),
+  user_id: queryText(),
+  team_id: queryText(),
+  organization_id: queryText(),
+  key_alias: queryText(),
   return_full_object: z
     .union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")])
     .optional(),
@@ -94,8 +111,8 @@ export const ListKeysQuery = z.object({
 
 const Member = z
   .object({
-    user_id: z.string().nullable().optional(),
-    user_email: z.string().nullable().optional(),
+    user_id: text(),
+    user_email: text(),
     role: z.enum(["admin", "user"]).default("user"),
   })
   .refine((m) => m.user_id || m.user_email, {
@@ -104,195 +121,208 @@ const Member = z
 export type Member = z.infer<typeof Member>;
 
 const teamFields = {
-  team_alias: z.string().nullable().optional(),
-  organization_id: z.string().nullable().optional(),
-  metadata: record.nullable().optional(),
-  models: strings.nullable().optional(),
+  team_alias: text(),
+  organization_id: text(),
+  metadata: record(),
+  models: strings(),
   blocked: z.boolean().nullable().optional(),
-  model_aliases: z.record(z.string(), z.string()).nullable().optional(),
-  tags: strings.nullable().optional(),
-  guardrails: strings.nullable().optional(),
+  model_aliases: textMap().nullable().optional(),
+  tags: strings(),
+  guardrails: strings(),
   team_member_budget: money,
-  team_member_key_duration: durationText.nullable().optional(),
+  team_member_key_duration: duration(),
   ...limitFields,
 };
 
 export const NewTeamRequest = z.object({
   ...teamFields,
-  team_id: z.string().min(1).nullable().optional(),
+  team_id: id(),
   admins: z.array(z.unknown()).optional(),
   members: z.array(z.unknown()).optional(),
   members_with_roles: z.array(Member).optional(),
 });
-export const UpdateTeamRequest = z.object({ ...teamFields, team_id: z.string().min(1) });
-export const DeleteTeamRequest = z.object({ team_ids: z.array(z.string()).min(1) });
-export const TeamRef = z.object({ team_id: z.string().min(1) });
+export const UpdateTeamRequest = z.object({ ...teamFields, team_id: idText() });
+export const DeleteTeamRequest = z.object({ team_ids: textList().min(1) });
+export const TeamRef = z.object({ team_id: idText() });
 export const TeamMemberAddRequest = z.object({
-  team_id: z.string().min(1),
+  team_id: idText(),
   member: z.union([Member, z.array(Member).min(1)]),
   max_budget_in_team: money,
 });
 export const TeamMemberDeleteRequest = z
   .object({
-    team_id: z.string().min(1),
-    user_id: z.string().nullable().optional(),
-    user_email: z.string().nullable().optional(),
+    team_id: idText(),
+    user_id: text(),
+    user_email: text(),
   })
   .refine((m) => m.user_id || m.user_email, {
     message: "Either user id or user email must be provided",
   });
 
 const userFields = {
-  user_email: z.string().nullable().optional(),
-  user_alias: z.string().nullable().optional(),
+  user_email: text(),
+  user_alias: text(),
   user_role: z
     .enum(USER_ROLES as [string, ...string[]])
     .nullable()
     .optional(),
-  models: strings.nullable().optional(),
-  spend: z.number().nonnegative().nullable().optional(),
-  metadata: record.nullable().optional(),
-  organization_id: z.string().nullable().optional(),
-  allowed_cache_controls: strings.nullable().optional(),
+  models: strings(),
+  spend: money,
+  metadata: record(),
+  organization_id: text(),
+  allowed_cache_controls: strings(),
   ...limitFields,
 };
 const UserTeam = z.union([
-  z.string(),
+  idText(),
   z.object({
-    team_id: z.string(),
+    team_id: idText(),
     max_budget_in_team: money,
     user_role: z.enum(["admin", "user"]).default("user"),
   }),
 ]);
 export const NewUserRequest = z.object({
   ...userFields,
-  user_id: z.string().min(1).nullable().optional(),
+  user_id: id(),
   teams: z.array(UserTeam).nullable().optional(),
-  organizations: strings.nullable().optional(),
+  organizations: strings(),
   auto_create_key: z.boolean().default(true),
-  key_alias: z.string().nullable().optional(),
-  duration: durationText.nullable().optional(),
+  key_alias: text(),
+  duration: duration(),
   send_invite_email: z.boolean().nullable().optional(),
-  sso_user_id: z.string().nullable().optional(),
+  sso_user_id: text(),
 });
 export const UpdateUserRequest = z
   .object({
     ...userFields,
-    user_id: z.string().nullable().optional(),
-    password: z.string().nullable().optional(),
+    user_id: text(),
+    password: text(),
   })
   .refine((u) => u.user_id || u.user_email, {
     message: "Either user id or user email must be provided",
   });
-export const DeleteUserRequest = z.object({ user_ids: z.array(z.string()).min(1) });
+export const DeleteUserRequest = z.object({ user_ids: textList().min(1) });
 
 export const NewOrganizationRequest = z.object({
   ...limitFields,
-  organization_id: z.string().min(1).nullable().optional(),
-  organization_alias: z.string().min(1),
-  models: strings.nullable().optional(),
-  budget_id: z.string().nullable().optional(),
-  metadata: record.nullable().optional(),
+  organization_id: id(),
+  organization_alias: idText(),
+  models: strings(),
+  budget_id: text(),
+  metadata: record(),
 });
 export const UpdateOrganizationRequest = z.object({
   ...limitFields,
-  organization_id: z.string().min(1),
-  organization_alias: z.string().min(1).nullable().optional(),
-  models: strings.nullable().optional(),
-  budget_id: z.string().nullable().optional(),
-  metadata: record.nullable().optional(),
-  spend: z.number().nonnegative().nullable().optional(),
+  organization_id: idText(),
+  organization_alias: id(),
+  models: strings(),
+  budget_id: text(),
+  metadata: record(),
+  spend: money,
 });
 /** LiteLLM's roles inside an organization. */
 export const ORGANIZATION_ROLES = ["org_admin", "internal_user", "internal_user_viewer"] as const;
 const OrganizationMember = z
   .object({
     role: z.enum(ORGANIZATION_ROLES),
-    user_id: z.string().min(1).nullable().optional(),
-    user_email: z.string().min(1).nullable().optional(),
+    user_id: id(),
+    user_email: id(),
   })
   .refine((m) => m.user_id || m.user_email, {
     message: "Either user id or user email must be provided",
   });
 export type OrganizationMember = z.infer<typeof OrganizationMember>;
 export const OrganizationMemberAddRequest = z.object({
-  organization_id: z.string().min(1),
+  organization_id: idText(),
   member: z.union([OrganizationMember, z.array(OrganizationMember).min(1)]),
   max_budget_in_organization: money,
 });
-export const DeleteOrganizationRequest = z.object({ organization_ids: z.array(z.string()).min(1) });
+export const DeleteOrganizationRequest = z.object({ organization_ids: textList().min(1) });
 
 const region = z.enum(["eu", "us"]).nullable().optional();
 export const NewCustomerRequest = z
   .object({
     ...limitFields,
-    user_id: z.string().min(1),
-    alias: z.string().nullable().optional(),
+    user_id: idText(),
+    alias: text(),
     blocked: z.boolean().default(false),
-    budget_id: z.string().nullable().optional(),
-    spend: z.number().nonnegative().nullable().optional(),
+    budget_id: text(),
+    spend: money,
     allowed_model_region: region,
-    default_model: z.string().nullable().optional(),
+    default_model: text(),
   })
   .refine((c) => c.max_budget == null || c.budget_id == null, {
     message: "Set either 'max_budget' or 'budget_id', not both.",
   });
 export const UpdateCustomerRequest = z.object({
   ...limitFields,
-  user_id: z.string().min(1),
-  alias: z.string().nullable().optional(),
+  user_id: idText(),
+  alias: text(),
   blocked: z.boolean().nullable().optional(),
-  budget_id: z.string().nullable().optional(),
+  budget_id: text(),
   allowed_model_region: region,
-  default_model: z.string().nullable().optional(),
+  default_model: text(),
 });
-export const CustomerIds = z.object({ user_ids: z.array(z.string()).min(1) });
+export const CustomerIds = z.object({ user_ids: textList().min(1) });
 
 export const NewBudgetRequest = z.object({
   ...limitFields,
-  budget_id: z.string().min(1).nullable().optional(),
-  budget_reset_at: z.string().nullable().optional(),
+  budget_id: id(),
+  budget_reset_at: dateText().nullable().optional(),
 });
-export const UpdateBudgetRequest = z.object({ ...limitFields, budget_id: z.string().min(1) });
-export const DeleteBudgetRequest = z.object({ id: z.string().min(1) });
-export const BudgetInfoRequest = z.object({ budgets: z.array(z.string()).min(1) });
+export const UpdateBudgetRequest = z.object({ ...limitFields, budget_id: idText() });
+export const DeleteBudgetRequest = z.object({ id: idText() });
+export const BudgetInfoRequest = z.object({ budgets: textList().min(1) });
 
-const date = z.string().refine((v) => !Number.isNaN(Date.parse(v)), { message: "not a date" });
+const date = dateText();
 export const SpendLogsQuery = z.object({
-  api_key: z.string().optional(),
-  user_id: z.string().optional(),
-  team_id: z.string().optional(),
-  end_user: z.string().optional(),
-  request_id: z.string().optional(),
+  api_key: queryText(),
+  user_id: queryText(),
+  team_id: queryText(),
+  end_user: queryText(),
+  request_id: queryText(),
   start_date: date.optional(),
   end_date: date.optional(),
-  page: z.coerce.number().int().min(1).default(1),
+  page: page(),
   page_size: z.coerce.number().int().min(1).max(1000).default(100),
 });
 export const SpendReportQuery = z.object({
   start_date: date,
   end_date: date,
   group_by: z.enum(["team", "customer", "user", "model", "api_key"]).default("team"),
-  api_key: z.string().optional(),
-  internal_user_id: z.string().optional(),
-  team_id: z.string().optional(),
-  customer_id: z.string().optional(),
+  api_key: queryText(),
+  internal_user_id: queryText(),
+  team_id: queryText(),
+  customer_id: queryText(),
 });
 
+/** model_info; its `id` becomes the stored row's primary key, so it is held to an id's bounds. */
+const modelInfo = () =>
+  jsonObject()
+    .superRefine((info, ctx) => {
+      if (info.id === undefined || info.id === null) return;
+      const checked = idText().safeParse(info.id);
+      for (const issue of checked.error?.issues ?? []) {
+        ctx.addIssue({ code: "custom", path: ["id"], message: issue.message });
+      }
+    })
+    .nullable()
+    .optional();
+
 export const NewModelRequest = z.object({
-  model_name: z.string().min(1),
-  litellm_params: record.refine((p) => typeof p.model === "string" && p.model !== "", {
+  model_name: modelName(),
+  litellm_params: jsonObject().refine((p) => typeof p.model === "string" && p.model !== "", {
     message: "litellm_params.model is required",
   }),
-  model_info: record.nullable().optional(),
+  model_info: modelInfo(),
 });
 export const UpdateModelRequest = z.object({
-  model_id: z.string().min(1).optional(),
-  model_name: z.string().min(1).nullable().optional(),
-  litellm_params: record.nullable().optional(),
-  model_info: record.nullable().optional(),
+  model_id: idText().optional(),
+  model_name: modelName().nullable().optional(),
+  litellm_params: record(),
+  model_info: modelInfo(),
 });
-export const ModelRef = z.object({ id: z.string().min(1) });
+export const ModelRef = z.object({ id: idText() });
 
 /**
  * Validates a request body; a 400 naming every bad field in its message, in LiteLLM's field

@@ -1,0 +1,166 @@
+import { executeRows } from "@org/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { manage } from "../testing/manage.ts";
+import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
+
+// Hostile values on the management API, over HTTP: NUL characters and lone surrogates, values
+// larger than an index row, numbers past their column's range, durations past the last date,
+// metadata nested thousands deep, `__proto__` keys. Each one was a 500 (a PostgreSQL or a
+// JavaScript error escaping); each must be a 400 in the error envelope naming the field in
+// `param`, and change nothing in the database.
+
+interface Envelope {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+
+interface Case {
+  name: string;
+  method?: "GET" | "POST";
+  path: string;
+  body?: unknown;
+  /** Raw body text instead of JSON.stringify(body). */
+  raw?: string;
+  param: string | null;
+  code?: string;
+}
+
+const TABLES = [
+  "organizations",
+  "teams",
+  "users",
+  "team_memberships",
+  "organization_memberships",
+  "virtual_keys",
+  "budgets",
+  "end_users",
+  "proxy_models",
+  "audit_logs",
+];
+
+const NUL = "a\u0000b";
+const LONE_HIGH = "a\ud800b";
+const LONE_LOW = "\udc00";
+/** Larger than a btree index row (2,704 bytes), well under the 5 MB body limit. */
+const HUGE = "x".repeat(3 * 1024 * 1024);
+const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
+const OVER_INT32 = 2 ** 31;
+const OVER_INT64 = 2 ** 64;
+
+// prettier-ignore
+const cases: Case[] = [
+  // NUL characters: PostgreSQL text cannot hold them (22021), jsonb cannot either (22P05).
+  { name: "key_alias with NUL", path: "/key/generate", body: { key_alias: NUL }, param: "key_alias" },
+  { name: "team_alias with NUL", path: "/team/new", body: { team_alias: NUL }, param: "team_alias" },
+  { name: "user_id with NUL", path: "/user/new", body: { user_id: NUL }, param: "user_id" },
+  { name: "user_email with NUL", path: "/user/new", body: { user_id: "u-nul-mail", user_email: NUL }, param: "user_email" },
+  { name: "organization_alias with NUL", path: "/organization/new", body: { organization_alias: NUL }, param: "organization_alias" },
+  { name: "customer user_id with NUL", path: "/customer/new", body: { user_id: NUL }, param: "user_id" },
+  { name: "budget_id with NUL", path: "/budget/new", body: { budget_id: NUL }, param: "budget_id" },
+  { name: "models entry with NUL", path: "/key/generate", body: { models: ["gpt-4o", NUL] }, param: "models.1" },
+  { name: "metadata value with NUL", path: "/key/generate", body: { metadata: { note: NUL } }, param: "metadata" },
+  { name: "metadata key with NUL", path: "/team/new", body: { metadata: { [NUL]: 1 } }, param: "metadata" },
+  { name: "model_info with NUL", path: "/model/new", body: { model_name: "m-nul", litellm_params: { model: "openai/x" }, model_info: { description: NUL } }, param: "model_info" },
+  // Lone surrogates: not UTF-8 at all (jsonb refuses them; text silently mangles them).
+  { name: "metadata with a lone high surrogate", path: "/team/new", body: { metadata: { x: LONE_HIGH } }, param: "metadata" },
+  { name: "aliases with a lone low surrogate", path: "/key/generate", body: { aliases: { a: LONE_LOW } }, param: "aliases.a" },
+  { name: "key_alias with a lone surrogate", path: "/key/generate", body: { key_alias: LONE_HIGH }, param: "key_alias" },
+  { name: "user metadata with a lone surrogate key", path: "/user/new", body: { user_id: "u-sur", metadata: { [LONE_LOW]: true } }, param: "metadata" },
+  // Megabytes in indexed columns (54000: index row too big) and in jsonb.
+  { name: "3 MB key_alias", path: "/key/generate", body: { key_alias: HUGE }, param: "key_alias" },
+  { name: "3 MB team_alias", path: "/team/new", body: { team_alias: HUGE }, param: "team_alias" },
+  { name: "3 MB team_id", path: "/team/new", body: { team_id: HUGE }, param: "team_id" },
+  { name: "3 MB user_email", path: "/user/new", body: { user_id: "u-huge-mail", user_email: HUGE }, param: "user_email" },
+  { name: "3 MB model_name", path: "/model/new", body: { model_name: HUGE, litellm_params: { model: "openai/x" } }, param: "model_name" },
+  { name: "3 MB metadata", path: "/key/generate", body: { metadata: { blob: HUGE } }, param: "metadata" },
+  // Money past numeric(20,10) (22003).
+  { name: "key max_budget 1e10", path: "/key/generate", body: { max_budget: 1e10 }, param: "max_budget" },
+  { name: "team soft_budget 1e12", path: "/team/new", body: { soft_budget: 1e12 }, param: "soft_budget" },
+  { name: "user spend 1e10", path: "/user/update", body: { user_id: "victim", spend: 1e10 }, param: "spend" },
+  { name: "organization max_budget 1e15", path: "/organization/new", body: { organization_alias: "o", max_budget: 1e15 }, param: "max_budget" },
+  { name: "max_budget_in_team 1e10", path: "/team/member_add", body: { team_id: "team-b", member: { role: "user", user_id: "new-b" }, max_budget_in_team: 1e10 }, param: "max_budget_in_team" },
+  { name: "customer max_budget 1e300", path: "/customer/new", body: { user_id: "c-big", max_budget: 1e300 }, param: "max_budget" },
+  { name: "temp_budget_increase 1e10", path: "/key/update", body: { key: "$key", temp_budget_increase: 1e10 }, param: "temp_budget_increase" },
+  // Integers past their columns: integer (max_parallel_requests) and bigint (rpm/tpm).
+  { name: "key max_parallel_requests 2^31", path: "/key/generate", body: { max_parallel_requests: OVER_INT32 }, param: "max_parallel_requests" },
+  { name: "budget max_parallel_requests 2^31", path: "/budget/new", body: { max_parallel_requests: OVER_INT32 }, param: "max_parallel_requests" },
+  { name: "team rpm_limit 2^64", path: "/team/new", body: { rpm_limit: OVER_INT64 }, param: "rpm_limit" },
+  { name: "user tpm_limit 1e20", path: "/user/new", body: { user_id: "u-tpm", tpm_limit: 1e20 }, param: "tpm_limit" },
+  { name: "model_rpm_limit 1e20", path: "/key/generate", body: { model_rpm_limit: { "gpt-4o": 1e20 } }, param: "model_rpm_limit.gpt-4o" },
+  // Durations past the last representable date.
+  { name: "key duration 99999999999d", path: "/key/generate", body: { duration: "99999999999d" }, param: "duration" },
+  { name: "key budget_duration 99999999999d", path: "/key/generate", body: { budget_duration: "99999999999d" }, param: "budget_duration" },
+  { name: "team budget_duration 9999999999mo", path: "/team/new", body: { budget_duration: "9999999999mo" }, param: "budget_duration" },
+  { name: "user duration 99999999999w", path: "/user/new", body: { user_id: "u-dur", duration: "99999999999w" }, param: "duration" },
+  // Nesting and prototype keys.
+  { name: "metadata nested 50 deep", path: "/key/generate", raw: `{"metadata":${nested(50)}}`, param: "metadata" },
+  { name: "metadata nested 10,000 deep", path: "/key/generate", raw: `{"metadata":${nested(10_000)}}`, param: null, code: "invalid_json" },
+  { name: "a body nested a million deep", path: "/user/new", raw: `{"x":${"[".repeat(1_000_000)}${"]".repeat(1_000_000)}}`, param: null, code: "invalid_json" },
+  { name: "a body nested 5,000 deep", path: "/team/new", raw: `{"extra":${nested(5_000)}}`, param: null, code: "invalid_json" },
+  { name: "a body with a __proto__ key", path: "/key/generate", raw: '{"__proto__":{"max_budget":-1},"key_alias":"p"}', param: null, code: "invalid_json" },
+  { name: "metadata with a __proto__ key", path: "/team/new", raw: '{"metadata":{"__proto__":{"polluted":true}}}', param: null, code: "invalid_json" },
+  // Query strings reach the same columns.
+  { name: "key list by key_alias with NUL", method: "GET", path: "/key/list?key_alias=a%00b", param: "key_alias" },
+  { name: "spend logs by user_id with NUL", method: "GET", path: "/spend/logs?user_id=a%00b", param: "user_id" },
+  { name: "team info with NUL", method: "GET", path: "/team/info?team_id=a%00b", param: "team_id" },
+  { name: "key list page 1e20", method: "GET", path: "/key/list?page=100000000000000000000", param: "page" },
+];
+
+describe("hostile management input is a 400, never a 500", () => {
+  let gateway: TestGateway;
+  let key: string;
+
+  const snapshot = async () => {
+    const out: Record<string, string> = {};
+    for (const table of TABLES) {
+      const [row] = await executeRows<{ digest: string | null }>(
+        gateway.gateway.db.db,
+        `select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from ${table} t`,
+      );
+      out[table] = row?.digest ?? "";
+    }
+    return out;
+  };
+
+  beforeAll(async () => {
+    gateway = await startTestGateway({ env: { LITELLM_SALT_KEY: "salt-for-bad-input-tests" } });
+    await manage(gateway, gateway.masterKey, "/user/new", { user_id: "victim" });
+    await manage(gateway, gateway.masterKey, "/team/new", { team_id: "team-b" });
+    key = (await manage(gateway, gateway.masterKey, "/key/generate", {})).key as string;
+  }, 60_000);
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  it.each(cases)("$name", async (c) => {
+    const before = await snapshot();
+    const raw = c.raw ?? (c.body === undefined ? undefined : JSON.stringify(c.body));
+    const res = await fetch(`${gateway.url}${c.path}`, {
+      method: c.method ?? "POST",
+      headers: { authorization: `Bearer ${gateway.masterKey}`, "content-type": "application/json" },
+      ...(raw === undefined ? {} : { body: raw.replace('"$key"', JSON.stringify(key)) }),
+    });
+    const text = await res.text();
+    expect(res.status, text.slice(0, 500)).toBe(400);
+    const json = JSON.parse(text) as Envelope;
+    expect(Object.keys(json)).toEqual(["error"]);
+    expect(json.error.type).toBe("invalid_request_error");
+    expect(json.error.code).toBe(c.code ?? "400");
+    expect(json.error.param).toBe(c.param);
+    if (c.param) expect(json.error.message).toContain(c.param);
+    // The answer stays small: it names the field, it does not echo a megabyte back.
+    expect(text.length).toBeLessThan(4096);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("values at the limits are still accepted", async () => {
+    const created = await manage(gateway, gateway.masterKey, "/key/generate", {
+      key_alias: "é".repeat(256),
+      max_budget: 9_999_999_999,
+      max_parallel_requests: 2 ** 31 - 1,
+      rpm_limit: Number.MAX_SAFE_INTEGER,
+      duration: "36500d",
+      metadata: { deep: JSON.parse(nested(20)), emoji: "😀" },
+    });
+    expect(created).toMatchObject({ max_budget: 9_999_999_999, key_alias: "é".repeat(256) });
+  });
+});

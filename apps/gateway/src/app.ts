@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { NotFoundError } from "@org/core";
 import type { GatewayDeps } from "./deps.ts";
 import type { GatewayEnv } from "./gateway-env.ts";
+import { isAnthropicPath } from "./http/anthropic-path.ts";
 import { errorResponse } from "./http/error-response.ts";
 import { authMiddleware } from "./middleware/auth.ts";
 import { bodySizeLimit } from "./middleware/body-size-limit.ts";
@@ -17,10 +18,6 @@ import { anthropicErrorResponse } from "./routes/anthropic-error-response.ts";
 import { modelInfoRoute, modelsRoute } from "./routes/models.ts";
 import { managementRoutes } from "./management/management-routes.ts";
 import { responsesRoute } from "./routes/responses.ts";
-
-/** The Anthropic-format routes (`/v1/messages`, `/messages`, and their `/count_tokens`). */
-const ANTHROPIC_PATH = /^(\/v1)?\/messages(\/count_tokens)?\/?$/;
-export const isAnthropicPath = (path: string): boolean => ANTHROPIC_PATH.test(path);
 
 /** The gateway's HTTP app. `serve` and the tests both build it from the same deps. */
 export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {

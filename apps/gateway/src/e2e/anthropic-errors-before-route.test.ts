@@ -54,6 +54,23 @@ describe("errors before the route on Anthropic-format paths", () => {
     expect(json.error.message).toMatch(/exceeds the limit/);
   });
 
+  it("headers over Node's limit get a JSON 431 in the path's envelope, not an empty body", async () => {
+    for (const [path, anthropic] of [
+      ["/v1/messages", true],
+      ["/v1/chat/completions", false],
+    ] as const) {
+      const res = await fetch(`${gateway.url}${path}?q=${"x".repeat(20_000)}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-api-key": gateway.masterKey },
+        body: "{}",
+      });
+      expect(res.status).toBe(431);
+      const json = (await res.json()) as { type?: string; error: { message: string } };
+      expect(json.type === "error").toBe(anthropic);
+      expect(json.error.message).toMatch(/too large/);
+    }
+  });
+
   it("the OpenAI routes keep OpenAI's envelope", async () => {
     const res = await fetch(`${gateway.url}/v1/chat/completions`, {
       method: "POST",

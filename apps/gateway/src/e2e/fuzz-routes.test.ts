@@ -201,7 +201,10 @@ function requestFor(
         .map(([segments, query]) => {
           let i = 0;
           const path = route.path.replace(/:[A-Za-z_]+/g, () => segments[i++ % 3] || "x");
-          return query ? `${path}?${query.map(([k, v]) => `${k}=${v}`).join("&")}` : path;
+          // Kept under Node's 16 KiB header limit: past it Node answers 431 before any route
+          // (client-error.ts gives that a JSON body; its own test covers it).
+          const search = query?.map(([k, v]) => `${k}=${v}`).join("&").slice(0, 8_000);
+          return search ? `${path}?${search}` : path;
         }),
       who: WHO,
       hostileAuth: hostileHeaderValue,
@@ -505,7 +508,7 @@ describe("fuzzing every public route with hostile input (fast-check, fixed seed)
     async () => {
       const routes = registeredRoutes(management).filter(
         (r) =>
-          !/(completions|messages|responses|embeddings)$/.test(r.path) &&
+          !/(completions|messages|responses|embeddings)/.test(r.path) &&
           !r.path.startsWith("/health") &&
           r.path !== "/ui" &&
           !r.path.startsWith("/ui/"),

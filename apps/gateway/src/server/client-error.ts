@@ -4,11 +4,14 @@ import type { Duplex } from "node:stream";
 /**
  * Requests Node's HTTP parser refuses before any route sees them (headers over the size limit,
  * a malformed request line or header, an invalid URL) get an OpenAI-style JSON error, like every
- * other refusal, instead of Node's bare `431` / `400` with an empty body. The route is unknown
- * at this point (the request was never parsed), so the envelope is OpenAI's, which both SDKs
- * read as an API error.
+ * other refusal, instead of Node's bare `431` / `400` with an empty body. The request was never
+ * parsed, so the route is read from the request line when the parser kept it (`rawPacket`):
+ * Anthropic's envelope on the Messages paths, OpenAI's everywhere else.
  */
-export function answerClientErrorsAsJson(server: Server): void {
+export function answerClientErrorsAsJson(
+  server: Server,
+  isAnthropicPath: (path: string) => boolean = () => false,
+): void {
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (error.code === "ECONNRESET" || !socket.writable) {
       socket.destroy();
@@ -19,9 +22,16 @@ export function answerClientErrorsAsJson(server: Server): void {
     const message = tooLarge
       ? "Request header fields too large (the request line and headers together exceed the server's limit)"
       : "Malformed HTTP request";
-    const body = JSON.stringify({
-      error: { message, type: "invalid_request_error", param: null, code: String(status) },
-    });
+    const requestLine = (error as { rawPacket?: Buffer }).rawPacket
+      ?.subarray(0, 2_048)
+      .toString("latin1")
+      .split("\r\n", 1)[0];
+    const path = requestLine?.split(" ")[1]?.split("?")[0] ?? "";
+    const body = JSON.stringify(
+      isAnthropicPath(path)
+        ? { type: "error", error: { type: "invalid_request_error", message } }
+        : { error: { message, type: "invalid_request_error", param: null, code: String(status) } },
+    );
     socket.end(
       `HTTP/1.1 ${status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
         "content-type: application/json\r\n" +

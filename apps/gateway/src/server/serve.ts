@@ -3,6 +3,7 @@ import type { Server } from "node:http";
 import { ServiceUnavailableError } from "@org/core";
 import type { Logger } from "@org/observability";
 import type { InFlightTracker } from "../middleware/in-flight.ts";
+import { isAnthropicPath } from "../http/anthropic-path.ts";
 import { answerClientErrorsAsJson } from "./client-error.ts";
 
 export interface RunningServer {
@@ -38,7 +39,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     ) as Server;
     s.once("error", reject);
   });
-  answerClientErrorsAsJson(server);
+  answerClientErrorsAsJson(server, isAnthropicPath);
   // Keep-alive longer than typical client/LB idle timeouts avoids reset races.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

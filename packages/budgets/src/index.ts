@@ -104,7 +104,12 @@ export { createRedisSpendJournal } from "./spend/redis-spend-journal.ts";
 export type { RedisSpendJournalOptions } from "./spend/redis-spend-journal.ts";
 export { withFallbackJournal } from "./spend/fallback-spend-journal.ts";
 export { createDbSpendWriter } from "./spend/spend-writer.ts";
-export type { SpendWriter } from "./spend/spend-writer.ts";
+export type {
+  DbSpendWriter,
+  DbSpendWriterOptions,
+  SpendRejection,
+  SpendWriter,
+} from "./spend/spend-writer.ts";
 export { createSpendFlusher } from "./spend/spend-flusher.ts";
 export type { SpendFlusher, SpendFlusherOptions } from "./spend/spend-flusher.ts";
 

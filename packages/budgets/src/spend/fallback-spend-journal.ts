@@ -15,8 +15,13 @@ export function withFallbackJournal(
   logger: BudgetsLogger = silentLogger,
 ): SpendJournal {
   const spill = createMemorySpendJournal();
+  let spilledCount = 0;
   let warned = false;
   return {
+    // Durable while nothing waits in the in-process spill queue.
+    get durable() {
+      return spilledCount === 0 && primary.durable === true;
+    },
     append(record) {
       const spillIt = (error: unknown) => {
         if (!warned) {
@@ -25,6 +30,7 @@ export function withFallbackJournal(
             error: String(error),
           });
         }
+        spilledCount++;
         return spill.append(record);
       };
       try {
@@ -46,7 +52,10 @@ export function withFallbackJournal(
     async ack(ids) {
       const spilled = ids.filter((id) => id.startsWith(SPILL)).map((id) => id.slice(SPILL.length));
       const rest = ids.filter((id) => !id.startsWith(SPILL));
-      if (spilled.length > 0) await spill.ack(spilled);
+      if (spilled.length > 0) {
+        await spill.ack(spilled);
+        spilledCount = await spill.pending();
+      }
       if (rest.length > 0) await primary.ack(rest);
     },
     async pending() {

@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
+import { silentLogger, type BudgetsLogger } from "../util/logger.ts";
 import type { JournalEntry, SpendJournal } from "./spend-journal.ts";
 import type { SpendRecord } from "./spend-record.ts";
 
@@ -19,6 +20,7 @@ export interface RedisSpendJournalOptions {
    * is how long its predecessor's last batch waits before reaching the database.
    */
   claimIdleMs?: number;
+  logger?: BudgetsLogger;
 }
 
 type StreamReply = [stream: string, entries: [id: string, fields: string[]][]][] | null;
@@ -36,6 +38,7 @@ export function createRedisSpendJournal(options: RedisSpendJournalOptions): Spen
   const group = options.group ?? "spend-writers";
   const consumer = options.consumer ?? `${hostname()}-${process.pid}`;
   const claimIdleMs = options.claimIdleMs ?? 10_000;
+  const logger = options.logger ?? silentLogger;
   let ready: Promise<void> | undefined;
 
   const ensureGroup = () =>
@@ -59,50 +62,73 @@ export function createRedisSpendJournal(options: RedisSpendJournalOptions): Spen
     return out;
   };
 
+  const readGroup = async (max: number): Promise<JournalEntry[]> => {
+    await ensureGroup();
+    // 1. Our own entries delivered earlier but not acknowledged (a failed write, a restart).
+    const own = (await redis.xreadgroup(
+      "GROUP",
+      group,
+      consumer,
+      "COUNT",
+      max,
+      "STREAMS",
+      stream,
+      "0",
+    )) as StreamReply;
+    const mine = parse(own?.[0]?.[1] ?? []);
+    if (mine.length > 0) return mine;
+    // 2. Entries a dead consumer held.
+    const claimed = (await redis.xautoclaim(
+      stream,
+      group,
+      consumer,
+      claimIdleMs,
+      "0-0",
+      "COUNT",
+      max,
+    )) as [string, [string, string[]][], string[]?];
+    const theirs = parse((claimed[1] ?? []).filter((e) => Array.isArray(e?.[1])));
+    if (theirs.length > 0) return theirs;
+    // 3. New entries.
+    const fresh = (await redis.xreadgroup(
+      "GROUP",
+      group,
+      consumer,
+      "COUNT",
+      max,
+      "STREAMS",
+      stream,
+      ">",
+    )) as StreamReply;
+    return parse(fresh?.[0]?.[1] ?? []);
+  };
+
   return {
+    durable: true,
     async append(record) {
       await redis.xadd(stream, "*", "r", JSON.stringify(record));
     },
 
     async read(max) {
-      await ensureGroup();
-      // 1. Our own entries delivered earlier but not acknowledged (a failed write, a restart).
-      const own = (await redis.xreadgroup(
-        "GROUP",
-        group,
-        consumer,
-        "COUNT",
-        max,
-        "STREAMS",
-        stream,
-        "0",
-      )) as StreamReply;
-      const mine = parse(own?.[0]?.[1] ?? []);
-      if (mine.length > 0) return mine;
-      // 2. Entries a dead consumer held.
-      const claimed = (await redis.xautoclaim(
-        stream,
-        group,
-        consumer,
-        claimIdleMs,
-        "0-0",
-        "COUNT",
-        max,
-      )) as [string, [string, string[]][], string[]?];
-      const theirs = parse((claimed[1] ?? []).filter((e) => Array.isArray(e?.[1])));
-      if (theirs.length > 0) return theirs;
-      // 3. New entries.
-      const fresh = (await redis.xreadgroup(
-        "GROUP",
-        group,
-        consumer,
-        "COUNT",
-        max,
-        "STREAMS",
-        stream,
-        ">",
-      )) as StreamReply;
-      return parse(fresh?.[0]?.[1] ?? []);
+      try {
+        return await readGroup(max);
+      } catch (error) {
+        if (!String((error as Error)?.message).includes("NOGROUP")) throw error;
+        // Redis lost the group (restarted without persistence, FLUSHALL, the key deleted):
+        // entries appended since then sit in a new stream no one reads. Create the group again
+        // from the stream's start, which holds exactly those entries, and read on. What the
+        // stream held before the loss and no flusher had read yet went with Redis's data.
+        logger.error(
+          "spend stream's consumer group was gone (Redis lost its data?); recreated it",
+          {
+            stream,
+            group,
+            error: String((error as Error)?.message),
+          },
+        );
+        ready = undefined;
+        return readGroup(max);
+      }
     },
 
     async ack(ids) {

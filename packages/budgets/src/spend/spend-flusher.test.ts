@@ -60,6 +60,43 @@ describe("createSpendFlusher", () => {
     expect(batches.flat()).toHaveLength(2);
   });
 
+  it("never rejects on stop: a journal that dies with the process logs every record left", async () => {
+    const journal = createMemorySpendJournal();
+    const { writer } = recordingWriter();
+    const errors: { message: string; fields?: Record<string, unknown> }[] = [];
+    const logger = {
+      warn() {},
+      error: (message: string, fields?: Record<string, unknown>) =>
+        errors.push({ message, fields }),
+    };
+    journal.append(spendRecord({ requestId: "left-1" }));
+    journal.append(spendRecord({ requestId: "left-2" }));
+    writer.failNext(1);
+    await createSpendFlusher({ journal, writer, logger }).stop();
+    expect(errors[0]!.message).toContain("dies with this process");
+    expect(errors[0]!.fields).toMatchObject({ error: "Error: database down", pending: 2 });
+    const lines = errors.filter((e) => e.message === "unwritten spend record");
+    expect(lines.map((e) => JSON.parse(String(e.fields!.record)).requestId)).toEqual([
+      "left-1",
+      "left-2",
+    ]);
+  });
+
+  it("never rejects on stop: a durable journal keeps the rest for the next start and says so", async () => {
+    const memory = createMemorySpendJournal();
+    const journal: SpendJournal = { ...memory, durable: true };
+    const { writer } = recordingWriter();
+    const errors: string[] = [];
+    const logger = { warn() {}, error: (message: string) => errors.push(message) };
+    memory.append(spendRecord());
+    writer.failNext(1);
+    await createSpendFlusher({ journal, writer, logger }).stop();
+    expect(errors).toEqual([
+      "spend not written at shutdown; it stays in the journal for the next start",
+    ]);
+    expect(await journal.pending()).toBe(1);
+  });
+
   it("serialises concurrent flushes", async () => {
     const journal = createMemorySpendJournal();
     const { writer, batches } = recordingWriter();
@@ -89,5 +126,21 @@ describe("withFallbackJournal", () => {
     await createSpendFlusher({ journal, writer }).flush();
     expect(batches.flat().map((r) => r.requestId)).toEqual(["during-outage", "after"]);
     expect(await journal.pending()).toBe(0);
+  });
+
+  it("is durable only while nothing waits in its in-process queue", async () => {
+    const primary: SpendJournal = { ...createMemorySpendJournal(), durable: true };
+    let down = true;
+    const journal = withFallbackJournal({
+      ...primary,
+      append: (record) => (down ? Promise.reject(new Error("redis down")) : primary.append(record)),
+    });
+    expect(journal.durable).toBe(true);
+    await journal.append(spendRecord());
+    expect(journal.durable).toBe(false);
+    down = false;
+    const { writer } = recordingWriter();
+    await createSpendFlusher({ journal, writer }).flush();
+    expect(journal.durable).toBe(true);
   });
 });

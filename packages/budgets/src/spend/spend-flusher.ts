@@ -17,14 +17,20 @@ export interface SpendFlusher {
   start(): void;
   /** Writes everything the journal holds; resolves with how many records were written. */
   flush(): Promise<number>;
-  /** Stops the timer and writes what is left (call on shutdown). */
+  /**
+   * Stops the timer and writes what is left (call on shutdown). Never rejects: what cannot be
+   * written now is logged at error level (each record, when the journal does not outlive the
+   * process; a count, when it does and the next start writes it).
+   */
   stop(): Promise<void>;
 }
 
 /**
  * Moves spend from the journal to the database in batches, off the request path: a timer drains
  * the journal every `intervalMs`, one flush at a time. A failed batch stays in the journal and is
- * retried on the next tick, so a database outage delays spend but never drops it.
+ * retried on the next tick, so a database outage delays spend but never drops it. A record the
+ * database refuses for its content never fails a batch: the writer sets it aside
+ * (`spend_logs_rejected`) and the batch is acknowledged.
  */
 export function createSpendFlusher(options: SpendFlusherOptions): SpendFlusher {
   const { journal, writer } = options;
@@ -60,6 +66,27 @@ export function createSpendFlusher(options: SpendFlusherOptions): SpendFlusher {
     });
   };
 
+  /** The last flush failed at shutdown: say what stays unwritten, never throw. */
+  const logLeftovers = async (error: unknown) => {
+    const pending = await journal.pending().catch(() => undefined);
+    if (journal.durable === true) {
+      logger.error("spend not written at shutdown; it stays in the journal for the next start", {
+        error: String(error),
+        pending,
+      });
+      return;
+    }
+    logger.error("spend not written at shutdown and the journal dies with this process", {
+      error: String(error),
+      pending,
+    });
+    // The in-process queue is lost on exit: each record's only trace is its log line.
+    const entries = await journal.read(Number.MAX_SAFE_INTEGER).catch(() => []);
+    for (const entry of entries) {
+      logger.error("unwritten spend record", { record: JSON.stringify(entry.record) });
+    }
+  };
+
   return {
     start() {
       if (timer) return;
@@ -71,7 +98,11 @@ export function createSpendFlusher(options: SpendFlusherOptions): SpendFlusher {
     async stop() {
       if (timer) clearInterval(timer);
       timer = undefined;
-      await flush();
+      try {
+        await flush();
+      } catch (error) {
+        await logLeftovers(error);
+      }
     },
   };
 }

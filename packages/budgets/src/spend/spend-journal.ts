@@ -11,6 +11,11 @@ export interface JournalEntry {
  * drains it in batches; an entry leaves the journal only when its batch is committed.
  */
 export interface SpendJournal {
+  /**
+   * True when what the journal holds outlives this process (Redis). A shutdown that cannot write
+   * the rest of a journal that is not durable logs every record left, its only trace.
+   */
+  readonly durable?: boolean;
   /** Records one request. Durable when it resolves (Redis) or queued in this process (memory). */
   append(record: SpendRecord): MaybePromise<void>;
   /**

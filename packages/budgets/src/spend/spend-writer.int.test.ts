@@ -18,6 +18,7 @@ import {
   integrationUrl,
   uniquePrefix,
 } from "../__fixtures__/integration.ts";
+import { poisonRowContract } from "../__fixtures__/poison-rows.ts";
 import { spendRecord } from "../__fixtures__/spend-records.ts";
 import { hashKey } from "../keys/virtual-key.ts";
 import { createRedisSpendJournal } from "./redis-spend-journal.ts";
@@ -196,7 +197,7 @@ describe.skipIf(!dbUrl)("spend writer on PostgreSQL (TEST_DATABASE_URL)", () => 
     expect(team!.spend).toBe(1.05);
   });
 
-  it("rolls back a batch that fails midway (logs and totals together)", async () => {
+  it("rolls back a batch that fails midway, then writes its good records without the bad one", async () => {
     const ids = await seed(database);
     const writer = createDbSpendWriter(database.db);
     const before = await total(database);
@@ -205,12 +206,17 @@ describe.skipIf(!dbUrl)("spend writer on PostgreSQL (TEST_DATABASE_URL)", () => 
       spend: 0.5,
       callType: null as unknown as string,
     });
-    await expect(
-      writer.write([spendRecord({ teamId: ids.teamId, spend: 0.5 }), bad]),
-    ).rejects.toThrow();
-    expect(await total(database)).toBe(before);
+    // The first attempt (both records, one transaction) fails on the NOT NULL and rolls back
+    // whole; the writer then writes each half on its own: only the good record is charged.
+    expect(await writer.write([spendRecord({ teamId: ids.teamId, spend: 0.5 }), bad])).toBe(1);
+    expect(await total(database)).toBe(before + 0.5);
     const [team] = await database.db.select().from(teams).where(eq(teams.id, ids.teamId));
-    expect(team!.spend).toBe(0);
+    expect(team!.spend).toBe(0.5);
+    expect(writer.rejectedCount()).toBe(1);
+  });
+
+  describe("a record the database refuses (the same contract as on PGlite)", () => {
+    poisonRowContract(() => database);
   });
 
   it("lets flushers of two instances write concurrently without losing or doubling spend", async () => {

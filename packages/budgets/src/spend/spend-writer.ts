@@ -2,6 +2,7 @@ import {
   endUsers,
   organizations,
   spendLogs,
+  spendLogsRejected,
   teamMemberships,
   teams,
   users,
@@ -12,12 +13,39 @@ import {
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { RESET_LOCK_ID } from "../budgets/reset-lock.ts";
+import { silentLogger, type BudgetsLogger } from "../util/logger.ts";
+import { isRecordError, recordErrorCode, recordErrorReason } from "./record-error.ts";
 import type { SpendRecord } from "./spend-record.ts";
 
 /** Writes batches of spend to the database. */
 export interface SpendWriter {
-  /** Writes the batch in one transaction; returns how many records were new. */
+  /**
+   * Writes the batch; returns how many records were new. When it resolves, every record is
+   * either in the ledger or set aside as a rejected record: the caller may drop them all. It
+   * rejects only when nothing can be decided (the database is unreachable, ...): retry later.
+   */
   write(records: readonly SpendRecord[]): Promise<number>;
+}
+
+/** A record the database refused, set aside so that the ledger goes on. */
+export interface SpendRejection {
+  readonly record: SpendRecord;
+  /** SQLSTATE ("54000": index row too large, "22003": numeric overflow, ...); "" for a local error. */
+  readonly code: string;
+  readonly reason: string;
+  /** False when even `spend_logs_rejected` refused it: the error log line is its only trace. */
+  readonly stored: boolean;
+}
+
+export interface DbSpendWriterOptions {
+  logger?: BudgetsLogger;
+  /** Told of each rejected record (after it was set aside), e.g. to count it in a metric. */
+  onRejected?: (rejection: SpendRejection) => void;
+}
+
+export interface DbSpendWriter extends SpendWriter {
+  /** Records this writer set aside since it was created (see `spend_logs_rejected` for all). */
+  rejectedCount(): number;
 }
 
 interface Total {
@@ -34,113 +62,198 @@ interface Total {
  * Replaying a batch therefore changes nothing: the ledger converges to exactly the sum served.
  * Rows are updated in sorted order so concurrent flushers on several instances cannot deadlock.
  */
-export function createDbSpendWriter(db: DbClient): SpendWriter {
+export function createDbSpendWriter(
+  db: DbClient,
+  options: DbSpendWriterOptions = {},
+): DbSpendWriter {
+  const logger = options.logger ?? silentLogger;
+  let rejected = 0;
+
+  /**
+   * One record the database refuses must not stop the ledger: a batch that fails on a record's
+   * data (SQLSTATE classes 22, 23, 54; see record-error.ts) is split in halves and each half
+   * written on its own, down to the single record that fails, which is set aside. Inserts are
+   * idempotent (request ids already logged are skipped), so halves that committed before a later
+   * error are not counted twice when the batch is retried. Any other error (connection lost,
+   * timeout, deadlock) fails the batch as before and it is retried whole later.
+   */
+  const writeIsolating = async (batch: readonly SpendRecord[]): Promise<number> => {
+    try {
+      return await writeBatch(batch);
+    } catch (error) {
+      if (!isRecordError(error)) throw error;
+      if (batch.length === 1) {
+        await setAside(batch[0]!, error);
+        return 0;
+      }
+      const half = Math.ceil(batch.length / 2);
+      const left = await writeIsolating(batch.slice(0, half));
+      return left + (await writeIsolating(batch.slice(half)));
+    }
+  };
+
+  /**
+   * Keeps the refused record in `spend_logs_rejected` (once: a batch retried after an outage may
+   * isolate it again), logs it at error level and counts it. If that table refuses it too, the
+   * whole record goes into the error log line instead, so it is never simply dropped.
+   */
+  const setAside = async (record: SpendRecord, error: unknown): Promise<void> => {
+    const code = recordErrorCode(error);
+    const reason = recordErrorReason(error);
+    const json = JSON.stringify(record);
+    const requestId = record.requestId.replaceAll("\u0000", "\ufffd");
+    let stored = true;
+    try {
+      await db.execute(sql`insert into ${spendLogsRejected} (request_id, error_code, reason, record)
+        select ${requestId}, ${code}, ${reason}, ${json}
+        where not exists (select 1 from ${spendLogsRejected} where request_id = ${requestId})`);
+    } catch (deadLetterError) {
+      if (!isRecordError(deadLetterError)) throw deadLetterError;
+      stored = false;
+    }
+    rejected++;
+    const fields: Record<string, unknown> = {
+      requestId:
+        requestId.length > 200
+          ? `${requestId.slice(0, 200)}... (${requestId.length} chars)`
+          : requestId,
+      code,
+      reason,
+      apiKeyHash: record.apiKeyHash,
+      spend: record.spend,
+      rejectedTotal: rejected,
+    };
+    if (stored) {
+      logger.error(
+        "spend record refused by the database; set aside in spend_logs_rejected",
+        fields,
+      );
+    } else {
+      logger.error(
+        "spend record refused by the database and by spend_logs_rejected; full record in this line",
+        {
+          ...fields,
+          record: json,
+        },
+      );
+    }
+    try {
+      options.onRejected?.({ record, code, reason, stored });
+    } catch {
+      // A metrics callback must not turn a settled record back into a failed batch.
+    }
+  };
+
+  const writeBatch = (unique: readonly SpendRecord[]): Promise<number> =>
+    db.transaction(async (tx) => {
+      // Shared with other batches, exclusive with the budget reset job (see reset-lock.ts).
+      await tx.execute(sql`select pg_advisory_xact_lock_shared(${RESET_LOCK_ID})`);
+      const inserted = new Set<string>();
+      for (let i = 0; i < unique.length; i += 500) {
+        const rows = await executeRows<{ request_id: string }>(
+          tx,
+          insertSpendLogs(unique.slice(i, i + 500)),
+        );
+        for (const row of rows) inserted.add(row.request_id);
+      }
+      const fresh = unique.filter((r) => inserted.has(r.requestId));
+      if (fresh.length === 0) return 0;
+
+      const keys = new Map<string, Total>();
+      const teamTotals = new Map<string, Total>();
+      const userTotals = new Map<string, Total>();
+      const orgTotals = new Map<string, Total>();
+      const members = new Map<string, { teamId: string; userId: string; spend: number }>();
+      const endUserTotals = new Map<string, number>();
+      let lastActive = 0;
+      for (const r of fresh) {
+        const model = r.modelGroup ?? r.model;
+        // Keys are touched even at zero cost (last_active_at); end users are created on first use.
+        if (r.virtualKey && r.apiKeyHash) add(keys, r.apiKeyHash, model, r.spend);
+        if (r.endUserId)
+          endUserTotals.set(r.endUserId, (endUserTotals.get(r.endUserId) ?? 0) + r.spend);
+        lastActive = Math.max(lastActive, r.endTime);
+        if (r.spend === 0) continue;
+        if (r.teamId) add(teamTotals, r.teamId, model, r.spend);
+        if (r.userId) add(userTotals, r.userId, model, r.spend);
+        if (r.organizationId) add(orgTotals, r.organizationId, model, r.spend);
+        if (r.teamId && r.userId) {
+          const id = `${r.teamId}\u0000${r.userId}`;
+          const m = members.get(id) ?? { teamId: r.teamId, userId: r.userId, spend: 0 };
+          m.spend += r.spend;
+          members.set(id, m);
+        }
+      }
+
+      for (const [hash, total] of sorted(keys)) {
+        await tx
+          .update(virtualKeys)
+          .set({
+            spend: increment(virtualKeys.spend, total.spend),
+            modelSpend: mergeModelSpend(virtualKeys.modelSpend, total.models),
+            lastActiveAt: sql`greatest(coalesce(${virtualKeys.lastActiveAt}, to_timestamp(0)), to_timestamp(${lastActive / 1000}))`,
+            updatedAt: sql`${virtualKeys.updatedAt}`,
+          })
+          .where(eq(virtualKeys.tokenHash, hash));
+      }
+      for (const [id, total] of sorted(teamTotals)) {
+        await tx
+          .update(teams)
+          .set({
+            spend: increment(teams.spend, total.spend),
+            modelSpend: mergeModelSpend(teams.modelSpend, total.models),
+            updatedAt: sql`${teams.updatedAt}`,
+          })
+          .where(eq(teams.id, id));
+      }
+      for (const [id, total] of sorted(userTotals)) {
+        await tx
+          .update(users)
+          .set({
+            spend: increment(users.spend, total.spend),
+            modelSpend: mergeModelSpend(users.modelSpend, total.models),
+            updatedAt: sql`${users.updatedAt}`,
+          })
+          .where(eq(users.id, id));
+      }
+      for (const [id, total] of sorted(orgTotals)) {
+        await tx
+          .update(organizations)
+          .set({
+            spend: increment(organizations.spend, total.spend),
+            modelSpend: mergeModelSpend(organizations.modelSpend, total.models),
+            updatedAt: sql`${organizations.updatedAt}`,
+          })
+          .where(eq(organizations.id, id));
+      }
+      for (const [, m] of sorted(members)) {
+        if (m.spend === 0) continue;
+        await tx
+          .update(teamMemberships)
+          .set({ spend: increment(teamMemberships.spend, m.spend) })
+          .where(and(eq(teamMemberships.teamId, m.teamId), eq(teamMemberships.userId, m.userId)));
+      }
+      const endUserRows = sorted(endUserTotals).map(([id, spend]) => ({ id, spend }));
+      if (endUserRows.length > 0) {
+        // End users exist as soon as they spend (LiteLLM creates them on first use).
+        await tx
+          .insert(endUsers)
+          .values(endUserRows)
+          .onConflictDoUpdate({
+            target: endUsers.id,
+            set: { spend: sql`${endUsers.spend} + excluded.spend` },
+          });
+      }
+      return fresh.length;
+    });
+
   return {
     async write(records) {
       const unique = dedupe(records);
       if (unique.length === 0) return 0;
-      return db.transaction(async (tx) => {
-        // Shared with other batches, exclusive with the budget reset job (see reset-lock.ts).
-        await tx.execute(sql`select pg_advisory_xact_lock_shared(${RESET_LOCK_ID})`);
-        const inserted = new Set<string>();
-        for (let i = 0; i < unique.length; i += 500) {
-          const rows = await executeRows<{ request_id: string }>(
-            tx,
-            insertSpendLogs(unique.slice(i, i + 500)),
-          );
-          for (const row of rows) inserted.add(row.request_id);
-        }
-        const fresh = unique.filter((r) => inserted.has(r.requestId));
-        if (fresh.length === 0) return 0;
-
-        const keys = new Map<string, Total>();
-        const teamTotals = new Map<string, Total>();
-        const userTotals = new Map<string, Total>();
-        const orgTotals = new Map<string, Total>();
-        const members = new Map<string, { teamId: string; userId: string; spend: number }>();
-        const endUserTotals = new Map<string, number>();
-        let lastActive = 0;
-        for (const r of fresh) {
-          const model = r.modelGroup ?? r.model;
-          // Keys are touched even at zero cost (last_active_at); end users are created on first use.
-          if (r.virtualKey && r.apiKeyHash) add(keys, r.apiKeyHash, model, r.spend);
-          if (r.endUserId)
-            endUserTotals.set(r.endUserId, (endUserTotals.get(r.endUserId) ?? 0) + r.spend);
-          lastActive = Math.max(lastActive, r.endTime);
-          if (r.spend === 0) continue;
-          if (r.teamId) add(teamTotals, r.teamId, model, r.spend);
-          if (r.userId) add(userTotals, r.userId, model, r.spend);
-          if (r.organizationId) add(orgTotals, r.organizationId, model, r.spend);
-          if (r.teamId && r.userId) {
-            const id = `${r.teamId}\u0000${r.userId}`;
-            const m = members.get(id) ?? { teamId: r.teamId, userId: r.userId, spend: 0 };
-            m.spend += r.spend;
-            members.set(id, m);
-          }
-        }
-
-        for (const [hash, total] of sorted(keys)) {
-          await tx
-            .update(virtualKeys)
-            .set({
-              spend: increment(virtualKeys.spend, total.spend),
-              modelSpend: mergeModelSpend(virtualKeys.modelSpend, total.models),
-              lastActiveAt: sql`greatest(coalesce(${virtualKeys.lastActiveAt}, to_timestamp(0)), to_timestamp(${lastActive / 1000}))`,
-              updatedAt: sql`${virtualKeys.updatedAt}`,
-            })
-            .where(eq(virtualKeys.tokenHash, hash));
-        }
-        for (const [id, total] of sorted(teamTotals)) {
-          await tx
-            .update(teams)
-            .set({
-              spend: increment(teams.spend, total.spend),
-              modelSpend: mergeModelSpend(teams.modelSpend, total.models),
-              updatedAt: sql`${teams.updatedAt}`,
-            })
-            .where(eq(teams.id, id));
-        }
-        for (const [id, total] of sorted(userTotals)) {
-          await tx
-            .update(users)
-            .set({
-              spend: increment(users.spend, total.spend),
-              modelSpend: mergeModelSpend(users.modelSpend, total.models),
-              updatedAt: sql`${users.updatedAt}`,
-            })
-            .where(eq(users.id, id));
-        }
-        for (const [id, total] of sorted(orgTotals)) {
-          await tx
-            .update(organizations)
-            .set({
-              spend: increment(organizations.spend, total.spend),
-              modelSpend: mergeModelSpend(organizations.modelSpend, total.models),
-              updatedAt: sql`${organizations.updatedAt}`,
-            })
-            .where(eq(organizations.id, id));
-        }
-        for (const [, m] of sorted(members)) {
-          if (m.spend === 0) continue;
-          await tx
-            .update(teamMemberships)
-            .set({ spend: increment(teamMemberships.spend, m.spend) })
-            .where(and(eq(teamMemberships.teamId, m.teamId), eq(teamMemberships.userId, m.userId)));
-        }
-        const endUserRows = sorted(endUserTotals).map(([id, spend]) => ({ id, spend }));
-        if (endUserRows.length > 0) {
-          // End users exist as soon as they spend (LiteLLM creates them on first use).
-          await tx
-            .insert(endUsers)
-            .values(endUserRows)
-            .onConflictDoUpdate({
-              target: endUsers.id,
-              set: { spend: sql`${endUsers.spend} + excluded.spend` },
-            });
-        }
-        return fresh.length;
-      });
+      return writeIsolating(unique);
     },
+    rejectedCount: () => rejected,
   };
 }
 

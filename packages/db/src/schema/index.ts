@@ -7,6 +7,7 @@ export * from "./organization-memberships.ts";
 export * from "./organizations.ts";
 export * from "./proxy-models.ts";
 export * from "./spend-logs.ts";
+export * from "./spend-logs-rejected.ts";
 export * from "./team-memberships.ts";
 export * from "./teams.ts";
 export * from "./users.ts";

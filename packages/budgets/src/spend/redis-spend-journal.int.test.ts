@@ -1,0 +1,61 @@
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dropPrefix, integrationUrl, uniquePrefix } from "../__fixtures__/integration.ts";
+import { spendRecord } from "../__fixtures__/spend-records.ts";
+import { createRedisSpendJournal } from "./redis-spend-journal.ts";
+
+const redisUrl = integrationUrl("TEST_REDIS_URL");
+
+describe.skipIf(!redisUrl)("Redis spend journal when Redis loses its data (TEST_REDIS_URL)", () => {
+  let redis: Redis;
+  const prefix = uniquePrefix("journal-loss");
+  beforeAll(() => {
+    redis = new Redis(redisUrl!);
+  });
+  afterAll(async () => {
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  it("recreates its consumer group (NOGROUP) and reads what was appended after the loss, with an alert", async () => {
+    const stream = `${prefix}spend`;
+    const errors: string[] = [];
+    const journal = createRedisSpendJournal({
+      redis,
+      stream,
+      consumer: "c1",
+      logger: { warn() {}, error: (message) => errors.push(message) },
+    });
+    await journal.append(spendRecord({ requestId: "before" }));
+    const first = await journal.read(10);
+    expect(first.map((e) => e.record.requestId)).toEqual(["before"]);
+    await journal.ack(first.map((e) => e.id));
+
+    // What a Redis restart without persistence or a FLUSHDB does to this stream (and its group).
+    await redis.del(stream);
+    await journal.append(spendRecord({ requestId: "after-1" }));
+    await journal.append(spendRecord({ requestId: "after-2" }));
+
+    const next = await journal.read(10);
+    expect(next.map((e) => e.record.requestId)).toEqual(["after-1", "after-2"]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain("consumer group was gone");
+    await journal.ack(next.map((e) => e.id));
+    expect(await journal.pending()).toBe(0);
+    // And it keeps working without further alerts.
+    await journal.append(spendRecord({ requestId: "later" }));
+    expect((await journal.read(10)).map((e) => e.record.requestId)).toEqual(["later"]);
+    expect(errors).toHaveLength(1);
+  });
+
+  it("acknowledging entries read before the loss neither fails nor touches new entries", async () => {
+    const stream = `${prefix}spend-ack`;
+    const journal = createRedisSpendJournal({ redis, stream, consumer: "c1" });
+    await journal.append(spendRecord({ requestId: "in-flight" }));
+    const held = await journal.read(10);
+    await redis.del(stream);
+    await journal.append(spendRecord({ requestId: "new" }));
+    await journal.ack(held.map((e) => e.id));
+    expect((await journal.read(10)).map((e) => e.record.requestId)).toEqual(["new"]);
+  });
+});

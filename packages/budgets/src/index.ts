@@ -28,6 +28,7 @@ export type {
 export {
   checkModelAccess,
   canAccess,
+  resolveKeyAlias,
   ALL_PROXY_MODELS,
   ALL_TEAM_MODELS,
   NO_DEFAULT_MODELS,

@@ -240,7 +240,9 @@ describe("management roles over HTTP", () => {
     const solo = keys.solo!;
     const own = await ok(as(solo, "/key/generate", { key_alias: "solo-1" }));
     expect(own.user_id).toBe("solo");
-    await ok(as(solo, "/key/update", { key: own.key, max_budget: 5 }));
+    await ok(as(solo, "/key/update", { key: own.key, key_alias: "solo-renamed" }));
+    // Its limits are an admin's (management-permissions*.test.ts has the whole table).
+    await refused(as(solo, "/key/update", { key: own.key, max_budget: 5 }));
     await ok(as(solo, `/key/info?key=${own.key}`));
     await ok(as(solo, "/key/delete", { keys: [own.key] }));
 

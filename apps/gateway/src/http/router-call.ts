@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { resolveKeyAlias } from "@org/budgets";
 import type { GatewayDeps } from "../deps.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 
@@ -23,4 +24,15 @@ export function budgetHeaders(deps: GatewayDeps, context: unknown): Record<strin
 /** Resolves once the request's spend is durably journaled (before the response completes). */
 export async function spendRecorded(deps: GatewayDeps, context: unknown): Promise<void> {
   await deps.budgets?.recorded(context);
+}
+
+/**
+ * Rewrites the request's model through the calling key's aliases (the key's, then its team's
+ * `model_aliases`), as LiteLLM does before routing: the router then routes, and the budget hooks
+ * check access on, the model actually called, never on the alias name. Call it right after the
+ * body is validated, before anything reads `model`.
+ */
+export function applyKeyAlias(c: Context<GatewayEnv>, request: { model: string }): void {
+  const identity = c.get("identity");
+  if (identity?.kind === "virtual_key") request.model = resolveKeyAlias(identity, request.model);
 }

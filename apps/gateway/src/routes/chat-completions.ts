@@ -3,7 +3,12 @@ import { ChatCompletionRequestSchema } from "@org/core";
 import { requireUserParam } from "../auth/enforce-user-param.ts";
 import type { GatewayDeps } from "../deps.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
-import { budgetHeaders, routerCallOptions, spendRecorded } from "../http/router-call.ts";
+import {
+  applyKeyAlias,
+  budgetHeaders,
+  routerCallOptions,
+  spendRecorded,
+} from "../http/router-call.ts";
 import { toGatewayError } from "../http/error-response.ts";
 import { readJson, validateBody } from "../http/parse-body.ts";
 import { sseStream } from "../http/sse-encoder.ts";
@@ -18,6 +23,7 @@ export function chatCompletionsRoute(deps: GatewayDeps) {
     // Azure-style path: the deployment name in the URL is the model.
     const deploymentParam = c.req.param("deployment");
     if (deploymentParam) request.model = deploymentParam;
+    applyKeyAlias(c, request);
     requireUserParam(deps, request.user);
 
     const result = await deps.router.chatCompletion(request, routerCallOptions(c));

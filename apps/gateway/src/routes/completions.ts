@@ -13,7 +13,12 @@ import {
 import { requireUserParam } from "../auth/enforce-user-param.ts";
 import type { GatewayDeps } from "../deps.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
-import { budgetHeaders, routerCallOptions, spendRecorded } from "../http/router-call.ts";
+import {
+  applyKeyAlias,
+  budgetHeaders,
+  routerCallOptions,
+  spendRecorded,
+} from "../http/router-call.ts";
 import { toGatewayError } from "../http/error-response.ts";
 import { readJson, validateBody } from "../http/parse-body.ts";
 import { modelHeaders } from "./model-headers.ts";
@@ -25,6 +30,7 @@ import { modelHeaders } from "./model-headers.ts";
 export function completionsRoute(deps: GatewayDeps) {
   return async (c: Context<GatewayEnv>) => {
     const request = validateBody(CompletionRequestSchema, await readJson(c.req.raw));
+    applyKeyAlias(c, request);
     const chat = completionRequestToChat(request);
     requireUserParam(deps, chat.user);
     const result = await deps.router.chatCompletion(chat, routerCallOptions(c));

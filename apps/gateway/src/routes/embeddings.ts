@@ -3,7 +3,12 @@ import { EmbeddingRequestSchema } from "@org/core";
 import { requireUserParam } from "../auth/enforce-user-param.ts";
 import type { GatewayDeps } from "../deps.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
-import { budgetHeaders, routerCallOptions, spendRecorded } from "../http/router-call.ts";
+import {
+  applyKeyAlias,
+  budgetHeaders,
+  routerCallOptions,
+  spendRecorded,
+} from "../http/router-call.ts";
 import { readJson, validateBody } from "../http/parse-body.ts";
 import { overheadHeader } from "../http/overhead-header.ts";
 import { modelHeaders } from "./model-headers.ts";
@@ -12,6 +17,7 @@ import { modelHeaders } from "./model-headers.ts";
 export function embeddingsRoute(deps: GatewayDeps) {
   return async (c: Context<GatewayEnv>) => {
     const request = validateBody(EmbeddingRequestSchema, await readJson(c.req.raw));
+    applyKeyAlias(c, request);
     requireUserParam(deps, request.user);
     const result = await deps.router.embedding(request, routerCallOptions(c));
     const headers = { ...modelHeaders(result), ...budgetHeaders(deps, result.context) };

@@ -11,7 +11,12 @@ import { UnknownModelError } from "@org/router";
 import { requireUserParam } from "../auth/enforce-user-param.ts";
 import type { GatewayDeps } from "../deps.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
-import { budgetHeaders, routerCallOptions, spendRecorded } from "../http/router-call.ts";
+import {
+  applyKeyAlias,
+  budgetHeaders,
+  routerCallOptions,
+  spendRecorded,
+} from "../http/router-call.ts";
 import { overheadHeader } from "../http/overhead-header.ts";
 import { readJson, validateBody } from "../http/parse-body.ts";
 import { anthropicErrorResponse } from "./anthropic-error-response.ts";
@@ -32,6 +37,7 @@ export function messagesRoute(deps: GatewayDeps) {
         anthropic.AnthropicMessagesRequestSchema,
         await readJson(c.req.raw),
       );
+      applyKeyAlias(c, body);
       const request = anthropic.anthropicRequestToOpenAI(body, {
         // Against Anthropic the call passes through faithfully (signed thinking blocks,
         // cache_control, top_k); other providers would reject those fields.

@@ -14,7 +14,12 @@ import {
 import { requireUserParam } from "../auth/enforce-user-param.ts";
 import type { GatewayDeps } from "../deps.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
-import { budgetHeaders, routerCallOptions, spendRecorded } from "../http/router-call.ts";
+import {
+  applyKeyAlias,
+  budgetHeaders,
+  routerCallOptions,
+  spendRecorded,
+} from "../http/router-call.ts";
 import { toGatewayError } from "../http/error-response.ts";
 import { readJson, validateBody } from "../http/parse-body.ts";
 import { modelHeaders } from "./model-headers.ts";
@@ -27,6 +32,7 @@ import { modelHeaders } from "./model-headers.ts";
 export function responsesRoute(deps: GatewayDeps) {
   return async (c: Context<GatewayEnv>) => {
     const request = validateBody(ResponsesRequestSchema, await readJson(c.req.raw));
+    applyKeyAlias(c, request);
     const chat = responsesRequestToChat(request);
     requireUserParam(deps, chat.user);
     const result = await deps.router.chatCompletion(chat, routerCallOptions(c));

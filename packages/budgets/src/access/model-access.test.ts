@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { keyRow, teamRow, userRow, organizationRow } from "../__fixtures__/rows.ts";
 import { buildKeyIdentity } from "../keys/build-key-identity.ts";
-import { canAccess, checkModelAccess } from "./model-access.ts";
+import { canAccess, checkModelAccess, resolveKeyAlias } from "./model-access.ts";
 
 describe("canAccess (LiteLLM's rule for one model list)", () => {
   it.each([
@@ -19,12 +19,36 @@ describe("canAccess (LiteLLM's rule for one model list)", () => {
 
   it("allows models of a listed access group", () => {
     const groups = (m: string) => (m === "gpt-4o" ? ["beta-models"] : []);
-    expect(canAccess(["beta-models"], "gpt-4o", {}, groups)).toBe(true);
-    expect(canAccess(["beta-models"], "gpt-3.5", {}, groups)).toBe(false);
+    expect(canAccess(["beta-models"], "gpt-4o", groups)).toBe(true);
+    expect(canAccess(["beta-models"], "gpt-3.5", groups)).toBe(false);
   });
 
-  it("allows an alias", () => {
-    expect(canAccess(["x"], "my-alias", { "my-alias": "gpt-4o" })).toBe(true);
+  it("an alias name is not access: only the model it points at counts", () => {
+    expect(canAccess(["x"], "my-alias")).toBe(false);
+  });
+});
+
+describe("resolveKeyAlias", () => {
+  it("rewrites a key's alias to its target and leaves other names alone", () => {
+    const identity = buildKeyIdentity({
+      key: keyRow("sk-a", { models: ["gpt-4o"], aliases: { fast: "gpt-4o-mini" } }),
+    });
+    expect(resolveKeyAlias(identity, "fast")).toBe("gpt-4o-mini");
+    expect(resolveKeyAlias(identity, "gpt-4o")).toBe("gpt-4o");
+    expect(resolveKeyAlias(identity, "toString")).toBe("toString");
+  });
+
+  it("an alias to a model the key may not use is refused on its target", () => {
+    const identity = buildKeyIdentity({
+      key: keyRow("sk-a", { models: ["gpt-4o"], aliases: { "gpt-4o-secret": "x" } }),
+    });
+    // The alias name itself is the key's own alias, not a model it was given.
+    expect(() => checkModelAccess(identity, "gpt-4o-secret", "gpt-4o-secret")).toThrow(
+      /key not allowed to access model/,
+    );
+    expect(() =>
+      checkModelAccess(identity, resolveKeyAlias(identity, "gpt-4o-secret"), "x"),
+    ).toThrow(/key not allowed to access model/);
   });
 });
 

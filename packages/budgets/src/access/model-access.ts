@@ -18,8 +18,10 @@ export interface ModelAccessOptions {
 /**
  * Refuses a virtual key's request for a model it may not use, with LiteLLM's status (401), error
  * type and wording per level: the key's list, then the team's (team keys) or the user's (personal
- * keys), then the organization's. `requested` is the name the client sent, `resolved` the model
- * group it resolved to (after aliases): access to either is enough, as in LiteLLM.
+ * keys), then the organization's. `requested` is the model the request calls (the client's name
+ * after the key's and team's aliases were applied, see `resolveKeyAlias`), `resolved` the model
+ * group the router resolved it to (after the config's `model_group_alias`): access to either is
+ * enough, as in LiteLLM. A key alias is never access in itself: what is checked is what is called.
  */
 export function checkModelAccess(
   identity: VirtualKeyIdentity,
@@ -29,10 +31,8 @@ export function checkModelAccess(
 ): void {
   const groupsOf = options.accessGroupsOf;
   const allows = (models: readonly string[]) =>
-    canAccess(models, requested, identity.aliases, groupsOf) ||
-    (resolved !== undefined &&
-      resolved !== requested &&
-      canAccess(models, resolved, identity.aliases, groupsOf));
+    canAccess(models, requested, groupsOf) ||
+    (resolved !== undefined && resolved !== requested && canAccess(models, resolved, groupsOf));
 
   if (!identity.models.includes(ALL_TEAM_MODELS) && !allows(identity.models)) {
     throw accessDenied(
@@ -73,11 +73,9 @@ export function checkModelAccess(
 export function canAccess(
   models: readonly string[],
   model: string,
-  aliases: Readonly<Record<string, string>> = {},
   accessGroupsOf?: (model: string) => readonly string[] | undefined,
 ): boolean {
   if (models.length === 0) return true;
-  if (Object.hasOwn(aliases, model)) return true;
   for (const allowed of models) {
     if (allowed === model || allowed === "*" || allowed === ALL_PROXY_MODELS) return true;
     if (allowed.includes("*") && wildcardMatches(allowed, model)) return true;
@@ -85,6 +83,18 @@ export function canAccess(
   const groups = accessGroupsOf?.(model);
   if (groups) for (const group of groups) if (models.includes(group)) return true;
   return false;
+}
+
+/**
+ * The model a virtual key's request calls: the key's (or its team's) alias for the requested
+ * name rewritten to its target, as LiteLLM does before routing. Access is then checked on the
+ * target, so an alias a key's holder sets can never reach a model the key may not use.
+ */
+export function resolveKeyAlias(
+  identity: { aliases: Readonly<Record<string, string>> },
+  model: string,
+): string {
+  return Object.hasOwn(identity.aliases, model) ? identity.aliases[model]! : model;
 }
 
 function wildcardMatches(pattern: string, model: string): boolean {

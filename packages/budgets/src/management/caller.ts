@@ -81,3 +81,8 @@ export function requireWriter(caller: Caller, action: string): void {
 export function denied(message: string): PermissionDeniedError {
   return new PermissionDeniedError(message, { code: "403" });
 }
+
+/** A 403 about one request field (`param`), so clients can point at what they may not set. */
+export function deniedField(param: string, message: string): PermissionDeniedError {
+  return new PermissionDeniedError(message, { code: "403", param });
+}

@@ -13,15 +13,13 @@ import {
 import { and, count, desc, eq, inArray, or, type SQL } from "drizzle-orm";
 import { abbreviateKey, generateKeyString, hashKey } from "../keys/virtual-key.ts";
 import { audit } from "./audit.ts";
+import { actorOf, canReadAll, denied, isProxyAdmin, requireWriter, type Caller } from "./caller.ts";
 import {
-  actorOf,
-  canReadAll,
-  denied,
-  isProxyAdmin,
-  isViewer,
-  requireWriter,
-  type Caller,
-} from "./caller.ts";
+  authorityOver,
+  checkKeyWrite,
+  keepLimitMetadata,
+  type KeyAuthority,
+} from "./key-permissions.ts";
 import {
   display,
   expiryFrom,
@@ -49,30 +47,21 @@ type KeyFields = Omit<GenerateKeyRequest, "key" | "send_invite_email" | "key_typ
 export function createKeyService(deps: ResolvedDeps) {
   const { db, clock } = deps;
 
-  const canManage = async (tx: DbClient, caller: Caller, key: VirtualKey): Promise<boolean> => {
-    if (isProxyAdmin(caller)) return true;
-    if (isViewer(caller)) return false;
-    if (key.userId !== null && key.userId === caller.userId) return true;
-    if (caller.role === "org_admin" && caller.organizationId) {
-      if (key.organizationId === caller.organizationId) return true;
-      if (key.teamId) {
-        const [team] = await tx
-          .select({ org: teams.organizationId })
-          .from(teams)
-          .where(eq(teams.id, key.teamId));
-        if (team?.org === caller.organizationId) return true;
-      }
-    }
-    return key.teamId !== null && (await teamRole(tx, key.teamId, caller.userId)) === "admin";
-  };
-
-  const requireManage = async (tx: DbClient, caller: Caller, key: VirtualKey, action: string) => {
+  /** The caller's authority over the key; refuses (403) when they have none. */
+  const requireManage = async (
+    tx: DbClient,
+    caller: Caller,
+    key: VirtualKey,
+    action: string,
+  ): Promise<KeyAuthority> => {
     requireWriter(caller, action);
-    if (!(await canManage(tx, caller, key))) {
+    const authority = await authorityOver(tx, caller, key);
+    if (authority === undefined) {
       throw denied(
         `You are not allowed to ${action} key ${key.keyName ?? key.id}: it belongs to another user or team.`,
       );
     }
+    return authority;
   };
 
   const requireRead = async (tx: DbClient, caller: Caller, key: VirtualKey) => {
@@ -80,9 +69,18 @@ export function createKeyService(deps: ResolvedDeps) {
     // Any key may read its own info, a key with no user included (LiteLLM's rule).
     if (key.tokenHash === caller.keyHash) return;
     if (key.userId !== null && key.userId === caller.userId) return;
-    if (await canManage(tx, caller, key)) return;
+    if ((await authorityOver(tx, caller, key)) !== undefined) return;
     throw denied(`You are not allowed to view key ${key.keyName ?? key.id}.`);
   };
+
+  /** The team, organization and user a key will have after a change. */
+  const targetOf = (req: Partial<KeyFields>, current: VirtualKey) => ({
+    teamId: Object.hasOwn(req, "team_id") ? (req.team_id ?? null) : current.teamId,
+    organizationId: Object.hasOwn(req, "organization_id")
+      ? (req.organization_id ?? null)
+      : current.organizationId,
+    userId: Object.hasOwn(req, "user_id") ? (req.user_id ?? null) : current.userId,
+  });
 
   /** Who a new key may be issued to, by role (LiteLLM's key-generation rules, simplified). */
   const authorizeOwner = async (tx: DbClient, caller: Caller, userId?: string, teamId?: string) => {
@@ -244,6 +242,12 @@ export function createKeyService(deps: ResolvedDeps) {
         req.user_id ?? undefined,
         req.team_id ?? undefined,
       );
+      // Permission first: a refused caller learns nothing about which ids exist.
+      await checkKeyWrite(tx, caller, "generate", req, {
+        teamId: req.team_id ?? null,
+        organizationId: req.organization_id ?? null,
+        userId: userId ?? null,
+      });
       await checkReferences(tx, req);
       await ensureUser(tx, userId);
       if (await findKey(tx, tokenHash)) {
@@ -288,7 +292,7 @@ export function createKeyService(deps: ResolvedDeps) {
       const now = clock.now();
       const { row, before } = await db.transaction(async (tx) => {
         const current = await requireKey(tx, req.key);
-        await requireManage(tx, caller, current, "update");
+        const authority = await requireManage(tx, caller, current, "update");
         if (
           !isProxyAdmin(caller) &&
           Object.hasOwn(req, "user_id") &&
@@ -296,9 +300,12 @@ export function createKeyService(deps: ResolvedDeps) {
         ) {
           throw denied("Only proxy admins can move a key to another user.");
         }
+        await checkKeyWrite(tx, caller, authority, req, targetOf(req, current), current);
         await checkReferences(tx, req);
         await ensureUser(tx, req.user_id ?? undefined);
         const set = columnsFrom(req, current, now);
+        if (authority === "holder" && set.metadata)
+          set.metadata = keepLimitMetadata(set.metadata, current.metadata ?? {});
         if (req.temp_budget_increase != null) {
           set.metadata = {
             ...(set.metadata ?? current.metadata),
@@ -453,16 +460,19 @@ export function createKeyService(deps: ResolvedDeps) {
       const tokenHash = hashKey(key);
       const { row, oldHash } = await db.transaction(async (tx) => {
         const current = await requireKey(tx, req.key);
-        await requireManage(tx, caller, current, "regenerate");
+        const authority = await requireManage(tx, caller, current, "regenerate");
         if (await findKey(tx, tokenHash)) {
           throw new InvalidRequestError("A key with this value already exists; choose another.", {
             param: "new_key",
             code: "400",
           });
         }
+        await checkKeyWrite(tx, caller, authority, req, targetOf(req, current), current);
         await checkReferences(tx, req);
         const { key: _old, new_key: _new, ...fields } = req;
         const set = columnsFrom(fields, current, now);
+        if (authority === "holder" && set.metadata)
+          set.metadata = keepLimitMetadata(set.metadata, current.metadata ?? {});
         await tx
           .insert(deletedVirtualKeys)
           .values({
@@ -499,7 +509,10 @@ export function createKeyService(deps: ResolvedDeps) {
       const { key: ref } = parse(KeyRef, body);
       const row = await db.transaction(async (tx) => {
         const current = await requireKey(tx, ref);
-        await requireManage(tx, caller, current, blocked ? "block" : "unblock");
+        const authority = await requireManage(tx, caller, current, blocked ? "block" : "unblock");
+        // A holder may block their own key (after a leak), never unblock what an admin blocked.
+        if (!blocked)
+          await checkKeyWrite(tx, caller, authority, { blocked }, targetOf({}, current), current);
         const [row] = await tx
           .update(virtualKeys)
           .set({ blocked, updatedBy: actorOf(caller) })

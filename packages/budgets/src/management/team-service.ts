@@ -11,7 +11,15 @@ import {
 } from "@org/db";
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { audit } from "./audit.ts";
-import { actorOf, canReadAll, denied, isProxyAdmin, requireWriter, type Caller } from "./caller.ts";
+import {
+  actorOf,
+  canReadAll,
+  denied,
+  deniedField,
+  isProxyAdmin,
+  requireWriter,
+  type Caller,
+} from "./caller.ts";
 import { membersOf, requireReference, requireTeam, resetAtFor, teamRole } from "./lookups.ts";
 import type { ResolvedDeps } from "./management-deps.ts";
 import { retireKeys } from "./retire-keys.ts";
@@ -239,7 +247,22 @@ export function createTeamService(deps: ResolvedDeps) {
         if (!isTeamOwner(caller, current.organizationId)) {
           const forbidden = OWNER_FIELDS.filter((f) => Object.hasOwn(req, f));
           if (forbidden.length > 0)
-            throw denied(`Team admins cannot change ${forbidden.join(", ")}; ask a proxy admin.`);
+            throw deniedField(
+              forbidden[0]!,
+              `Team admins cannot change ${forbidden.join(", ")}; ask a proxy admin.`,
+            );
+        }
+        if (
+          !isProxyAdmin(caller) &&
+          Object.hasOwn(req, "organization_id") &&
+          (req.organization_id ?? null) !== current.organizationId
+        ) {
+          // An org admin who moved a team out would hand it (and its keys) to another
+          // organization; into theirs it comes only through a proxy admin.
+          throw deniedField(
+            "organization_id",
+            "Only proxy admins can move a team to another organization.",
+          );
         }
         if (req.organization_id) await requireReference(tx, "organization_id", req.organization_id);
         const set = columnsFrom(req, now);

@@ -13,7 +13,14 @@ import {
 import { and, count, eq, inArray, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "./audit.ts";
-import { canReadAll, denied, isProxyAdmin, requireWriter, type Caller } from "./caller.ts";
+import {
+  canReadAll,
+  denied,
+  deniedField,
+  isProxyAdmin,
+  requireWriter,
+  type Caller,
+} from "./caller.ts";
 import type { KeyService } from "./key-service.ts";
 import { membersOf, requireReference, resetAtFor } from "./lookups.ts";
 import type { ResolvedDeps } from "./management-deps.ts";
@@ -38,6 +45,15 @@ const ListUsersQuery = z.object({
   user_ids: z.string().optional(),
   organization_id: z.string().optional(),
 });
+
+/** Roles an org admin may create or give (below their own). */
+export const ORG_ADMIN_ASSIGNABLE_ROLES: readonly string[] = [
+  "internal_user",
+  "internal_user_viewer",
+];
+
+/** What a user may change on their own user (not their role, limits, models or organization). */
+const SELF_USER_FIELDS = new Set(["user_id", "user_email", "user_alias", "password", "metadata"]);
 
 /** LiteLLM's /user/* endpoints. */
 export function createUserService(deps: ResolvedDeps, keys: KeyService) {
@@ -93,6 +109,39 @@ export function createUserService(deps: ResolvedDeps, keys: KeyService) {
       !!caller.organizationId &&
       user.organizationId === caller.organizationId);
 
+  /**
+   * May the caller change this user's settings? Proxy admins anyone; org admins the users of
+   * their organization whose role is below theirs, never themselves (their own limits are not
+   * theirs to raise) nor other org admins or proxy roles.
+   */
+  const canAdminister = (caller: Caller, user: User) =>
+    isProxyAdmin(caller) ||
+    (caller.userId !== user.id &&
+      canManage(caller, user) &&
+      ORG_ADMIN_ASSIGNABLE_ROLES.includes(user.userRole));
+
+  /** Roles an org admin may give: below their own (LiteLLM keeps org_admin a proxy admin's grant). */
+  const requireAssignableRole = (caller: Caller, role: string | null | undefined) => {
+    if (isProxyAdmin(caller) || role == null) return;
+    if (!ORG_ADMIN_ASSIGNABLE_ROLES.includes(role)) {
+      throw deniedField(
+        "user_role",
+        `Only proxy admins can give the role ${role}; you can give ${ORG_ADMIN_ASSIGNABLE_ROLES.join(", ")}.`,
+      );
+    }
+  };
+
+  /** Org admins keep the users they create or change in their own organization. */
+  const requireOwnOrganization = (caller: Caller, organizationId: string | null | undefined) => {
+    if (isProxyAdmin(caller)) return;
+    if ((organizationId ?? null) !== (caller.organizationId ?? null)) {
+      throw deniedField(
+        "organization_id",
+        `Org admins can only place users in their own organization (${caller.organizationId}).`,
+      );
+    }
+  };
+
   return {
     /** POST /user/new: the user, their team memberships and (auto_create_key) a first key, together. */
     async create(caller: Caller, body: unknown): Promise<JsonObject & { key: string | null }> {
@@ -107,8 +156,7 @@ export function createUserService(deps: ResolvedDeps, keys: KeyService) {
           "Only proxy admins (and org admins, for their organization) can create users.",
         );
       }
-      if (req.user_role === "proxy_admin" && !isProxyAdmin(caller))
-        throw denied("Only proxy admins can create proxy admins.");
+      requireAssignableRole(caller, req.user_role);
       const now = clock.now();
       const { user, teamIds, key } = await db.transaction(async (tx) => {
         if (req.user_id) {
@@ -148,6 +196,18 @@ export function createUserService(deps: ResolvedDeps, keys: KeyService) {
         for (const entry of req.teams ?? []) {
           const teamId = typeof entry === "string" ? entry : entry.team_id;
           await requireReference(tx, "team_id", teamId, "teams");
+          if (!isProxyAdmin(caller)) {
+            // The new user's key is handed to the caller: membership elsewhere would be theirs.
+            const [team] = await tx
+              .select({ org: teams.organizationId })
+              .from(teams)
+              .where(eq(teams.id, teamId));
+            if (!team?.org || team.org !== caller.organizationId)
+              throw deniedField(
+                "teams",
+                `Org admins can only add users to teams of their own organization; ${teamId} is not one.`,
+              );
+          }
           let budgetId: string | null = null;
           if (typeof entry !== "string" && entry.max_budget_in_team != null) {
             const [b] = await tx
@@ -204,19 +264,24 @@ export function createUserService(deps: ResolvedDeps, keys: KeyService) {
               "user_email",
             );
         const self = caller.userId === current.id;
-        if (!canManage(caller, current)) {
-          const allowed = new Set(["user_id", "user_email", "user_alias", "password", "metadata"]);
-          const forbidden = Object.keys(req).filter((k) => !allowed.has(k));
-          if (!self || forbidden.length > 0) {
+        if (!canAdminister(caller, current)) {
+          if (!self) {
             throw denied(
-              self
-                ? `You cannot change your own ${forbidden.join(", ")}.`
+              caller.role === "org_admin"
+                ? `You can only update users of your organization whose role is ${ORG_ADMIN_ASSIGNABLE_ROLES.join(" or ")}.`
                 : "You can only update your own user.",
             );
           }
+          const forbidden = Object.keys(req).find((k) => !SELF_USER_FIELDS.has(k));
+          if (forbidden) throw deniedField(forbidden, `You cannot change your own ${forbidden}.`);
+          const limit = Object.keys(req.metadata ?? {}).find((k) => /budget|limit/.test(k));
+          if (limit)
+            throw deniedField(`metadata.${limit}`, `You cannot set your own metadata.${limit}.`);
+        } else {
+          requireAssignableRole(caller, req.user_role);
+          if (Object.hasOwn(req, "organization_id"))
+            requireOwnOrganization(caller, req.organization_id);
         }
-        if (req.user_role === "proxy_admin" && !isProxyAdmin(caller))
-          throw denied("Only proxy admins can grant proxy_admin.");
         const { user_id: _id, password, ...fields } = req;
         // Found by email: the email identifies the user and is not a change.
         if (!req.user_id) delete (fields as { user_email?: unknown }).user_email;
@@ -244,7 +309,8 @@ export function createUserService(deps: ResolvedDeps, keys: KeyService) {
       await db.transaction(async (tx) => {
         for (const id of req.user_ids) {
           const user = await requireUser(tx, eq(users.id, id), id, "user_ids");
-          if (!canManage(caller, user)) throw denied(`You are not allowed to delete user ${id}.`);
+          if (!canAdminister(caller, user))
+            throw denied(`You are not allowed to delete user ${id}.`);
           await retireKeys(tx, caller, eq(virtualKeys.userId, id));
           await tx.delete(users).where(eq(users.id, id));
           await audit(tx, caller, {

@@ -52,8 +52,8 @@ export type { RedisStateStoreOptions } from "./state/redis-state-store.ts";
 
 export type { RoutingStrategy, StrategyInput } from "./strategies/routing-strategy.ts";
 export type { CallChat, CallEmbedding } from "./call/call-functions.ts";
-export type { PriceOf, TokenPrice } from "./pricing/price-of.ts";
-export { configuredPrice } from "./pricing/price-of.ts";
+export type { PriceOf } from "./pricing/price-of.ts";
+export { deploymentPrice, usageCost, boundCost } from "./pricing/price-of.ts";
 export type { CountTokens } from "./tokens/count-tokens.ts";
 export { estimateTokens } from "./tokens/count-tokens.ts";
 export type { Clock, RouterLogger } from "./util/logger.ts";

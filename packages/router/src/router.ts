@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type {
+  BillableUsage,
   ChatCallResult,
   ChatCompletionRequest,
   EmbeddingCallResult,
@@ -40,7 +41,7 @@ import { toFallbackMap } from "./fallbacks/fallback-map.ts";
 import { routerHeaders } from "./headers/router-headers.ts";
 import type { PostCallOutcome, RouterHooks } from "./hooks/router-hooks.ts";
 import type { PriceOf } from "./pricing/price-of.ts";
-import { configuredPrice, costOf } from "./pricing/price-of.ts";
+import { deploymentPrice, usageCost } from "./pricing/price-of.ts";
 import { createMemoryStateStore } from "./state/memory-state-store.ts";
 import { createRedisStateStore } from "./state/redis-state-store.ts";
 import type { RouterStateStore, StoreStatus } from "./state/state-store.ts";
@@ -76,7 +77,7 @@ export interface RouterOptions {
   /** One call to one deployment; @org/core's callChat when omitted. */
   callChat?: CallChat;
   callEmbedding?: CallEmbedding;
-  /** Price port; litellm_params / model_info costs when omitted. */
+  /** Price port; @org/core's catalog under litellm_params / model_info prices when omitted. */
   priceOf?: PriceOf;
   /** Token-count port; characters / 4 when omitted. */
   countTokens?: CountTokens;
@@ -138,7 +139,7 @@ export class Router {
     const settings = resolveSettings(this.#settings);
     const logger = options.logger ?? silentLogger;
     const clock = options.clock ?? systemClock;
-    const priceOf = options.priceOf ?? configuredPrice;
+    const priceOf = options.priceOf ?? deploymentPrice;
 
     let transport = options.transport;
     if (transport === undefined) {
@@ -241,7 +242,7 @@ export class Router {
           total_tokens: usage.total_tokens,
         },
         embedding: result.response,
-        ...costOutcome(rt, state, usage.prompt_tokens, 0),
+        ...costOutcome(rt, state, usage),
       });
       return decorate(result, state);
     } catch (error) {
@@ -328,7 +329,7 @@ export class Router {
       deployment: undefined,
       attempts: [],
       fallbacksTaken: [],
-      estimate: estimateCost(request, tokens, group?.deployments ?? [], rt.priceOf),
+      estimate: estimateCost(request, tokens, group?.deployments ?? [], rt.priceOf, rt.registry),
       cacheHit: false,
       signal: options.signal,
     };
@@ -463,28 +464,25 @@ function usageOutcome(
   completionChars: number,
 ): Pick<PostCallOutcome, "usage" | "usageEstimated" | "cost"> {
   if (usage !== undefined) {
-    return { usage, ...costOutcome(rt, state, usage.prompt_tokens, usage.completion_tokens) };
+    return { usage, ...costOutcome(rt, state, usage) };
   }
   const completion = Math.ceil(completionChars / 4);
-  return {
-    usage: {
-      prompt_tokens: state.tokens,
-      completion_tokens: completion,
-      total_tokens: state.tokens + completion,
-    },
-    usageEstimated: true,
-    ...costOutcome(rt, state, state.tokens, completion),
+  const estimated = {
+    prompt_tokens: state.tokens,
+    completion_tokens: completion,
+    total_tokens: state.tokens + completion,
   };
+  return { usage: estimated, usageEstimated: true, ...costOutcome(rt, state, estimated) };
 }
 
+/** The charge, through the same price port as the reservation (cache, reasoning, tiers). */
 function costOutcome(
   rt: Runtime,
   state: RequestState,
-  promptTokens: number,
-  completionTokens: number,
+  usage: BillableUsage,
 ): Pick<PostCallOutcome, "cost"> {
   if (state.answeredBy === undefined) return {};
-  const cost = costOf(rt.priceOf(state.answeredBy), promptTokens, completionTokens);
+  const cost = usageCost(rt.priceOf(state.answeredBy), usage, state.ctx.kind);
   return cost === undefined ? {} : { cost };
 }
 

@@ -4,8 +4,11 @@ import type { RouterModel } from "../config/index.ts";
 /**
  * Fills each deployment's model_info with what the price/context catalog knows (context window,
  * output limit, prices) where the config left it out, as LiteLLM merges its model map into
- * model_info. The router then uses it for pre-call context checks, cost-based routing and cost
- * estimates without knowing about the catalog; configured values always win.
+ * model_info. The router uses the limits for pre-call context checks; /model/info shows them.
+ * Prices are not decided here: the router prices every deployment through @org/core's catalog
+ * itself (`deploymentPrice`: cache reads and writes, reasoning, long-context tiers, config prices
+ * winning field by field), for both the budget hold and the charge. The prices filled in here
+ * are the catalog's own, so they change nothing there. Configured values always win.
  */
 export function enrichModelList(modelList: readonly RouterModel[]): RouterModel[] {
   return modelList.map((entry) => {

@@ -1,7 +1,8 @@
-import type { ModelMode, ResolvedModel } from "./catalog-entry.ts";
+import type { CatalogEntry, ModelMode, ResolvedModel } from "./catalog-entry.ts";
 import type { CostResult } from "./compute-cost.ts";
 import { lookupModel } from "./lookup-model.ts";
 import type { ModelOverrides } from "./model-overrides.ts";
+import type { CostBreakdown } from "./price-usage.ts";
 import { roundUsd } from "./round-usd.ts";
 
 /** Output bound when neither the request nor the catalog gives one (LiteLLM's Anthropic default). */
@@ -33,11 +34,41 @@ function outputBound(model: ResolvedModel, requested: number | undefined): numbe
 }
 
 /**
- * An upper bound on what a request can cost, for reserving budget before the call; the reservation
- * is settled to `computeCost` afterwards. Deliberately pessimistic: no cache discount is assumed,
- * the prompt is priced at the dearer of the input and cache-write prices (a prompt may be written
- * to Anthropic's cache at 1.25x), and every output token at the dearer of the output and reasoning
- * prices. The long-context tier applies from the counted prompt.
+ * An upper bound on what `outputTokens` of output after `promptTokens` of prompt can cost on a
+ * resolved model: the other half of `priceUsage`, for reserving budget before the call.
+ * Deliberately pessimistic: no cache discount is assumed, the prompt is priced at the dearer of
+ * the input and cache-write prices (a prompt may be written to Anthropic's cache at 1.25x), and
+ * every output token at the dearer of the output and reasoning prices. The long-context tier
+ * applies from the counted prompt. Embeddings bill the prompt only.
+ */
+export function priceBound(
+  model: Readonly<CatalogEntry>,
+  promptTokens: number,
+  outputTokens: number,
+  kind: ModelMode = model.mode,
+): CostBreakdown {
+  const prompt = Math.max(0, promptTokens);
+  const tier =
+    model.long_context !== undefined && prompt > model.long_context.above_tokens
+      ? model.long_context
+      : undefined;
+  const inputPrice = tier?.input_cost_per_token ?? model.input_cost_per_token;
+  const writePrice =
+    tier?.cache_creation_input_token_cost ?? model.cache_creation_input_token_cost ?? 0;
+  const outputPrice = Math.max(
+    tier?.output_cost_per_token ?? model.output_cost_per_token,
+    model.output_cost_per_reasoning_token ?? 0,
+  );
+  const output = kind === "embedding" ? 0 : Math.max(0, outputTokens);
+  const inputCost = roundUsd(prompt * Math.max(inputPrice, writePrice));
+  const outputCost = roundUsd(output * outputPrice);
+  return { cost: roundUsd(inputCost + outputCost), inputCost, outputCost };
+}
+
+/**
+ * An upper bound on what a request can cost (`priceBound` over the model `lookupModel`
+ * resolves), for reserving budget before the call; the reservation is settled to `computeCost`
+ * afterwards.
  */
 export function estimateCost({
   provider,
@@ -57,27 +88,10 @@ export function estimateCost({
       outputTokens: maxOutputTokens ?? DEFAULT_ESTIMATE_OUTPUT_TOKENS,
     };
   }
-  const prompt = Math.max(0, promptTokens);
-  const tier =
-    resolved.long_context !== undefined && prompt > resolved.long_context.above_tokens
-      ? resolved.long_context
-      : undefined;
-  const inputPrice = tier?.input_cost_per_token ?? resolved.input_cost_per_token;
-  const writePrice =
-    tier?.cache_creation_input_token_cost ?? resolved.cache_creation_input_token_cost ?? 0;
-  const outputPrice = Math.max(
-    tier?.output_cost_per_token ?? resolved.output_cost_per_token,
-    resolved.output_cost_per_reasoning_token ?? 0,
-  );
-
   const embedding = (kind ?? resolved.mode) === "embedding";
   const outputTokens = embedding ? 0 : outputBound(resolved, maxOutputTokens);
-  const inputCost = roundUsd(prompt * Math.max(inputPrice, writePrice));
-  const outputCost = roundUsd(outputTokens * outputPrice);
   return {
-    cost: roundUsd(inputCost + outputCost),
-    inputCost,
-    outputCost,
+    ...priceBound(resolved, promptTokens, outputTokens, embedding ? "embedding" : "chat"),
     known: true,
     outputTokens,
   };

@@ -7,6 +7,7 @@ export { priceUsage, type BillableUsage, type CostBreakdown } from "./price-usag
 export { computeCost, type ComputeCostInput, type CostResult } from "./compute-cost.ts";
 export {
   estimateCost,
+  priceBound,
   DEFAULT_ESTIMATE_OUTPUT_TOKENS,
   type EstimateCostInput,
   type CostEstimate,

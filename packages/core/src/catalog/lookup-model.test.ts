@@ -124,8 +124,9 @@ describe("lookupModel", () => {
         max_output_tokens: 16_384,
         supports_vision: true,
       });
-      // Config prices replace the catalog's as a set: no list-price cache discount.
-      expect(resolved?.cache_read_input_token_cost).toBeUndefined();
+      // Field by field: the catalog's cache-read price stays, so a cache hit is not billed at
+      // the (negotiated) full input price.
+      expect(resolved?.cache_read_input_token_cost).toBe(1.25e-6);
     });
 
     it("overrides limits without touching catalog prices", () => {
@@ -143,7 +144,8 @@ describe("lookupModel", () => {
         }),
       ).toMatchObject({
         input_cost_per_token: 1e-6,
-        output_cost_per_token: 0,
+        // A negative price is ignored: the catalog's stands.
+        output_cost_per_token: 1e-5,
         priceSource: "config",
       });
     });

@@ -1,4 +1,4 @@
-import type { CatalogEntry, ModelMode, ResolvedModel } from "./catalog-entry.ts";
+import type { CatalogEntry, LongContextPrices, ModelMode, ResolvedModel } from "./catalog-entry.ts";
 import type { CatalogHit } from "./provider-catalogs.ts";
 
 /**
@@ -41,21 +41,59 @@ function readMode(value: unknown): ModelMode | undefined {
   return undefined;
 }
 
-function withoutPrices(
-  entry: Readonly<CatalogEntry>,
-): Omit<CatalogEntry, PriceField | "long_context"> {
-  const copy: Partial<CatalogEntry> = { ...entry };
-  for (const field of [...PRICE_FIELDS, "long_context"] as const) delete copy[field];
-  return copy as Omit<CatalogEntry, PriceField | "long_context">;
-}
+/**
+ * LiteLLM's long-context price names: `input_cost_per_token_above_200k_tokens`,
+ * `output_cost_per_token_above_128k_tokens`, `cache_read_input_token_cost_above_200k_tokens`...
+ */
+const TIER_FIELD =
+  /^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|cache_creation_input_token_cost)_above_(\d+)k_tokens$/;
 
-/** A config that prices only one side leaves the other at 0, as LiteLLM does. */
-function configPrices(prices: Partial<Record<PriceField, number>>): Pick<CatalogEntry, PriceField> {
-  return {
-    ...prices,
-    input_cost_per_token: prices.input_cost_per_token ?? 0,
-    output_cost_per_token: prices.output_cost_per_token ?? 0,
+type TierField = Exclude<keyof LongContextPrices, "above_tokens">;
+
+/**
+ * The long-context tier the config names, merged field by field over the catalog's tier of the
+ * same threshold. A config tier at another threshold replaces the catalog's (a model bills at one
+ * threshold). Undefined when the config names no tier.
+ */
+function configTier(
+  sources: readonly Readonly<Record<string, unknown>>[],
+  base: LongContextPrices | undefined,
+  resolved: Pick<CatalogEntry, "input_cost_per_token" | "output_cost_per_token">,
+): LongContextPrices | undefined {
+  const fields: Partial<Record<TierField, number>> = {};
+  let above: number | undefined;
+  // litellm_params first: the first source that names a field wins it.
+  for (const source of sources) {
+    for (const [key, value] of Object.entries(source)) {
+      const match = TIER_FIELD.exec(key);
+      const price = match ? readNumber(value) : undefined;
+      if (match === null || price === undefined) continue;
+      const threshold = Number(match[2]) * 1000;
+      if (above === undefined) above = threshold;
+      if (threshold !== above) continue;
+      const field = match[1] as TierField;
+      if (fields[field] === undefined) fields[field] = price;
+    }
+  }
+  if (above === undefined) return undefined;
+  const inherited = base !== undefined && base.above_tokens === above ? base : undefined;
+  const tier: LongContextPrices = {
+    ...inherited,
+    above_tokens: above,
+    input_cost_per_token:
+      fields.input_cost_per_token ??
+      inherited?.input_cost_per_token ??
+      resolved.input_cost_per_token,
+    output_cost_per_token:
+      fields.output_cost_per_token ??
+      inherited?.output_cost_per_token ??
+      resolved.output_cost_per_token,
   };
+  if (fields.cache_read_input_token_cost !== undefined)
+    tier.cache_read_input_token_cost = fields.cache_read_input_token_cost;
+  if (fields.cache_creation_input_token_cost !== undefined)
+    tier.cache_creation_input_token_cost = fields.cache_creation_input_token_cost;
+  return tier;
 }
 
 /** `model_info.base_model` (LiteLLM's place for it), else `litellm_params.base_model`. */
@@ -73,10 +111,13 @@ export function baseModelOf(overrides: ModelOverrides | undefined): string | und
  * fields of `litellm_params` over `model_info` when it registers a deployment, and a
  * deployment's `model_info` wins over its model cost map.)
  *
- * Prices move as a set: once the config names any price, every price comes from the config and
- * none from the catalog, as in LiteLLM's custom-pricing path. A negotiated input price must not
- * be mixed with the list price's cache or long-context rates. Unset cache prices then fall back
- * to the input price when costs are computed. Limits, flags and mode override field by field.
+ * Everything overrides field by field: a config that sets only `input_cost_per_token` keeps the
+ * catalog's output, cache-read, cache-write and reasoning prices, so a deployment that negotiated
+ * its input price still bills cache hits at a cache price, never at the full input price. The
+ * long-context tier comes from the catalog unless the config names one
+ * (`input_cost_per_token_above_200k_tokens`, ...; see `configTier`). For a model the catalog does
+ * not know, unset cache prices fall back to the input price when costs are computed, and an
+ * unset input or output price is 0 (as LiteLLM does). Limits, flags and mode override the same way.
  *
  * Returns undefined when neither the catalog nor the config knows anything about the model.
  */
@@ -101,7 +142,8 @@ export function applyModelOverrides(
     const value = pick(field);
     if (value !== undefined) prices[field] = value;
   }
-  const configPriced = Object.keys(prices).length > 0;
+  const tierNamed = sources.some((source) => Object.keys(source).some((k) => TIER_FIELD.test(k)));
+  const configPriced = Object.keys(prices).length > 0 || tierNamed;
   // `max_tokens` in model_info is LiteLLM's legacy name for the output limit; in litellm_params
   // it is a request default, not a limit, so only model_info's counts.
   const maxInput = pick("max_input_tokens");
@@ -118,9 +160,9 @@ export function applyModelOverrides(
     input_cost_per_token: 0,
     output_cost_per_token: 0,
   };
-  const resolved: CatalogEntry = configPriced
-    ? { ...withoutPrices(base), ...configPrices(prices) }
-    : { ...base };
+  const resolved: CatalogEntry = { ...base, ...prices };
+  const tier = configTier(sources, base.long_context, resolved);
+  if (tier !== undefined) resolved.long_context = tier;
   if (mode !== undefined) resolved.mode = mode;
   if (maxInput !== undefined) resolved.max_input_tokens = maxInput;
   if (maxOutput !== undefined) resolved.max_output_tokens = maxOutput;

@@ -70,6 +70,13 @@ export interface ChatAdapter {
    * gateway may relay the upstream bytes unchanged (byte-for-byte) instead of re-encoding.
    */
   isPassthrough?(ctx: RequestContext): boolean;
+  /**
+   * The `max_tokens` this adapter sends upstream for the request, where it sets one the client
+   * did not (Anthropic requires one and defaults it) or raises the client's (a thinking budget
+   * counts against it). Budgets reserve against it before the call. Absent: the request's own
+   * `max_completion_tokens` / `max_tokens` is what goes upstream.
+   */
+  maxOutputTokens?(ctx: RequestContext): number | undefined;
 }
 
 export interface EmbeddingContext {

@@ -1,40 +1,84 @@
-import type { ChatCompletionRequest, EmbeddingRequest } from "@org/core";
+import { DEFAULT_ESTIMATE_OUTPUT_TOKENS } from "@org/core";
+import type { ChatCompletionRequest, EmbeddingRequest, ProviderRegistry } from "@org/core";
 import type { Deployment } from "../deployments/deployment.ts";
-import type { PriceOf } from "../pricing/price-of.ts";
+import { boundCost, type PriceOf } from "../pricing/price-of.ts";
 import type { CostEstimate } from "./request-context.ts";
 
 /**
- * The cost bound a budget can reserve before the call: the counted prompt and the most output
- * the request allows, priced at the group's most expensive deployment.
+ * The output tokens a chat request can be billed for on one deployment, the best bound known:
+ * 1. what the adapter sends upstream as `max_tokens` (Anthropic requires one: the client's, else
+ *    the deployment's `max_tokens` param, else the model's default; a thinking budget raises it);
+ * 2. else the request's `max_completion_tokens` / `max_tokens`;
+ * 3. else the model's output limit (`model_info.max_output_tokens` / `max_tokens`, the catalog);
+ * 4. else DEFAULT_ESTIMATE_OUTPUT_TOKENS (4096, LiteLLM's Anthropic default). Nothing enforces
+ *    it upstream, so an answer may run past it: budgets README, "Budgets that hold".
+ * 1 and 2 are capped by 3 (a provider does not bill past its model's limit); every choice of
+ * `n` is billed.
+ */
+export function outputBound(
+  request: ChatCompletionRequest,
+  deployment: Deployment,
+  limit: number | undefined,
+  registry: ProviderRegistry | undefined,
+): number {
+  const requested =
+    adapterBound(request, deployment, registry) ??
+    positive(request.max_completion_tokens) ??
+    positive(request.max_tokens);
+  const perChoice =
+    requested === undefined
+      ? (limit ?? DEFAULT_ESTIMATE_OUTPUT_TOKENS)
+      : limit === undefined
+        ? requested
+        : Math.min(requested, limit);
+  return perChoice * Math.max(1, positive(request.n) ?? 1);
+}
+
+function adapterBound(
+  request: ChatCompletionRequest,
+  deployment: Deployment,
+  registry: ProviderRegistry | undefined,
+): number | undefined {
+  const adapter = registry?.get(deployment.provider)?.chat;
+  if (adapter?.maxOutputTokens === undefined) return undefined;
+  try {
+    return positive(
+      adapter.maxOutputTokens({ request, deployment: deployment.target, callId: "estimate" }),
+    );
+  } catch {
+    // A request the adapter will refuse anyway (its 400 comes from the call): no adapter bound.
+    return undefined;
+  }
+}
+
+function positive(value: number | null | undefined): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+/**
+ * The cost bound a budget reserves before the call: the counted prompt plus the output bound of
+ * each deployment (`outputBound`), priced by the same port that prices the charge afterwards,
+ * at the group's dearest deployment. `maxCost` is undefined when no deployment has a price.
  */
 export function estimateCost(
   request: ChatCompletionRequest | EmbeddingRequest,
   promptTokens: number,
   deployments: readonly Deployment[],
   priceOf: PriceOf,
+  registry?: ProviderRegistry,
 ): CostEstimate {
-  let maxOutputTokens: number | undefined;
-  if ("messages" in request) {
-    const chat = request as ChatCompletionRequest;
-    maxOutputTokens = chat.max_completion_tokens ?? chat.max_tokens ?? undefined;
-    if (maxOutputTokens === undefined) {
-      for (const d of deployments) {
-        if (d.maxOutputTokens !== undefined) {
-          maxOutputTokens = Math.max(maxOutputTokens ?? 0, d.maxOutputTokens);
-        }
-      }
-    }
-  } else {
-    maxOutputTokens = 0;
-  }
+  const chat = "messages" in request ? (request as ChatCompletionRequest) : undefined;
+  let maxOutputTokens: number | undefined = chat === undefined ? 0 : undefined;
   let maxCost: number | undefined;
-  if (maxOutputTokens !== undefined) {
-    for (const d of deployments) {
-      const price = priceOf(d);
-      if (price === undefined) continue;
-      const cost = price.input * promptTokens + price.output * maxOutputTokens;
-      if (maxCost === undefined || cost > maxCost) maxCost = cost;
-    }
+  for (const d of deployments) {
+    const price = priceOf(d);
+    const output =
+      chat === undefined
+        ? 0
+        : outputBound(chat, d, price?.max_output_tokens ?? d.maxOutputTokens, registry);
+    maxOutputTokens = Math.max(maxOutputTokens ?? 0, output);
+    const cost = boundCost(price, promptTokens, output, chat === undefined ? "embedding" : "chat");
+    if (cost !== undefined && (maxCost === undefined || cost > maxCost)) maxCost = cost;
   }
   return { promptTokens, maxOutputTokens, maxCost };
 }

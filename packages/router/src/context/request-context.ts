@@ -40,9 +40,9 @@ export interface RequestTimings {
 export interface CostEstimate {
   /** From `countTokens` (default: characters / 4). */
   readonly promptTokens: number;
-  /** max_completion_tokens / max_tokens of the request, else the group's largest max_output_tokens. */
+  /** The largest output bound over the group's deployments (`outputBound`); 0 for embeddings. */
   readonly maxOutputTokens: number | undefined;
-  /** Upper bound in USD over the group's deployments, when prices and maxOutputTokens are known. */
+  /** Upper bound in USD over the group's deployments; undefined when none has a price. */
   readonly maxCost: number | undefined;
 }
 

@@ -40,7 +40,10 @@ export function toDeploymentInfo(d: Deployment, priceOf: PriceOf): DeploymentInf
     ...(d.maxOutputTokens === undefined ? {} : { maxOutputTokens: d.maxOutputTokens }),
     ...(price === undefined
       ? {}
-      : { inputCostPerToken: price.input, outputCostPerToken: price.output }),
+      : {
+          inputCostPerToken: price.input_cost_per_token,
+          outputCostPerToken: price.output_cost_per_token,
+        }),
     litellmParams: publicParams(d.entry.litellm_params),
     modelInfo: { ...publicParams(d.entry.model_info ?? {}), id: d.id },
   };

@@ -1,34 +1,59 @@
+import {
+  lookupModel,
+  priceBound,
+  priceUsage,
+  type BillableUsage,
+  type ResolvedModel,
+} from "@org/core";
 import type { Deployment } from "../deployments/deployment.ts";
-import { toNumber } from "../util/to-number.ts";
-
-/** USD per token. */
-export interface TokenPrice {
-  readonly input: number;
-  readonly output: number;
-}
 
 /**
- * The price port: what one token costs on a deployment. The default reads
- * `input_cost_per_token` / `output_cost_per_token` from litellm_params, then model_info; the
- * gateway plugs the @org/core price catalog in here once it exists.
+ * The price port: the priced model a deployment bills at, or undefined when its price is unknown.
+ * One answer serves both the reservation before the call (`boundCost`) and the charge after it
+ * (`usageCost`), so the two can never price a deployment differently.
  */
-export type PriceOf = (deployment: Deployment) => TokenPrice | undefined;
+export type PriceOf = (deployment: Deployment) => ResolvedModel | undefined;
 
-export const configuredPrice: PriceOf = (deployment) => {
-  const lp = deployment.entry.litellm_params;
-  const info = deployment.entry.model_info ?? {};
-  const input = toNumber(lp.input_cost_per_token) ?? toNumber(info.input_cost_per_token);
-  const output = toNumber(lp.output_cost_per_token) ?? toNumber(info.output_cost_per_token);
-  if (input === undefined && output === undefined) return undefined;
-  return { input: input ?? 0, output: output ?? 0 };
+/** Deployments are immutable and built once per model list: resolve each one once. */
+const resolved = new WeakMap<Deployment, ResolvedModel | null>();
+
+/**
+ * The default price port: @org/core's catalog for the deployment's provider and model (or its
+ * `base_model`), with `litellm_params` winning over `model_info` winning over the catalog, field
+ * by field (input, output, cache read, cache write, reasoning, the `*_above_<N>k_tokens` tier).
+ */
+export const deploymentPrice: PriceOf = (deployment) => {
+  let model = resolved.get(deployment);
+  if (model === undefined) {
+    const found = lookupModel(deployment.provider, deployment.target.model, {
+      litellm_params: deployment.entry.litellm_params,
+      ...(deployment.entry.model_info === undefined
+        ? {}
+        : { model_info: deployment.entry.model_info }),
+    });
+    model = found === undefined || found.priceSource === "none" ? null : found;
+    resolved.set(deployment, model);
+  }
+  return model ?? undefined;
 };
 
-/** USD for a usage, or undefined when the price is unknown. */
-export function costOf(
-  price: TokenPrice | undefined,
-  promptTokens: number,
-  completionTokens: number,
+/** USD the usage cost, cache reads, writes, reasoning and tiers included; undefined: unknown price. */
+export function usageCost(
+  price: ResolvedModel | undefined,
+  usage: BillableUsage,
+  kind: "chat" | "embedding",
 ): number | undefined {
   if (price === undefined) return undefined;
-  return price.input * promptTokens + price.output * completionTokens;
+  return priceUsage(price, usage, kind).cost;
+}
+
+/** The most `promptTokens` plus `outputTokens` of output can cost; undefined: unknown price. */
+export function boundCost(
+  price: ResolvedModel | undefined,
+  promptTokens: number,
+  outputTokens: number,
+  kind: "chat" | "embedding",
+): number | undefined {
+  if (price === undefined) return undefined;
+  return priceBound(price, promptTokens, outputTokens, kind).cost;
 }

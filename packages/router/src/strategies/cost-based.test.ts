@@ -1,7 +1,8 @@
+import type { ResolvedModel } from "@org/core";
 import { describe, expect, it } from "vitest";
 import { deploymentsOf } from "../__fixtures__/deployments.ts";
 import { entry, seededRandom } from "../__fixtures__/fakes.ts";
-import { configuredPrice } from "../pricing/price-of.ts";
+import { deploymentPrice } from "../pricing/price-of.ts";
 import { MemoryStateStore } from "../state/memory-state-store.ts";
 import { costBased } from "./cost-based.ts";
 
@@ -22,7 +23,7 @@ describe("cost-based-routing", () => {
         { id: "cheap", input_cost_per_token: 0.000001, output_cost_per_token: 0.000002 },
       ),
     ]);
-    const order = costBased(configuredPrice).order({
+    const order = costBased(deploymentPrice).order({
       candidates: ds,
       store: new MemoryStateStore(),
       now: 0,
@@ -38,9 +39,15 @@ describe("cost-based-routing", () => {
       entry("g", "openai/a", {}, { id: "a" }),
       entry("g", "openai/b", {}, { id: "b" }),
     ]);
-    const order = costBased((d) =>
-      d.id === "b" ? { input: 1, output: 1 } : { input: 2, output: 2 },
-    ).order({
+    const priced = (price: number): ResolvedModel => ({
+      mode: "chat",
+      input_cost_per_token: price,
+      output_cost_per_token: price,
+      provider: "openai",
+      catalogKey: undefined,
+      priceSource: "config",
+    });
+    const order = costBased((d) => (d.id === "b" ? priced(1) : priced(2))).order({
       candidates: ds,
       store: new MemoryStateStore(),
       now: 0,

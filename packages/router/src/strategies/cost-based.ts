@@ -15,7 +15,9 @@ export function costBased(priceOf: PriceOf): RoutingStrategy {
       if (candidates.length < 2) return candidates;
       const scores = candidates.map((d) => {
         const price = priceOf(d);
-        return price === undefined ? 2 * UNKNOWN_PRICE : price.input + price.output;
+        return price === undefined
+          ? 2 * UNKNOWN_PRICE
+          : price.input_cost_per_token + price.output_cost_per_token;
       });
       return orderByScore(candidates, scores, random);
     },

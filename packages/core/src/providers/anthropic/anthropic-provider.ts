@@ -6,7 +6,7 @@ import type {
 } from "../../provider/adapter.ts";
 import { buildAnthropicHeaders } from "./anthropic-headers.ts";
 import { anthropicMessagesUrl } from "./anthropic-url.ts";
-import { convertRequest } from "./convert-request.ts";
+import { convertRequest, upstreamMaxTokens } from "./convert-request.ts";
 import { mapAnthropicError } from "./map-error.ts";
 import { parseAnthropicResponse } from "./parse-response.ts";
 import { createAnthropicStreamTransformer } from "./stream-transformer.ts";
@@ -41,6 +41,7 @@ export const anthropicChatAdapter: ChatAdapter = {
   parseResponse: parseAnthropicResponse,
   streamFraming: "sse",
   createStreamTransformer: createAnthropicStreamTransformer,
+  maxOutputTokens: (ctx) => upstreamMaxTokens(ctx.request, ctx.deployment),
 };
 
 /** Anthropic's Messages API (`anthropic/<model>`), POST {api_base}/v1/messages. */

@@ -56,14 +56,7 @@ export function convertRequest(
   const systemValue = systemField(system);
   if (systemValue !== undefined) body.system = systemValue;
 
-  // Thinking: an explicit Anthropic `thinking` object wins over `reasoning_effort`.
-  const explicitThinking = isRecord(request.thinking)
-    ? (request.thinking as AnthropicThinkingConfig)
-    : undefined;
-  const reasoning =
-    explicitThinking === undefined
-      ? convertReasoningEffort(request.reasoning_effort, model)
-      : { thinking: explicitThinking };
+  const reasoning = reasoningOf(request, model);
   const thinking = reasoning?.thinking;
   const thinkingOn = thinking !== undefined && thinking.type !== "disabled";
 
@@ -134,6 +127,24 @@ function systemField(
   if (blocks.length === 1 && only !== undefined && only.cache_control === undefined)
     return only.text;
   return blocks;
+}
+
+/** Thinking: an explicit Anthropic `thinking` object wins over `reasoning_effort`. */
+function reasoningOf(request: ChatCompletionRequest, model: string) {
+  const explicitThinking = isRecord(request.thinking)
+    ? (request.thinking as AnthropicThinkingConfig)
+    : undefined;
+  return explicitThinking === undefined
+    ? convertReasoningEffort(request.reasoning_effort, model)
+    : { thinking: explicitThinking };
+}
+
+/** The `max_tokens` `convertRequest` sends for this request (what output is billed up to). */
+export function upstreamMaxTokens(
+  request: ChatCompletionRequest,
+  deployment: ProviderDeployment,
+): number {
+  return maxTokens(request, deployment, reasoningOf(request, deployment.model)?.thinking);
 }
 
 /**

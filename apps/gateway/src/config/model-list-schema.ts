@@ -1,3 +1,4 @@
+import { modelNameProblem } from "@org/core";
 import { z } from "zod";
 import { count, flag, nonNegative, positive, stringList, text } from "./schema-primitives.ts";
 
@@ -71,8 +72,16 @@ export const modelInfoSchema = z.looseObject({
 export type ModelInfo = z.output<typeof modelInfoSchema>;
 
 export const modelListEntrySchema = z.looseObject({
-  /** The public name clients send as `model`; several entries may share it (a model group). */
-  model_name: text().pipe(z.string().min(1, "must not be empty")),
+  /**
+   * The public name clients send as `model`; several entries may share it (a model group). It
+   * is sent back in response headers, so CR, LF and characters beyond Latin-1 are refused.
+   */
+  model_name: text().pipe(
+    z.string().superRefine((name, ctx) => {
+      const problem = modelNameProblem(name);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+  ),
   litellm_params: litellmParamsSchema,
   model_info: modelInfoSchema.optional(),
 });

@@ -1,3 +1,4 @@
+import { modelNameProblem } from "@org/core";
 import { z } from "zod";
 import { parseBudgetDuration } from "../budgets/budget-duration.ts";
 
@@ -202,21 +203,6 @@ export const limitMap = () =>
     .refine((v) => Object.keys(v).length <= COLUMN_LIMITS.listItems, {
       message: `must have at most ${COLUMN_LIMITS.listItems} entries`,
     });
-
-// Characters a model name may not hold: it goes into response headers
-// (x-litellm-model-group), where control characters (CR, LF, ...) are refused and characters
-// beyond Latin-1 cannot be sent at all.
-const NOT_HEADER_SAFE = /[^\u0020-\u007e\u00a0-\u00ff]/;
-
-/** Why a model name cannot be served, or undefined when it can. */
-export function modelNameProblem(name: string): string | undefined {
-  if (name.length === 0) return "must not be empty";
-  if (name.length > COLUMN_LIMITS.textChars)
-    return `must be at most ${COLUMN_LIMITS.textChars} characters`;
-  if (NOT_HEADER_SAFE.test(name))
-    return "must contain only printable Latin-1 characters (no control characters such as CR or LF, nothing beyond U+00FF): it is sent in response headers";
-  return undefined;
-}
 
 /** A model name (model_name of /model/new and of the config's model_list). */
 export const modelName = () =>

@@ -125,6 +125,11 @@ export async function buildGateway(options: {
     hooks: budgets.hooks,
     settings: loaded.router.settings,
     store,
+    // A non-streamed answer is read whole into memory: bound it (general_settings).
+    transportOptions: {
+      maxResponseBytes: Math.round(loaded.general.maxResponseSizeMb * 1024 * 1024),
+      maxResponseSetting: "general_settings.max_response_size_mb",
+    },
     countTokens: countRequestTokens,
     logger: logger.child({ component: "router" }),
   });

@@ -9,6 +9,7 @@ describe("KEY_SUPPORT", () => {
       "general_settings.master_key",
       "general_settings.database_url",
       "general_settings.max_request_size_mb",
+      "general_settings.max_response_size_mb",
       "litellm_settings.drop_params",
       "litellm_settings.num_retries",
       "litellm_settings.request_timeout",

@@ -149,7 +149,7 @@ export const KEY_SUPPORT: Readonly<Record<string, KeyStatus>> = {
   "general_settings.master_key": S,
   "general_settings.database_url": S,
   "general_settings.max_request_size_mb": S,
-  "general_settings.max_response_size_mb": P,
+  "general_settings.max_response_size_mb": S,
   "general_settings.store_model_in_db": P,
   "general_settings.database_connection_pool_limit": P,
   "general_settings.database_connection_timeout": P,

@@ -50,7 +50,11 @@ describe("loadConfig without a file", () => {
       "mock",
       "mock-embedding",
     ]);
-    expect(loaded.general).toEqual({ maxRequestSizeMb: 5, storeModelInDb: false });
+    expect(loaded.general).toEqual({
+      maxRequestSizeMb: 5,
+      maxResponseSizeMb: 64,
+      storeModelInDb: false,
+    });
     expect(loaded.warnings).toEqual([
       "no config file given (--config or CONFIG_FILE_PATH): serving the built-in 'mock' model only",
     ]);
@@ -60,7 +64,11 @@ describe("loadConfig without a file", () => {
     const loaded = await loadConfig({
       env: { LITELLM_MASTER_KEY: "sk-admin", DATABASE_URL: "postgres://db" },
     });
-    expect(loaded.general).toEqual({ maxRequestSizeMb: 5, storeModelInDb: false });
+    expect(loaded.general).toEqual({
+      maxRequestSizeMb: 5,
+      maxResponseSizeMb: 64,
+      storeModelInDb: false,
+    });
   });
 });
 
@@ -308,7 +316,7 @@ describe("loadConfig from a file", () => {
 });
 
 describe("general settings", () => {
-  it("reads master_key (via os.environ/), database_url and max_request_size_mb", () => {
+  it("reads master_key (via os.environ/), database_url, max_request_size_mb and max_response_size_mb", () => {
     const loaded = loadConfigFromObject(
       {
         model_list: [model()],
@@ -316,6 +324,7 @@ describe("general settings", () => {
           master_key: "os.environ/ADMIN_KEY",
           database_url: "postgres://file",
           max_request_size_mb: 20,
+          max_response_size_mb: 0.5,
         },
       },
       {
@@ -326,6 +335,7 @@ describe("general settings", () => {
       masterKey: "sk-file",
       databaseUrl: "postgres://file",
       maxRequestSizeMb: 20,
+      maxResponseSizeMb: 0.5,
       storeModelInDb: false,
     });
   });

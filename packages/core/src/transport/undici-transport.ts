@@ -2,6 +2,7 @@ import { Agent } from "undici";
 import type { IncomingHttpHeaders } from "node:http";
 import type { UpstreamRequest } from "../provider/adapter.ts";
 import { mapTransportError } from "./map-transport-error.ts";
+import { ResponseTooLargeError } from "./response-too-large-error.ts";
 import type { Transport, TransportOptions, TransportResponse } from "./transport.ts";
 
 export interface UndiciTransportOptions {
@@ -9,6 +10,15 @@ export interface UndiciTransportOptions {
   connections?: number;
   /** How long an idle keep-alive socket stays open, in ms (default 60 s). */
   keepAliveTimeoutMs?: number;
+  /**
+   * Largest body `text()` reads (a non-streamed answer or an error body), in bytes; unlimited
+   * when omitted. Past it the read stops at once, the socket is closed, and `text()` rejects
+   * with ResponseTooLargeError: nothing beyond the limit is buffered. Streamed bodies (`body`)
+   * are passed on chunk by chunk and not limited here.
+   */
+  maxResponseBytes?: number;
+  /** Named in the error when the limit is hit (e.g. the config setting that sets it). */
+  maxResponseSetting?: string;
 }
 
 /**
@@ -19,6 +29,10 @@ export interface UndiciTransportOptions {
  * up the requests queued behind it on the same socket.
  */
 export function createUndiciTransport(options: UndiciTransportOptions = {}): Transport {
+  const limit: ResponseLimit | undefined =
+    options.maxResponseBytes === undefined
+      ? undefined
+      : { bytes: options.maxResponseBytes, setting: options.maxResponseSetting };
   const agent = new Agent({
     pipelining: 1,
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 60_000,
@@ -49,7 +63,7 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Tra
       } catch (error) {
         throw mapTransportError(error, url.origin, signal);
       }
-      return toTransportResponse(response, url.origin, signal);
+      return toTransportResponse(response, url.origin, signal, limit);
     },
     close() {
       return agent.close();
@@ -63,6 +77,7 @@ function toTransportResponse(
   response: UndiciResponse,
   origin: string,
   signal: AbortSignal | undefined,
+  limit: ResponseLimit | undefined,
 ): TransportResponse {
   const { body } = response;
   return {
@@ -81,7 +96,8 @@ function toTransportResponse(
     },
     async text() {
       try {
-        return await body.text();
+        if (limit === undefined) return await body.text();
+        return await readLimited(response, limit, origin);
       } catch (error) {
         throw mapTransportError(error, origin, signal);
       }
@@ -94,6 +110,41 @@ function toTransportResponse(
       }
     },
   };
+}
+
+interface ResponseLimit {
+  bytes: number;
+  setting: string | undefined;
+}
+
+/**
+ * Reads the whole body as UTF-8 unless it is larger than the limit: an announced length over it
+ * is refused before reading, and a body without one is cut as soon as the bytes read pass it
+ * (destroying the body closes the socket, so the upstream stops sending).
+ */
+async function readLimited(
+  response: UndiciResponse,
+  limit: ResponseLimit,
+  origin: string,
+): Promise<string> {
+  const { body } = response;
+  const announced = Number(response.headers["content-length"]);
+  if (Number.isFinite(announced) && announced > limit.bytes) {
+    body.destroy();
+    throw new ResponseTooLargeError(origin, limit.bytes, limit.setting, announced);
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    const buffer = chunk as Buffer;
+    total += buffer.length;
+    if (total > limit.bytes) {
+      body.destroy();
+      throw new ResponseTooLargeError(origin, limit.bytes, limit.setting);
+    }
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks, total).toString("utf8");
 }
 
 /** Header names from undici are already lower-case; repeated headers join with ", ". */

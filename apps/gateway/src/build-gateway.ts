@@ -29,7 +29,7 @@ export interface BuiltGateway {
   masterKey: ResolvedMasterKey;
   dataDescription: string;
   /** Run the reset job or the spend flush now instead of on their timers (tests, admin tools). */
-  budgets: Pick<BuiltBudgets, "runResetsNow" | "flushSpendNow">;
+  budgets: Pick<BuiltBudgets, "runResetsNow" | "flushSpendNow" | "spendRejectedCount">;
   close(): Promise<void>;
 }
 
@@ -179,7 +179,11 @@ export async function buildGateway(options: {
     db,
     masterKey,
     dataDescription,
-    budgets: { runResetsNow: budgets.runResetsNow, flushSpendNow: budgets.flushSpendNow },
+    budgets: {
+      runResetsNow: budgets.runResetsNow,
+      flushSpendNow: budgets.flushSpendNow,
+      spendRejectedCount: budgets.spendRejectedCount,
+    },
     async close() {
       await router.close();
       await budgets.close();

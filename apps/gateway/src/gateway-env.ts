@@ -4,7 +4,14 @@ import type { AuthIdentity } from "./auth/authenticator.ts";
 export interface GatewayEnv {
   Variables: {
     identity: AuthIdentity;
+    /** The call id echoed as `x-litellm-call-id`: the client's when usable, else `requestId`. */
     callId: string;
+    /** The gateway's own id for this request (a fresh UUID): the key of its spend and budget holds. */
+    requestId: string;
+    /** The client's `x-litellm-call-id` when it sent a usable one (kept in the spend log's metadata). */
+    clientCallId: string | undefined;
+    /** Why the client's `x-litellm-call-id` was refused; the model routes answer 400 with it. */
+    callIdProblem: string | undefined;
     /** performance.now() when the request entered the gateway. */
     startedAt: number;
     /** Set by a streaming route: the in-flight count is released when the stream ends. */

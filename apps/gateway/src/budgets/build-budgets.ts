@@ -36,6 +36,11 @@ export interface BuiltBudgets {
   runResetsNow(): Promise<BudgetResetCounts>;
   /** Writes the journaled spend to the database now (it is also flushed every second). */
   flushSpendNow(): Promise<number>;
+  /**
+   * Spend records this instance set aside because the database refused them (kept in
+   * `spend_logs_rejected`, each logged at error level). Anything above 0 needs an operator.
+   */
+  spendRejectedCount(): number;
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -84,7 +89,10 @@ export function buildBudgets(options: {
     ? createRedisRateLimiter({ redis, keyPrefix: `${prefix}limits:` })
     : createMemoryRateLimiter();
   const journal = redis
-    ? withFallbackJournal(createRedisSpendJournal({ redis, stream: `${prefix}spend` }))
+    ? withFallbackJournal(
+        createRedisSpendJournal({ redis, stream: `${prefix}spend`, logger }),
+        logger,
+      )
     : createMemorySpendJournal();
 
   const authenticator = createAuthenticator({
@@ -116,7 +124,8 @@ export function buildBudgets(options: {
     ...clock,
     ...(options.saltKey ? { saltKey: options.saltKey } : {}),
   });
-  const flusher = createSpendFlusher({ journal, writer: createDbSpendWriter(database.db) });
+  const writer = createDbSpendWriter(database.db, { logger });
+  const flusher = createSpendFlusher({ journal, writer, logger });
   const resetJob = createBudgetResetJob({ db: database.db, bus, ...clock });
 
   return {
@@ -125,13 +134,15 @@ export function buildBudgets(options: {
     management,
     runResetsNow: () => resetJob.runOnce(),
     flushSpendNow: () => flusher.flush(),
+    spendRejectedCount: () => writer.rejectedCount(),
     async start() {
       flusher.start();
       await resetJob.start();
     },
     async close() {
       resetJob.stop();
-      // Spend journaled but not yet in Postgres is written before the database closes.
+      // Spend journaled but not yet in Postgres is written before the database closes; what
+      // cannot be is logged by stop(), which never throws, so shutdown always completes.
       await flusher.stop();
       redis?.disconnect();
     },

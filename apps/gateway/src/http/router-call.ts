@@ -1,18 +1,32 @@
+import { InvalidRequestError } from "@org/core";
 import type { Context } from "hono";
 import { resolveKeyAlias } from "@org/budgets";
 import type { GatewayDeps } from "../deps.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 
 /**
- * The per-request options every route passes to the router: the call id, the client's abort
- * signal, and the caller's identity, which the budget hooks read (a route that left it out would
- * let a virtual key past its budget and limits).
+ * The per-request options every route passes to the router: the gateway's request id (the
+ * router's call id, under which spend, budget holds and rate-limit slots are kept; never the
+ * client's), the client's abort signal, and the caller's identity, which the budget hooks read (a
+ * route that left it out would let a virtual key past its budget and limits). The client's own
+ * `x-litellm-call-id` travels as `clientCallId` metadata into the spend log.
+ *
+ * Every model route calls this inside its error handling, so a bad `x-litellm-call-id` is
+ * refused here, as a 400 in the route's envelope, before anything is reserved or called.
  */
 export function routerCallOptions(c: Context<GatewayEnv>) {
+  const problem = c.get("callIdProblem");
+  if (problem !== undefined) {
+    throw new InvalidRequestError(problem, { param: "x-litellm-call-id", code: "invalid_header" });
+  }
+  const clientCallId = c.get("clientCallId");
   return {
-    callId: c.get("callId"),
+    callId: c.get("requestId"),
     signal: c.req.raw.signal,
-    metadata: { identity: c.get("identity") },
+    metadata:
+      clientCallId === undefined
+        ? { identity: c.get("identity") }
+        : { identity: c.get("identity"), clientCallId },
   };
 }
 

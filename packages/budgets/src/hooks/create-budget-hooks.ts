@@ -371,6 +371,9 @@ function spendRecord(
       user_api_key_alias: key?.keyAlias ?? null,
       user_api_key_team_alias: key?.teamAlias ?? null,
       partial: outcome.partial || undefined,
+      // The client's x-litellm-call-id; requestId is the gateway's own id (see request-context).
+      litellm_call_id:
+        typeof ctx.metadata.clientCallId === "string" ? ctx.metadata.clientCallId : undefined,
     },
     cacheHit: ctx.cacheHit,
     status: outcome.status,

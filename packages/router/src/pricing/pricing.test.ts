@@ -66,6 +66,16 @@ describe("the reservation bound", () => {
     ).toBe(2100);
   });
 
+  it("reserves what the Bedrock adapter sends upstream when a thinking budget forces it", () => {
+    const model = "bedrock/anthropic.claude-sonnet-4-5-20250929-v1:0";
+    const thinking = { type: "enabled", budget_tokens: 2000 };
+    // No max_tokens: Converse gets budget + 4096 for the answer.
+    expect(estimate(custom, { thinking }, model).maxOutputTokens).toBe(6096);
+    expect(estimate(custom, { thinking, max_tokens: 500 }, model).maxOutputTokens).toBe(2500);
+    // Without thinking, Bedrock sends none: the catalog's limit for the model.
+    expect(estimate(custom, {}, model).maxOutputTokens).toBeGreaterThan(4096);
+  });
+
   it("reserves at the group's dearest deployment, and nothing for an unpriced group", () => {
     const ds = deploymentsOf([
       entry("g", "openai/a", custom),

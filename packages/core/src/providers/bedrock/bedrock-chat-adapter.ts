@@ -1,5 +1,5 @@
 import type { ChatAdapter } from "../../provider/adapter.ts";
-import { convertRequest } from "./convert-request.ts";
+import { convertRequest, upstreamMaxTokens } from "./convert-request.ts";
 import { parseConverseResponse } from "./parse-response.ts";
 import { bedrockModelId, bedrockUrl } from "./resolve-endpoint.ts";
 import { authorizeBedrockRequest } from "./sign-request.ts";
@@ -33,6 +33,10 @@ export function createBedrockChatAdapter(now: () => number): ChatAdapter {
 
     createStreamTransformer(ctx) {
       return createBedrockStreamTransformer(ctx, now());
+    },
+
+    maxOutputTokens(ctx) {
+      return upstreamMaxTokens(ctx.request, ctx.deployment, bedrockModelId(ctx.deployment));
     },
   };
 }

@@ -57,12 +57,7 @@ export function convertRequest(
     delete inference.temperature;
     delete inference.topP;
     const budget = thinking.budget_tokens;
-    if (typeof budget === "number") {
-      // max_tokens must exceed the budget; the client's value is then the answer's share.
-      const max = inference.maxTokens;
-      if (max === undefined) inference.maxTokens = budget + THINKING_ANSWER_TOKENS;
-      else if (max <= budget) inference.maxTokens = budget + max;
-    }
+    if (typeof budget === "number") inference.maxTokens = withThinking(inference.maxTokens, budget);
   } else if (typeof topK === "number") {
     // Not part of inferenceConfig; where it goes depends on the model (as in LiteLLM).
     if (family === "anthropic") additional["top_k"] = topK;
@@ -91,6 +86,27 @@ export function convertRequest(
     body.serviceTier = { type: request.service_tier };
   }
   return body;
+}
+
+/** max_tokens must exceed a thinking budget; the client's value is then the answer's share. */
+function withThinking(max: number | undefined, budget: number): number {
+  if (max === undefined) return budget + THINKING_ANSWER_TOKENS;
+  return max <= budget ? budget + max : max;
+}
+
+/**
+ * The `maxTokens` `convertRequest` sends for this request (what output is billed up to), or
+ * undefined when it sends none (the model's own limit applies).
+ */
+export function upstreamMaxTokens(
+  request: ChatCompletionRequest,
+  deployment: ProviderDeployment,
+  modelId: string,
+): number | undefined {
+  const max = inferenceConfig(request).maxTokens;
+  const family = bedrockModelFamily(modelId, deployment);
+  const budget = thinkingConfig(request, family, deployment.dropParams === true)?.budget_tokens;
+  return typeof budget === "number" ? withThinking(max, budget) : max;
 }
 
 function inferenceConfig(request: ChatCompletionRequest): ConverseInferenceConfig {

@@ -10,7 +10,7 @@ import type { Clock, SoftBudgetEvent } from "@org/budgets";
 import type { Logger } from "@org/observability";
 import { createAccessGroups } from "./auth/access-groups.ts";
 import { buildBudgets, type BuiltBudgets } from "./budgets/build-budgets.ts";
-import { countRequestTokens } from "./catalog/count-request-tokens.ts";
+import { countCompletionTokens, countRequestTokens } from "./catalog/count-request-tokens.ts";
 import { enrichModelList } from "./catalog/enrich-model-list.ts";
 import { resolveMasterKey, type ResolvedMasterKey } from "./auth/resolve-master-key.ts";
 import type { LoadedConfig } from "./config/index.ts";
@@ -131,6 +131,7 @@ export async function buildGateway(options: {
       maxResponseSetting: "general_settings.max_response_size_mb",
     },
     countTokens: countRequestTokens,
+    countCompletionTokens,
     logger: logger.child({ component: "router" }),
   });
 

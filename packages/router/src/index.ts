@@ -54,8 +54,8 @@ export type { RoutingStrategy, StrategyInput } from "./strategies/routing-strate
 export type { CallChat, CallEmbedding } from "./call/call-functions.ts";
 export type { PriceOf } from "./pricing/price-of.ts";
 export { deploymentPrice, usageCost, boundCost } from "./pricing/price-of.ts";
-export type { CountTokens } from "./tokens/count-tokens.ts";
-export { estimateTokens } from "./tokens/count-tokens.ts";
+export type { CountCompletionTokens, CountTokens } from "./tokens/count-tokens.ts";
+export { estimateCompletionTokens, estimateTokens } from "./tokens/count-tokens.ts";
 export type { Clock, RouterLogger } from "./util/logger.ts";
 export type { ErrorClass } from "./retry/error-class.ts";
 

@@ -198,4 +198,122 @@ describe("Router: streams", () => {
     expect(rec.outcomes).toHaveLength(1);
     expect(rec.outcomes[0]?.outcome).toMatchObject({ status: "failure", partial: true });
   });
+  describe("a stream that ends before the upstream's usage is charged for what it delivered", () => {
+    const priced = () =>
+      entry(
+        "g",
+        "openai/gpt-a",
+        { input_cost_per_token: 0.01, output_cost_per_token: 0.1 },
+        {
+          id: "a",
+        },
+      );
+    /** The completion counter sees exactly the delivered text; one token per character here. */
+    const counted: string[] = [];
+    const countCompletionTokens = (text: string) => {
+      counted.push(text);
+      return text.length;
+    };
+
+    it("a client disconnect: prompt plus delivered text, at the answering deployment's price", async () => {
+      const rec = recorder();
+      const client = new AbortController();
+      counted.length = 0;
+      const { router } = testRouter({
+        modelList: [priced()],
+        script: { "gpt-a": [{ stream: ["one", "two", "three"], gapMs: 200 }] },
+        hooks: rec.hooks,
+        extra: { countTokens: () => 5, countCompletionTokens },
+      });
+      const result = await router.chatCompletion(streamRequest("g"), { signal: client.signal });
+      if (result.kind !== "stream") throw new Error("not a stream");
+      const iterator = result.parts[Symbol.asyncIterator]();
+      await iterator.next();
+      const pending = iterator.next();
+      client.abort();
+      await expect(pending).rejects.toBeInstanceOf(ClientClosedError);
+      expect(counted).toEqual(["one"]);
+      const outcome = rec.outcomes[0]?.outcome;
+      expect(outcome).toMatchObject({
+        status: "failure",
+        partial: true,
+        usageEstimated: true,
+        usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 },
+      });
+      expect(outcome?.cost).toBeCloseTo(5 * 0.01 + 3 * 0.1, 10);
+    });
+
+    it("an upstream error mid-stream: the text delivered before it", async () => {
+      const rec = recorder();
+      counted.length = 0;
+      const { router } = testRouter({
+        modelList: [priced()],
+        script: {
+          "gpt-a": [
+            { stream: ["one", "two"], failAfter: 2, failWith: new UpstreamError("mid-stream") },
+          ],
+        },
+        hooks: rec.hooks,
+        extra: { countTokens: () => 5, countCompletionTokens },
+      });
+      const result = await router.chatCompletion(streamRequest("g"));
+      if (result.kind !== "stream") throw new Error("not a stream");
+      await expect(readStream(result.parts)).rejects.toBeInstanceOf(UpstreamError);
+      expect(counted).toEqual(["onetwo"]);
+      expect(rec.outcomes[0]?.outcome.cost).toBeCloseTo(5 * 0.01 + 6 * 0.1, 10);
+    });
+
+    it("the upstream's usage wins when it arrived", async () => {
+      const rec = recorder();
+      counted.length = 0;
+      const { router } = testRouter({
+        modelList: [priced()],
+        script: { "gpt-a": [{ stream: ["one"], usage: usage(7, 2) }] },
+        hooks: rec.hooks,
+        extra: { countCompletionTokens },
+      });
+      const result = await router.chatCompletion(streamRequest("g"));
+      if (result.kind !== "stream") throw new Error("not a stream");
+      await readStream(result.parts);
+      expect(counted).toEqual([]);
+      expect(rec.outcomes[0]?.outcome.cost).toBeCloseTo(7 * 0.01 + 2 * 0.1, 10);
+    });
+  });
+
+  it("throw(error) ends the stream with that error: charged, and the pending read rejects", async () => {
+    const rec = recorder();
+    const { router, fake } = testRouter({
+      modelList: [entry("g", "openai/gpt-a")],
+      script: { "gpt-a": [{ stream: ["one", "two", "three"], gapMs: 200 }] },
+      hooks: rec.hooks,
+    });
+    const result = await router.chatCompletion(streamRequest("g"));
+    if (result.kind !== "stream") throw new Error("not a stream");
+    const iterator = result.parts[Symbol.asyncIterator]();
+    await iterator.next();
+    const pending = iterator.next();
+    const cut = new TimeoutError("shutting down");
+    await expect(iterator.throw!(cut)).rejects.toBe(cut);
+    await expect(pending).rejects.toBe(cut);
+    expect(fake.calls[0]?.signal?.aborted).toBe(true);
+    expect(rec.outcomes).toHaveLength(1);
+    expect(rec.outcomes[0]?.outcome).toMatchObject({ status: "failure", partial: true });
+    expect(rec.outcomes[0]?.outcome.error).toBe(cut);
+  });
+
+  it("a stream stopped while nobody was reading throws on the next read instead of ending cleanly", async () => {
+    const client = new AbortController();
+    const { router } = testRouter({
+      modelList: [entry("g", "openai/gpt-a")],
+      script: { "gpt-a": [{ stream: ["one", "two", "three"], gapMs: 50 }] },
+    });
+    const result = await router.chatCompletion(streamRequest("g"), { signal: client.signal });
+    if (result.kind !== "stream") throw new Error("not a stream");
+    const iterator = result.parts[Symbol.asyncIterator]();
+    await iterator.next();
+    client.abort();
+    // A consumer between reads must not take the cut stream for a finished one.
+    await expect(iterator.next()).rejects.toBeInstanceOf(ClientClosedError);
+    expect(await iterator.next()).toEqual({ value: undefined, done: true });
+  });
 });

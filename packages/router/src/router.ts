@@ -47,8 +47,8 @@ import { createRedisStateStore } from "./state/redis-state-store.ts";
 import type { RouterStateStore, StoreStatus } from "./state/state-store.ts";
 import { createStrategy } from "./strategies/create-strategy.ts";
 import type { StreamEnd } from "./streams/tracked-stream.ts";
-import type { CountTokens } from "./tokens/count-tokens.ts";
-import { estimateTokens } from "./tokens/count-tokens.ts";
+import type { CountCompletionTokens, CountTokens } from "./tokens/count-tokens.ts";
+import { estimateCompletionTokens, estimateTokens } from "./tokens/count-tokens.ts";
 import type { Clock, RouterLogger } from "./util/logger.ts";
 import { silentLogger, systemClock } from "./util/logger.ts";
 
@@ -81,6 +81,11 @@ export interface RouterOptions {
   priceOf?: PriceOf;
   /** Token-count port; characters / 4 when omitted. */
   countTokens?: CountTokens;
+  /**
+   * Tokens of the text a stream delivered, charged when it ends without the upstream's usage
+   * (client gone, upstream error, shutdown cut); characters / 4 when omitted.
+   */
+  countCompletionTokens?: CountCompletionTokens;
 }
 
 export interface CallOptions {
@@ -167,6 +172,7 @@ export class Router {
       random: options.random ?? Math.random,
       priceOf,
       countTokens: options.countTokens ?? estimateTokens,
+      countCompletionTokens: options.countCompletionTokens ?? estimateCompletionTokens,
     };
   }
 
@@ -329,7 +335,14 @@ export class Router {
       deployment: undefined,
       attempts: [],
       fallbacksTaken: [],
-      estimate: estimateCost(request, tokens, group?.deployments ?? [], rt.priceOf, rt.registry),
+      estimate: estimateCost(
+        request,
+        tokens,
+        group?.deployments ?? [],
+        rt.priceOf,
+        rt.registry,
+        rt.settings.timeoutMs,
+      ),
       cacheHit: false,
       signal: options.signal,
     };
@@ -386,7 +399,9 @@ export class Router {
 
   #streamEnded(rt: Runtime, state: RequestState, end: StreamEnd): void {
     state.ctx.timings.end = rt.clock.now();
-    const usage = usageOutcome(rt, state, end.usage, end.completionChars);
+    // Without the upstream's usage (it comes last), the delivered text is counted and charged.
+    const delivered = end.usage === undefined ? rt.countCompletionTokens(end.completionText) : 0;
+    const usage = usageOutcome(rt, state, end.usage, delivered);
     if (end.status === "success") {
       this.#finish(rt, state, {
         status: "success",
@@ -461,12 +476,12 @@ function usageOutcome(
   rt: Runtime,
   state: RequestState,
   usage: Usage | undefined,
-  completionChars: number,
+  estimatedCompletionTokens: number,
 ): Pick<PostCallOutcome, "usage" | "usageEstimated" | "cost"> {
   if (usage !== undefined) {
     return { usage, ...costOutcome(rt, state, usage) };
   }
-  const completion = Math.ceil(completionChars / 4);
+  const completion = estimatedCompletionTokens;
   const estimated = {
     prompt_tokens: state.tokens,
     completion_tokens: completion,
@@ -482,7 +497,9 @@ function costOutcome(
   usage: BillableUsage,
 ): Pick<PostCallOutcome, "cost"> {
   if (state.answeredBy === undefined) return {};
-  const cost = usageCost(rt.priceOf(state.answeredBy), usage, state.ctx.kind);
+  const { start, end } = state.ctx.timings;
+  const seconds = ((end ?? rt.clock.now()) - start) / 1000;
+  const cost = usageCost(rt.priceOf(state.answeredBy), usage, state.ctx.kind, seconds);
   return cost === undefined ? {} : { cost };
 }
 

@@ -1,4 +1,4 @@
-import { countChatTokens, countEmbeddingTokens } from "@org/core";
+import { countChatTokens, countEmbeddingTokens, countTextTokens } from "@org/core";
 import type { ChatCompletionRequest, EmbeddingRequest } from "@org/core";
 
 // The router counts a request once, before it knows which deployment serves it, so the count
@@ -10,4 +10,12 @@ const TARGET = { provider: "openai", model: "gpt-4o" } as const;
 export function countRequestTokens(request: ChatCompletionRequest | EmbeddingRequest): number {
   if ("messages" in request) return countChatTokens(request as ChatCompletionRequest, TARGET);
   return countEmbeddingTokens(request.input, TARGET);
+}
+
+/**
+ * Tokens of the text a stream delivered before it ended without the upstream's usage (client
+ * gone, upstream error, shutdown cut): what the router charges for it, on the same measure.
+ */
+export function countCompletionTokens(text: string): number {
+  return text === "" ? 0 : countTextTokens(text, TARGET);
 }

@@ -4,7 +4,9 @@ import type { ChatCompletionChunk, ChatStreamPart } from "@org/core";
  * Turns the router's stream parts into the bytes OpenAI puts on the wire:
  * `data: {json}\n\n` per chunk, then `data: [DONE]\n\n`. Passthrough parts carry the
  * upstream's exact bytes (including its own `[DONE]`), which are relayed unchanged; its
- * `[DONE]` waits for `beforeEnd` like ours does.
+ * `[DONE]` waits for `beforeEnd` like ours does. A stream that fails after the headers (upstream
+ * error, idle timeout, shutdown cut) ends with `data: {"error": ...}` and no `[DONE]`, so no
+ * client mistakes the truncated answer for a finished one.
  */
 const encoder = new TextEncoder();
 const DONE = encoder.encode("data: [DONE]\n\n");
@@ -88,11 +90,12 @@ export function sseStream(options: SseStreamOptions): ReadableStream<Uint8Array>
           if (enqueued) return;
         }
       } catch (error) {
-        // Headers are already sent: the client gets an error event, then the stream ends.
+        // Headers are already sent: the client gets an error event, then the stream ends. The
+        // partial answer is charged too: its spend is journaled before the stream closes.
         controller.enqueue(
           encoder.encode(`data: ${JSON.stringify(options.errorPayload(error))}\n\n`),
         );
-        controller.enqueue(DONE);
+        await settled(options.beforeEnd);
         controller.close();
         finish();
       }
@@ -103,6 +106,15 @@ export function sseStream(options: SseStreamOptions): ReadableStream<Uint8Array>
       await iterator.return?.();
     },
   });
+}
+
+/** Awaits `beforeEnd` on a failed stream; its own failure is the journal's to log. */
+export async function settled(beforeEnd: (() => Promise<void> | undefined) | undefined) {
+  try {
+    await beforeEnd?.();
+  } catch {
+    // Nothing to add: the error event is already on its way.
+  }
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

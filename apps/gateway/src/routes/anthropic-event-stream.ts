@@ -1,5 +1,6 @@
 import { anthropic, type ChatStreamPart } from "@org/core";
 import { toGatewayError } from "../http/error-response.ts";
+import { settled } from "../http/sse-encoder.ts";
 import { anthropicErrorBody } from "./anthropic-error-response.ts";
 
 const encoder = new TextEncoder();
@@ -51,6 +52,8 @@ export function anthropicEventStream(options: {
       } catch (error) {
         const { error: detail } = anthropicErrorBody(toGatewayError(error));
         for (const event of events.error(detail)) controller.enqueue(anthropicFrame(event));
+        // The partial answer is charged: its spend is journaled before the stream closes.
+        await settled(options.beforeEnd);
         controller.close();
         finish();
       }

@@ -45,7 +45,7 @@ export function chatCompletionsRoute(deps: GatewayDeps) {
 
     c.set("streamHeld", true);
     const stream = sseStream({
-      parts: result.parts,
+      parts: deps.inFlight.cuttable(result.parts),
       passthrough: result.passthrough,
       includeUsage: request.stream_options?.include_usage === true,
       errorPayload: (error) => toGatewayError(error).toJSON(),

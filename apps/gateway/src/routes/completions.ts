@@ -21,6 +21,7 @@ import {
 } from "../http/router-call.ts";
 import { toGatewayError } from "../http/error-response.ts";
 import { readJson, validateBody } from "../http/parse-body.ts";
+import { settled } from "../http/sse-encoder.ts";
 import { modelHeaders } from "./model-headers.ts";
 
 /**
@@ -52,7 +53,7 @@ export function completionsRoute(deps: GatewayDeps) {
         : // Answered whole (a cache hit, a hook) although streamed: stream it in one go.
           onePart({ chunks: chatCompletionToChunks(result.completion) });
     const body = completionEventStream({
-      parts,
+      parts: deps.inFlight.cuttable(parts),
       encoder: createCompletionStreamEncoder(request),
       includeUsage: request.stream_options?.include_usage === true,
       onClose: () => deps.inFlight.leave(),
@@ -113,11 +114,12 @@ function completionEventStream(options: {
         }
       } catch (error) {
         // Headers are already sent: the client gets an error event (OpenAI's envelope), then
-        // the stream ends, as on /v1/chat/completions.
+        // the stream ends without [DONE], as on /v1/chat/completions; the partial answer's
+        // spend is journaled first.
         const envelope = toGatewayError(error).toJSON();
         envelope.error.message = redactSecrets(envelope.error.message);
         controller.enqueue(frame(envelope));
-        controller.enqueue(DONE);
+        await settled(options.beforeEnd);
         controller.close();
         finish();
       }

@@ -67,7 +67,7 @@ export function messagesRoute(deps: GatewayDeps) {
           : // Answered whole (a cache hit, a hook) although streamed: stream it in one go.
             onePart({ chunks: chatCompletionToChunks(result.completion) });
       const stream = anthropicEventStream({
-        parts,
+        parts: deps.inFlight.cuttable(parts),
         onClose: () => deps.inFlight.leave(),
         // message_stop goes out only once the spend is journaled, as on chat completions.
         beforeEnd: () => spendRecorded(deps, result.context),

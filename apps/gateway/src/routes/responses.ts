@@ -22,6 +22,7 @@ import {
 } from "../http/router-call.ts";
 import { toGatewayError } from "../http/error-response.ts";
 import { readJson, validateBody } from "../http/parse-body.ts";
+import { settled } from "../http/sse-encoder.ts";
 import { modelHeaders } from "./model-headers.ts";
 
 /**
@@ -55,7 +56,7 @@ export function responsesRoute(deps: GatewayDeps) {
         : // Answered whole (a cache hit, a hook) although streamed: stream it in one go.
           onePart({ chunks: chatCompletionToChunks(result.completion) });
     const body = responsesEventStream({
-      parts,
+      parts: deps.inFlight.cuttable(parts),
       encoder: createResponsesStreamEncoder(request, ids),
       onClose: () => deps.inFlight.leave(),
       // response.completed goes out only once the spend is journaled, as on chat completions.
@@ -116,6 +117,8 @@ function responsesEventStream(options: {
           message: redactSecrets(envelope.message),
         });
         for (const event of events) controller.enqueue(frame(event));
+        // The partial answer is charged: its spend is journaled before the stream closes.
+        await settled(options.beforeEnd);
         controller.close();
         finish();
       }

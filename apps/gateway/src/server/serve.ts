@@ -5,6 +5,7 @@ import type { Logger } from "@org/observability";
 import type { InFlightTracker } from "../middleware/in-flight.ts";
 import { isAnthropicPath } from "../http/anthropic-path.ts";
 import { answerClientErrorsAsJson } from "./client-error.ts";
+import { answerInvalidHeadersAsJson } from "./invalid-header-guard.ts";
 
 export interface RunningServer {
   server: Server;
@@ -40,6 +41,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     s.once("error", reject);
   });
   answerClientErrorsAsJson(server, isAnthropicPath);
+  answerInvalidHeadersAsJson(server, options.logger);
   // Keep-alive longer than typical client/LB idle timeouts avoids reset races.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -83,7 +83,13 @@ export async function chatAttempt(
     if (first.done === true) {
       attempt.succeed(sample(state, ttftMs, undefined, 0, ttftMs));
       options.onStreamEnd(
-        { status: "success", usage: undefined, completionChars: 0, completion: undefined },
+        {
+          status: "success",
+          usage: undefined,
+          completionChars: 0,
+          completionText: "",
+          completion: undefined,
+        },
         attempt,
       );
       parts = emptyParts();
@@ -91,6 +97,9 @@ export async function chatAttempt(
       // From here the tracked stream owns the call: its idle timer, the client's signal, the end.
       guard.dispose();
       handedOver = true;
+      // This deployment answered: whatever ends the stream now (client gone, upstream error,
+      // a shutdown cut), what it delivered is priced at its rates, not left uncharged.
+      state.answeredBy = deployment;
       parts = trackedStream({
         first: first.value,
         upstream,

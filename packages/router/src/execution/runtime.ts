@@ -6,7 +6,7 @@ import type { RouterHooks } from "../hooks/router-hooks.ts";
 import type { PriceOf } from "../pricing/price-of.ts";
 import type { RouterStateStore } from "../state/state-store.ts";
 import type { RoutingStrategy } from "../strategies/routing-strategy.ts";
-import type { CountTokens } from "../tokens/count-tokens.ts";
+import type { CountCompletionTokens, CountTokens } from "../tokens/count-tokens.ts";
 import type { Clock, RouterLogger } from "../util/logger.ts";
 
 /**
@@ -28,4 +28,5 @@ export interface Runtime {
   readonly random: () => number;
   readonly priceOf: PriceOf;
   readonly countTokens: CountTokens;
+  readonly countCompletionTokens: CountCompletionTokens;
 }

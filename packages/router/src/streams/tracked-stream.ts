@@ -10,6 +10,12 @@ export interface StreamEnd {
   readonly usage: Usage | undefined;
   /** Characters of content received, for a usage estimate when the upstream sent none. */
   readonly completionChars: number;
+  /**
+   * The generated text handed to the consumer (content, refusal, reasoning, tool-call names and
+   * arguments), so a stream that ends before the upstream's usage chunk is charged for what it
+   * delivered, counted by the router's completion-token counter.
+   */
+  readonly completionText: string;
   readonly completion: ChatCompletion | undefined;
 }
 
@@ -32,8 +38,10 @@ export interface TrackedStreamOptions {
 /**
  * The parts the gateway iterates after the first chunk. It enforces `stream_timeout` between
  * chunks (one timer per stream, re-armed, never one per chunk), turns every way a stream can end
- * (done, upstream error, idle timeout, client gone, consumer `break`) into one `onEnd` call, and
- * surfaces failures as GatewayErrors thrown from `next()`.
+ * (done, upstream error, idle timeout, client gone, consumer `break`, a `throw(error)` from the
+ * consumer such as a shutdown cutting the stream) into one `onEnd` call, and surfaces failures
+ * as GatewayErrors thrown from `next()`: the pending one, or the next one when the consumer was
+ * not waiting (a failed stream never looks like a finished one).
  */
 export function trackedStream(options: TrackedStreamOptions): AsyncIterable<ChatStreamPart> {
   let taken = false;
@@ -52,6 +60,9 @@ class TrackedIterator implements AsyncIterator<ChatStreamPart> {
   readonly #timer: ReturnType<typeof setTimeout> | undefined;
   #usage: Usage | undefined;
   #chars = 0;
+  readonly #text: string[] = [];
+  /** Why the stream stopped while nobody waited on it; thrown from the next `next()`. */
+  #unreported: GatewayError | undefined;
   #firstDelivered = false;
   #ended = false;
   #waiting = false;
@@ -88,7 +99,12 @@ class TrackedIterator implements AsyncIterator<ChatStreamPart> {
       this.#firstDelivered = true;
       return { value: this.#o.first, done: false };
     }
-    if (this.#ended) return { value: undefined, done: true };
+    if (this.#ended) {
+      const error = this.#unreported;
+      this.#unreported = undefined;
+      if (error !== undefined) throw error;
+      return { value: undefined, done: true };
+    }
     let result: IteratorResult<ChatStreamPart>;
     try {
       result = await this.#pull();
@@ -111,7 +127,22 @@ class TrackedIterator implements AsyncIterator<ChatStreamPart> {
   async return(): Promise<IteratorResult<ChatStreamPart>> {
     if (!this.#ended)
       this.#stop(new ClientClosedError("The stream consumer stopped reading"), "cancelled");
+    this.#unreported = undefined;
     return { value: undefined, done: true };
+  }
+
+  /**
+   * Ends the stream with `error` (e.g. the gateway shutting down cuts it): the upstream call is
+   * closed, a pending `next()` rejects with it, and the end is reported as a failure, charged for
+   * what was delivered. Rejects with `error` too, as a generator that does not catch it would.
+   */
+  async throw(error?: unknown): Promise<IteratorResult<ChatStreamPart>> {
+    const failure = toGatewayError(error);
+    if (!this.#ended) {
+      this.#stop(failure, failure instanceof ClientClosedError ? "cancelled" : "failure");
+      this.#unreported = undefined;
+    }
+    throw failure;
   }
 
   /** The next upstream part, or a rejection when the idle timer or the client ends the wait. */
@@ -139,8 +170,24 @@ class TrackedIterator implements AsyncIterator<ChatStreamPart> {
     for (const chunk of part.chunks) {
       if (chunk.usage !== undefined && chunk.usage !== null) this.#usage = chunk.usage;
       for (const choice of chunk.choices) {
-        const content = choice.delta.content;
-        if (typeof content === "string") this.#chars += content.length;
+        const delta = choice.delta;
+        const content = delta.content;
+        if (typeof content === "string" && content !== "") {
+          this.#chars += content.length;
+          this.#text.push(content);
+        }
+        if (typeof delta.refusal === "string" && delta.refusal !== "")
+          this.#text.push(delta.refusal);
+        if (typeof delta.reasoning_content === "string" && delta.reasoning_content !== "")
+          this.#text.push(delta.reasoning_content);
+        if (delta.tool_calls !== undefined) {
+          for (const call of delta.tool_calls) {
+            const fn = call.function;
+            if (typeof fn?.name === "string" && fn.name !== "") this.#text.push(fn.name);
+            if (typeof fn?.arguments === "string" && fn.arguments !== "")
+              this.#text.push(fn.arguments);
+          }
+        }
       }
       this.#assembler?.add(chunk);
     }
@@ -156,7 +203,8 @@ class TrackedIterator implements AsyncIterator<ChatStreamPart> {
     const reject = this.#rejectWait;
     this.#rejectWait = undefined;
     this.#finish({ status, error });
-    reject?.(error);
+    if (reject === undefined) this.#unreported = error;
+    else reject(error);
   }
 
   #finish(end: { status: StreamEnd["status"]; error?: GatewayError }): void {
@@ -169,6 +217,7 @@ class TrackedIterator implements AsyncIterator<ChatStreamPart> {
       ...(end.error === undefined ? {} : { error: end.error }),
       usage: this.#usage,
       completionChars: this.#chars,
+      completionText: this.#text.join(""),
       completion: this.#assembler?.completion(),
     });
   }

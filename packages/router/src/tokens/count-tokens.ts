@@ -3,6 +3,15 @@ import type { ChatCompletionRequest, EmbeddingRequest } from "@org/core";
 /** The token-count port: estimated input tokens of a request. */
 export type CountTokens = (request: ChatCompletionRequest | EmbeddingRequest) => number;
 
+/**
+ * The completion-token port: tokens of generated text a stream delivered, for charging a stream
+ * that ended before the upstream reported usage (client gone, upstream error, shutdown cut).
+ */
+export type CountCompletionTokens = (text: string) => number;
+
+/** The default completion count: characters / 4, like `estimateTokens`. */
+export const estimateCompletionTokens: CountCompletionTokens = (text) => Math.ceil(text.length / 4);
+
 /** Per-message framing OpenAI adds (role, separators), rounded up. */
 const PER_MESSAGE = 4;
 

@@ -46,6 +46,7 @@ import { createMemoryStateStore } from "./state/memory-state-store.ts";
 import { createRedisStateStore } from "./state/redis-state-store.ts";
 import type { RouterStateStore, StoreStatus } from "./state/state-store.ts";
 import { createStrategy } from "./strategies/create-strategy.ts";
+import { chargedUsage } from "./streams/charged-usage.ts";
 import type { StreamEnd } from "./streams/tracked-stream.ts";
 import type { CountCompletionTokens, CountTokens } from "./tokens/count-tokens.ts";
 import { estimateCompletionTokens, estimateTokens } from "./tokens/count-tokens.ts";
@@ -400,8 +401,8 @@ export class Router {
   #streamEnded(rt: Runtime, state: RequestState, end: StreamEnd): void {
     state.ctx.timings.end = rt.clock.now();
     // Without the upstream's usage (it comes last), the delivered text is counted and charged.
-    const delivered = end.usage === undefined ? rt.countCompletionTokens(end.completionText) : 0;
-    const usage = usageOutcome(rt, state, end.usage, delivered);
+    const charged = chargedUsage(end, rt.countCompletionTokens);
+    const usage = usageOutcome(rt, state, charged.usage, charged.estimatedCompletionTokens);
     if (end.status === "success") {
       this.#finish(rt, state, {
         status: "success",

@@ -131,11 +131,11 @@ export function createCustomerService(deps: ResolvedDeps) {
             set.budgetId = b!.id;
           }
         }
-        const [row] = await tx
-          .update(endUsers)
-          .set(set)
-          .where(eq(endUsers.id, current.id))
-          .returning();
+        // Nothing to change on the row itself (only limits, or no field at all): keep it.
+        const [row] =
+          Object.keys(set).length === 0
+            ? [current]
+            : await tx.update(endUsers).set(set).where(eq(endUsers.id, current.id)).returning();
         await audit(tx, caller, {
           action: "updated",
           table: "end_users",

@@ -58,4 +58,27 @@ describe.skipIf(!redisUrl)("Redis spend journal when Redis loses its data (TEST_
     await journal.ack(held.map((e) => e.id));
     expect((await journal.read(10)).map((e) => e.record.requestId)).toEqual(["new"]);
   });
+
+  it("moves an unreadable entry to <stream>:dead instead of failing every read", async () => {
+    const stream = `${prefix}spend-unreadable`;
+    const errors: string[] = [];
+    const journal = createRedisSpendJournal({
+      redis,
+      stream,
+      consumer: "c1",
+      logger: { warn() {}, error: (message) => errors.push(message) },
+    });
+    await journal.append(spendRecord({ requestId: "good-1" }));
+    await redis.xadd(stream, "*", "r", "{not json");
+    await redis.xadd(stream, "*", "other", "field");
+    await journal.append(spendRecord({ requestId: "good-2" }));
+
+    const entries = await journal.read(10);
+    expect(entries.map((e) => e.record.requestId)).toEqual(["good-1", "good-2"]);
+    await journal.ack(entries.map((e) => e.id));
+    expect(await journal.pending()).toBe(0);
+    const dead = (await redis.xrange(`${stream}:dead`, "-", "+")) as [string, string[]][];
+    expect(dead.map(([, f]) => f[f.indexOf("r") + 1])).toEqual(["{not json", '["other","field"]']);
+    expect(errors).toHaveLength(2);
+  });
 });

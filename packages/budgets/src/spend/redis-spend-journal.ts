@@ -52,14 +52,50 @@ export function createRedisSpendJournal(options: RedisSpendJournalOptions): Spen
       },
     ));
 
-  const parse = (entries: [string, string[]][]): JournalEntry[] => {
+  /**
+   * The entries' records. An entry that holds no readable record (not JSON: written by something
+   * else, or damaged) can never be written: it is moved to `<stream>:dead` with the reason, and
+   * acknowledged, so that it neither blocks the batch nor stays pending forever.
+   */
+  const parse = async (entries: [string, string[]][]): Promise<JournalEntry[]> => {
     const out: JournalEntry[] = [];
+    const dead: [id: string, raw: string, reason: string][] = [];
     for (const [id, fields] of entries) {
       const raw = fields[fields.indexOf("r") + 1];
-      if (raw === undefined) continue;
-      out.push({ id, record: JSON.parse(raw) as SpendRecord });
+      if (raw === undefined || fields.indexOf("r") < 0) {
+        dead.push([id, JSON.stringify(fields), "no record field"]);
+        continue;
+      }
+      try {
+        const record = JSON.parse(raw) as SpendRecord;
+        if (typeof record !== "object" || record === null) throw new Error("not an object");
+        out.push({ id, record });
+      } catch (error) {
+        dead.push([id, raw, `unreadable record: ${String(error)}`]);
+      }
     }
+    if (dead.length > 0) await setAside(dead);
     return out;
+  };
+
+  const setAside = async (dead: [id: string, raw: string, reason: string][]) => {
+    const multi = redis.multi();
+    for (const [id, raw, reason] of dead) {
+      multi.xadd(`${stream}:dead`, "*", "id", id, "r", raw, "reason", reason);
+    }
+    const ids = dead.map(([id]) => id);
+    await multi
+      .xack(stream, group, ...ids)
+      .xdel(stream, ...ids)
+      .exec();
+    for (const [id, , reason] of dead) {
+      logger.error("unreadable spend journal entry moved aside", {
+        stream,
+        id,
+        deadStream: `${stream}:dead`,
+        reason,
+      });
+    }
   };
 
   const readGroup = async (max: number): Promise<JournalEntry[]> => {
@@ -75,7 +111,7 @@ export function createRedisSpendJournal(options: RedisSpendJournalOptions): Spen
       stream,
       "0",
     )) as StreamReply;
-    const mine = parse(own?.[0]?.[1] ?? []);
+    const mine = await parse(own?.[0]?.[1] ?? []);
     if (mine.length > 0) return mine;
     // 2. Entries a dead consumer held.
     const claimed = (await redis.xautoclaim(
@@ -87,7 +123,7 @@ export function createRedisSpendJournal(options: RedisSpendJournalOptions): Spen
       "COUNT",
       max,
     )) as [string, [string, string[]][], string[]?];
-    const theirs = parse((claimed[1] ?? []).filter((e) => Array.isArray(e?.[1])));
+    const theirs = await parse((claimed[1] ?? []).filter((e) => Array.isArray(e?.[1])));
     if (theirs.length > 0) return theirs;
     // 3. New entries.
     const fresh = (await redis.xreadgroup(
@@ -100,7 +136,7 @@ export function createRedisSpendJournal(options: RedisSpendJournalOptions): Spen
       stream,
       ">",
     )) as StreamReply;
-    return parse(fresh?.[0]?.[1] ?? []);
+    return await parse(fresh?.[0]?.[1] ?? []);
   };
 
   return {

@@ -36,6 +36,12 @@ export interface CatalogEntry {
   /** Only where reasoning tokens cost something else than other output tokens. */
   output_cost_per_reasoning_token?: number;
   long_context?: LongContextPrices;
+  /**
+   * USD per second of request duration (LiteLLM's `cost_per_second`, or its legacy
+   * `input_cost_per_second` / `output_cost_per_second`: SageMaker-style hosting). Where set, it
+   * is the whole price: tokens cost nothing.
+   */
+  cost_per_second?: number;
   supports_function_calling?: boolean;
   supports_vision?: boolean;
   supports_response_schema?: boolean;

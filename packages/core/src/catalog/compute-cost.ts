@@ -10,6 +10,8 @@ export interface ComputeCostInput {
   overrides?: ModelOverrides;
   /** Defaults to the model's mode. */
   kind?: ModelMode;
+  /** The request's duration, for models priced per second. */
+  durationSeconds?: number;
 }
 
 /** `known: false` means no price was found: every amount is 0 and the caller decides. */
@@ -27,10 +29,11 @@ export function computeCost({
   usage,
   overrides,
   kind,
+  durationSeconds,
 }: ComputeCostInput): CostResult {
   const resolved = lookupModel(provider, model, overrides);
   if (resolved === undefined || resolved.priceSource === "none") {
     return { cost: 0, inputCost: 0, outputCost: 0, known: false };
   }
-  return { ...priceUsage(resolved, usage, kind), known: true };
+  return { ...priceUsage(resolved, usage, kind, durationSeconds), known: true };
 }

@@ -120,4 +120,23 @@ describe("custom prices", () => {
     });
     expect(cost.cost).toBeCloseTo(400 * 1e-6 + 600 * 3e-6, 12);
   });
+
+  it("per-second prices: cost_per_second over input_ over output_cost_per_second, tokens free", () => {
+    const at = (overrides: Record<string, unknown>) =>
+      computeCost({
+        provider: "openai",
+        model: "gpt-4o",
+        usage: cachedUsage,
+        overrides: { model_info: overrides },
+        durationSeconds: 2,
+      }).cost;
+    expect(at({ cost_per_second: 0.01, input_cost_per_second: 0.5 })).toBeCloseTo(0.02, 12);
+    expect(at({ input_cost_per_second: 0.01, output_cost_per_second: 0.5 })).toBeCloseTo(0.02, 12);
+    expect(at({ output_cost_per_second: 0.01 })).toBeCloseTo(0.02, 12);
+    // A per-token price in the config wins: per-second is ignored.
+    expect(at({ input_cost_per_second: 1, input_cost_per_token: 1e-6 })).toBeCloseTo(
+      200 * 1e-6 + 800 * 1.25e-6 + 100 * 1e-5,
+      12,
+    );
+  });
 });

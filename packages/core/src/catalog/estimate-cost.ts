@@ -2,7 +2,7 @@ import type { CatalogEntry, ModelMode, ResolvedModel } from "./catalog-entry.ts"
 import type { CostResult } from "./compute-cost.ts";
 import { lookupModel } from "./lookup-model.ts";
 import type { ModelOverrides } from "./model-overrides.ts";
-import type { CostBreakdown } from "./price-usage.ts";
+import { perSecond, type CostBreakdown } from "./price-usage.ts";
 import { roundUsd } from "./round-usd.ts";
 
 /** Output bound when neither the request nor the catalog gives one (LiteLLM's Anthropic default). */
@@ -39,14 +39,17 @@ function outputBound(model: ResolvedModel, requested: number | undefined): numbe
  * Deliberately pessimistic: no cache discount is assumed, the prompt is priced at the dearer of
  * the input and cache-write prices (a prompt may be written to Anthropic's cache at 1.25x), and
  * every output token at the dearer of the output and reasoning prices. The long-context tier
- * applies from the counted prompt. Embeddings bill the prompt only.
+ * applies from the counted prompt. Embeddings bill the prompt only. A model priced per second
+ * bounds at `maxSeconds` (the caller's timeout), 0 when unknown.
  */
 export function priceBound(
   model: Readonly<CatalogEntry>,
   promptTokens: number,
   outputTokens: number,
   kind: ModelMode = model.mode,
+  maxSeconds = 0,
 ): CostBreakdown {
+  if (model.cost_per_second !== undefined) return perSecond(model.cost_per_second, maxSeconds);
   const prompt = Math.max(0, promptTokens);
   const tier =
     model.long_context !== undefined && prompt > model.long_context.above_tokens

@@ -143,7 +143,13 @@ export function applyModelOverrides(
     if (value !== undefined) prices[field] = value;
   }
   const tierNamed = sources.some((source) => Object.keys(source).some((k) => TIER_FIELD.test(k)));
-  const configPriced = Object.keys(prices).length > 0 || tierNamed;
+  // LiteLLM: `cost_per_second` wins over `input_cost_per_second`, then `output_cost_per_second`
+  // (one rate, charged once), and none applies when per-token prices are configured.
+  const perSecond =
+    prices.input_cost_per_token === undefined && prices.output_cost_per_token === undefined
+      ? (pick("cost_per_second") ?? pick("input_cost_per_second") ?? pick("output_cost_per_second"))
+      : undefined;
+  const configPriced = Object.keys(prices).length > 0 || tierNamed || perSecond !== undefined;
   // `max_tokens` in model_info is LiteLLM's legacy name for the output limit; in litellm_params
   // it is a request default, not a limit, so only model_info's counts.
   const maxInput = pick("max_input_tokens");
@@ -163,6 +169,14 @@ export function applyModelOverrides(
   const resolved: CatalogEntry = { ...base, ...prices };
   const tier = configTier(sources, base.long_context, resolved);
   if (tier !== undefined) resolved.long_context = tier;
+  if (perSecond !== undefined) {
+    // Time is the whole price: no token price of the catalog's may add to it.
+    for (const field of PRICE_FIELDS) delete resolved[field];
+    delete resolved.long_context;
+    resolved.input_cost_per_token = 0;
+    resolved.output_cost_per_token = 0;
+    resolved.cost_per_second = perSecond;
+  }
   if (mode !== undefined) resolved.mode = mode;
   if (maxInput !== undefined) resolved.max_input_tokens = maxInput;
   if (maxOutput !== undefined) resolved.max_output_tokens = maxOutput;

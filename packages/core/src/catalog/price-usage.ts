@@ -33,12 +33,15 @@ function count(value: number | undefined): number {
  * - completion tokens at the output price, reasoning tokens at their own price where one exists;
  * - a prompt above `long_context.above_tokens` bills everything at the long-context rates.
  * `kind: "embedding"` (or an embedding model) bills the prompt only.
+ * A model priced per second (`cost_per_second`) bills `durationSeconds` of the request instead.
  */
 export function priceUsage(
   model: Readonly<CatalogEntry>,
   usage: BillableUsage,
   kind: ModelMode = model.mode,
+  durationSeconds = 0,
 ): CostBreakdown {
+  if (model.cost_per_second !== undefined) return perSecond(model.cost_per_second, durationSeconds);
   const prompt = count(usage.prompt_tokens);
   const tier =
     model.long_context !== undefined && prompt > model.long_context.above_tokens
@@ -77,4 +80,10 @@ export function priceUsage(
       reasoning * (model.output_cost_per_reasoning_token ?? outputPrice),
   );
   return { cost: roundUsd(inputCost + outputCost), inputCost, outputCost };
+}
+
+/** A per-second price over a duration; reported as input cost (LiteLLM puts it there too). */
+export function perSecond(rate: number, seconds: number): CostBreakdown {
+  const cost = roundUsd(rate * count(seconds));
+  return { cost, inputCost: cost, outputCost: 0 };
 }

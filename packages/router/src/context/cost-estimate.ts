@@ -51,6 +51,9 @@ function adapterBound(
   }
 }
 
+/** LiteLLM's request_timeout (6000 s), the router's default. */
+const DEFAULT_TIMEOUT_MS = 6_000_000;
+
 function positive(value: number | null | undefined): number | undefined {
   return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : undefined;
 }
@@ -59,6 +62,7 @@ function positive(value: number | null | undefined): number | undefined {
  * The cost bound a budget reserves before the call: the counted prompt plus the output bound of
  * each deployment (`outputBound`), priced by the same port that prices the charge afterwards,
  * at the group's dearest deployment. `maxCost` is undefined when no deployment has a price.
+ * A deployment priced per second is bounded by its timeout (`timeout`, else the router's).
  */
 export function estimateCost(
   request: ChatCompletionRequest | EmbeddingRequest,
@@ -66,6 +70,7 @@ export function estimateCost(
   deployments: readonly Deployment[],
   priceOf: PriceOf,
   registry?: ProviderRegistry,
+  defaultTimeoutMs = DEFAULT_TIMEOUT_MS,
 ): CostEstimate {
   const chat = "messages" in request ? (request as ChatCompletionRequest) : undefined;
   let maxOutputTokens: number | undefined = chat === undefined ? 0 : undefined;
@@ -77,7 +82,9 @@ export function estimateCost(
         ? 0
         : outputBound(chat, d, price?.max_output_tokens ?? d.maxOutputTokens, registry);
     maxOutputTokens = Math.max(maxOutputTokens ?? 0, output);
-    const cost = boundCost(price, promptTokens, output, chat === undefined ? "embedding" : "chat");
+    const seconds = (d.timeoutMs ?? defaultTimeoutMs) / 1000;
+    const kind = chat === undefined ? "embedding" : "chat";
+    const cost = boundCost(price, promptTokens, output, kind, seconds);
     if (cost !== undefined && (maxCost === undefined || cost > maxCost)) maxCost = cost;
   }
   return { promptTokens, maxOutputTokens, maxCost };

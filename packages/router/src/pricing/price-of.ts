@@ -37,23 +37,31 @@ export const deploymentPrice: PriceOf = (deployment) => {
   return model ?? undefined;
 };
 
-/** USD the usage cost, cache reads, writes, reasoning and tiers included; undefined: unknown price. */
+/**
+ * USD the usage cost, cache reads, writes, reasoning and tiers included (a model priced per
+ * second: `seconds` of the request); undefined: unknown price.
+ */
 export function usageCost(
   price: ResolvedModel | undefined,
   usage: BillableUsage,
   kind: "chat" | "embedding",
+  seconds: number,
 ): number | undefined {
   if (price === undefined) return undefined;
-  return priceUsage(price, usage, kind).cost;
+  return priceUsage(price, usage, kind, seconds).cost;
 }
 
-/** The most `promptTokens` plus `outputTokens` of output can cost; undefined: unknown price. */
+/**
+ * The most `promptTokens` plus `outputTokens` of output can cost (a model priced per second:
+ * `maxSeconds`); undefined: unknown price.
+ */
 export function boundCost(
   price: ResolvedModel | undefined,
   promptTokens: number,
   outputTokens: number,
   kind: "chat" | "embedding",
+  maxSeconds: number,
 ): number | undefined {
   if (price === undefined) return undefined;
-  return priceBound(price, promptTokens, outputTokens, kind).cost;
+  return priceBound(price, promptTokens, outputTokens, kind, maxSeconds).cost;
 }

@@ -1,7 +1,7 @@
 import { DEFAULT_ESTIMATE_OUTPUT_TOKENS, defaultProviders, type Usage } from "@org/core";
 import { describe, expect, it } from "vitest";
 import { deploymentsOf } from "../__fixtures__/deployments.ts";
-import { chatRequest, entry } from "../__fixtures__/fakes.ts";
+import { chatRequest, entry, usage } from "../__fixtures__/fakes.ts";
 import { testRouter } from "../__fixtures__/test-router.ts";
 import { estimateCost } from "../context/cost-estimate.ts";
 import type { PostCallOutcome } from "../hooks/router-hooks.ts";
@@ -84,6 +84,35 @@ describe("the reservation bound", () => {
     const e = estimateCost(chatRequest("g", { max_tokens: 10 }), 100, ds, deploymentPrice);
     expect(e.maxCost).toBeCloseTo(100 * 1e-5 + 10 * 1e-5, 12);
     expect(estimate({}, { max_tokens: 10 }, "openai/unknown-model").maxCost).toBeUndefined();
+  });
+});
+
+describe("per-second prices (LiteLLM's cost_per_second, input_cost_per_second)", () => {
+  it("reserves the rate times the deployment's timeout", () => {
+    const e = estimate({ input_cost_per_second: 0.0004, timeout: 30 }, { max_tokens: 10 });
+    expect(e.maxCost).toBeCloseTo(0.0004 * 30, 12);
+  });
+
+  it("charges the rate times the request's duration, not its tokens", async () => {
+    const now = { t: 1_000_000 };
+    const outcomes: PostCallOutcome[] = [];
+    const { router } = testRouter({
+      modelList: [entry("g", "openai/sagemaker-like", { cost_per_second: 0.001 })],
+      script: { "sagemaker-like": [{ ok: "hi", usage: usage(1000, 1000) }] },
+      clock: { now: () => now.t },
+      hooks: {
+        // The request takes 2.5 s by this clock.
+        preCall: () => void (now.t += 2500),
+        postCall: (_ctx, outcome) => void outcomes.push(outcome),
+      },
+    });
+    await router.chatCompletion(chatRequest("g"));
+    expect(outcomes[0]?.cost).toBeCloseTo(0.0025, 12);
+  });
+
+  it("is ignored where per-token prices are configured, as in LiteLLM", () => {
+    const e = estimate({ ...custom, input_cost_per_second: 1 }, { max_tokens: 10 });
+    expect(e.maxCost).toBeCloseTo(100 * 1e-6 + 10 * 2e-6, 12);
   });
 });
 

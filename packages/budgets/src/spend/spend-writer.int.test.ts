@@ -18,7 +18,7 @@ import {
   integrationUrl,
   uniquePrefix,
 } from "../__fixtures__/integration.ts";
-import { poisonRowContract } from "../__fixtures__/poison-rows.ts";
+import { oversized, poisonRowContract } from "../__fixtures__/poison-rows.ts";
 import { spendRecord } from "../__fixtures__/spend-records.ts";
 import { hashKey } from "../keys/virtual-key.ts";
 import { createRedisSpendJournal } from "./redis-spend-journal.ts";
@@ -250,6 +250,22 @@ describe.skipIf(!dbUrl)("spend writer on PostgreSQL (TEST_DATABASE_URL)", () => 
     afterAll(async () => {
       await dropPrefix(client(), prefix);
       for (const c of clients) c.disconnect();
+    });
+
+    it("a poison record in the stream is set aside and acknowledged: the stream drains and a restart finds nothing stuck", async () => {
+      const ids = await seed(database);
+      const stream = `${prefix}spend-poison`;
+      const owner = { apiKeyHash: ids.keyHash, virtualKey: true, teamId: ids.teamId, spend: 0.25 };
+      const journal = createRedisSpendJournal({ redis: client(), stream, consumer: "gw-p" });
+      await journal.append(spendRecord(owner));
+      await journal.append(spendRecord({ ...owner, endUserId: oversized() }));
+      await journal.append(spendRecord(owner));
+      const writer = createDbSpendWriter(database.db);
+      await createSpendFlusher({ journal, writer }).flush();
+      expect(await journal.pending()).toBe(0);
+      expect(writer.rejectedCount()).toBe(1);
+      const [team] = await database.db.select().from(teams).where(eq(teams.id, ids.teamId));
+      expect(team!.spend).toBe(0.5);
     });
 
     it("after a crash (kill -9) mid-flush, a restarted instance converges the ledger to exactly the sum served", async () => {

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { ModelList } from "@org/core";
+import { publicLitellmParams, publicModelInfo, type ModelList } from "@org/core";
 import type { DeploymentInfo } from "@org/router";
 import { mayUseModel } from "../auth/model-visibility.ts";
 import type { GatewayDeps } from "../deps.ts";
@@ -48,11 +48,11 @@ export function modelInfoRoute(deps: GatewayDeps) {
 function modelInfoEntry(d: DeploymentInfo) {
   return {
     model_name: d.modelName,
-    // Without credentials (api_key, aws_*, vertex_credentials, extra_headers, ...): the router
-    // never hands them out.
-    litellm_params: d.litellmParams,
+    // Only fields known to be harmless (an allowlist): any key allowed to call the model reads
+    // this, and providers keep adding credential fields (hf_token, headers, ...).
+    litellm_params: publicLitellmParams(d.litellmParams),
     model_info: {
-      ...d.modelInfo,
+      ...publicModelInfo(d.modelInfo),
       id: d.id,
       db_model: d.modelInfo.db_model === true,
       litellm_provider: d.provider,

@@ -1,4 +1,4 @@
-import { NotFoundError } from "@org/core";
+import { NotFoundError, publicLitellmParams, publicModelInfo } from "@org/core";
 import { proxyModels, type ProxyModel } from "@org/db";
 import { eq } from "drizzle-orm";
 import { audit } from "./audit.ts";
@@ -14,14 +14,11 @@ export interface StoredModel {
   model_info: Record<string, unknown>;
 }
 
-const SECRET = /key|secret|token|password|credential/i;
-
-/** `litellm_params` without anything that looks like a credential, for responses and logs. */
-export function redactParams(params: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(params)) if (!SECRET.test(k)) out[k] = v;
-  return out;
-}
+/**
+ * `litellm_params` as responses and audit rows show them: only fields known to be harmless
+ * (public-model-fields.ts), api_base without userinfo or query.
+ */
+export const redactParams = publicLitellmParams;
 
 /**
  * /model/new, /model/update, /model/delete, /model/info for deployments added at runtime. Their
@@ -35,8 +32,8 @@ export function createModelService(deps: ResolvedDeps) {
 
   const view = (row: ProxyModel, params: Record<string, unknown>) => ({
     model_name: row.modelName,
-    litellm_params: redactParams(params),
-    model_info: { ...row.modelInfo, id: row.id, db_model: true },
+    litellm_params: publicLitellmParams(params),
+    model_info: { ...publicModelInfo(row.modelInfo), id: row.id, db_model: true },
   });
   /** `param` is the request field that named the model. */
   const requireModel = async (id: string, param: string) => {
@@ -71,8 +68,8 @@ export function createModelService(deps: ResolvedDeps) {
           objectId: row!.id,
           after: {
             model_name: req.model_name,
-            litellm_params: redactParams(req.litellm_params),
-            model_info: info,
+            litellm_params: publicLitellmParams(req.litellm_params),
+            model_info: publicModelInfo(info),
           },
         });
         return row!;
@@ -110,7 +107,13 @@ export function createModelService(deps: ResolvedDeps) {
           action: "updated",
           table: "proxy_models",
           objectId: id,
-          after: { model_name: req.model_name, model_info: req.model_info },
+          after: {
+            model_name: req.model_name,
+            ...(req.litellm_params
+              ? { litellm_params: publicLitellmParams(req.litellm_params) }
+              : {}),
+            ...(req.model_info ? { model_info: publicModelInfo(req.model_info) } : {}),
+          },
         });
         return updated;
       });

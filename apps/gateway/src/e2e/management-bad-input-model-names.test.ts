@@ -80,20 +80,23 @@ describe("model names that cannot be sent in a header", () => {
     expect(await modelNames()).toContain(`fine-${_what}`);
   });
 
-  it.each(BAD_NAMES)("the config loader refuses a name with %s, naming the entry", (_what, name) => {
-    const load = () =>
-      loadConfigFromObject(
-        {
-          model_list: [
-            { model_name: "ok", litellm_params: { model: "openai/gpt-4o" } },
-            { model_name: name, litellm_params: { model: "openai/gpt-4o" } },
-          ],
-        },
-        { env: {} },
-      );
-    expect(load).toThrow(ConfigError);
-    expect(load).toThrow(/model_list\[1\]\.model_name: .*header/);
-  });
+  it.each(BAD_NAMES)(
+    "the config loader refuses a name with %s, naming the entry",
+    (_what, name) => {
+      const load = () =>
+        loadConfigFromObject(
+          {
+            model_list: [
+              { model_name: "ok", litellm_params: { model: "openai/gpt-4o" } },
+              { model_name: name, litellm_params: { model: "openai/gpt-4o" } },
+            ],
+          },
+          { env: {} },
+        );
+      expect(load).toThrow(ConfigError);
+      expect(load).toThrow(/model_list\[1\]\.model_name: .*header/);
+    },
+  );
 
   it("Latin-1 names are accepted and answered, the header percent-encoded", async () => {
     await manage(gateway, gateway.masterKey, "/model/new", {
@@ -104,7 +107,11 @@ describe("model names that cannot be sent in a header", () => {
         api_base: `${upstream.url}/v1`,
       },
     });
-    const client = new OpenAI({ baseURL: gateway.baseURL, apiKey: gateway.masterKey, maxRetries: 0 });
+    const client = new OpenAI({
+      baseURL: gateway.baseURL,
+      apiKey: gateway.masterKey,
+      maxRetries: 0,
+    });
     const { data, response } = await client.chat.completions
       .create({ model: "café-modèle", messages: [{ role: "user", content: "hi" }] })
       .withResponse();

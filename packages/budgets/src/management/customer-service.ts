@@ -3,6 +3,7 @@ import { budgets, endUsers, type Budget, type DbClient, type EndUser } from "@or
 import { eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "./audit.ts";
+import { idText } from "./field-bounds.ts";
 import { actorOf, canReadAll, denied, requireProxyAdmin, type Caller } from "./caller.ts";
 import { budgetColumns } from "./budget-columns.ts";
 import { requireReference } from "./lookups.ts";
@@ -10,7 +11,7 @@ import type { ResolvedDeps } from "./management-deps.ts";
 import { CustomerIds, NewCustomerRequest, parse, UpdateCustomerRequest } from "./schemas.ts";
 import { customerJson } from "./serializers.ts";
 
-const CustomerRef = z.object({ end_user_id: z.string().min(1) });
+const CustomerRef = z.object({ end_user_id: idText() });
 
 /** LiteLLM's /customer/* endpoints: end users, the `user` field of requests. Proxy admins write. */
 export function createCustomerService(deps: ResolvedDeps) {

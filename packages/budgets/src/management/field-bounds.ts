@@ -69,10 +69,7 @@ export const textList = () =>
 
 /** A money column (numeric(20, 10)): a non-negative amount below 10^10. */
 export const money = () =>
-  z
-    .number()
-    .nonnegative()
-    .lt(COLUMN_LIMITS.moneyBelow, "must be less than 10000000000 (10^10)");
+  z.number().nonnegative().lt(COLUMN_LIMITS.moneyBelow, "must be less than 10000000000 (10^10)");
 
 /** A signed amount stored in jsonb but added to money columns later (temp_budget_increase). */
 export const signedMoney = () =>
@@ -198,11 +195,9 @@ export const textMap = () =>
 
 /** Per-model limits kept in jsonb (model_rpm_limit, model_tpm_limit). */
 export const limitMap = () =>
-  z
-    .record(boundedText(), int64())
-    .refine((v) => Object.keys(v).length <= COLUMN_LIMITS.listItems, {
-      message: `must have at most ${COLUMN_LIMITS.listItems} entries`,
-    });
+  z.record(boundedText(), int64()).refine((v) => Object.keys(v).length <= COLUMN_LIMITS.listItems, {
+    message: `must have at most ${COLUMN_LIMITS.listItems} entries`,
+  });
 
 /** A model name (model_name of /model/new and of the config's model_list). */
 export const modelName = () =>

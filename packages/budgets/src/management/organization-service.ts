@@ -13,6 +13,7 @@ import {
 import { count, eq } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "./audit.ts";
+import { idText } from "./field-bounds.ts";
 import { actorOf, canReadAll, denied, requireProxyAdmin, type Caller } from "./caller.ts";
 import { membersOf, requireReference, resetAtFor } from "./lookups.ts";
 import type { ResolvedDeps } from "./management-deps.ts";
@@ -25,7 +26,7 @@ import {
 import { organizationJson, organizationMembershipJson, teamJson, userJson } from "./serializers.ts";
 import { budgetColumns, type LimitInput } from "./budget-columns.ts";
 
-const OrganizationRef = z.object({ organization_id: z.string().min(1) });
+const OrganizationRef = z.object({ organization_id: idText() });
 
 /** LiteLLM's /organization/* endpoints. An organization's limits live in its budget row. */
 export function createOrganizationService(deps: ResolvedDeps) {

@@ -86,7 +86,10 @@ export type UpdateKeyRequest = z.infer<typeof UpdateKeyRequest>;
 export const RegenerateKeyRequest = z.object({
   ...keyFields,
   key: idText(),
-  new_key: boundedText().startsWith("sk-", "a custom key must start with 'sk-'").nullable().optional(),
+  new_key: boundedText()
+    .startsWith("sk-", "a custom key must start with 'sk-'")
+    .nullable()
+    .optional(),
 });
 
 export const DeleteKeyRequest = z

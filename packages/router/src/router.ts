@@ -322,7 +322,7 @@ export class Router {
     options: CallOptions,
   ): RequestState {
     const start = rt.clock.now();
-    const tokens = rt.countTokens(request);
+    const tokens = rt.countTokens(request, kind);
     const group = rt.table.resolve(request.model);
     const ctx: RequestContext = {
       callId: options.callId ?? randomUUID(),

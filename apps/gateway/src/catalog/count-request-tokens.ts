@@ -7,9 +7,17 @@ import type { ChatCompletionRequest, EmbeddingRequest } from "@org/core";
 const TARGET = { provider: "openai", model: "gpt-4o" } as const;
 
 /** Prompt tokens of a chat or embedding request, for pre-call context checks and estimates. */
-export function countRequestTokens(request: ChatCompletionRequest | EmbeddingRequest): number {
-  if ("messages" in request) return countChatTokens(request as ChatCompletionRequest, TARGET);
-  return countEmbeddingTokens(request.input, TARGET);
+export function countRequestTokens(
+  request: ChatCompletionRequest | EmbeddingRequest,
+  kind?: "chat" | "embedding",
+): number {
+  // The router says which API the request came through; a body can carry both fields.
+  const chat =
+    kind === undefined
+      ? Array.isArray((request as { messages?: unknown }).messages)
+      : kind === "chat";
+  if (chat) return countChatTokens(request as ChatCompletionRequest, TARGET);
+  return countEmbeddingTokens((request as EmbeddingRequest).input, TARGET);
 }
 
 /**

@@ -1,7 +1,14 @@
 import type { ChatCompletionRequest, EmbeddingRequest } from "@org/core";
 
-/** The token-count port: estimated input tokens of a request. */
-export type CountTokens = (request: ChatCompletionRequest | EmbeddingRequest) => number;
+/**
+ * The token-count port: estimated input tokens of a request. `kind` says which API the request
+ * came through: judging by the body's shape would let a chat request that also carries an
+ * `input` field (or an embedding request with a `messages` field) be counted as the other.
+ */
+export type CountTokens = (
+  request: ChatCompletionRequest | EmbeddingRequest,
+  kind?: "chat" | "embedding",
+) => number;
 
 /**
  * The completion-token port: tokens of generated text a stream delivered, for charging a stream
@@ -21,8 +28,8 @@ const PER_MESSAGE = 4;
  * tokenizes, so it is cheap on the hot path. Images and audio count nothing. Plug an exact
  * tokenizer in through `countTokens` where precision matters.
  */
-export const estimateTokens: CountTokens = (request) => {
-  if ("messages" in request && Array.isArray(request.messages)) {
+export const estimateTokens: CountTokens = (request, kind) => {
+  if (kind !== "embedding" && "messages" in request && Array.isArray(request.messages)) {
     let chars = 0;
     for (const message of request.messages) {
       const content = (message as { content?: unknown }).content;

@@ -3,6 +3,7 @@ import { InvalidRequestError } from "../../errors/gateway-error.ts";
 import { ChatCompletionRequestSchema } from "../../openai/chat-request.ts";
 import { parseCompletionRequest as parse } from "./__fixtures__/completion-fixtures.ts";
 import { completionRequestToChat } from "./completion-request-to-chat.ts";
+import type { CompletionRequest } from "./completion-request.ts";
 
 function refusal(body: Record<string, unknown>): InvalidRequestError {
   try {
@@ -75,5 +76,16 @@ describe("completionRequestToChat", () => {
     expect(refusal({ prompt: "x", echo: true, logprobs: 1 }).param).toBe("logprobs");
     expect(refusal({ prompt: "x", max_tokens: 0 }).param).toBe("max_tokens");
     expect(refusal({ prompt: "x", suffix: "end" }).status).toBe(400);
+  });
+});
+
+describe("completionRequestToChat: fields the body cannot override", () => {
+  it("keeps the translated messages over a stray `messages` field, and ignores __proto__", () => {
+    const body = JSON.parse(
+      '{"model":"m","prompt":"hi","messages":{"0":{}},"__proto__":{"max_tokens":999}}',
+    ) as CompletionRequest;
+    const chat = completionRequestToChat(body);
+    expect(chat.messages).toEqual([{ role: "user", content: "hi" }]);
+    expect(Object.getPrototypeOf(chat)).toBe(Object.prototype);
   });
 });

@@ -30,7 +30,15 @@ export function completionRequestToChat(request: CompletionRequest): ChatComplet
     messages: [{ role: "user", content: prompt }],
   };
   for (const [key, value] of Object.entries(request)) {
-    if (!COMPLETION_ONLY_FIELDS.has(key) && value !== undefined && key !== "model") {
+    // The translated `messages` win over a stray one in the body, and a "__proto__" key (an
+    // own key after JSON.parse) would set the new object's prototype instead of a field.
+    if (
+      !COMPLETION_ONLY_FIELDS.has(key) &&
+      value !== undefined &&
+      key !== "model" &&
+      key !== "messages" &&
+      key !== "__proto__"
+    ) {
       chat[key] = value;
     }
   }

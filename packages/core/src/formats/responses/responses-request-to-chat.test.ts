@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { InvalidRequestError } from "../../errors/gateway-error.ts";
 import { ChatCompletionRequestSchema } from "../../openai/chat-request.ts";
 import { responsesRequestToChat } from "./responses-request-to-chat.ts";
-import { ResponsesRequestSchema } from "./responses-request.ts";
+import { ResponsesRequestSchema, type ResponsesRequest } from "./responses-request.ts";
 
 /** Parses like the route does, then converts. */
 function convert(body: Record<string, unknown>) {
@@ -326,5 +326,16 @@ describe("ResponsesRequestSchema", () => {
   it("keeps unknown fields", () => {
     const parsed = ResponsesRequestSchema.parse({ model: "m", input: "hi", extra_field: 1 });
     expect(parsed.extra_field).toBe(1);
+  });
+});
+
+describe("responsesRequestToChat: fields the body cannot override", () => {
+  it("keeps the translated messages over a stray `messages` field, and ignores __proto__", () => {
+    const body = JSON.parse(
+      '{"model":"m","input":"hi","messages":"x","__proto__":{"temperature":2}}',
+    ) as ResponsesRequest;
+    const chat = responsesRequestToChat(body);
+    expect(chat.messages).toEqual([{ role: "user", content: "hi" }]);
+    expect(Object.getPrototypeOf(chat)).toBe(Object.prototype);
   });
 });

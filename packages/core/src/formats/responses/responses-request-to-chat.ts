@@ -58,7 +58,11 @@ export function responsesRequestToChat(request: ResponsesRequest): ChatCompletio
 
   const chat: ChatCompletionRequest = { model: request.model, messages };
   for (const [key, value] of Object.entries(request)) {
-    if (!RESPONSES_FIELDS.has(key) && value !== undefined) chat[key] = value;
+    // The translated `messages` win over a stray one in the body, and a "__proto__" key (an
+    // own key after JSON.parse) would set the new object's prototype instead of a field.
+    if (RESPONSES_FIELDS.has(key) || value === undefined) continue;
+    if (key === "messages" || key === "__proto__") continue;
+    chat[key] = value;
   }
   if (request.tools && request.tools.length > 0) chat.tools = responsesToolsToChat(request.tools);
   if (request.tool_choice) chat.tool_choice = responsesToolChoiceToChat(request.tool_choice);

@@ -60,3 +60,26 @@ describe("sseStream passthrough", () => {
     expect(after).toBe(raws.join(""));
   });
 });
+
+describe("sseStream failure", () => {
+  it("ends with the error event after the spend is journaled, and no [DONE]", async () => {
+    async function* failing(): AsyncGenerator<ChatStreamPart> {
+      yield { chunks: [], raw: bytes('data: {"a":1}\n\n') };
+      throw new Error("upstream broke");
+    }
+    const order: string[] = [];
+    const stream = sseStream({
+      parts: failing(),
+      passthrough: true,
+      includeUsage: true,
+      errorPayload: (error) => ({ error: { message: (error as Error).message } }),
+      beforeEnd: async () => {
+        order.push("journaled");
+      },
+      onClose: () => order.push("closed"),
+    });
+    const text = await new Response(stream).text();
+    expect(text).toBe('data: {"a":1}\n\ndata: {"error":{"message":"upstream broke"}}\n\n');
+    expect(order).toEqual(["journaled", "closed"]);
+  });
+});

@@ -24,7 +24,7 @@ const CALL_ID = "x-litellm-call-id";
 export const requestContext = createMiddleware<GatewayEnv>(async (c, next) => {
   const requestId = randomUUID();
   const sent = c.req.header(CALL_ID);
-  let callId = requestId;
+  let callId: string = requestId;
   if (sent) {
     const problem = checkClientCallId(sent);
     if (problem === undefined) {

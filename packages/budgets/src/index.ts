@@ -34,6 +34,8 @@ export {
   NO_DEFAULT_MODELS,
 } from "./access/model-access.ts";
 export type { ModelAccessOptions } from "./access/model-access.ts";
+// The management API's request schemas (LiteLLM's field names), e.g. for tables of who may set what.
+export * as managementSchemas from "./management/schemas.ts";
 
 // Budgets
 export {

@@ -150,6 +150,11 @@ export async function checkKeyWrite(
       );
     }
   }
+  if (authority !== "generate" && Object.hasOwn(req, "user_id")) {
+    // Handing a key to another user (update and regenerate alike) is a proxy admin's.
+    if (current === undefined || (req.user_id ?? null) !== current.userId)
+      throw deniedField("user_id", "Only proxy admins can move a key to another user.");
+  }
   if (authority !== "generate" && Object.hasOwn(req, "team_id")) {
     const value = (req.team_id as string | null | undefined) ?? null;
     if (current === undefined || value !== current.teamId) {

@@ -13,7 +13,15 @@ import {
 import { and, count, desc, eq, inArray, or, type SQL } from "drizzle-orm";
 import { abbreviateKey, generateKeyString, hashKey } from "../keys/virtual-key.ts";
 import { audit } from "./audit.ts";
-import { actorOf, canReadAll, denied, isProxyAdmin, requireWriter, type Caller } from "./caller.ts";
+import {
+  actorOf,
+  canReadAll,
+  denied,
+  deniedField,
+  isProxyAdmin,
+  requireWriter,
+  type Caller,
+} from "./caller.ts";
 import {
   authorityOver,
   checkKeyWrite,
@@ -99,9 +107,15 @@ export function createKeyService(deps: ResolvedDeps) {
       }
       const role = await teamRole(tx, teamId, caller.userId);
       if (role === undefined)
-        throw denied(`You are not a member of team ${teamId}, so you cannot create keys for it.`);
+        throw deniedField(
+          "team_id",
+          `You are not a member of team ${teamId}, so you cannot create keys for it.`,
+        );
       if (userId && userId !== caller.userId && role !== "admin") {
-        throw denied(`Only team admins can create keys for other members of team ${teamId}.`);
+        throw deniedField(
+          "user_id",
+          `Only team admins can create keys for other members of team ${teamId}.`,
+        );
       }
       return userId ?? caller.userId;
     }
@@ -113,7 +127,7 @@ export function createKeyService(deps: ResolvedDeps) {
           .where(eq(users.id, userId));
         if (owner?.org === caller.organizationId) return userId;
       }
-      throw denied("You can only create keys for yourself.");
+      throw deniedField("user_id", "You can only create keys for yourself.");
     }
     return caller.userId;
   };
@@ -293,13 +307,6 @@ export function createKeyService(deps: ResolvedDeps) {
       const { row, before } = await db.transaction(async (tx) => {
         const current = await requireKey(tx, req.key);
         const authority = await requireManage(tx, caller, current, "update");
-        if (
-          !isProxyAdmin(caller) &&
-          Object.hasOwn(req, "user_id") &&
-          req.user_id !== current.userId
-        ) {
-          throw denied("Only proxy admins can move a key to another user.");
-        }
         await checkKeyWrite(tx, caller, authority, req, targetOf(req, current), current);
         await checkReferences(tx, req);
         await ensureUser(tx, req.user_id ?? undefined);

@@ -10,7 +10,14 @@ import {
 } from "@org/db";
 import { and, eq, inArray } from "drizzle-orm";
 import { audit } from "./audit.ts";
-import { actorOf, denied, isProxyAdmin, requireWriter, type Caller } from "./caller.ts";
+import {
+  actorOf,
+  denied,
+  deniedField,
+  isProxyAdmin,
+  requireWriter,
+  type Caller,
+} from "./caller.ts";
 import type { ResolvedDeps } from "./management-deps.ts";
 import { OrganizationMemberAddRequest, parse, type OrganizationMember } from "./schemas.ts";
 import { organizationMembershipJson, userJson } from "./serializers.ts";
@@ -99,7 +106,7 @@ export function createOrganizationMembers(deps: ResolvedDeps) {
         await requireOrganizationAdmin(tx, caller, organization.id);
         if (!isProxyAdmin(caller) && members.some((m) => m.role === "org_admin")) {
           // Org admins may add members but not make more admins: that stays a proxy admin's call.
-          throw denied("Only proxy admins can add organization admins.");
+          throw deniedField("member", "Only proxy admins can add organization admins.");
         }
         const updatedUsers: User[] = [];
         const memberships: OrganizationMembership[] = [];

@@ -1,7 +1,7 @@
 import { spendLogs, teams, type DbClient } from "@org/db";
 import { and, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import { hashKey } from "../keys/virtual-key.ts";
-import { canReadAll, denied, type Caller } from "./caller.ts";
+import { canReadAll, denied, deniedField, type Caller } from "./caller.ts";
 import type { ResolvedDeps } from "./management-deps.ts";
 import { parse, SpendLogsQuery, SpendReportQuery } from "./schemas.ts";
 import { spendLogJson } from "./serializers.ts";
@@ -46,7 +46,7 @@ export function createSpendService(deps: ResolvedDeps) {
       if (!canReadAll(caller)) {
         if (!caller.userId) throw denied("Only admins can read spend logs of other users.");
         if (q.user_id && q.user_id !== caller.userId)
-          throw denied("You can only read your own spend logs.");
+          throw deniedField("user_id", "You can only read your own spend logs.");
         filters.push(eq(spendLogs.userId, caller.userId));
       }
       if (q.api_key) filters.push(eq(spendLogs.apiKeyHash, keyHashOf(q.api_key)));

@@ -186,9 +186,9 @@ export function createTeamService(deps: ResolvedDeps) {
       const organizationId =
         req.organization_id ?? (caller.role === "org_admin" ? caller.organizationId : undefined);
       if (!isTeamOwner(caller, organizationId)) {
-        throw denied(
-          "Only proxy admins (and org admins, for their organization) can create teams.",
-        );
+        const message =
+          "Only proxy admins (and org admins, for their organization) can create teams.";
+        throw req.organization_id ? deniedField("organization_id", message) : denied(message);
       }
       const now = clock.now();
       const response = await db.transaction(async (tx) => {

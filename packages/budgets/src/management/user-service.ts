@@ -152,9 +152,14 @@ export function createUserService(deps: ResolvedDeps, keys: KeyService) {
         req.organizations?.[0] ??
         (caller.role === "org_admin" ? caller.organizationId : undefined);
       if (!canManage(caller, { organizationId: organizationId ?? null })) {
-        throw denied(
-          "Only proxy admins (and org admins, for their organization) can create users.",
-        );
+        const message =
+          "Only proxy admins (and org admins, for their organization) can create users.";
+        const param = req.organization_id
+          ? "organization_id"
+          : req.organizations?.length
+            ? "organizations"
+            : undefined;
+        throw param ? deniedField(param, message) : denied(message);
       }
       requireAssignableRole(caller, req.user_role);
       const now = clock.now();

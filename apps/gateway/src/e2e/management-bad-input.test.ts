@@ -108,6 +108,11 @@ const cases: Case[] = [
   { name: "customer info with NUL", method: "GET", path: "/customer/info?end_user_id=a%00b", param: "end_user_id" },
   // Refused by PostgreSQL (22021) and mapped to a 400 by the last-resort translation.
   { name: "user info with NUL", method: "GET", path: "/user/info?user_id=a%00b", param: undefined },
+  { name: "user list by user_ids with NUL", method: "GET", path: "/user/list?user_ids=a%00b", param: undefined },
+  { name: "key delete by a key_alias with NUL", path: "/key/delete", body: { key_aliases: [NUL] }, param: "key_aliases.0" },
+  { name: "team member_delete by user_email with NUL", path: "/team/member_delete", body: { team_id: "team-b", user_email: NUL }, param: "user_email" },
+  { name: "budget info with a 3 MB id", path: "/budget/info", body: { budgets: [HUGE] }, param: "budgets.0" },
+  { name: "customer block with NUL", path: "/customer/block", body: { user_ids: [NUL] }, param: "user_ids.0" },
   { name: "spend report from year -200000", method: "GET", path: "/global/spend/report?start_date=-200000-01-01&end_date=2030-01-01", param: "start_date" },
 ];
 
@@ -128,7 +133,14 @@ describe("hostile management input is a 400, never a 500", () => {
   };
 
   beforeAll(async () => {
-    gateway = await startTestGateway({ env: { LITELLM_SALT_KEY: "salt-for-bad-input-tests" } });
+    gateway = await startTestGateway({
+      config: {
+        model_list: [
+          { model_name: "mock", litellm_params: { model: "mock/mock-1", mock_response: "hi" } },
+        ],
+      },
+      env: { LITELLM_SALT_KEY: "salt-for-bad-input-tests" },
+    });
     await manage(gateway, gateway.masterKey, "/user/new", { user_id: "victim" });
     await manage(gateway, gateway.masterKey, "/team/new", { team_id: "team-b" });
     key = (await manage(gateway, gateway.masterKey, "/key/generate", {})).key as string;
@@ -158,15 +170,36 @@ describe("hostile management input is a 400, never a 500", () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it("values at the limits are still accepted", async () => {
+  it("values at the limits are accepted, and a key carrying them still serves requests", async () => {
     const created = await manage(gateway, gateway.masterKey, "/key/generate", {
       key_alias: "é".repeat(256),
       max_budget: 9_999_999_999,
       max_parallel_requests: 2 ** 31 - 1,
       rpm_limit: Number.MAX_SAFE_INTEGER,
+      tpm_limit: Number.MAX_SAFE_INTEGER,
+      model_rpm_limit: { mock: Number.MAX_SAFE_INTEGER },
       duration: "36500d",
+      budget_duration: "36500d",
       metadata: { deep: JSON.parse(nested(20)), emoji: "😀" },
     });
     expect(created).toMatchObject({ max_budget: 9_999_999_999, key_alias: "é".repeat(256) });
+    const res = await fetch(`${gateway.baseURL}/chat/completions`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${created.key as string}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ model: "mock", messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const info = await manage<{ info: Record<string, unknown> }>(
+      gateway,
+      gateway.masterKey,
+      `/key/info?key=${created.key as string}`,
+    );
+    expect(info.info).toMatchObject({
+      rpm_limit: Number.MAX_SAFE_INTEGER,
+      max_budget: 9_999_999_999,
+    });
   });
 });

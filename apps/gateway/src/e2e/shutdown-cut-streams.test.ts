@@ -64,6 +64,7 @@ describe("a shutdown cuts open streams cleanly and charges them", { timeout: 240
       max_budget: 100_000,
     });
     const cases: { route: InferenceRoute; model: string }[] = [
+      { route: "chat-passthrough", model: "partial" },
       { route: "chat", model: "partial" },
       { route: "chat", model: "partial-reencoded" },
       { route: "completions", model: "partial" },

@@ -105,6 +105,7 @@ describe("partially delivered streams are charged for what they delivered", () =
   }
 
   const cases: { route: InferenceRoute; model: string }[] = [
+    { route: "chat-passthrough", model: "partial" },
     { route: "chat", model: "partial" },
     { route: "chat", model: "partial-reencoded" },
     { route: "completions", model: "partial" },
@@ -118,8 +119,8 @@ describe("partially delivered streams are charged for what they delivered", () =
     const row = await spendRow(callId);
     // The gateway may have sent a chunk or two more than the client had read when it hung up.
     expectCharged(row, seen, seen + 2);
-    if (c.route === "chat") {
-      const { body } = streamedRequest("chat", c.model, "tell me a long story");
+    if (c.route === "chat" || c.route === "chat-passthrough") {
+      const { body } = streamedRequest(c.route, c.model, "tell me a long story");
       expect(row.prompt_tokens).toBe(countRequestTokens(body as never));
     }
   });

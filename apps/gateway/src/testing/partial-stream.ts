@@ -76,7 +76,8 @@ export function wordsSeen(text: string): number {
   return max + 1;
 }
 
-export type InferenceRoute = "chat" | "completions" | "responses" | "messages";
+/** `chat-passthrough`: chat asking for usage itself, so an OpenAI upstream's bytes are relayed. */
+export type InferenceRoute = "chat" | "chat-passthrough" | "completions" | "responses" | "messages";
 
 /** A streamed request body for `route` asking `model` with `prompt`. */
 export function streamedRequest(
@@ -89,6 +90,17 @@ export function streamedRequest(
       return {
         path: "/v1/chat/completions",
         body: { model, stream: true, messages: [{ role: "user", content: prompt }] },
+      };
+    case "chat-passthrough":
+      // The gateway injects include_usage otherwise, and must then re-encode the stream.
+      return {
+        path: "/v1/chat/completions",
+        body: {
+          model,
+          stream: true,
+          stream_options: { include_usage: true },
+          messages: [{ role: "user", content: prompt }],
+        },
       };
     case "completions":
       return { path: "/v1/completions", body: { model, stream: true, prompt } };

@@ -1,4 +1,5 @@
-import { GatewayError, InvalidRequestError, redactSecrets } from "@org/core";
+import { validateHeaderName } from "node:http";
+import { GatewayError, InvalidRequestError, headerValue, redactSecrets } from "@org/core";
 import type { Logger } from "@org/observability";
 
 /**
@@ -20,14 +21,36 @@ export function errorResponse(error: unknown, logger?: Logger): Response {
   }
   const body = gatewayError.toJSON();
   body.error.message = redactSecrets(body.error.message);
-  const headers: Record<string, string> = {
-    "content-type": "application/json",
-    ...gatewayError.headers,
-  };
-  if (gatewayError.retryAfterMs !== undefined && headers["retry-after"] === undefined) {
-    headers["retry-after"] = String(Math.max(1, Math.ceil(gatewayError.retryAfterMs / 1000)));
+  return new Response(JSON.stringify(body), {
+    status: gatewayError.status,
+    headers: errorHeaders(gatewayError),
+  });
+}
+
+/**
+ * The headers of an error response: JSON, the error's own headers, retry-after. The error path
+ * must not fail in turn, so every value is made sendable (percent-encoded where Node or the Fetch
+ * API would refuse it) and a header whose name is not a valid token is dropped.
+ */
+export function errorHeaders(error: GatewayError): Record<string, string> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  for (const [name, value] of Object.entries(error.headers)) {
+    if (!isValidHeaderName(name) || name.toLowerCase() === "content-type") continue;
+    headers[name] = headerValue(String(value));
   }
-  return new Response(JSON.stringify(body), { status: gatewayError.status, headers });
+  if (error.retryAfterMs !== undefined && headers["retry-after"] === undefined) {
+    headers["retry-after"] = String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
+  }
+  return headers;
+}
+
+function isValidHeaderName(name: string): boolean {
+  try {
+    validateHeaderName(name);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function invalidJsonError(detail: string): InvalidRequestError {

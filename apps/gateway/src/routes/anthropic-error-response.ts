@@ -1,6 +1,6 @@
 import { anthropic, GatewayError, redactSecrets } from "@org/core";
 import type { Logger } from "@org/observability";
-import { toGatewayError } from "../http/error-response.ts";
+import { errorHeaders, toGatewayError } from "../http/error-response.ts";
 
 /**
  * An error on the Anthropic-format routes, in Anthropic's envelope
@@ -12,14 +12,10 @@ export function anthropicErrorResponse(error: unknown, logger?: Logger): Respons
   const gatewayError = toGatewayError(error);
   if (!(error instanceof GatewayError)) logger?.error("unhandled error", { error });
   const body = anthropicErrorBody(gatewayError);
-  const headers: Record<string, string> = {
-    "content-type": "application/json",
-    ...gatewayError.headers,
-  };
-  if (gatewayError.retryAfterMs !== undefined && headers["retry-after"] === undefined) {
-    headers["retry-after"] = String(Math.max(1, Math.ceil(gatewayError.retryAfterMs / 1000)));
-  }
-  return new Response(JSON.stringify(body), { status: gatewayError.status, headers });
+  return new Response(JSON.stringify(body), {
+    status: gatewayError.status,
+    headers: errorHeaders(gatewayError),
+  });
 }
 
 export function anthropicErrorBody(error: GatewayError): anthropic.AnthropicErrorResponse {

@@ -4,6 +4,7 @@ import { buildGateway } from "./build-gateway.ts";
 import { CLI_USAGE, loadConfig, parseCliArgs, resolveServerOptions } from "./config/index.ts";
 import { readEnv } from "./env.ts";
 import { formatBanner } from "./server/banner.ts";
+import { upstreamTimeoutOf } from "./server/upstream-timeout.ts";
 import { serve } from "./server/serve.ts";
 
 /**
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
       masterKey: gateway.masterKey,
       models: gateway.deps.router.modelGroups(),
       warnings: loaded.warnings,
+      upstreamTimeout: upstreamTimeoutOf(loaded.router.settings),
     }) + "\n",
   );
 }

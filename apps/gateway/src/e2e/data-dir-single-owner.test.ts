@@ -29,6 +29,10 @@ describe("one gateway per embedded data directory (real processes)", { timeout: 
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const first = await start(dataDir);
     const pglite = join(dataDir, "pglite");
+    // The banner also shows the upstream timeout in force (LiteLLM's 6000 s default here).
+    expect(first.output()).toContain(
+      "Upstream timeout: 6000 s (100 min) per call (LiteLLM's default",
+    );
 
     // Another port, same directory: must exit non-zero before serving, saying who holds it.
     const second = await start(dataDir).then(

@@ -7,6 +7,17 @@ export interface BannerInfo {
   masterKey: ResolvedMasterKey;
   models: string[];
   warnings: string[];
+  /** The router's effective upstream timeouts (router_settings / litellm_settings). */
+  upstreamTimeout: UpstreamTimeoutInfo;
+}
+
+export interface UpstreamTimeoutInfo {
+  /** Whole call (non-streamed) or until the response headers (streamed), in seconds. */
+  seconds: number;
+  /** Streams: longest wait for a chunk, in seconds; unset = no own limit. */
+  streamSeconds?: number;
+  /** True when nothing in the config set it (LiteLLM's default of 6000 s applies). */
+  isDefault: boolean;
 }
 
 /**
@@ -29,6 +40,7 @@ export function formatBanner(info: BannerInfo): string {
     `  Data:          ${info.data}`,
     `  Master key:    ${keyLine}`,
     `  Models:        ${info.models.join(", ") || "(none)"}`,
+    `  Upstream timeout: ${timeoutLine(info.upstreamTimeout)}`,
   ];
   if (info.warnings.length > 0) {
     lines.push("", `  ${info.warnings.length} config warning(s):`);
@@ -42,4 +54,25 @@ export function formatBanner(info: BannerInfo): string {
     "",
   );
   return lines.join("\n");
+}
+
+/**
+ * LiteLLM's default request timeout is 6000 s (100 minutes): kept for compatibility, but a
+ * surprise for anyone expecting seconds, so the banner says which value is in force and where
+ * to change it.
+ */
+function timeoutLine(timeout: UpstreamTimeoutInfo): string {
+  const origin = timeout.isDefault
+    ? "LiteLLM's default; set router_settings.timeout or litellm_settings.request_timeout"
+    : "from the config";
+  const stream =
+    timeout.streamSeconds === undefined
+      ? ""
+      : `, streams ${formatSeconds(timeout.streamSeconds)} between chunks`;
+  return `${formatSeconds(timeout.seconds)} per call (${origin})${stream}; a deployment's litellm_params.timeout overrides it`;
+}
+
+function formatSeconds(seconds: number): string {
+  const text = `${Number(seconds.toFixed(3))} s`;
+  return seconds >= 120 ? `${text} (${Number((seconds / 60).toFixed(1))} min)` : text;
 }

@@ -141,6 +141,18 @@ export function poisonRowContract(open: () => Database) {
     expect(await writer.write(batch)).toBe(0);
     expect(await keySpend(keyHash)).toBe(2.5);
     expect(await rejectedRows(poison)).toHaveLength(1);
+    // Set aside, logged and counted once, not once per attempt.
+    expect(writer.rejectedCount()).toBe(1);
+  });
+
+  it("sets aside a record with no request id at all, and still writes the rest", async () => {
+    const { keyHash, teamId } = await seed();
+    const writer = createDbSpendWriter(open().db);
+    const owner = { apiKeyHash: keyHash, virtualKey: true, teamId, spend: 0.5 };
+    const idless = { ...spendRecord(owner), requestId: undefined } as unknown as SpendRecord;
+    expect(await writer.write([spendRecord(owner), idless, spendRecord(owner)])).toBe(2);
+    expect(writer.rejectedCount()).toBe(1);
+    expect(await keySpend(keyHash)).toBe(1);
   });
 
   it("a flusher drains past a poison record: the journal empties and later spend still lands", async () => {

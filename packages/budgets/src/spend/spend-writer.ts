@@ -100,13 +100,20 @@ export function createDbSpendWriter(
   const setAside = async (record: SpendRecord, error: unknown): Promise<void> => {
     const code = recordErrorCode(error);
     const reason = recordErrorReason(error);
-    const json = JSON.stringify(record);
-    const requestId = record.requestId.replaceAll("\u0000", "\ufffd");
+    // Defensive: the record may be the very thing that is malformed (no id, a value JSON refuses).
+    const json = safeJson(record);
+    const requestId = String(record?.requestId ?? "").replaceAll("\u0000", "\ufffd");
     let stored = true;
     try {
-      await db.execute(sql`insert into ${spendLogsRejected} (request_id, error_code, reason, record)
-        select ${requestId}, ${code}, ${reason}, ${json}
-        where not exists (select 1 from ${spendLogsRejected} where request_id = ${requestId})`);
+      const rows = await executeRows<{ id: string }>(
+        db,
+        sql`insert into ${spendLogsRejected} (request_id, error_code, reason, record)
+          select ${requestId}, ${code}, ${reason}, ${json}
+          where ${requestId} = '' or not exists (select 1 from ${spendLogsRejected} where request_id = ${requestId})
+          returning id`,
+      );
+      // Already set aside by an earlier attempt at this batch (replayed after an outage).
+      if (rows.length === 0) return;
     } catch (deadLetterError) {
       if (!isRecordError(deadLetterError)) throw deadLetterError;
       stored = false;
@@ -268,6 +275,14 @@ export async function existingRequestIds(
     .from(spendLogs)
     .where(inArray(spendLogs.requestId, [...ids]));
   return new Set(rows.map((r) => r.id));
+}
+
+function safeJson(record: SpendRecord): string {
+  try {
+    return JSON.stringify(record) ?? String(record);
+  } catch (error) {
+    return `unserialisable record (${String(error)}): ${String(record?.requestId)}`;
+  }
 }
 
 function dedupe(records: readonly SpendRecord[]): SpendRecord[] {

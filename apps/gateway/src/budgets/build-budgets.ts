@@ -115,6 +115,8 @@ export function buildBudgets(options: {
       logger.warn("soft budget crossed", { event });
       options.onSoftBudgetCrossed?.(event);
     },
+    // A failed journal append or limiter release is otherwise silent.
+    logger,
     ...clock,
   });
   const management = createManagement({

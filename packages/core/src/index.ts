@@ -17,6 +17,7 @@ export * from "./stream/ndjson-decoder.ts";
 export * from "./stream/decode-stream.ts";
 export * from "./stream/aws-eventstream-decoder.ts";
 export * from "./transport/undici-transport.ts";
+export * from "./transport/response-too-large-error.ts";
 export * from "./call/call-chat.ts";
 export * from "./call/call-embedding.ts";
 export {

@@ -63,4 +63,5 @@ export { UnknownModelError } from "./errors/unknown-model-error.ts";
 export { NoDeploymentsAvailableError } from "./errors/no-deployments-error.ts";
 export type { NoDeploymentsReason } from "./errors/no-deployments-error.ts";
 export { ClientClosedError } from "./errors/client-closed-error.ts";
+export { LocalRequestError } from "./errors/local-request-error.ts";
 export { routerHeaders } from "./headers/router-headers.ts";

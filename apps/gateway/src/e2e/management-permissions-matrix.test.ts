@@ -193,7 +193,15 @@ describe("management permissions matrix over HTTP", () => {
         })),
       },
     });
-    await master("/organization/new", { organization_id: "org-a", organization_alias: "A" });
+    await master("/organization/new", {
+      organization_id: "org-a",
+      organization_alias: "A",
+      max_budget: 500,
+      tpm_limit: 500,
+      rpm_limit: 500,
+      max_parallel_requests: 500,
+      models: ["gpt-4o", "gpt-4o-mini"],
+    });
     await master("/organization/new", { organization_id: "org-b", organization_alias: "B" });
     await master("/team/new", {
       team_id: "team-a",

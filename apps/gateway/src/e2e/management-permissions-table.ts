@@ -271,16 +271,17 @@ export const PERMISSIONS: Record<string, RouteRow> = {
       tags: base(["t"]),
       guardrails: base([]),
       team_member_key_duration: base("1d"),
-      // The team's money and access are its owner's (proxy or org admin), not its admin's.
+      // The team's money and access are its owner's (proxy or org admin), not its admin's; an
+      // org admin's stay within the organization's (org-a: 500 of each, gpt-4o and mini).
       organization_id: only("org-b", A),
-      models: only(["secret-model"], A, O),
+      models: only(["secret-model"], A),
       blocked: only(true, A, O),
       team_member_budget: only(5, A, O),
-      max_budget: only(1000, A, O),
-      soft_budget: only(1000, A, O),
-      max_parallel_requests: only(1000, A, O),
-      tpm_limit: only(1000, A, O),
-      rpm_limit: only(1000, A, O),
+      max_budget: only(1000, A),
+      soft_budget: only(1000, A),
+      max_parallel_requests: only(1000, A),
+      tpm_limit: only(1000, A),
+      rpm_limit: only(1000, A),
       budget_duration: only("1d", A, O),
       model_max_budget: only({ "gpt-4o": 1 }, A, O),
     },
@@ -391,14 +392,15 @@ export const PERMISSIONS: Record<string, RouteRow> = {
       metadata: base({ note: "x" }),
       user_role: only("proxy_admin_viewer", A),
       organization_id: only("org-b", A),
-      models: only(["secret-model"], A, O),
+      // Within the organization's own limits (org-a: 500 of each, gpt-4o and mini).
+      models: only(["secret-model"], A),
       spend: only(0, A, O),
       allowed_cache_controls: only([], A, O),
-      max_budget: only(1000, A, O),
-      soft_budget: only(1000, A, O),
-      max_parallel_requests: only(1000, A, O),
-      tpm_limit: only(1000, A, O),
-      rpm_limit: only(1000, A, O),
+      max_budget: only(1000, A),
+      soft_budget: only(1000, A),
+      max_parallel_requests: only(1000, A),
+      tpm_limit: only(1000, A),
+      rpm_limit: only(1000, A),
       budget_duration: only("1d", A, O),
       model_max_budget: only({}, A, O),
     },
@@ -426,18 +428,24 @@ export const PERMISSIONS: Record<string, RouteRow> = {
   },
   "PATCH /organization/update": {
     schema: "UpdateOrganizationRequest",
-    prepare: async (fx) => ({
-      input: { organization_id: "org-a", max_budget: 1_000_000 },
-      read: () => fx.organizationInfo("org-a"),
-    }),
+    prepare: async (fx) => {
+      const org = await fx.organization();
+      return {
+        input: { organization_id: org, max_budget: 1_000_000 },
+        read: () => fx.organizationInfo(org),
+      };
+    },
     allowed: [A],
     fields: "admin-only",
   },
   "POST /organization/update": {
-    prepare: async (fx) => ({
-      input: { organization_id: "org-a", max_budget: 1_000_000 },
-      read: () => fx.organizationInfo("org-a"),
-    }),
+    prepare: async (fx) => {
+      const org = await fx.organization();
+      return {
+        input: { organization_id: org, max_budget: 1_000_000 },
+        read: () => fx.organizationInfo(org),
+      };
+    },
     allowed: [A],
   },
   "DELETE /organization/delete": {

@@ -66,7 +66,12 @@ describe("management permissions: who may change what", () => {
     gateway = await startTestGateway({
       config: { model_list: ["gpt-4o", "gpt-4o-mini", "secret-model"].map(model) },
     });
-    await master("/organization/new", { organization_id: "org-a", organization_alias: "A" });
+    await master("/organization/new", {
+      organization_id: "org-a",
+      organization_alias: "A",
+      max_budget: 500,
+      models: ["gpt-4o", "gpt-4o-mini"],
+    });
     await master("/organization/new", { organization_id: "org-b", organization_alias: "B" });
     await master("/team/new", {
       team_id: "team-a",
@@ -318,8 +323,23 @@ describe("management permissions: who may change what", () => {
       "/team/info?team_id=team-a",
     );
     expect(read.team_info.organization_id).toBe("org-a");
-    // What they may do: manage a user of their organization below their role.
+    // What they may do: manage a user of their organization below their role, and its teams,
+    // within the organization's own limits (500, gpt-4o and gpt-4o-mini).
     const ok = await as(orgAdmin!, "/user/update", { user_id: "org-a-user", max_budget: 5 });
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    for (const [path, body, param] of [
+      ["/user/update", { user_id: "org-a-user", max_budget: 501 }, "max_budget"],
+      ["/user/update", { user_id: "org-a-user", models: ["secret-model"] }, "models"],
+      ["/team/update", { team_id: "team-a", max_budget: 501 }, "max_budget"],
+      ["/team/update", { team_id: "team-a", models: ["gpt-4o", "secret-model"] }, "models"],
+      ["/team/new", { team_id: "made-by-org-admin", max_budget: 501 }, "max_budget"],
+    ] as const) {
+      const reply = await as(orgAdmin!, path, body);
+      expect(reply.status, `${path} ${JSON.stringify(reply.body)}`).toBe(403);
+      expect(reply.body.error?.param).toBe(param);
+    }
+    expect((await as(gateway.masterKey, "/team/info?team_id=made-by-org-admin")).status).toBe(404);
+    const within = await as(orgAdmin!, "/team/update", { team_id: "team-a", max_budget: 500 });
+    expect(within.status, JSON.stringify(within.body)).toBe(200);
   });
 });

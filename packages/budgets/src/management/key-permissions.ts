@@ -224,21 +224,7 @@ async function ceilingFor(
     target.organizationId === caller.organizationId &&
     target.organizationId
   ) {
-    const [row] = await tx
-      .select({ o: organizations, b: budgets })
-      .from(organizations)
-      .leftJoin(budgets, eq(budgets.id, organizations.budgetId))
-      .where(eq(organizations.id, target.organizationId));
-    if (!row) return undefined;
-    return {
-      scope: `organization ${row.o.id}`,
-      maxBudget: row.b?.maxBudget ?? null,
-      tpm: row.b?.tpmLimit ?? null,
-      rpm: row.b?.rpmLimit ?? null,
-      maxParallel: row.b?.maxParallelRequests ?? null,
-      models: row.o.models,
-      team: false,
-    };
+    return organizationCeiling(tx, target.organizationId);
   }
   if (target.userId) {
     const [user] = await tx.select().from(users).where(eq(users.id, target.userId));
@@ -254,6 +240,42 @@ async function ceilingFor(
     };
   }
   return undefined;
+}
+
+async function organizationCeiling(
+  tx: DbClient,
+  organizationId: string,
+): Promise<Ceiling | undefined> {
+  const [row] = await tx
+    .select({ o: organizations, b: budgets })
+    .from(organizations)
+    .leftJoin(budgets, eq(budgets.id, organizations.budgetId))
+    .where(eq(organizations.id, organizationId));
+  if (!row) return undefined;
+  return {
+    scope: `organization ${row.o.id}`,
+    maxBudget: row.b?.maxBudget ?? null,
+    tpm: row.b?.tpmLimit ?? null,
+    rpm: row.b?.rpmLimit ?? null,
+    maxParallel: row.b?.maxParallelRequests ?? null,
+    models: row.o.models,
+    team: false,
+  };
+}
+
+/**
+ * An org admin gives a team or user of their organization no more than the organization has
+ * (budget, rate limits, models): they act within their organization only.
+ */
+export async function checkWithinOrganization(
+  tx: DbClient,
+  caller: Caller,
+  organizationId: string | null | undefined,
+  req: Record<string, unknown>,
+): Promise<void> {
+  if (isProxyAdmin(caller) || caller.role !== "org_admin" || !organizationId) return;
+  const ceiling = await organizationCeiling(tx, organizationId);
+  if (ceiling) checkWithin(req, ceiling);
 }
 
 /** LiteLLM's rule: a key never gets more than its team (or organization, or user) has. */

@@ -20,6 +20,7 @@ import {
   requireWriter,
   type Caller,
 } from "./caller.ts";
+import { checkWithinOrganization } from "./key-permissions.ts";
 import { membersOf, requireReference, requireTeam, resetAtFor, teamRole } from "./lookups.ts";
 import type { ResolvedDeps } from "./management-deps.ts";
 import { retireKeys } from "./retire-keys.ts";
@@ -192,6 +193,7 @@ export function createTeamService(deps: ResolvedDeps) {
       }
       const now = clock.now();
       const response = await db.transaction(async (tx) => {
+        await checkWithinOrganization(tx, caller, organizationId, req);
         if (req.team_id) {
           const [exists] = await tx
             .select({ id: teams.id })
@@ -264,6 +266,7 @@ export function createTeamService(deps: ResolvedDeps) {
             "Only proxy admins can move a team to another organization.",
           );
         }
+        await checkWithinOrganization(tx, caller, current.organizationId, req);
         if (req.organization_id) await requireReference(tx, "organization_id", req.organization_id);
         const set = columnsFrom(req, now);
         if (Object.hasOwn(req, "metadata") || req.tags || req.guardrails) {

@@ -22,6 +22,7 @@ import {
   type Caller,
 } from "./caller.ts";
 import type { KeyService } from "./key-service.ts";
+import { checkWithinOrganization } from "./key-permissions.ts";
 import { membersOf, requireReference, resetAtFor } from "./lookups.ts";
 import type { ResolvedDeps } from "./management-deps.ts";
 import { retireKeys } from "./retire-keys.ts";
@@ -176,6 +177,7 @@ export function createUserService(deps: ResolvedDeps, keys: KeyService) {
             });
         }
         if (organizationId) await requireReference(tx, "organization_id", organizationId);
+        await checkWithinOrganization(tx, caller, organizationId, req);
         const [user] = await tx
           .insert(users)
           .values({
@@ -286,6 +288,7 @@ export function createUserService(deps: ResolvedDeps, keys: KeyService) {
           requireAssignableRole(caller, req.user_role);
           if (Object.hasOwn(req, "organization_id"))
             requireOwnOrganization(caller, req.organization_id);
+          await checkWithinOrganization(tx, caller, current.organizationId, req);
         }
         const { user_id: _id, password, ...fields } = req;
         // Found by email: the email identifies the user and is not a change.

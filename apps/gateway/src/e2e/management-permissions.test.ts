@@ -195,6 +195,7 @@ describe("management permissions: who may change what", () => {
       [{ tpm_limit: 1001 }, "tpm_limit"],
       [{ models: ["secret-model"] }, "models"],
       [{ model_max_budget: { "secret-model": 1 } }, "model_max_budget"],
+      [{ metadata: { model_tpm_limit: { "gpt-4o": 1_000_000 } } }, "model_tpm_limit"],
       [{ team_id: "team-b" }, "team_id"],
       [{ team_id: null }, "team_id"],
       [{ organization_id: "org-b" }, "organization_id"],

@@ -304,10 +304,12 @@ function checkWithin(req: Record<string, unknown>, ceiling: Ceiling): void {
         );
     }
   }
+  // Per-model rates also arrive inside metadata (where LiteLLM keeps them).
+  const metadata = (req.metadata ?? {}) as Record<string, unknown>;
   const perModel = parseModelLimits(
     (req.model_max_budget as Record<string, unknown> | null | undefined) ?? {},
-    req.model_rpm_limit,
-    req.model_tpm_limit,
+    req.model_rpm_limit ?? metadata.model_rpm_limit,
+    req.model_tpm_limit ?? metadata.model_tpm_limit,
   );
   for (const [model, limit] of perModel) {
     if (ceiling.models.length > 0 && !canAccess(ceiling.models, model))

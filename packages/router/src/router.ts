@@ -24,6 +24,7 @@ import { redisSettings, resolveSettings } from "./config/resolve-settings.ts";
 import type { ResolvedSettings } from "./config/resolve-settings.ts";
 import type { FallbackConfig, RouterSettings } from "./config/router-settings.ts";
 import { estimateCost } from "./context/cost-estimate.ts";
+import { reachableDeployments } from "./context/reachable-deployments.ts";
 import type { AttemptRecord, DeploymentRef, RequestContext } from "./context/request-context.ts";
 import type { DeploymentInfo } from "./deployments/deployment-info.ts";
 import { toDeploymentInfo } from "./deployments/deployment-info.ts";
@@ -127,6 +128,9 @@ export interface RouterHealth {
   readonly unhealthy: DeploymentHealth[];
   readonly store: StoreStatus;
 }
+
+/** Replaced in #begin once the request's fallbacks are known. */
+const NO_ESTIMATE = { promptTokens: 0, maxOutputTokens: undefined, maxCost: undefined } as const;
 
 /** A pre-call answer stands in for this deployment. */
 const CACHE_REF_ID = "cache";
@@ -336,20 +340,13 @@ export class Router {
       deployment: undefined,
       attempts: [],
       fallbacksTaken: [],
-      estimate: estimateCost(
-        request,
-        tokens,
-        group?.deployments ?? [],
-        rt.priceOf,
-        rt.registry,
-        rt.settings.timeoutMs,
-      ),
+      estimate: NO_ESTIMATE,
       cacheHit: false,
       signal: options.signal,
     };
     const requestFallbacks = options.requestFallbacks ?? params.fallbacks;
     const forGroup = ctx.modelGroup;
-    return {
+    const state: RequestState = {
       ctx,
       tokens,
       requestRetries: params.numRetries,
@@ -370,6 +367,25 @@ export class Router {
       answeredBy: undefined,
       finished: false,
     };
+    // Priced over every deployment the request may reach, its fallbacks' included.
+    const reachable = state.disableFallbacks
+      ? (group?.deployments ?? [])
+      : reachableDeployments(
+          rt.table,
+          forGroup,
+          group?.deployments ?? [],
+          [state.fallbacks, state.contextWindowFallbacks, state.contentPolicyFallbacks],
+          rt.settings.maxFallbacks,
+        );
+    ctx.estimate = estimateCost(
+      request,
+      tokens,
+      reachable,
+      rt.priceOf,
+      rt.registry,
+      rt.settings.timeoutMs,
+    );
+    return state;
   }
 
   async #preCall(rt: Runtime, state: RequestState) {

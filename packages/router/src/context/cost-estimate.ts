@@ -8,7 +8,7 @@ import type { CostEstimate } from "./request-context.ts";
  * The output tokens a chat request can be billed for on one deployment, the best bound known:
  * 1. what the adapter sends upstream as `max_tokens` (Anthropic requires one: the client's, else
  *    the deployment's `max_tokens` param, else the model's default; a thinking budget raises it);
- * 2. else the request's `max_completion_tokens` / `max_tokens`;
+ * 2. else the request's `max_completion_tokens` / `max_tokens` (the larger when both are sent);
  * 3. else the model's output limit (`model_info.max_output_tokens` / `max_tokens`, the catalog);
  * 4. else DEFAULT_ESTIMATE_OUTPUT_TOKENS (4096, LiteLLM's Anthropic default). Nothing enforces
  *    it upstream, so an answer may run past it: budgets README, "Budgets that hold".
@@ -21,10 +21,7 @@ export function outputBound(
   limit: number | undefined,
   registry: ProviderRegistry | undefined,
 ): number {
-  const requested =
-    adapterBound(request, deployment, registry) ??
-    positive(request.max_completion_tokens) ??
-    positive(request.max_tokens);
+  const requested = adapterBound(request, deployment, registry) ?? requestBound(request);
   const perChoice =
     requested === undefined
       ? (limit ?? DEFAULT_ESTIMATE_OUTPUT_TOKENS)
@@ -32,6 +29,18 @@ export function outputBound(
         ? requested
         : Math.min(requested, limit);
   return perChoice * Math.max(1, positive(request.n) ?? 1);
+}
+
+/**
+ * The request's own bound. When it sends both fields, the larger: which one an
+ * OpenAI-compatible server honours varies, and a caller must not reserve for
+ * `max_completion_tokens: 1` while the server reads `max_tokens: 100000`.
+ */
+function requestBound(request: ChatCompletionRequest): number | undefined {
+  const completion = positive(request.max_completion_tokens);
+  const legacy = positive(request.max_tokens);
+  if (completion === undefined) return legacy;
+  return legacy === undefined ? completion : Math.max(completion, legacy);
 }
 
 function adapterBound(

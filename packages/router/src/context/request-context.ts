@@ -40,9 +40,9 @@ export interface RequestTimings {
 export interface CostEstimate {
   /** From `countTokens` (default: characters / 4). */
   readonly promptTokens: number;
-  /** The largest output bound over the group's deployments (`outputBound`); 0 for embeddings. */
+  /** The largest output bound over the deployments the request may reach; 0 for embeddings. */
   readonly maxOutputTokens: number | undefined;
-  /** Upper bound in USD over the group's deployments; undefined when none has a price. */
+  /** Upper bound in USD over the deployments it may reach (fallbacks too); undefined: no price. */
   readonly maxCost: number | undefined;
 }
 

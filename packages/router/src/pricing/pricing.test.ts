@@ -29,8 +29,12 @@ describe("the reservation bound", () => {
 
   it("takes the request's bound first, capped by the model's limit, times n", () => {
     expect(estimate(custom, { max_tokens: 50 }).maxOutputTokens).toBe(50);
+    // Both sent: the larger, whichever field the upstream honours.
     expect(estimate(custom, { max_completion_tokens: 70, max_tokens: 50 }).maxOutputTokens).toBe(
       70,
+    );
+    expect(estimate(custom, { max_completion_tokens: 1, max_tokens: 900 }).maxOutputTokens).toBe(
+      900,
     );
     expect(estimate(custom, { max_tokens: 50, n: 3 }).maxOutputTokens).toBe(150);
     expect(
@@ -84,6 +88,54 @@ describe("the reservation bound", () => {
     const e = estimateCost(chatRequest("g", { max_tokens: 10 }), 100, ds, deploymentPrice);
     expect(e.maxCost).toBeCloseTo(100 * 1e-5 + 10 * 1e-5, 12);
     expect(estimate({}, { max_tokens: 10 }, "openai/unknown-model").maxCost).toBeUndefined();
+  });
+});
+
+describe("the hold covers the groups a request may fall back to", () => {
+  const cheap = entry("cheap", "openai/cheap-model", custom);
+  const dear = entry("dear", "openai/dear-model", {
+    input_cost_per_token: 1e-4,
+    output_cost_per_token: 1e-4,
+  });
+  async function heldFor(settings: Record<string, unknown>, body: Record<string, unknown> = {}) {
+    let held: number | undefined;
+    const { router } = testRouter({
+      modelList: [cheap, dear],
+      settings,
+      script: { "cheap-model": [{ ok: "hi" }] },
+      hooks: { preCall: (ctx) => void (held = ctx.estimate.maxCost) },
+    });
+    await router.chatCompletion(chatRequest("cheap", { max_tokens: 10, ...body }));
+    return held!;
+  }
+  const dearCost = (prompt: number) => prompt * 1e-4 + 10 * 1e-4;
+
+  it("configured context_window_fallbacks: priced at the dear group", async () => {
+    let prompt = 0;
+    const { router } = testRouter({
+      modelList: [cheap, dear],
+      settings: { context_window_fallbacks: [{ cheap: ["dear"] }] },
+      script: { "cheap-model": [{ ok: "hi" }] },
+      hooks: {
+        preCall: (ctx) => {
+          prompt = ctx.estimate.promptTokens;
+          expect(ctx.estimate.maxCost).toBeCloseTo(dearCost(prompt), 12);
+        },
+      },
+    });
+    await router.chatCompletion(chatRequest("cheap", { max_tokens: 10 }));
+    expect(prompt).toBeGreaterThan(0);
+  });
+
+  it("fallbacks sent in the body count too; disable_fallbacks drops them", async () => {
+    const withBody = await heldFor({}, { fallbacks: ["dear"] });
+    const without = await heldFor({}, {});
+    const disabled = await heldFor(
+      { fallbacks: [{ cheap: ["dear"] }] },
+      { disable_fallbacks: true },
+    );
+    expect(withBody).toBeGreaterThan(without * 50);
+    expect(disabled).toBeCloseTo(without, 12);
   });
 });
 

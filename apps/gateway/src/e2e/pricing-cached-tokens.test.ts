@@ -5,8 +5,10 @@ import {
   anthropicMessage,
   anthropicUsage,
   json,
+  openaiChunks,
   openaiCompletion,
   openaiUsage,
+  sse,
   startFakeAnthropic,
   startFakeOpenAI,
   type FakeServer,
@@ -115,6 +117,34 @@ describe("cached prompt tokens are charged at the cache-read price (spend_logs o
 
   it("OpenAI cached_tokens at the catalog's cache-read price", async () => {
     expect(await openaiCall("gpt-list")).toBeCloseTo(200 * 2.5e-6 + 800 * 1.25e-6 + 10 * 1e-5, 12);
+  });
+
+  it("a streamed answer's cached_tokens (usage in the last chunk) at the cache-read price", async () => {
+    openaiUpstream.enqueue(
+      sse(
+        openaiChunks({
+          content: ["o", "k"],
+          includeUsage: true,
+          usage: openaiUsage(1000, 10, { cachedTokens: 800 }),
+        }),
+      ),
+    );
+    const client = new OpenAI({ baseURL: gateway.baseURL, apiKey: key, maxRetries: 0 });
+    const { data: stream, response } = await client.chat.completions
+      .create({
+        model: "gpt-custom",
+        messages: [{ role: "user", content: "cached?" }],
+        stream: true,
+        stream_options: { include_usage: true },
+      })
+      .withResponse();
+    let cached: number | undefined;
+    for await (const chunk of stream) cached ??= chunk.usage?.prompt_tokens_details?.cached_tokens;
+    expect(cached).toBe(800);
+    expect(await loggedSpend(response.headers.get("x-litellm-call-id")!)).toBeCloseTo(
+      200 * 2.5e-6 + 800 * 1e-7 + 10 * 1e-5,
+      12,
+    );
   });
 
   it("OpenAI cached_tokens at a custom cache_read_input_token_cost from litellm_params", async () => {

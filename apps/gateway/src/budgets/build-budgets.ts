@@ -27,6 +27,7 @@ import type { Database } from "@org/db";
 import type { Logger } from "@org/observability";
 import type { Authenticator } from "../auth/authenticator.ts";
 import type { RedisConnectionOptions } from "../redis-options.ts";
+import { checkModelEntry } from "../config/check-model-entry.ts";
 
 export interface BuiltBudgets {
   authenticator: Authenticator;
@@ -125,6 +126,7 @@ export function buildBudgets(options: {
     ledger,
     ...clock,
     ...(options.saltKey ? { saltKey: options.saltKey } : {}),
+    checkModel: checkModelEntry,
   });
   const writer = createDbSpendWriter(database.db, { logger });
   const flusher = createSpendFlusher({ journal, writer, logger });

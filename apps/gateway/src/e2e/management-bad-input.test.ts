@@ -92,6 +92,14 @@ const cases: Case[] = [
   { name: "key budget_duration 99999999999d", path: "/key/generate", body: { budget_duration: "99999999999d" }, param: "budget_duration" },
   { name: "team budget_duration 9999999999mo", path: "/team/new", body: { budget_duration: "9999999999mo" }, param: "budget_duration" },
   { name: "user duration 99999999999w", path: "/user/new", body: { user_id: "u-dur", duration: "99999999999w" }, param: "duration" },
+  // A model is checked like a config model_list entry: what the router would misread is refused.
+  { name: "model rpm as text", path: "/model/new", body: { model_name: "m-rpm", litellm_params: { model: "openai/x", rpm: "lots" } }, param: "litellm_params.rpm" },
+  { name: "model price as text", path: "/model/new", body: { model_name: "m-free", litellm_params: { model: "openai/x", input_cost_per_token: "free" } }, param: "litellm_params.input_cost_per_token" },
+  { name: "model negative timeout", path: "/model/new", body: { model_name: "m-timeout", litellm_params: { model: "openai/x", timeout: -5 } }, param: "litellm_params.timeout" },
+  { name: "model api_key not a string", path: "/model/new", body: { model_name: "m-key", litellm_params: { model: "openai/x", api_key: { k: 1 } } }, param: "litellm_params.api_key" },
+  { name: "model_info max_input_tokens as text", path: "/model/new", body: { model_name: "m-info", litellm_params: { model: "openai/x" }, model_info: { max_input_tokens: "big" } }, param: "model_info.max_input_tokens" },
+  { name: "model update to a text rpm", path: "/model/update", body: { model_id: "$model", litellm_params: { rpm: "lots" } }, param: "litellm_params.rpm" },
+  { name: "model update to a bad model_info id", path: "/model/update", body: { model_id: "$model", model_info: { id: "x".repeat(600) } }, param: "model_info.id" },
   // Nesting and prototype keys.
   { name: "metadata nested 50 deep", path: "/key/generate", raw: `{"metadata":${nested(50)}}`, param: "metadata" },
   { name: "metadata nested 10,000 deep", path: "/key/generate", raw: `{"metadata":${nested(10_000)}}`, param: null, code: "invalid_json" },
@@ -119,6 +127,7 @@ const cases: Case[] = [
 describe("hostile management input is a 400, never a 500", () => {
   let gateway: TestGateway;
   let key: string;
+  let modelId: string;
 
   const snapshot = async () => {
     const out: Record<string, string> = {};
@@ -144,6 +153,12 @@ describe("hostile management input is a 400, never a 500", () => {
     await manage(gateway, gateway.masterKey, "/user/new", { user_id: "victim" });
     await manage(gateway, gateway.masterKey, "/team/new", { team_id: "team-b" });
     key = (await manage(gateway, gateway.masterKey, "/key/generate", {})).key as string;
+    modelId = (
+      await manage<{ model_info: { id: string } }>(gateway, gateway.masterKey, "/model/new", {
+        model_name: "m-ok",
+        litellm_params: { model: "openai/x", api_base: "http://127.0.0.1:9/v1" },
+      })
+    ).model_info.id;
   }, 60_000);
   afterAll(async () => {
     await gateway?.close();
@@ -155,7 +170,13 @@ describe("hostile management input is a 400, never a 500", () => {
     const res = await fetch(`${gateway.url}${c.path}`, {
       method: c.method ?? "POST",
       headers: { authorization: `Bearer ${gateway.masterKey}`, "content-type": "application/json" },
-      ...(raw === undefined ? {} : { body: raw.replace('"$key"', JSON.stringify(key)) }),
+      ...(raw === undefined
+        ? {}
+        : {
+            body: raw
+              .replace('"$key"', JSON.stringify(key))
+              .replace('"$model"', JSON.stringify(modelId)),
+          }),
     });
     const text = await res.text();
     expect(res.status, text.slice(0, 500)).toBe(400);

@@ -13,12 +13,26 @@ export interface ManagementDeps {
   clock?: Clock;
   /** LITELLM_SALT_KEY: encrypts provider credentials of models added at runtime. */
   saltKey?: string;
+  /**
+   * Checks a model added or changed at runtime by the rules a config's model_list entry obeys
+   * (the gateway passes its config schema), so /model/new cannot store what the config loader
+   * would refuse. A problem is a 400 naming `path` (e.g. `litellm_params.rpm`); nothing is stored.
+   */
+  checkModel?: ModelCheck;
 }
+
+/** A model_list entry's problem, or undefined when it is fine. */
+export type ModelCheck = (entry: {
+  model_name: string;
+  litellm_params: Record<string, unknown>;
+  model_info: Record<string, unknown>;
+}) => { path: string; message: string } | undefined;
 
 export interface ResolvedDeps {
   readonly db: DbClient;
   readonly clock: Clock;
   readonly saltKey: string | undefined;
+  readonly checkModel: ModelCheck;
   publish(message: Invalidation): Promise<void>;
   forget(lineIds: readonly string[]): Promise<void>;
 }
@@ -28,6 +42,7 @@ export function resolveDeps(deps: ManagementDeps): ResolvedDeps {
     db: deps.db,
     clock: deps.clock ?? systemClock,
     saltKey: deps.saltKey,
+    checkModel: deps.checkModel ?? (() => undefined),
     publish: async (message) => {
       await deps.bus?.publish(message);
     },

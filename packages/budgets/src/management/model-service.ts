@@ -1,4 +1,9 @@
-import { NotFoundError, publicLitellmParams, publicModelInfo } from "@org/core";
+import {
+  InvalidRequestError,
+  NotFoundError,
+  publicLitellmParams,
+  publicModelInfo,
+} from "@org/core";
 import { proxyModels, type ProxyModel } from "@org/db";
 import { eq } from "drizzle-orm";
 import { audit } from "./audit.ts";
@@ -41,6 +46,16 @@ export function createModelService(deps: ResolvedDeps) {
     if (!row) throw new NotFoundError(`Model not found: id=${id}`, { param, code: "404" });
     return row;
   };
+  /** The entry as the router will take it, checked like a config entry (deps.checkModel). */
+  const check = (entry: Parameters<ResolvedDeps["checkModel"]>[0]) => {
+    const problem = deps.checkModel(entry);
+    if (problem) {
+      throw new InvalidRequestError(`Invalid request: ${problem.path}: ${problem.message}`, {
+        param: problem.path,
+        code: "400",
+      });
+    }
+  };
   const paramsOf = (row: ProxyModel) =>
     JSON.parse(cipherOf().decrypt(row.litellmParamsEncrypted)) as Record<string, unknown>;
 
@@ -48,6 +63,11 @@ export function createModelService(deps: ResolvedDeps) {
     async create(caller: Caller, body: unknown) {
       requireProxyAdmin(caller, "add models");
       const req = parse(NewModelRequest, body);
+      check({
+        model_name: req.model_name,
+        litellm_params: req.litellm_params,
+        model_info: req.model_info ?? {},
+      });
       const encrypted = cipherOf().encrypt(JSON.stringify(req.litellm_params));
       const row = await db.transaction(async (tx) => {
         const info = req.model_info ?? {};
@@ -90,6 +110,11 @@ export function createModelService(deps: ResolvedDeps) {
       const current = await requireModel(id, req.model_id ? "model_id" : "model_info.id");
       // Stored credentials are kept unless new ones are given (a partial update merges).
       const params = { ...paramsOf(current), ...(req.litellm_params ?? {}) };
+      check({
+        model_name: req.model_name ?? current.modelName,
+        litellm_params: params,
+        model_info: { ...current.modelInfo, ...(req.model_info ?? {}) },
+      });
       const [row] = await db.transaction(async (tx) => {
         const updated = await tx
           .update(proxyModels)

@@ -1,0 +1,16 @@
+import type { ManagementDeps } from "@org/budgets";
+import { modelListEntrySchema } from "./model-list-schema.ts";
+
+/**
+ * A model added or changed with /model/new or /model/update, checked by the schema a config's
+ * model_list entry obeys: the router takes both the same way, so a price written as "free", an
+ * rpm of "lots" or a negative timeout is refused with a 400 naming the field instead of being
+ * stored (and silently mis-priced or mis-limited ever after).
+ */
+export const checkModelEntry: NonNullable<ManagementDeps["checkModel"]> = (entry) => {
+  const result = modelListEntrySchema.safeParse(entry);
+  if (result.success) return undefined;
+  const issue = result.error.issues[0]!;
+  const path = issue.path.filter((p) => typeof p !== "symbol").join(".");
+  return { path: path || "litellm_params", message: issue.message };
+};

@@ -212,6 +212,15 @@ describe("management permissions: who may change what", () => {
     });
     expect(reply.status, JSON.stringify(reply.body)).toBe(200);
     expect(await info(memberKey!)).toMatchObject({ max_budget: 100, models: ["gpt-4o-mini"] });
+    // So is a member's budget in the team.
+    const member = await as(teamAdmin!, "/team/member_add", {
+      team_id: "team-a",
+      member: { user_id: "rich-member", role: "user" },
+      max_budget_in_team: 101,
+    });
+    expect(member.status, JSON.stringify(member.body)).toBe(403);
+    expect(member.body.error?.param).toBe("max_budget_in_team");
+    expect((await as(gateway.masterKey, "/user/info?user_id=rich-member")).status).toBe(404);
     // A new team key is held to the same ceiling.
     const generated = await as(teamAdmin!, "/key/generate", { team_id: "team-a", max_budget: 101 });
     expect(generated.status).toBe(403);

@@ -424,6 +424,18 @@ export function createTeamService(deps: ResolvedDeps) {
       const result = await db.transaction(async (tx) => {
         const team = await requireTeam(tx, req.team_id);
         await requireTeamAdmin(tx, caller, team, "add members");
+        // A member's budget in the team is never more than the team has (LiteLLM's rule for keys).
+        if (
+          !isProxyAdmin(caller) &&
+          req.max_budget_in_team != null &&
+          team.maxBudget !== null &&
+          req.max_budget_in_team > team.maxBudget
+        ) {
+          throw deniedField(
+            "max_budget_in_team",
+            `max_budget_in_team=${req.max_budget_in_team} is more than team ${team.id}'s max_budget (${team.maxBudget}).`,
+          );
+        }
         const added = await addMembers(tx, caller, team, members, req.max_budget_in_team);
         await audit(tx, caller, {
           action: "member_added",

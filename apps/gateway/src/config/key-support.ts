@@ -56,8 +56,15 @@ export const KEY_SUPPORT: Readonly<Record<string, KeyStatus>> = {
   "model_list[].litellm_params.extra_headers": S,
   "model_list[].litellm_params.custom_llm_provider": P,
   "model_list[].litellm_params.num_retries": P,
-  "model_list[].litellm_params.input_cost_per_second": P,
-  "model_list[].litellm_params.output_cost_per_second": P,
+  "model_list[].litellm_params.input_cost_per_second": S,
+  "model_list[].litellm_params.output_cost_per_second": S,
+  // Priced by @org/core's catalog code, config winning over the catalog field by field.
+  "model_list[].litellm_params.cost_per_second": S,
+  "model_list[].litellm_params.cache_read_input_token_cost": S,
+  "model_list[].litellm_params.cache_creation_input_token_cost": S,
+  "model_list[].litellm_params.output_cost_per_reasoning_token": S,
+  "model_list[].litellm_params.input_cost_per_token_above_200k_tokens": S,
+  "model_list[].litellm_params.output_cost_per_token_above_200k_tokens": S,
   "model_list[].litellm_params.region_name": P, // region-based routing
   "model_list[].litellm_params.max_parallel_requests": P,
   "model_list[].litellm_params.cooldown_time": P,
@@ -73,6 +80,14 @@ export const KEY_SUPPORT: Readonly<Record<string, KeyStatus>> = {
   "model_list[].model_info.max_output_tokens": S,
   "model_list[].model_info.input_cost_per_token": S,
   "model_list[].model_info.output_cost_per_token": S,
+  "model_list[].model_info.cost_per_second": S,
+  "model_list[].model_info.input_cost_per_second": S,
+  "model_list[].model_info.output_cost_per_second": S,
+  "model_list[].model_info.cache_read_input_token_cost": S,
+  "model_list[].model_info.cache_creation_input_token_cost": S,
+  "model_list[].model_info.output_cost_per_reasoning_token": S,
+  "model_list[].model_info.input_cost_per_token_above_200k_tokens": S,
+  "model_list[].model_info.output_cost_per_token_above_200k_tokens": S,
 
   // litellm_settings: the router-related ones feed the effective router settings.
   "litellm_settings.drop_params": S,

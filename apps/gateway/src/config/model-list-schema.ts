@@ -3,6 +3,22 @@ import { z } from "zod";
 import { count, flag, nonNegative, positive, stringList, text } from "./schema-primitives.ts";
 
 /**
+ * LiteLLM's other price fields (besides input/output per token and per second), in
+ * `litellm_params` and `model_info`: a negative or non-numeric price is a config error, not a
+ * silent fallback to the catalog's.
+ */
+const PRICE_FIELDS = {
+  cost_per_second: nonNegative().optional(),
+  cache_read_input_token_cost: nonNegative().optional(),
+  cache_creation_input_token_cost: nonNegative().optional(),
+  output_cost_per_reasoning_token: nonNegative().optional(),
+  input_cost_per_token_above_200k_tokens: nonNegative().optional(),
+  output_cost_per_token_above_200k_tokens: nonNegative().optional(),
+  cache_read_input_token_cost_above_200k_tokens: nonNegative().optional(),
+  cache_creation_input_token_cost_above_200k_tokens: nonNegative().optional(),
+};
+
+/**
  * One deployment's `litellm_params`. Loose on purpose: LiteLLM forwards every other key to the
  * provider call (aws_region_name, vertex_project, temperature, ...), so unknown keys are kept.
  * The fields below are the ones the gateway reads itself, so they are typed.
@@ -36,6 +52,7 @@ export const litellmParamsSchema = z.looseObject({
   output_cost_per_token: nonNegative().optional(),
   input_cost_per_second: nonNegative().optional(),
   output_cost_per_second: nonNegative().optional(),
+  ...PRICE_FIELDS,
   /** simple-shuffle picks deployments in proportion to weight. */
   weight: nonNegative().optional(),
   /** Lower order is tried first; higher orders only when lower ones are unavailable. */
@@ -66,6 +83,9 @@ export const modelInfoSchema = z.looseObject({
   max_output_tokens: count().optional(),
   input_cost_per_token: nonNegative().optional(),
   output_cost_per_token: nonNegative().optional(),
+  input_cost_per_second: nonNegative().optional(),
+  output_cost_per_second: nonNegative().optional(),
+  ...PRICE_FIELDS,
   /** Names a key's `models` may list to reach every model group in them (LiteLLM's access groups). */
   access_groups: stringList().optional(),
 });

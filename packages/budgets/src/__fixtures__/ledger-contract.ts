@@ -49,6 +49,22 @@ export function describeLedgerContract(
       expect(await l.read(team, T0)).toEqual({ spend: 0, reserved: 1.2 });
     });
 
+    it("a hold above what is left still runs, and holds everything left", async () => {
+      // The router's bound for a request may exceed the whole budget (budgets README, "Budgets
+      // that hold"): it is admitted while something is left, and then nothing else is.
+      const l = await ledger();
+      const team = line({ maxBudget: 1, seedSpend: 0.9 });
+      const big = await l.reserve({ id: "big", lines: [team], amount: 5, now: T0 });
+      expect(big.ok).toBe(true);
+      const tiny = await l.reserve({ id: "tiny", lines: [team], amount: 1e-9, now: T0 });
+      expect(tiny).toMatchObject({ ok: false, spend: 0.9, reserved: 5 });
+      if (!big.ok) throw new Error("expected a hold");
+      // Settled at its actual cost, the rest of the budget is free again.
+      await l.settle(big.reservation, 0.05, T0);
+      const after = await l.reserve({ id: "after", lines: [team], amount: 0.01, now: T0 });
+      expect(after.ok).toBe(true);
+    });
+
     it("holds on every line or on none", async () => {
       const l = await ledger();
       const key = line({ scope: "key", maxBudget: 10 });

@@ -56,13 +56,11 @@ interface Sent {
 // Redis loses its data under load (a restart without persistence, FLUSHALL; here FLUSHDB on a
 // database of its own). The spend stream's consumer group goes with it and XREADGROUP answers
 // NOGROUP: the journal used to keep failing on it until a restart (0 of 5,086 requests recorded
-// in the tester's run), and the shutdown flush then crashed. Now the group is recreated, an
-// error-level alert is logged, and every request sent after the loss is charged.
-//
-// The window that remains: a record appended to the stream before the loss and not yet read by
-// a flusher (at most one flush interval's worth, 1 s) is gone with Redis's data. Records a
-// flusher had already read are in its hands and still written. So the test asserts exactly the
-// requests sent after the flush, and reports how many of the earlier ones were lost.
+// in the tester's run), and the shutdown flush then crashed. Now the loss is noticed (the
+// stream's epoch key is gone), the group is recreated, an error-level alert is logged, and every
+// request is charged, including the records journaled before the loss that no flusher had
+// written yet (lost with Redis's data: 7 of 34 in one run before the gateway kept copies): the
+// instance appends its unacknowledged records again and the writer skips those already logged.
 describe.skipIf(!databaseUrl || !redisUrl)("spend when Redis loses its data under load", () => {
   const schema = `gw_redis_loss_${randomBytes(4).toString("hex")}`;
   const cleanups: Array<() => Promise<unknown>> = [];
@@ -70,7 +68,7 @@ describe.skipIf(!databaseUrl || !redisUrl)("spend when Redis loses its data unde
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   });
 
-  it("charges every request served after FLUSHDB, in spend_logs and /key/info", async () => {
+  it("charges every request served across FLUSHDB, in spend_logs and /key/info", async () => {
     const upstream: FakeServer = await startPricedUpstream({ latencyMs: 20, chunkDelayMs: 5 });
     cleanups.push(() => upstream.close());
     const sql = postgres(databaseUrl!, { max: 2, onnotice: () => {} });
@@ -158,24 +156,25 @@ describe.skipIf(!databaseUrl || !redisUrl)("spend when Redis loses its data unde
     await Promise.all(workers);
 
     const after = sent.filter((s) => s.afterFlush);
-    expect(after.every((s) => s.served && s.callId !== undefined)).toBe(true);
-    // Every request sent after the loss reaches spend_logs, at its cost.
+    expect(after.length).toBeGreaterThanOrEqual(WORKERS * 6);
+    // Every request served, before the loss, across it and after it, reaches spend_logs once,
+    // at its cost.
+    expect(sent.every((s) => s.served && s.callId !== undefined)).toBe(true);
     let charged = new Map<string, number>();
     await until(
       async () => {
         charged = await logged();
-        return after.every((s) => charged.has(s.callId!));
+        return sent.every((s) => charged.has(s.callId!));
       },
       () =>
-        `${after.filter((s) => !charged.has(s.callId!)).length} of ${after.length} requests served after the flush were never charged`,
+        `never charged: ${after.filter((s) => !charged.has(s.callId!)).length} of ${after.length} requests sent after the flush, ` +
+        `${sent.filter((s) => !s.afterFlush && !charged.has(s.callId!)).length} of ${sent.length - after.length} before it`,
     );
-    for (const s of after) expect(charged.get(s.callId!)).toBeCloseTo(s.cost, 12);
-    expect(errors.some((e) => e.includes("consumer group was gone"))).toBe(true);
+    for (const s of sent) expect(charged.get(s.callId!)).toBeCloseTo(s.cost, 12);
+    expect(charged.size).toBe(sent.length);
+    expect(errors.some((e) => e.includes("spend stream lost"))).toBe(true);
 
-    // Nothing is charged twice or made up, and the key's running total agrees with its logs.
-    const before = sent.filter((s) => !s.afterFlush);
-    const lostBefore = before.filter((s) => !charged.has(s.callId!)).length;
-    expect(charged.size).toBe(sent.length - lostBefore);
+    // The key's running total agrees with its logs: nothing replayed was counted twice.
     const ledger = [...charged.values()].reduce((sum, v) => sum + v, 0);
     const info = await manage<{ info: { spend: number } }>(
       gateway,
@@ -183,9 +182,9 @@ describe.skipIf(!databaseUrl || !redisUrl)("spend when Redis loses its data unde
       `/key/info?key=${encodeURIComponent(key)}`,
     );
     expect(info.info.spend).toBeCloseTo(ledger, 12);
-    console.info(
-      `Redis data loss: ${after.length} requests after the flush, all charged; ` +
-        `${lostBefore} of ${before.length} journaled before it were lost with Redis's data`,
+    expect(ledger).toBeCloseTo(
+      sent.reduce((sum, s) => sum + s.cost, 0),
+      12,
     );
 
     // A graceful stop afterwards completes (it used to crash on NOGROUP).

@@ -39,7 +39,7 @@ describe.skipIf(!redisUrl)("Redis spend journal when Redis loses its data (TEST_
     const next = await journal.read(10);
     expect(next.map((e) => e.record.requestId)).toEqual(["after-1", "after-2"]);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain("consumer group was gone");
+    expect(errors[0]).toContain("consumer group recreated");
     await journal.ack(next.map((e) => e.id));
     expect(await journal.pending()).toBe(0);
     // And it keeps working without further alerts.
@@ -80,5 +80,35 @@ describe.skipIf(!redisUrl)("Redis spend journal when Redis loses its data (TEST_
     const dead = (await redis.xrange(`${stream}:dead`, "-", "+")) as [string, string[]][];
     expect(dead.map(([, f]) => f[f.indexOf("r") + 1])).toEqual(["{not json", '["other","field"]']);
     expect(errors).toHaveLength(2);
+  });
+
+  it("after FLUSHDB, each instance appends again the records it journaled that no flusher had written", async () => {
+    const stream = `${prefix}spend-replay`;
+    const errors: string[] = [];
+    const logger = { warn() {}, error: (message: string) => errors.push(message) };
+    const a = createRedisSpendJournal({ redis, stream, consumer: "a", logger });
+    const b = createRedisSpendJournal({ redis, stream, consumer: "b", logger });
+    // Both flushers have read (and written, acknowledged) something before the loss.
+    await a.append(spendRecord({ requestId: "written" }));
+    await a.ack((await a.read(10)).map((e) => e.id));
+    expect(await b.read(10)).toEqual([]);
+    // Journaled, not yet read by anyone, when Redis loses its data.
+    await a.append(spendRecord({ requestId: "a-unread" }));
+    await b.append(spendRecord({ requestId: "b-unread" }));
+    await dropPrefix(redis, stream); // the stream, its group and the epoch key: a FLUSHDB
+    await a.append(spendRecord({ requestId: "a-after" }));
+
+    const fromA = await a.read(10);
+    expect(fromA.map((e) => e.record.requestId).sort()).toEqual(["a-after", "a-unread"]);
+    await a.ack(fromA.map((e) => e.id));
+    // b finds the stream recreated by a (another epoch) and appends its own again.
+    const fromB = await b.read(10);
+    expect(fromB.map((e) => e.record.requestId)).toEqual(["b-unread"]);
+    await b.ack(fromB.map((e) => e.id));
+    expect(await a.pending()).toBe(0);
+    expect(errors).toHaveLength(2);
+    // Nothing acknowledged is appended again: "written" never comes back.
+    expect(await a.read(10)).toEqual([]);
+    expect(await b.read(10)).toEqual([]);
   });
 });

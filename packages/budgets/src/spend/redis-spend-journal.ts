@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
 import { silentLogger, type BudgetsLogger } from "../util/logger.ts";
@@ -20,6 +21,13 @@ export interface RedisSpendJournalOptions {
    * is how long its predecessor's last batch waits before reaching the database.
    */
   claimIdleMs?: number;
+  /**
+   * How long this instance keeps a copy of each record it appended, until it sees it
+   * acknowledged, to append it again if Redis loses its data (see `read`). Default 60 s, at most
+   * `replayMax` (50,000) records.
+   */
+  replayWindowMs?: number;
+  replayMax?: number;
   logger?: BudgetsLogger;
 }
 
@@ -39,7 +47,73 @@ export function createRedisSpendJournal(options: RedisSpendJournalOptions): Spen
   const consumer = options.consumer ?? `${hostname()}-${process.pid}`;
   const claimIdleMs = options.claimIdleMs ?? 10_000;
   const logger = options.logger ?? silentLogger;
+  const replayWindowMs = options.replayWindowMs ?? 60_000;
+  const replayMax = options.replayMax ?? 50_000;
   let ready: Promise<void> | undefined;
+
+  /**
+   * Redis losing its data (a restart without persistence, FLUSHALL) takes the stream, its group
+   * and every record not yet written with it. Each instance notices on its own: `<stream>:epoch`
+   * holds a random value set when the group is created, and an instance that finds it gone or
+   * changed (another instance recovered first) recreates the group and appends again the records
+   * it appended itself and has not seen acknowledged. Some of those may have been written
+   * already (by another instance's flusher): the writer skips request ids already logged, so
+   * nothing is charged twice.
+   */
+  const epochKey = `${stream}:epoch`;
+  let epoch: string | undefined;
+  /** Stream id -> the record as appended, oldest first. */
+  const recent = new Map<string, { at: number; raw: string }>();
+
+  const remember = (id: string, at: number, raw: string) => {
+    recent.set(id, { at, raw });
+    for (const [key, entry] of recent) {
+      if (recent.size <= replayMax && entry.at >= at - replayWindowMs) break;
+      recent.delete(key);
+    }
+  };
+
+  const claimEpoch = async (): Promise<string | undefined> => {
+    await redis.set(epochKey, randomUUID(), "NX");
+    return (await redis.get(epochKey)) ?? undefined;
+  };
+
+  const recover = async (why: string) => {
+    ready = undefined;
+    await ensureGroup();
+    // Entries appended since the loss are in the new stream already: replay only older ones.
+    const first = (
+      (await redis.xrange(stream, "-", "+", "COUNT", 1)) as [string, string[]][]
+    )[0]?.[0];
+    const lost = [...recent].filter(([id]) => first === undefined || compareIds(id, first) < 0);
+    const replay = lost.map(([, entry]) => entry);
+    for (const [id] of lost) recent.delete(id);
+    logger.error(
+      "spend stream lost (Redis lost its data?): consumer group recreated, this instance's unacknowledged records appended again",
+      { stream, group, why, reappended: replay.length },
+    );
+    epoch = await claimEpoch();
+    if (replay.length === 0) return;
+    const multi = redis.multi();
+    for (const entry of replay) multi.xadd(stream, "*", "r", entry.raw);
+    const results = (await multi.exec()) ?? [];
+    results.forEach(([error, id], i) => {
+      if (!error && typeof id === "string") recent.set(id, replay[i]!);
+    });
+  };
+
+  /** Once per read: has the stream been lost since this instance last looked? */
+  const checkEpoch = async () => {
+    if (epoch === undefined) {
+      await ensureGroup();
+      epoch = await claimEpoch();
+      return;
+    }
+    const current = await redis.get(epochKey);
+    if (current !== epoch) {
+      await recover(current === null ? "epoch key gone" : "another instance recreated the stream");
+    }
+  };
 
   const ensureGroup = () =>
     (ready ??= redis.xgroup("CREATE", stream, group, "0", "MKSTREAM").then(
@@ -84,6 +158,7 @@ export function createRedisSpendJournal(options: RedisSpendJournalOptions): Spen
       multi.xadd(`${stream}:dead`, "*", "id", id, "r", raw, "reason", reason);
     }
     const ids = dead.map(([id]) => id);
+    for (const id of ids) recent.delete(id);
     await multi
       .xack(stream, group, ...ids)
       .xdel(stream, ...ids)
@@ -142,33 +217,27 @@ export function createRedisSpendJournal(options: RedisSpendJournalOptions): Spen
   return {
     durable: true,
     async append(record) {
-      await redis.xadd(stream, "*", "r", JSON.stringify(record));
+      const raw = JSON.stringify(record);
+      const at = Date.now();
+      const id = await redis.xadd(stream, "*", "r", raw);
+      if (id) remember(id, at, raw);
     },
 
     async read(max) {
+      await checkEpoch();
       try {
         return await readGroup(max);
       } catch (error) {
+        // The group alone is gone (the stream key deleted) with the epoch still there.
         if (!String((error as Error)?.message).includes("NOGROUP")) throw error;
-        // Redis lost the group (restarted without persistence, FLUSHALL, the key deleted):
-        // entries appended since then sit in a new stream no one reads. Create the group again
-        // from the stream's start, which holds exactly those entries, and read on. What the
-        // stream held before the loss and no flusher had read yet went with Redis's data.
-        logger.error(
-          "spend stream's consumer group was gone (Redis lost its data?); recreated it",
-          {
-            stream,
-            group,
-            error: String((error as Error)?.message),
-          },
-        );
-        ready = undefined;
+        await recover(String((error as Error)?.message));
         return readGroup(max);
       }
     },
 
     async ack(ids) {
       if (ids.length === 0) return;
+      for (const id of ids) recent.delete(id);
       await redis
         .multi()
         .xack(stream, group, ...ids)
@@ -182,4 +251,11 @@ export function createRedisSpendJournal(options: RedisSpendJournalOptions): Spen
 
     async close() {},
   };
+}
+
+/** Orders two stream ids ("<ms>-<seq>"). */
+function compareIds(a: string, b: string): number {
+  const [am = 0, as = 0] = a.split("-").map(Number);
+  const [bm = 0, bs = 0] = b.split("-").map(Number);
+  return am !== bm ? am - bm : as - bs;
 }

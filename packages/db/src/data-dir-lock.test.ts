@@ -1,4 +1,5 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
@@ -86,6 +87,67 @@ describe("lockDataDir", () => {
     await writeFile(lock.file, other);
     lock.release();
     expect(await readFile(lock.file, "utf8")).toBe(other);
+  });
+});
+
+/**
+ * Starts `count` processes at once, each trying to take the lock; resolves with what each
+ * printed ("won" or "refused"). A winner holds the lock until every process has answered (its
+ * stdin is closed then), so a slow starter can never find it free again.
+ */
+async function race(dataDir: string, count: number): Promise<string[]> {
+  const lockModule = fileURLToPath(new URL("./data-dir-lock.ts", import.meta.url));
+  const script = `
+    const { lockDataDir } = await import(${JSON.stringify(lockModule)});
+    try {
+      const lock = lockDataDir(${JSON.stringify(dataDir)});
+      process.stdout.write("won\\n");
+      process.stdin.on("end", () => lock.release()).resume();
+    } catch (error) {
+      process.stdout.write((error.name === "DataDirLockedError" ? "refused" : String(error)) + "\\n");
+      process.exit(0);
+    }`;
+  const children = Array.from({ length: count }, () =>
+    spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script]),
+  );
+  const answers = children.map(
+    (child) =>
+      new Promise<string>((resolve) => {
+        let out = "";
+        const done = () => resolve(out.trim());
+        child.stdout.on("data", (d: Buffer) => {
+          out += d.toString();
+          if (out.includes("\n")) done();
+        });
+        child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+        child.on("close", done);
+      }),
+  );
+  const results = await Promise.all(answers);
+  for (const child of children) child.stdin.end();
+  await Promise.all(
+    children.map((c) => new Promise((r) => (c.exitCode === null ? c.on("close", r) : r(null)))),
+  );
+  return results;
+}
+
+describe("lockDataDir across processes started together", { timeout: 120_000 }, () => {
+  it("exactly one of several racing processes gets a free directory", async () => {
+    const dataDir = join(await tempDir(), "pglite");
+    const results = await race(dataDir, 5);
+    expect(results.filter((r) => r === "won")).toHaveLength(1);
+    expect(results.filter((r) => r === "refused")).toHaveLength(4);
+  });
+
+  it("exactly one of several racing processes takes over a stale lock", async () => {
+    const dataDir = join(await tempDir(), "pglite");
+    await writeFile(
+      `${dataDir}.lock`,
+      JSON.stringify({ pid: deadPid(), host: hostname(), since: "x" }),
+    );
+    const results = await race(dataDir, 5);
+    expect(results.filter((r) => r === "won")).toHaveLength(1);
+    expect(results.filter((r) => r === "refused")).toHaveLength(4);
   });
 });
 

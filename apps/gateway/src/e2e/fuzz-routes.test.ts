@@ -1,3 +1,4 @@
+import { appendFileSync } from "node:fs";
 import { executeRows } from "@org/db";
 import { createFakeClock } from "@org/budgets";
 import fc from "fast-check";
@@ -99,6 +100,15 @@ async function send(gateway: TestGateway, keys: Record<Who, string>, req: Hostil
     else headers["authorization"] = req.who === "hostile" ? token : `Bearer ${token}`;
   }
   sent += 1;
+  // FUZZ_TRACE=file logs each request before it is sent: the last line names the one that
+  // took the process down, when a crash leaves no counterexample to print.
+  if (process.env.FUZZ_TRACE) {
+    const body = typeof req.body === "string" ? req.body.slice(0, 2_000) : String(req.body);
+    appendFileSync(
+      process.env.FUZZ_TRACE,
+      `${req.route.method} ${req.path.slice(0, 300)} ${body}\n`,
+    );
+  }
   const res = await fetch(`${gateway.url}${req.path}`, {
     method: req.route.method,
     headers,
@@ -212,7 +222,10 @@ function requestFor(
           const path = route.path.replace(/:[A-Za-z_]+/g, () => segments[i++ % 3] || "x");
           // Kept under Node's 16 KiB header limit: past it Node answers 431 before any route
           // (client-error.ts gives that a JSON body; its own test covers it).
-          const search = query?.map(([k, v]) => `${k}=${v}`).join("&").slice(0, 8_000);
+          const search = query
+            ?.map(([k, v]) => `${k}=${v}`)
+            .join("&")
+            .slice(0, 8_000);
           return search ? `${path}?${search}` : path;
         }),
       who: WHO,
@@ -411,10 +424,7 @@ describe("fuzzing every public route with hostile input (fast-check, fixed seed)
       startTestGateway({ config: defaultConfig() }),
       startTestGateway({ config: defaultConfig(), clock }),
     ]);
-    await Promise.all([
-      setUpKeys(inference, inferenceKeys),
-      setUpKeys(management, managementKeys),
-    ]);
+    await Promise.all([setUpKeys(inference, inferenceKeys), setUpKeys(management, managementKeys)]);
 
     // Real targets for the id-taking routes, so hostile fields reach the deeper checks.
     const team = await manage<{ team_id: string }>(management, management.masterKey, "/team/new", {
@@ -458,7 +468,9 @@ describe("fuzzing every public route with hostile input (fast-check, fixed seed)
   }, 120_000);
   afterAll(async () => {
     const rows = [...statuses].sort(([a], [b]) => a.localeCompare(b));
-    console.log(`fuzz answers (status route-prefix count): ${rows.map((r) => r.join(" ")).join(", ")}`);
+    console.log(
+      `fuzz answers (status route-prefix count): ${rows.map((r) => r.join(" ")).join(", ")}`,
+    );
     await Promise.all([inference?.close(), management?.close()]);
   });
 

@@ -4,6 +4,7 @@ import {
   chatCompletionToTextCompletion,
   completionRequestToChat,
   CompletionRequestSchema,
+  ChatCompletionRequestSchema,
   createCompletionStreamEncoder,
   redactSecrets,
   type ChatStreamPart,
@@ -32,7 +33,9 @@ export function completionsRoute(deps: GatewayDeps) {
   return async (c: Context<GatewayEnv>) => {
     const request = validateBody(CompletionRequestSchema, await readJson(c.req.raw));
     applyKeyAlias(c, request);
-    const chat = completionRequestToChat(request);
+    // Fields the format does not define pass through to chat: they are checked as chat's
+    // (a `tools` object instead of a list was a 500 in the token counter).
+    const chat = validateBody(ChatCompletionRequestSchema, completionRequestToChat(request));
     requireUserParam(deps, chat.user);
     const result = await deps.router.chatCompletion(chat, routerCallOptions(c));
     const headers = { ...modelHeaders(result), ...budgetHeaders(deps, result.context) };

@@ -7,6 +7,7 @@ import {
   redactSecrets,
   responsesRequestToChat,
   ResponsesRequestSchema,
+  ChatCompletionRequestSchema,
   type ChatStreamPart,
   type ResponsesStreamEncoder,
   type ResponsesStreamEvent,
@@ -34,7 +35,8 @@ export function responsesRoute(deps: GatewayDeps) {
   return async (c: Context<GatewayEnv>) => {
     const request = validateBody(ResponsesRequestSchema, await readJson(c.req.raw));
     applyKeyAlias(c, request);
-    const chat = responsesRequestToChat(request);
+    // Fields the format does not define pass through to chat: they are checked as chat's.
+    const chat = validateBody(ChatCompletionRequestSchema, responsesRequestToChat(request));
     requireUserParam(deps, chat.user);
     const result = await deps.router.chatCompletion(chat, routerCallOptions(c));
     const headers = { ...modelHeaders(result), ...budgetHeaders(deps, result.context) };

@@ -129,7 +129,9 @@ export const ChatCompletionRequestSchema = z.looseObject({
   messages: z.array(ChatMessageSchema).min(1),
   stream: z.boolean().nullable().optional(),
   stream_options: StreamOptionsSchema.nullable().optional(),
-  n: z.number().int().min(1).nullable().optional(),
+  // OpenAI's own bound; without one a huge `n` made the mock (and any local fan-out) run out
+  // of memory building the choices.
+  n: z.number().int().min(1).max(128).nullable().optional(),
   stop: z
     .union([z.string(), z.array(z.string())])
     .nullable()

@@ -9,7 +9,8 @@ export const EmbeddingRequestSchema = z.looseObject({
     z.array(z.array(z.number().int())).min(1),
   ]),
   encoding_format: z.enum(["float", "base64"]).optional(),
-  dimensions: z.number().int().min(1).optional(),
+  // Bounded (no embedding model has more than a few thousand): the mock builds the vector.
+  dimensions: z.number().int().min(1).max(65_536).optional(),
   user: z.string().optional(),
   input_type: z.string().optional(),
 });

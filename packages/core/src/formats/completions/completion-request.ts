@@ -23,8 +23,9 @@ export const CompletionRequestSchema = z.looseObject({
   echo: z.boolean().nullable().optional(),
   /** Legacy form: how many top alternatives to return per token (0 to 5). */
   logprobs: z.number().int().min(0).max(5).nullable().optional(),
-  best_of: z.number().int().min(1).nullable().optional(),
-  n: z.number().int().min(1).nullable().optional(),
+  // OpenAI's bounds (best_of <= 20, n <= 128).
+  best_of: z.number().int().min(1).max(20).nullable().optional(),
+  n: z.number().int().min(1).max(128).nullable().optional(),
   stop: z
     .union([z.string(), z.array(z.string())])
     .nullable()

@@ -20,12 +20,15 @@ export function nested(depth: number, kind: "array" | "object"): string {
 /** JSON text of a generated value, with each `nested()` marker spelled out as real nesting. */
 export function toJsonText(value: unknown): string {
   const text = JSON.stringify(value) ?? "null";
-  return text.replace(/"\\u0001deep:(array|object):(\d+)\\u0001"/g, (_, kind: string, n: string) => {
-    const depth = Number(n);
-    return kind === "array"
-      ? "[".repeat(depth) + "1" + "]".repeat(depth)
-      : '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
-  });
+  return text.replace(
+    /"\\u0001deep:(array|object):(\d+)\\u0001"/g,
+    (_, kind: string, n: string) => {
+      const depth = Number(n);
+      return kind === "array"
+        ? "[".repeat(depth) + "1" + "]".repeat(depth)
+        : '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
+    },
+  );
 }
 
 /** Keys that reach prototypes or shadow built-ins when code copies objects carelessly. */
@@ -109,9 +112,10 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
       maxKeys: 4,
     }),
     fc
-      .tuple(fc.integer({ min: 30, max: 6_000 }), fc.constantFrom("array", "object") as fc.Arbitrary<
-        "array" | "object"
-      >)
+      .tuple(
+        fc.integer({ min: 30, max: 6_000 }),
+        fc.constantFrom("array", "object") as fc.Arbitrary<"array" | "object">,
+      )
       .map(([depth, kind]) => nested(depth, kind)),
   ),
 })).value;
@@ -161,7 +165,8 @@ function toLatin1Visible(s: string): string {
   for (const ch of s) {
     const code = ch.codePointAt(0) ?? 0x78;
     // Only what fetch can put on the wire: tab, visible ASCII and obs-text (0x80-0xFF).
-    out += code === 9 || (code >= 0x20 && code <= 0x7e) || (code >= 0x80 && code <= 0xff) ? ch : "x";
+    out +=
+      code === 9 || (code >= 0x20 && code <= 0x7e) || (code >= 0x80 && code <= 0xff) ? ch : "x";
   }
   return out;
 }

@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, utimes, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, symlink, utimes, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDb } from "./create-db.ts";
 import { DataDirLockedError, lockDataDir } from "./data-dir-lock.ts";
@@ -156,6 +156,10 @@ describe("createDb on an on-disk PGlite directory", { timeout: 120_000 }, () => 
     const dataDir = join(await tempDir(), "pglite");
     const first = await createDb({ dataDir });
     await expect(createDb({ dataDir })).rejects.toBeInstanceOf(DataDirLockedError);
+    // Another path to the same directory is the same directory.
+    const link = join(dirname(dataDir), "link-to-pglite");
+    await symlink(dataDir, link);
+    await expect(createDb({ dataDir: link })).rejects.toThrow(link);
     await first.close();
     const second = await createDb({ dataDir });
     await second.ping();

@@ -69,9 +69,13 @@ const STALE_AFTER_MS = 120_000;
 /** Lock files this process holds: our own pid in a lock we do not hold is a reused pid. */
 const heldHere = new Set<string>();
 
-/** Takes the lock on `dataDir` (absolute path) or throws DataDirLockedError naming the holder. */
-export function lockDataDir(dataDir: string): DataDirLock {
-  const file = `${dataDir}.lock`;
+/**
+ * Takes the lock on `realDir` (absolute, symlinks resolved) or throws DataDirLockedError naming
+ * the holder and `shownDir` (the path the operator gave; `realDir` by default).
+ */
+export function lockDataDir(realDir: string, shownDir: string = realDir): DataDirLock {
+  const dataDir = shownDir;
+  const file = `${realDir}.lock`;
   const own: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
   const content = JSON.stringify(own);
 

@@ -1,5 +1,5 @@
-import { mkdir } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { mkdir, realpath } from "node:fs/promises";
+import { resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/pglite";
@@ -24,10 +24,10 @@ export async function openPgliteDatabase(options: PgliteDatabaseOptions): Promis
   const dataDir = onDiskDataDir(options.dataDir);
   let lock: DataDirLock | undefined;
   if (dataDir !== undefined) {
-    await mkdir(dirname(dataDir), { recursive: true });
-    // Before PGlite reads anything: a second process must not even load the files.
-    lock = lockDataDir(dataDir);
     await mkdir(dataDir, { recursive: true });
+    // Before PGlite reads anything: a second process must not even load the files. The lock
+    // sits next to the real directory, so two paths to it (a symlink) share one lock.
+    lock = lockDataDir(await realpath(dataDir), dataDir);
   }
 
   let client: PGlite;

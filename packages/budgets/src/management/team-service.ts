@@ -279,11 +279,11 @@ export function createTeamService(deps: ResolvedDeps) {
               : {}),
           };
         }
-        const [updated] = await tx
-          .update(teams)
-          .set(set)
-          .where(eq(teams.id, current.id))
-          .returning();
+        // Nothing to change (only unknown fields, which are dropped): answer as is.
+        const [updated] =
+          Object.keys(set).length === 0
+            ? [current]
+            : await tx.update(teams).set(set).where(eq(teams.id, current.id)).returning();
         let team = updated!;
         if (Object.hasOwn(req, "team_member_budget")) {
           const existing = team.metadata.team_member_budget_id;

@@ -295,7 +295,11 @@ export function createUserService(deps: ResolvedDeps, keys: KeyService) {
         if (!req.user_id) delete (fields as { user_email?: unknown }).user_email;
         const set = columnsFrom(fields, now);
         if (password) set.passwordHash = await hashPassword(password);
-        const [row] = await tx.update(users).set(set).where(eq(users.id, current.id)).returning();
+        // Nothing to change (e.g. only unknown fields, which are dropped): answer as is.
+        const [row] =
+          Object.keys(set).length === 0
+            ? [current]
+            : await tx.update(users).set(set).where(eq(users.id, current.id)).returning();
         await audit(tx, caller, {
           action: "updated",
           table: "users",

@@ -73,13 +73,14 @@ describe.skipIf(!url)("createDb with PostgreSQL (TEST_DATABASE_URL)", { timeout:
       "organizations",
       "proxy_models",
       "spend_logs",
+      "spend_logs_rejected",
       "team_memberships",
       "teams",
       "users",
       "virtual_keys",
     ]);
     const applied = await admin`select hash from ${admin(schema)}.__drizzle_migrations`;
-    expect(applied).toHaveLength(3);
+    expect(applied).toHaveLength(4);
 
     // Foreign keys point inside the schema, not at public.
     const foreignSchemas = await admin<{ schema: string }[]>`

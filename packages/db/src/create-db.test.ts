@@ -46,6 +46,7 @@ describe("createDb with in-memory PGlite", { timeout: SLOW }, () => {
       "organizations",
       "proxy_models",
       "spend_logs",
+      "spend_logs_rejected",
       "team_memberships",
       "teams",
       "users",
@@ -58,7 +59,7 @@ describe("createDb with in-memory PGlite", { timeout: SLOW }, () => {
       database.db,
       sql`select count(*)::int as count from drizzle.__drizzle_migrations`,
     );
-    expect(applied).toEqual([{ count: 3 }]);
+    expect(applied).toEqual([{ count: 4 }]);
   });
 
   it("inserts and reads back a team and its key with database defaults", async () => {

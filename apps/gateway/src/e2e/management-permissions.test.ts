@@ -262,6 +262,47 @@ describe("management permissions: who may change what", () => {
     expect(upstreamModel()).toBe("upstream-gpt-4o");
   });
 
+  it("every model route applies the alias before access is checked", async () => {
+    const { holder } = keys as Record<string, string>;
+    // The holder makes a key (gpt-4o only) and aliases it themselves.
+    const made = await as(holder!, "/key/generate", {
+      models: ["gpt-4o"],
+      aliases: { fast: "gpt-4o-mini", mine: "gpt-4o" },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(200);
+    const holderKey = made.body.key as string;
+    const post = (path: string, body: object) =>
+      fetch(`${gateway.url}${path}`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${holderKey}`,
+          "x-api-key": holderKey!,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify(body),
+      });
+    const bodies = (model: string): [string, object][] => [
+      ["/v1/chat/completions", { model, messages: [{ role: "user", content: "hi" }] }],
+      ["/v1/completions", { model, prompt: "hi" }],
+      ["/v1/responses", { model, input: "hi" }],
+      ["/v1/messages", { model, max_tokens: 5, messages: [{ role: "user", content: "hi" }] }],
+      ["/v1/embeddings", { model, input: "hi" }],
+    ];
+    const calls = upstream.callCount();
+    // "fast" -> gpt-4o-mini, which this key may not use.
+    for (const [path, body] of bodies("fast")) {
+      const res = await post(path, body);
+      expect(res.status, `${path}: ${await res.text()}`).toBe(401);
+    }
+    expect(upstream.callCount()).toBe(calls);
+    // "mine" -> gpt-4o: what goes upstream is the target.
+    for (const [path, body] of bodies("mine").slice(0, 4)) {
+      const res = await post(path, body);
+      expect(res.status, `${path}: ${await res.text()}`).toBe(200);
+      expect(upstreamModel(), path).toBe("upstream-gpt-4o");
+    }
+  });
+
   it("a team's model_aliases are applied and checked the same way", async () => {
     await master("/team/update", {
       team_id: "team-a",

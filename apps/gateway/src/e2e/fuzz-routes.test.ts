@@ -112,7 +112,9 @@ async function send(gateway: TestGateway, keys: Record<Who, string>, req: Hostil
   const res = await fetch(`${gateway.url}${req.path}`, {
     method: req.route.method,
     headers,
-    ...(req.body === undefined || req.route.method === "GET" ? {} : { body: req.body }),
+    ...(req.body === undefined || req.route.method === "GET"
+      ? {}
+      : { body: typeof req.body === "string" ? req.body : Buffer.from(req.body) }),
   });
   const text = await res.text();
   const tally = `${res.status} ${req.route.path.split("/")[1] ?? ""}`;
@@ -159,12 +161,13 @@ const CONTENT_TYPES = fc.constantFrom(
 function withField(base: unknown, path: readonly (string | number)[], value: unknown): unknown {
   if (path.length === 0) return value;
   const [head, ...rest] = path as [string | number, ...(string | number)[]];
-  const container: Record<string | number, unknown> =
+  const container = (
     typeof base === "object" && base !== null
       ? Array.isArray(base)
-        ? [...base]
+        ? [...(base as unknown[])]
         : { ...(base as Record<string, unknown>) }
-      : {};
+      : {}
+  ) as Record<string | number, unknown>;
   // defineProperty so "__proto__" becomes an own key, as JSON.parse would make it.
   Object.defineProperty(container, head, {
     value: withField(container[head], rest, value),

@@ -129,6 +129,22 @@ export interface RouterHealth {
   readonly store: StoreStatus;
 }
 
+/** The fallback groups a request names itself (any entry, any map), for the access check. */
+function bodyFallbacks(
+  rt: Runtime,
+  configs: readonly (FallbackConfig | string[] | undefined)[],
+  forGroup: string,
+): { model: string; group?: string }[] {
+  const names = new Set<string>();
+  for (const config of configs)
+    for (const targets of toFallbackMap(config, forGroup).values())
+      for (const name of targets) names.add(name);
+  return [...names].map((model) => {
+    const group = rt.table.resolve(model)?.name;
+    return group === undefined ? { model } : { model, group };
+  });
+}
+
 /** Replaced in #begin once the request's fallbacks are known. */
 const NO_ESTIMATE = { promptTokens: 0, maxOutputTokens: undefined, maxCost: undefined } as const;
 
@@ -340,6 +356,15 @@ export class Router {
       deployment: undefined,
       attempts: [],
       fallbacksTaken: [],
+      requestFallbacks: bodyFallbacks(
+        rt,
+        [
+          options.requestFallbacks ?? params.fallbacks,
+          params.contextWindowFallbacks,
+          params.contentPolicyFallbacks,
+        ],
+        group?.name ?? request.model,
+      ),
       estimate: NO_ESTIMATE,
       cacheHit: false,
       signal: options.signal,

@@ -198,7 +198,12 @@ export function createBudgetHooks(options: BudgetHooksOptions): BudgetHooks {
       states.set(ctx, state);
       if (identity === undefined) return;
       const key = identity.kind === "virtual_key" ? identity : undefined;
-      if (key) checkModelAccess(key, ctx.requestedModel, ctx.modelGroup, access);
+      if (key) {
+        checkModelAccess(key, ctx.requestedModel, ctx.modelGroup, access);
+        // A fallback the caller names is a model they call: a key must not reach past its list.
+        for (const fallback of ctx.requestFallbacks ?? [])
+          checkModelAccess(key, fallback.model, fallback.group, access);
+      }
       const endUserId = ctx.request.user;
       if (endUsers && typeof endUserId === "string" && endUserId !== "") {
         return andThen(endUsers.resolve(endUserId), (profile) => {

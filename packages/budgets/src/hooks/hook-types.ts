@@ -28,6 +28,8 @@ export interface BudgetHookContext {
     readonly maxCost: number | undefined;
   };
   readonly cacheHit: boolean;
+  /** Fallbacks the request body names, with their groups: access-checked like `model`. */
+  readonly requestFallbacks?: readonly { readonly model: string; readonly group?: string }[];
 }
 
 export interface BudgetHookOutcome {

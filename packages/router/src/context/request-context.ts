@@ -67,6 +67,12 @@ export interface RequestContext {
   readonly attempts: AttemptRecord[];
   /** Fallback groups tried, in order. */
   readonly fallbacksTaken: string[];
+  /**
+   * Every fallback the request body names (`fallbacks`, `context_window_fallbacks`,
+   * `content_policy_fallbacks`), with the group each resolves to: the caller picked them, so the
+   * budget hooks check a key's access to each before anything runs, as LiteLLM does.
+   */
+  readonly requestFallbacks?: readonly { readonly model: string; readonly group?: string }[];
   estimate: CostEstimate;
   /** True when a pre-call hook answered (cache hit): no upstream call was made. */
   cacheHit: boolean;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { EXTRA_BODY_RESERVED } from "./extra-body.ts";
 
 /**
  * OpenAI Chat Completions request, as clients send it.
@@ -162,6 +163,20 @@ export const ChatCompletionRequestSchema = z.looseObject({
   prediction: z.unknown().optional(),
   audio: z.unknown().optional(),
   web_search_options: z.unknown().optional(),
+  /** Provider fields the gateway does not know; never one it routes or budgets on. */
+  extra_body: z
+    .record(z.string(), z.unknown())
+    .superRefine((extra, ctx) => {
+      for (const name of Object.keys(extra))
+        if (EXTRA_BODY_RESERVED.has(name))
+          ctx.addIssue({
+            code: "custom",
+            path: [name],
+            message: `extra_body.${name} is not allowed: send ${name} as a top-level field`,
+          });
+    })
+    .nullable()
+    .optional(),
   /** Deprecated function-calling fields, still accepted. */
   functions: z.array(z.unknown()).optional(),
   function_call: z.unknown().optional(),

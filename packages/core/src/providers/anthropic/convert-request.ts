@@ -1,5 +1,6 @@
 import { InvalidRequestError } from "../../errors/gateway-error.ts";
 import type { ChatCompletionRequest } from "../../openai/chat-request.ts";
+import { extraBodyFields } from "../../openai/extra-body.ts";
 import type { ProviderDeployment } from "../../provider/deployment.ts";
 import { defaultMaxTokens, restrictsSamplingParams } from "./claude-models.ts";
 import { convertMessages } from "./convert-messages.ts";
@@ -114,7 +115,8 @@ export function convertRequest(
   if (request.stream === true) body.stream = true;
 
   // OpenAI SDK semantics: `extra_body` is merged into the upstream body as is.
-  if (isRecord(request.extra_body)) Object.assign(body, request.extra_body);
+  // Never the model, prompt, bounds or stream the gateway routed and reserved for.
+  Object.assign(body, extraBodyFields(request.extra_body));
   return { body, jsonMode };
 }
 

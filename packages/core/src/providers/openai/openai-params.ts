@@ -1,3 +1,4 @@
+import { extraBodyFields } from "../../openai/extra-body.ts";
 /**
  * Request fields that steer the gateway (LiteLLM's `all_litellm_params` that clients put in a
  * request body) and that no OpenAI-compatible upstream should see: some reject unknown fields,
@@ -76,10 +77,8 @@ export function buildOpenAIBody(
   }
   body.model = options.model;
 
-  const extra = request.extra_body;
-  if (typeof extra === "object" && extra !== null && !Array.isArray(extra)) {
-    Object.assign(body, extra);
-  }
+  // Never the model, prompt, bounds or stream the gateway routed and reserved for.
+  Object.assign(body, extraBodyFields(request.extra_body));
 
   if (body.stream === true && options.injectStreamUsage && !clientAskedForUsage(request)) {
     const streamOptions = body.stream_options;

@@ -68,6 +68,30 @@ describe("fallbacks sent in the body are access-checked", () => {
     });
   }
 
+  // The hold and the charge go to the requested model's per-model lines: a fallback onto a
+  // model with its own per-model budget or rate limit on the key would escape it.
+  for (const [name, limits] of [
+    ["model_max_budget", { model_max_budget: { dear: { budget_limit: 0.000001 } } }],
+    ["model_rpm_limit", { model_rpm_limit: { dear: 1 } }],
+  ] as const) {
+    it(`a fallback onto a model the key has a ${name} for is a 400, the upstream never called`, async () => {
+      const limited = (
+        await manage<{ key: string }>(gateway, gateway.masterKey, "/key/generate", {
+          models: ["cheap", "dear"],
+          ...limits,
+        })
+      ).key;
+      const before = upstream.callCount();
+      const refused = await ask(limited, { fallbacks: ["dear"] }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
+      expect((refused as Error).message).toContain("dear");
+      expect(upstream.callCount()).toBe(before);
+    });
+  }
+
   it("a key allowed both models still falls back", async () => {
     const key = await keyFor(["cheap", "dear"]);
     const answer = await ask(key, { fallbacks: ["dear"] });

@@ -1,4 +1,4 @@
-import { ServiceUnavailableError } from "@org/core";
+import { InvalidRequestError, ServiceUnavailableError } from "@org/core";
 import { checkModelAccess, type ModelAccessOptions } from "../access/model-access.ts";
 import { budgetExceededError } from "../budgets/budget-exceeded.ts";
 import type { BudgetLedger, Reservation, SettledLine } from "../budgets/budget-ledger.ts";
@@ -201,8 +201,10 @@ export function createBudgetHooks(options: BudgetHooksOptions): BudgetHooks {
       if (key) {
         checkModelAccess(key, ctx.requestedModel, ctx.modelGroup, access);
         // A fallback the caller names is a model they call: a key must not reach past its list.
-        for (const fallback of ctx.requestFallbacks ?? [])
+        for (const fallback of ctx.requestFallbacks ?? []) {
           checkModelAccess(key, fallback.model, fallback.group, access);
+          refuseLimitedFallback(key, fallback, ctx.modelGroup);
+        }
       }
       const endUserId = ctx.request.user;
       if (endUsers && typeof endUserId === "string" && endUserId !== "") {
@@ -386,4 +388,25 @@ function spendRecord(
     errorType: error?.type,
     errorMessage: error?.message,
   };
+}
+
+/**
+ * The hold and the charge go to the requested model's per-model lines, so a fallback the caller
+ * names onto a model the key has its own per-model budget or rate limit for would run past it.
+ */
+function refuseLimitedFallback(
+  key: VirtualKeyIdentity,
+  fallback: { readonly model: string; readonly group?: string },
+  modelGroup: string,
+): void {
+  const names = [fallback.model, fallback.group].filter(
+    (name): name is string => name !== undefined && name !== modelGroup,
+  );
+  for (const name of names) {
+    if (key.modelBudgets.has(name) || key.modelRateLimits.has(name))
+      throw new InvalidRequestError(
+        `fallbacks: this key has its own budget or rate limit for ${name}; call ${name} directly instead of as a fallback.`,
+        { param: "fallbacks", code: "fallback_model_limited" },
+      );
+  }
 }

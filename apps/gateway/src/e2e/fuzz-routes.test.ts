@@ -17,6 +17,7 @@ import {
 } from "../testing/hostile-input.ts";
 import { manage } from "../testing/manage.ts";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
+import { MANAGEMENT_TABLES } from "../testing/management-tables.ts";
 
 // Property-based fuzzing of every public route over real HTTP: generated hostile requests (wrong
 // types, huge and deep values, NUL, lone surrogates, prototype keys, odd headers, malformed and
@@ -34,21 +35,6 @@ const RUNS = {
   reads: Math.ceil(1_000 * SCALE),
 };
 const TIMEOUT = 600_000;
-
-/** The management tables a refused call must leave unchanged (watched by a row trigger). */
-const WATCHED_TABLES = [
-  "organizations",
-  "teams",
-  "users",
-  "team_memberships",
-  "organization_memberships",
-  "virtual_keys",
-  "deleted_virtual_keys",
-  "budgets",
-  "end_users",
-  "proxy_models",
-  "audit_logs",
-];
 
 type Who = "master" | "virtual" | "internal" | "none" | "garbage" | "hostile";
 
@@ -461,7 +447,7 @@ describe("fuzzing every public route with hostile input (fast-check, fixed seed)
     ]) {
       await executeRows(db, statement);
     }
-    for (const table of WATCHED_TABLES) {
+    for (const table of MANAGEMENT_TABLES) {
       await executeRows(
         db,
         `create trigger fuzz_watch after insert or update or delete on ${table}

@@ -2,6 +2,7 @@ import { executeRows } from "@org/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manage } from "../testing/manage.ts";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
+import { MANAGEMENT_TABLES } from "../testing/management-tables.ts";
 
 // Hostile values on the management API, over HTTP: NUL characters and lone surrogates, values
 // larger than an index row, numbers past their column's range, durations past the last date,
@@ -24,19 +25,6 @@ interface Case {
   param: string | null | undefined;
   code?: string;
 }
-
-const TABLES = [
-  "organizations",
-  "teams",
-  "users",
-  "team_memberships",
-  "organization_memberships",
-  "virtual_keys",
-  "budgets",
-  "end_users",
-  "proxy_models",
-  "audit_logs",
-];
 
 const NUL = "a\u0000b";
 const LONE_HIGH = "a\ud800b";
@@ -131,7 +119,7 @@ describe("hostile management input is a 400, never a 500", () => {
 
   const snapshot = async () => {
     const out: Record<string, string> = {};
-    for (const table of TABLES) {
+    for (const table of MANAGEMENT_TABLES) {
       const [row] = await executeRows<{ digest: string | null }>(
         gateway.gateway.db.db,
         `select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from ${table} t`,

@@ -1,6 +1,7 @@
 import { executeRows } from "@org/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
+import { MANAGEMENT_TABLES } from "../testing/management-tables.ts";
 
 // Bad input and bad callers on the management API, over HTTP: every refusal is a 4xx in
 // OpenAI's error envelope that names the offending field in `param`, and changes nothing in the
@@ -27,21 +28,6 @@ interface Case {
   /** `error.code` when it is more specific than the status. */
   code?: string;
 }
-
-/** Tables the management API writes; a refused call must leave every one of them unchanged. */
-const TABLES = [
-  "organizations",
-  "teams",
-  "users",
-  "team_memberships",
-  "organization_memberships",
-  "virtual_keys",
-  "deleted_virtual_keys",
-  "budgets",
-  "end_users",
-  "proxy_models",
-  "audit_logs",
-];
 
 describe("management API validation and permissions over HTTP", () => {
   let gateway: TestGateway;
@@ -73,7 +59,7 @@ describe("management API validation and permissions over HTTP", () => {
 
   const snapshot = async () => {
     const out: Record<string, string> = {};
-    for (const table of TABLES) {
+    for (const table of MANAGEMENT_TABLES) {
       const [row] = await executeRows<{ digest: string | null }>(
         gateway.gateway.db.db,
         `select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from ${table} t`,

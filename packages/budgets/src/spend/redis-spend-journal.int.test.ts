@@ -111,4 +111,19 @@ describe.skipIf(!redisUrl)("Redis spend journal when Redis loses its data (TEST_
     expect(await a.read(10)).toEqual([]);
     expect(await b.read(10)).toEqual([]);
   });
+
+  it("appends again a lost record whose id the new stream reused in the same millisecond", async () => {
+    const stream = `${prefix}spend-same-ms`;
+    const logger = { warn() {}, error() {} };
+    const a = createRedisSpendJournal({ redis, stream, consumer: "a", logger });
+    expect(await a.read(10)).toEqual([]);
+    await a.append(spendRecord({ requestId: "lost" }));
+    const lostId = ((await redis.xrange(stream, "-", "+")) as [string, string[]][])[0]![0];
+    await dropPrefix(redis, stream);
+    // After the loss another instance's record takes that very id (a new stream starts at 0).
+    await redis.xadd(stream, lostId, "r", JSON.stringify(spendRecord({ requestId: "other" })));
+
+    const ids = (await a.read(10)).map((e) => e.record.requestId).sort();
+    expect(ids).toEqual(["lost", "other"]);
+  });
 });

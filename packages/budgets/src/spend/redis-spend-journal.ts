@@ -81,11 +81,11 @@ export function createRedisSpendJournal(options: RedisSpendJournalOptions): Spen
   const recover = async (why: string) => {
     ready = undefined;
     await ensureGroup();
-    // Entries appended since the loss are in the new stream already: replay only older ones.
-    const first = (
-      (await redis.xrange(stream, "-", "+", "COUNT", 1)) as [string, string[]][]
-    )[0]?.[0];
-    const lost = [...recent].filter(([id]) => first === undefined || compareIds(id, first) < 0);
+    // Entries appended since the loss are in the new stream already: replay the others. Each
+    // is looked up by id and content, not by comparing ids with the new stream's first: ids are
+    // time-based and a new stream starts again at 0, so an entry appended just after the loss
+    // can take the very id a lost one had in the same millisecond.
+    const lost = await missingFromStream([...recent]);
     const replay = lost.map(([, entry]) => entry);
     for (const [id] of lost) recent.delete(id);
     logger.error(
@@ -100,6 +100,24 @@ export function createRedisSpendJournal(options: RedisSpendJournalOptions): Spen
     results.forEach(([error, id], i) => {
       if (!error && typeof id === "string") recent.set(id, replay[i]!);
     });
+  };
+
+  /** The remembered entries the stream no longer holds as they were appended. */
+  const missingFromStream = async (entries: [string, { at: number; raw: string }][]) => {
+    const missing: typeof entries = [];
+    for (let i = 0; i < entries.length; i += 1_000) {
+      const chunk = entries.slice(i, i + 1_000);
+      const pipeline = redis.pipeline();
+      for (const [id] of chunk) pipeline.xrange(stream, id, id);
+      const results = (await pipeline.exec()) ?? [];
+      chunk.forEach((entry, j) => {
+        const [error, found] = results[j] ?? [];
+        const fields = (found as [string, string[]][] | undefined)?.[0]?.[1];
+        const raw = fields?.[fields.indexOf("r") + 1];
+        if (error || raw !== entry[1].raw) missing.push(entry);
+      });
+    }
+    return missing;
   };
 
   /** Once per read: has the stream been lost since this instance last looked? */
@@ -251,11 +269,4 @@ export function createRedisSpendJournal(options: RedisSpendJournalOptions): Spen
 
     async close() {},
   };
-}
-
-/** Orders two stream ids ("<ms>-<seq>"). */
-function compareIds(a: string, b: string): number {
-  const [am = 0, as = 0] = a.split("-").map(Number);
-  const [bm = 0, bs = 0] = b.split("-").map(Number);
-  return am !== bm ? am - bm : as - bs;
 }

@@ -1,8 +1,7 @@
-import { executeRows } from "@org/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manage } from "../testing/manage.ts";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
-import { MANAGEMENT_TABLES } from "../testing/management-tables.ts";
+import { snapshotManagementTables } from "../testing/management-tables.ts";
 
 // Hostile values on the management API, over HTTP: NUL characters and lone surrogates, values
 // larger than an index row, numbers past their column's range, durations past the last date,
@@ -117,17 +116,7 @@ describe("hostile management input is a 400, never a 500", () => {
   let key: string;
   let modelId: string;
 
-  const snapshot = async () => {
-    const out: Record<string, string> = {};
-    for (const table of MANAGEMENT_TABLES) {
-      const [row] = await executeRows<{ digest: string | null }>(
-        gateway.gateway.db.db,
-        `select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from ${table} t`,
-      );
-      out[table] = row?.digest ?? "";
-    }
-    return out;
-  };
+  const snapshot = () => snapshotManagementTables(gateway.gateway.db.db);
 
   beforeAll(async () => {
     gateway = await startTestGateway({

@@ -1,7 +1,6 @@
-import { executeRows } from "@org/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
-import { MANAGEMENT_TABLES } from "../testing/management-tables.ts";
+import { snapshotManagementTables } from "../testing/management-tables.ts";
 
 // Bad input and bad callers on the management API, over HTTP: every refusal is a 4xx in
 // OpenAI's error envelope that names the offending field in `param`, and changes nothing in the
@@ -57,17 +56,7 @@ describe("management API validation and permissions over HTTP", () => {
     return json;
   };
 
-  const snapshot = async () => {
-    const out: Record<string, string> = {};
-    for (const table of MANAGEMENT_TABLES) {
-      const [row] = await executeRows<{ digest: string | null }>(
-        gateway.gateway.db.db,
-        `select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from ${table} t`,
-      );
-      out[table] = row?.digest ?? "";
-    }
-    return out;
-  };
+  const snapshot = () => snapshotManagementTables(gateway.gateway.db.db);
 
   beforeAll(async () => {
     gateway = await startTestGateway({

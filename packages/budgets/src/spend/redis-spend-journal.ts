@@ -65,7 +65,18 @@ export function createRedisSpendJournal(options: RedisSpendJournalOptions): Spen
   /** Stream id -> the record as appended, oldest first. */
   const recent = new Map<string, { at: number; raw: string }>();
 
+  /**
+   * Records whose stream id a new stream (after a loss) gave to another append before this
+   * instance noticed the loss: ids are time-based and a new stream starts again at 0, so the
+   * same millisecond yields the same id. Their entry is gone with the old stream: always replayed.
+   */
+  let displaced: { at: number; raw: string }[] = [];
+
   const remember = (id: string, at: number, raw: string) => {
+    const previous = recent.get(id);
+    if (previous !== undefined && previous.raw !== raw && displaced.length < replayMax) {
+      displaced.push(previous);
+    }
     recent.set(id, { at, raw });
     for (const [key, entry] of recent) {
       if (recent.size <= replayMax && entry.at >= at - replayWindowMs) break;
@@ -86,7 +97,8 @@ export function createRedisSpendJournal(options: RedisSpendJournalOptions): Spen
     // time-based and a new stream starts again at 0, so an entry appended just after the loss
     // can take the very id a lost one had in the same millisecond.
     const lost = await missingFromStream([...recent]);
-    const replay = lost.map(([, entry]) => entry);
+    const replay = [...displaced, ...lost.map(([, entry]) => entry)];
+    displaced = [];
     for (const [id] of lost) recent.delete(id);
     logger.error(
       "spend stream lost (Redis lost its data?): consumer group recreated, this instance's unacknowledged records appended again",

@@ -419,6 +419,23 @@ describe("callChat with a transport that ignores the signal", () => {
     await expect(collect(result.parts)).rejects.toBeInstanceOf(TimeoutError);
   });
 
+  it("bounds a stream by timeoutMs until its first chunk, not only until its headers", async () => {
+    const result = asStream(
+      await callChat({
+        registry,
+        deployment: { provider: "openai", model: "m", params: {} },
+        request: request({ stream: true }),
+        callId: "c",
+        transport: stalled,
+        timeoutMs: 50,
+      }),
+    );
+    await expect(collect(result.parts)).rejects.toMatchObject({
+      status: 408,
+      message: "openai sent no first chunk within 50 ms",
+    });
+  });
+
   it("never hangs a non-streamed call", async () => {
     const pending = callChat({
       registry,

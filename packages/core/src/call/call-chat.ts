@@ -9,7 +9,8 @@ import { sharedMockTransport } from "../providers/mock/shared-mock-transport.ts"
 import { streamDecoderFor } from "../stream/decode-stream.ts";
 import type { Transport } from "../transport/transport.ts";
 import { applyUnsupportedParams } from "./apply-unsupported-params.ts";
-import { callTimeoutError } from "./call-timeout-error.ts";
+import { buildUnderDeadline } from "./build-under-deadline.ts";
+import { callTimeoutError, firstChunkTimeoutError } from "./call-timeout-error.ts";
 import { createCallController, type CallController } from "./call-controller.ts";
 import type { ChatCallResult } from "./call-result.ts";
 import { createChatStreamParts } from "./chat-stream-parts.ts";
@@ -25,9 +26,12 @@ export interface CallChatOptions {
   callId: string;
   transport: Transport;
   signal?: AbortSignal;
-  /** Non-streamed: the whole call. Streamed: until the response headers arrive. */
+  /** Non-streamed: the whole call. Streamed, without `streamTimeoutMs`: until the first chunk. */
   timeoutMs?: number;
-  /** Streamed: longest wait for the first chunk and between two chunks. */
+  /**
+   * Streamed: from the start of the call until the first chunk (as LiteLLM's `stream_timeout`
+   * replaces `timeout` for streams), then the longest wait between two chunks.
+   */
   streamTimeoutMs?: number;
 }
 
@@ -38,6 +42,10 @@ export interface CallChatOptions {
  * mock instead of the deployment's upstream. Otherwise the adapter builds the request, the
  * transport sends it, a non-2xx answer is thrown as the adapter's mapped error, and the answer
  * is parsed or returned as a stream of parts.
+ *
+ * The call owns its deadlines (the router only computes them per attempt): one timer at a time,
+ * from before the request is built until the answer (or the first chunk), then the stream's idle
+ * timer. A deadline aborts the call's signal, which closes the upstream connection.
  */
 export async function callChat(options: CallChatOptions): Promise<ChatCallResult> {
   const { deployment, callId } = options;
@@ -56,12 +64,15 @@ export async function callChat(options: CallChatOptions): Promise<ChatCallResult
   const stream = request.stream === true;
   // Fails before anything is sent when the framing has no decoder yet.
   const decode = stream ? streamDecoderFor(chat.streamFraming) : undefined;
-  const upstreamRequest = await chat.buildRequest(ctx);
-  const passthrough = chat.isPassthrough?.(ctx) ?? false;
   const provider = deployment.provider;
 
   const controller = createCallController(options.signal);
-  controller.startTimer(options.timeoutMs, () => callTimeoutError(provider, options.timeoutMs));
+  const deadlineMs = stream ? (options.streamTimeoutMs ?? options.timeoutMs) : options.timeoutMs;
+  controller.startTimer(deadlineMs, () =>
+    stream ? firstChunkTimeoutError(provider, deadlineMs) : callTimeoutError(provider, deadlineMs),
+  );
+  const upstreamRequest = await buildUnderDeadline(() => chat.buildRequest(ctx), controller);
+  const passthrough = chat.isPassthrough?.(ctx) ?? false;
 
   if (decode === undefined) {
     try {
@@ -69,7 +80,7 @@ export async function callChat(options: CallChatOptions): Promise<ChatCallResult
         transport,
         upstreamRequest,
         controller,
-        options.timeoutMs,
+        deadlineMs,
       );
       if (response.status < 200 || response.status >= 300) {
         throw adapter.mapError(response, deployment);
@@ -93,7 +104,8 @@ export async function callChat(options: CallChatOptions): Promise<ChatCallResult
     const response = await raceSignal(
       transport.send(upstreamRequest, {
         signal: controller.signal,
-        ...(options.timeoutMs === undefined ? {} : { headersTimeoutMs: options.timeoutMs }),
+        // Our own timer enforces the deadline; the transport's are lifted to match.
+        ...(deadlineMs === undefined ? {} : { headersTimeoutMs: deadlineMs }),
         ...(options.streamTimeoutMs === undefined
           ? {}
           : { bodyTimeoutMs: options.streamTimeoutMs }),
@@ -108,7 +120,7 @@ export async function callChat(options: CallChatOptions): Promise<ChatCallResult
         deployment,
       );
     }
-    controller.clearTimer();
+    // The deadline runs on until the first chunk: the parts clear it when they yield one.
     headersReceived = true;
     return {
       kind: "stream",

@@ -7,6 +7,7 @@ import { resolveMockOptions } from "../providers/mock/mock-options.ts";
 import { mockProvider } from "../providers/mock/mock-provider.ts";
 import { sharedMockTransport } from "../providers/mock/shared-mock-transport.ts";
 import type { Transport } from "../transport/transport.ts";
+import { buildUnderDeadline } from "./build-under-deadline.ts";
 import { createCallController } from "./call-controller.ts";
 import type { EmbeddingCallResult } from "./call-result.ts";
 import { callTimeoutError } from "./call-timeout-error.ts";
@@ -39,11 +40,12 @@ export async function callEmbedding(options: CallEmbeddingOptions): Promise<Embe
     });
   }
   const ctx: EmbeddingContext = { request: options.request, deployment, callId };
-  const upstreamRequest = await embeddings.buildRequest(ctx);
   const provider = deployment.provider;
 
+  // The call owns its deadline (the router only computes it), from before the request is built.
   const controller = createCallController(options.signal);
   controller.startTimer(options.timeoutMs, () => callTimeoutError(provider, options.timeoutMs));
+  const upstreamRequest = await buildUnderDeadline(() => embeddings.buildRequest(ctx), controller);
   try {
     const response = await readUpstreamResponse(
       transport,

@@ -1,4 +1,3 @@
-import { TimeoutError } from "../errors/gateway-error.ts";
 import type { ChatCompletionChunk } from "../openai/chat-chunk.ts";
 import type { ChatStreamTransformer } from "../provider/adapter.ts";
 import type { DecodedRead } from "../stream/decoded-read.ts";
@@ -6,6 +5,7 @@ import { NO_BYTES } from "../stream/decoded-read.ts";
 import type { StreamDecoder } from "../stream/decode-stream.ts";
 import type { ChatStreamPart } from "./call-result.ts";
 import type { CallController } from "./call-controller.ts";
+import { streamIdleTimeoutError } from "./call-timeout-error.ts";
 import { raceSignal } from "./race-signal.ts";
 import { toCallError } from "./to-call-error.ts";
 
@@ -16,7 +16,10 @@ export interface ChatStreamPartsOptions {
   /** Attach each read's bytes to its part, so the gateway can relay them unchanged. */
   passthrough: boolean;
   controller: CallController;
-  /** Longest wait for the first read and between reads. */
+  /**
+   * Longest wait for the next part once the first one is out (until then the call's own
+   * deadline, still running on the controller, applies).
+   */
   streamTimeoutMs?: number;
   provider: string;
 }
@@ -51,12 +54,14 @@ export function createChatStreamParts(
 
 async function* generateParts(options: ChatStreamPartsOptions): AsyncGenerator<ChatStreamPart> {
   const { controller, transformer, passthrough } = options;
+  const idle = createIdleTimer(options);
   let reads: AsyncGenerator<DecodedRead> | undefined;
   let completed = false;
+  let first = true;
   try {
     reads = options.decode(options.body);
     for (;;) {
-      const read = await nextRead(reads, options);
+      const read = await raceSignal(reads.next(), controller.signal);
       if (read.done === true) break;
       const chunks: ChatCompletionChunk[] = [];
       let failure: { error: unknown } | undefined;
@@ -71,16 +76,32 @@ async function* generateParts(options: ChatStreamPartsOptions): AsyncGenerator<C
       // Chunks that precede an error event in the same read still reach the client ("text so
       // far, then the error"). A passthrough part keeps the whole read's bytes, upstream's
       // error event included: it is OpenAI's own format, which clients already understand.
-      if (passthrough) yield { chunks, raw: read.value.raw };
-      else if (chunks.length > 0) yield { chunks };
+      const part = passthrough
+        ? { chunks, raw: read.value.raw }
+        : chunks.length > 0
+          ? { chunks }
+          : undefined;
+      if (part !== undefined) {
+        if (first) {
+          // The first chunk is in: the call's deadline is over, the idle timer takes over.
+          first = false;
+          controller.clearTimer();
+        }
+        // The consumer's time between two `next()` calls never counts as upstream silence.
+        idle?.pause();
+        yield part;
+        idle?.resume();
+      }
       if (failure !== undefined) throw failure.error;
     }
     const tail = transformer.onEnd();
+    idle?.pause(); // the upstream is done; nothing left to wait for
     if (tail.length > 0) yield passthrough ? { chunks: tail, raw: NO_BYTES } : { chunks: tail };
     completed = true;
   } catch (error) {
     throw toCallError(error, controller.signal, options.provider);
   } finally {
+    idle?.stop();
     if (!completed) {
       stopUpstream(controller);
       // Not awaited: with a transport that ignores the signal a pending read never settles,
@@ -95,25 +116,47 @@ function stopUpstream(controller: CallController): void {
   controller.abort(new DOMException("The stream consumer stopped reading", "AbortError"));
 }
 
+interface IdleTimer {
+  /** The consumer holds a part: silence from here on is not the upstream's. */
+  pause(): void;
+  /** Waiting on the upstream again: a fresh idle window starts. */
+  resume(): void;
+  stop(): void;
+}
+
 /**
- * The next read, or a rejection when the stream timeout or the call's signal fires first
- * (the timeout aborts the call, so both end the same way).
+ * One timer per stream, re-armed with `refresh()` rather than one `setTimeout` per part, that
+ * aborts the call when the upstream stays silent for `streamTimeoutMs` while we wait on it.
+ * Not armed before the first part (the call's deadline covers that) nor without a timeout.
  */
-async function nextRead(
-  reads: AsyncGenerator<DecodedRead>,
-  options: ChatStreamPartsOptions,
-): Promise<IteratorResult<DecodedRead>> {
-  const { controller, streamTimeoutMs: ms, provider } = options;
-  const timer =
-    ms === undefined
-      ? undefined
-      : setTimeout(() => {
-          const message = `${provider} sent no stream data for ${ms} ms`;
-          controller.abort(new TimeoutError(message, { provider }));
-        }, ms);
-  try {
-    return await raceSignal(reads.next(), controller.signal);
-  } finally {
-    clearTimeout(timer);
-  }
+function createIdleTimer(options: ChatStreamPartsOptions): IdleTimer | undefined {
+  const { streamTimeoutMs: ms, controller, provider } = options;
+  if (ms === undefined) return undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let waiting = false;
+  const fire = () => {
+    if (waiting) controller.abort(streamIdleTimeoutError(provider, ms));
+  };
+  return {
+    pause() {
+      waiting = false;
+    },
+    resume() {
+      waiting = true;
+      if (timer === undefined) {
+        timer = setTimeout(fire, ms);
+        // Node only: a stream nobody reads must not hold the process open.
+        if (typeof timer === "object") timer.unref?.();
+      } else if (typeof timer === "object" && typeof timer.refresh === "function") {
+        timer.refresh();
+      } else {
+        clearTimeout(timer);
+        timer = setTimeout(fire, ms);
+      }
+    },
+    stop() {
+      waiting = false;
+      clearTimeout(timer);
+    },
+  };
 }

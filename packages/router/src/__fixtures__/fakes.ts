@@ -11,6 +11,7 @@ import type {
   Usage,
 } from "@org/core";
 import type { ModelListEntry } from "../config/model-list.ts";
+import { fakeCallDeadline } from "./fake-call-deadline.ts";
 
 /** A manual clock for state-store and strategy tests. */
 export function manualClock(start = Date.UTC(2025, 0, 1, 12, 0, 0)) {
@@ -140,18 +141,26 @@ export function fakeCallChat(script: Record<string, Behaviour[]>) {
     const n = counters.get(model) ?? 0;
     counters.set(model, n + 1);
     const behaviour = list[Math.min(n, list.length - 1)]!;
+    const deadline = fakeCallDeadline(o);
     await Promise.resolve();
     if ("ok" in behaviour) {
+      deadline.done();
       return {
         kind: "response",
         completion: completion(behaviour.ok, model, behaviour.usage ?? usage()),
         upstreamHeaders: {},
       };
     }
-    if ("error" in behaviour) throw behaviour.error;
-    if ("hang" in behaviour) return untilAborted(o.signal);
-    const parts =
-      "hangStream" in behaviour ? hangingParts(o.signal) : streamParts(behaviour, o.signal);
+    if ("error" in behaviour) {
+      deadline.done();
+      throw behaviour.error;
+    }
+    if ("hang" in behaviour) return untilAborted(deadline.signal);
+    const parts = deadline.parts(
+      "hangStream" in behaviour
+        ? hangingParts(deadline.signal)
+        : streamParts(behaviour, deadline.signal),
+    );
     return { kind: "stream", parts, passthrough: false, upstreamHeaders: {} };
   };
   return {

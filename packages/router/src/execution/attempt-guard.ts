@@ -2,26 +2,26 @@ import type { GatewayError } from "@org/core";
 import { ClientClosedError } from "../errors/client-closed-error.ts";
 
 /**
- * The deadline and abort wiring of one attempt: one AbortController handed to the call, one
- * timer, one listener on the caller's signal. When the deadline passes or the caller leaves, the
- * call is aborted (its socket closed) and whatever the router is waiting on rejects at once,
- * even with a call function that ignores its signal.
+ * The abort wiring of one attempt: one AbortController handed to the call and one listener on
+ * the caller's signal. When the caller leaves (or the router gives up on the attempt), the call
+ * is aborted (its socket closed) and whatever the router is waiting on rejects at once, even
+ * with a call function that ignores its signal. It arms no timer: the call owns the attempt's
+ * deadlines (`timeoutMs` / `streamTimeoutMs`, computed by the router), so exactly one timer runs
+ * per attempt.
  */
 export class AttemptGuard {
   readonly #controller = new AbortController();
   readonly #client: AbortSignal | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
   #reject: ((error: unknown) => void) | undefined;
   readonly #onClientAbort = () => this.stop(new ClientClosedError());
 
-  constructor(client: AbortSignal | undefined, deadlineMs: number, onDeadline: () => GatewayError) {
+  constructor(client: AbortSignal | undefined) {
     this.#client = client;
     if (client?.aborted === true) {
       this.#controller.abort(new ClientClosedError());
       return;
     }
     client?.addEventListener("abort", this.#onClientAbort, { once: true });
-    this.#timer = setTimeout(() => this.stop(onDeadline()), deadlineMs);
   }
 
   get signal(): AbortSignal {
@@ -58,15 +58,8 @@ export class AttemptGuard {
     });
   }
 
-  /** The deadline no longer applies (answered, or the first chunk is in). */
-  clearDeadline(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-  }
-
-  /** Done with the caller's signal too (the attempt is over). */
+  /** Done with the caller's signal (the attempt is over, or a stream took over). */
   dispose(): void {
-    this.clearDeadline();
     this.#client?.removeEventListener("abort", this.#onClientAbort);
   }
 

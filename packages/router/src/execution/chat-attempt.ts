@@ -1,5 +1,4 @@
 import type { ChatCallResult, ChatCompletionRequest, ChatStreamPart, Usage } from "@org/core";
-import { TimeoutError } from "@org/core";
 import { toGatewayError } from "../errors/to-gateway-error.ts";
 import type { StreamEnd } from "../streams/tracked-stream.ts";
 import { trackedStream } from "../streams/tracked-stream.ts";
@@ -18,7 +17,8 @@ export interface ChatAttemptOptions {
 }
 
 /**
- * One chat call to one deployment under the router's deadlines:
+ * One chat call to one deployment under the router's deadlines, which the router computes per
+ * attempt and the call enforces (one timer at a time, armed by @org/core's callChat):
  * - not streamed: `timeout` for the whole call;
  * - streamed: `stream_timeout` (else `timeout`) until the first chunk, then between chunks.
  * On a deadline the upstream call is aborted (its connection closed) and a TimeoutError thrown.
@@ -37,17 +37,7 @@ export async function chatAttempt(
   const timeoutMs = deployment.timeoutMs ?? rt.settings.timeoutMs;
   const streamTimeoutMs = deployment.streamTimeoutMs ?? rt.settings.streamTimeoutMs ?? timeoutMs;
   const deadlineMs = stream ? streamTimeoutMs : timeoutMs;
-  const guard = new AttemptGuard(
-    ctx.signal,
-    deadlineMs,
-    () =>
-      new TimeoutError(
-        stream
-          ? `${deployment.provider} sent no first chunk within ${deadlineMs} ms`
-          : `Request to ${deployment.provider} timed out after ${deadlineMs} ms`,
-        { provider: deployment.provider },
-      ),
-  );
+  const guard = new AttemptGuard(ctx.signal);
   let handedOver = false;
 
   try {
@@ -94,7 +84,8 @@ export async function chatAttempt(
       );
       parts = emptyParts();
     } else {
-      // From here the tracked stream owns the call: its idle timer, the client's signal, the end.
+      // From here the tracked stream owns the call: the client's signal and the end (the call's
+      // own idle timer still bounds the wait between chunks).
       guard.dispose();
       handedOver = true;
       // This deployment answered: whatever ends the stream now (client gone, upstream error,
@@ -103,8 +94,6 @@ export async function chatAttempt(
       parts = trackedStream({
         first: first.value,
         upstream,
-        idleTimeoutMs: streamTimeoutMs,
-        provider: deployment.provider,
         abortUpstream: (reason) => guard.stop(toGatewayError(reason)),
         clientSignal: ctx.signal,
         assemble: options.assemble,

@@ -1,5 +1,4 @@
 import type { EmbeddingCallResult, EmbeddingRequest } from "@org/core";
-import { TimeoutError } from "@org/core";
 import { toGatewayError } from "../errors/to-gateway-error.ts";
 import type { AttemptHandle } from "./attempt.ts";
 import { secretsOf } from "./attempt.ts";
@@ -7,7 +6,10 @@ import { AttemptGuard } from "./attempt-guard.ts";
 import type { RequestState } from "./request-state.ts";
 import type { Runtime } from "./runtime.ts";
 
-/** One embeddings call to one deployment under its `timeout`; the upstream is aborted on expiry. */
+/**
+ * One embeddings call to one deployment under its `timeout` (else the router's), which the call
+ * enforces: it aborts the upstream and rejects with a TimeoutError on expiry.
+ */
 export async function embeddingAttempt(
   rt: Runtime,
   state: RequestState,
@@ -17,14 +19,7 @@ export async function embeddingAttempt(
   const { deployment } = attempt;
   const { ctx } = state;
   const timeoutMs = deployment.timeoutMs ?? rt.settings.timeoutMs;
-  const guard = new AttemptGuard(
-    ctx.signal,
-    timeoutMs,
-    () =>
-      new TimeoutError(`Request to ${deployment.provider} timed out after ${timeoutMs} ms`, {
-        provider: deployment.provider,
-      }),
-  );
+  const guard = new AttemptGuard(ctx.signal);
   try {
     const result = await guard.wait(
       rt.callEmbedding({

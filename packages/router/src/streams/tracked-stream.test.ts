@@ -27,8 +27,6 @@ describe("trackedStream: the delivered text a cut stream is charged for", () => 
     const stream = trackedStream({
       first: part({ role: "assistant", content: "Hi " }),
       upstream: rest(),
-      idleTimeoutMs: undefined,
-      provider: "p",
       abortUpstream: () => {},
       clientSignal: undefined,
       assemble: false,

@@ -23,9 +23,6 @@ export interface TrackedStreamOptions {
   /** The first part, already read (that is when the router resolves). */
   readonly first: ChatStreamPart;
   readonly upstream: AsyncIterator<ChatStreamPart>;
-  /** Longest wait for the upstream between parts; undefined for none. */
-  readonly idleTimeoutMs: number | undefined;
-  readonly provider: string;
   /** Aborts the upstream call (its connection is closed). */
   readonly abortUpstream: (reason: unknown) => void;
   readonly clientSignal: AbortSignal | undefined;
@@ -36,12 +33,13 @@ export interface TrackedStreamOptions {
 }
 
 /**
- * The parts the gateway iterates after the first chunk. It enforces `stream_timeout` between
- * chunks (one timer per stream, re-armed, never one per chunk), turns every way a stream can end
+ * The parts the gateway iterates after the first chunk. It turns every way a stream can end
  * (done, upstream error, idle timeout, client gone, consumer `break`, a `throw(error)` from the
  * consumer such as a shutdown cutting the stream) into one `onEnd` call, and surfaces failures
  * as GatewayErrors thrown from `next()`: the pending one, or the next one when the consumer was
- * not waiting (a failed stream never looks like a finished one).
+ * not waiting (a failed stream never looks like a finished one). It arms no timer: the upstream
+ * parts come from the call, which enforces `stream_timeout` between chunks and rejects with a
+ * TimeoutError.
  */
 export function trackedStream(options: TrackedStreamOptions): AsyncIterable<ChatStreamPart> {
   let taken = false;
@@ -57,7 +55,6 @@ export function trackedStream(options: TrackedStreamOptions): AsyncIterable<Chat
 class TrackedIterator implements AsyncIterator<ChatStreamPart> {
   readonly #o: TrackedStreamOptions;
   readonly #assembler: StreamAssembler | undefined;
-  readonly #timer: ReturnType<typeof setTimeout> | undefined;
   #usage: Usage | undefined;
   #chars = 0;
   readonly #text: string[] = [];
@@ -65,28 +62,12 @@ class TrackedIterator implements AsyncIterator<ChatStreamPart> {
   #unreported: GatewayError | undefined;
   #firstDelivered = false;
   #ended = false;
-  #waiting = false;
   #rejectWait: ((error: GatewayError) => void) | undefined;
   readonly #onAbort = () => this.#stop(new ClientClosedError(), "cancelled");
 
   constructor(options: TrackedStreamOptions) {
     this.#o = options;
     this.#assembler = options.assemble ? new StreamAssembler() : undefined;
-    if (options.idleTimeoutMs !== undefined) {
-      const ms = options.idleTimeoutMs;
-      this.#timer = setTimeout(() => {
-        // Fires while the consumer is busy too; only a wait on the upstream counts.
-        if (this.#waiting) {
-          this.#stop(
-            new TimeoutError(`${options.provider} sent no stream data for ${ms} ms`, {
-              provider: options.provider,
-            }),
-            "failure",
-          );
-        }
-      }, ms);
-      this.#timer.unref?.();
-    }
     if (options.clientSignal !== undefined) {
       if (options.clientSignal.aborted) queueMicrotask(this.#onAbort);
       else options.clientSignal.addEventListener("abort", this.#onAbort, { once: true });
@@ -145,20 +126,16 @@ class TrackedIterator implements AsyncIterator<ChatStreamPart> {
     throw failure;
   }
 
-  /** The next upstream part, or a rejection when the idle timer or the client ends the wait. */
+  /** The next upstream part, or a rejection when the call's timer or the client ends the wait. */
   #pull(): Promise<IteratorResult<ChatStreamPart>> {
     return new Promise((resolve, reject) => {
-      this.#waiting = true;
       this.#rejectWait = reject;
-      this.#timer?.refresh();
       this.#o.upstream.next().then(
         (value) => {
-          this.#waiting = false;
           this.#rejectWait = undefined;
           resolve(value);
         },
         (error: unknown) => {
-          this.#waiting = false;
           this.#rejectWait = undefined;
           reject(error);
         },
@@ -210,7 +187,6 @@ class TrackedIterator implements AsyncIterator<ChatStreamPart> {
   #finish(end: { status: StreamEnd["status"]; error?: GatewayError }): void {
     if (this.#ended) return;
     this.#ended = true;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#o.clientSignal?.removeEventListener("abort", this.#onAbort);
     this.#o.onEnd({
       status: end.status,

@@ -1,5 +1,3 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -11,13 +9,12 @@ import {
   type FakeServer,
 } from "@org/testing";
 import { loadConfig, type LoadedConfig } from "../config/index.ts";
+import { examplePath } from "../testing/examples-dir.ts";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
 
-// The product brief's example config, unchanged: gpt-4o -> claude-sonnet -> gemini-pro with
-// num_retries 3. Only each deployment's api_base is pointed at a fake upstream.
-const EXAMPLE_CONFIG = fileURLToPath(
-  new URL("../../../../../shared/examples/litellm-config.yaml", import.meta.url),
-);
+// The repo's example config (examples/config.yaml), unchanged: gpt-4o -> claude-sonnet ->
+// gemini-pro with num_retries 3. Only each deployment's api_base is pointed at a fake upstream.
+const EXAMPLE_CONFIG = examplePath("config.yaml");
 
 const KEYS = {
   OPENAI_API_KEY: "sk-openai-example-key",
@@ -25,9 +22,13 @@ const KEYS = {
   GEMINI_API_KEY: "gemini-example-key",
 };
 
-/** The loaded config with each group's deployments sent to the given api_base. */
+/**
+ * The loaded config with each group's deployments sent to the given api_base. Every deployment
+ * that would reach the network must have one (the built-in mock provider never does).
+ */
 function withApiBases(loaded: LoadedConfig, bases: Record<string, string>): LoadedConfig {
   const modelList = loaded.router.modelList.map((entry) => {
+    if (entry.litellm_params.model.startsWith("mock/")) return entry;
     const apiBase = bases[entry.model_name];
     if (apiBase === undefined) throw new Error(`no fake upstream for "${entry.model_name}"`);
     return { ...entry, litellm_params: { ...entry.litellm_params, api_base: apiBase } };
@@ -45,21 +46,16 @@ describe("the example config's fallback chain", () => {
     gateway.gateway.deps.router.deployments().find((d) => d.modelName === group)?.id;
 
   beforeAll(async () => {
-    if (!existsSync(EXAMPLE_CONFIG)) {
-      throw new Error(`the example config is missing: expected it at ${EXAMPLE_CONFIG}`);
-    }
     [openai, anthropic, gemini] = await Promise.all([
       startFakeOpenAI({ apiKey: KEYS.OPENAI_API_KEY }),
       startFakeAnthropic({ apiKey: KEYS.ANTHROPIC_API_KEY }),
       startFakeGemini({ apiKey: KEYS.GEMINI_API_KEY }),
     ]);
     const loaded = await loadConfig({ path: EXAMPLE_CONFIG, env: KEYS });
-    // The file as written: three groups, num_retries 3, one fallback chain.
-    expect(loaded.router.modelList.map((m) => m.model_name)).toEqual([
-      "gpt-4o",
-      "claude-sonnet",
-      "gemini-pro",
-    ]);
+    // The file as written: three chat groups, num_retries 3, one fallback chain.
+    expect(loaded.router.modelList.map((m) => m.model_name)).toEqual(
+      expect.arrayContaining(["gpt-4o", "claude-sonnet", "gemini-pro"]),
+    );
     expect(loaded.router.settings).toMatchObject({
       num_retries: 3,
       fallbacks: [{ "gpt-4o": ["claude-sonnet", "gemini-pro"] }],
@@ -69,6 +65,7 @@ describe("the example config's fallback chain", () => {
         "gpt-4o": `${openai.url}/v1`,
         "claude-sonnet": anthropic.url,
         "gemini-pro": gemini.url,
+        "text-embedding-3-small": `${openai.url}/v1`,
       }),
     });
     client = new OpenAI({ baseURL: gateway.baseURL, apiKey: gateway.masterKey, maxRetries: 0 });
@@ -146,7 +143,18 @@ describe("the example config's fallback chain", () => {
     expect(openai.callCount("/v1/chat/completions")).toBe(4);
     expect(anthropic.callCount("/v1/messages")).toBe(4);
     expect(gemini.callCount()).toBe(1);
-    expect(gemini.requests[0]?.pathname).toBe("/v1beta/models/gemini-3-pro:generateContent");
+    expect(gemini.requests[0]?.pathname).toBe("/v1beta/models/gemini-2.5-pro:generateContent");
     expect(gemini.requests[0]?.headers["x-goog-api-key"]).toBe(KEYS.GEMINI_API_KEY);
+  });
+
+  it("the file's model_group_alias sends gpt-4 to the gpt-4o group and its fallback chain", async () => {
+    const { data, response } = await client.chat.completions
+      .create({ model: "gpt-4", messages: [{ role: "user", content: "by alias" }] })
+      .withResponse();
+
+    expect(data.choices[0]?.message.content).toBe("echo: by alias");
+    expect(openai.callCount("/v1/chat/completions")).toBe(4);
+    expect(openai.requests[0]?.json).toMatchObject({ model: "gpt-4o" });
+    expect(response.headers.get("x-litellm-model-group")).toBe("claude-sonnet");
   });
 });

@@ -1,3 +1,4 @@
+import type { MigrateOptions, MigrateResult } from "./apply-migrations.ts";
 import type { DbClient } from "./db-client.ts";
 
 /** An open database: the drizzle client plus the lifecycle the gateway drives. */
@@ -5,8 +6,11 @@ export interface Database {
   /** Which driver is behind `db`: a PostgreSQL server or embedded PGlite. */
   readonly kind: "postgres" | "pglite";
   readonly db: DbClient;
-  /** Applies pending migrations from this package's `drizzle/` folder. Safe to call repeatedly. */
-  migrate(): Promise<void>;
+  /**
+   * Applies pending migrations from this package's `drizzle/` folder, telling
+   * `options.onMigration` before each. Safe to call repeatedly.
+   */
+  migrate(options?: MigrateOptions): Promise<MigrateResult>;
   /** Runs `select 1`; rejects when the database is unreachable (used by /health/readiness). */
   ping(): Promise<void>;
   /** Closes the pool or the PGlite instance. Safe to call more than once. */

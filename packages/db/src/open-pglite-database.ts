@@ -3,11 +3,10 @@ import { resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/pglite";
-import { migrate } from "drizzle-orm/pglite/migrator";
+import { applyMigrations } from "./apply-migrations.ts";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock.ts";
 import type { Database } from "./database.ts";
 import type { DbClient } from "./db-client.ts";
-import { migrationsFolder } from "./migrations-folder.ts";
 import { quoteSchemaName } from "./schema-name.ts";
 import * as schema from "./schema/index.ts";
 
@@ -51,17 +50,17 @@ export async function openPgliteDatabase(options: PgliteDatabaseOptions): Promis
   }
   const db: DbClient = drizzle({ client, schema });
 
-  // drizzle's migrator reads the applied migrations before opening its transaction, so two
+  // The migrator reads the applied migrations before opening its transactions, so two
   // overlapping calls in this process would both try to apply the same files. Chain them.
-  let migrating: Promise<void> = Promise.resolve();
+  let migrating: Promise<unknown> = Promise.resolve();
   let closing: Promise<void> | undefined;
   return {
     kind: "pglite",
     db,
-    migrate() {
+    migrate(migrateOptions = {}) {
       const run = () =>
-        migrate(drizzle({ client }), {
-          migrationsFolder,
+        applyMigrations(drizzle({ client }), {
+          ...migrateOptions,
           ...(options.schema === undefined ? {} : { migrationsSchema: options.schema }),
         });
       const result = migrating.then(run, run);

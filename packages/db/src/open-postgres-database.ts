@@ -1,10 +1,9 @@
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
-import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import type { Database } from "./database.ts";
 import type { DbClient } from "./db-client.ts";
-import { migrationsFolder } from "./migrations-folder.ts";
+import { applyMigrations } from "./apply-migrations.ts";
 import { quoteSchemaName } from "./schema-name.ts";
 import * as schema from "./schema/index.ts";
 
@@ -44,7 +43,7 @@ export async function openPostgresDatabase(options: PostgresDatabaseOptions): Pr
   return {
     kind: "postgres",
     db,
-    async migrate() {
+    async migrate(migrateOptions = {}) {
       // Several gateway replicas may start at once and drizzle's migrator does not lock, so
       // each run holds a session advisory lock (per schema) on a dedicated connection. Ending
       // that connection releases the lock even when a migration fails midway.
@@ -52,8 +51,8 @@ export async function openPostgresDatabase(options: PostgresDatabaseOptions): Pr
       try {
         const lockName = `@org/db migrate ${options.schema ?? ""}`;
         await lockClient`select pg_advisory_lock(hashtext(${lockName}))`;
-        await migrate(drizzle({ client: lockClient }), {
-          migrationsFolder,
+        return await applyMigrations(drizzle({ client: lockClient }), {
+          ...migrateOptions,
           // Keep the bookkeeping table beside the tables it describes, so dropping a
           // schema drops its migration history too. drizzle's own "drizzle" schema otherwise.
           ...(options.schema === undefined ? {} : { migrationsSchema: options.schema }),

@@ -1,3 +1,4 @@
+import { editDistance } from "./edit-distance.ts";
 import { isPlainObject } from "./resolve-env-refs.ts";
 import { formatPath } from "./yaml-path.ts";
 
@@ -316,17 +317,4 @@ function suggestKey(parentPattern: string, key: string): string | undefined {
     }
   }
   return best ? `did you mean ${prefix}${best.name}?` : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

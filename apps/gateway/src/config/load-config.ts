@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { defaultProviders } from "@org/core";
 import { applyIncludes } from "./apply-includes.ts";
 import { ConfigError } from "./config-error.ts";
 import { gatewayConfigSchema, type GatewayConfig } from "./config-schema.ts";
@@ -33,7 +34,10 @@ export interface LoadConfigOptions {
   path?: string;
   /** Environment that `os.environ/VAR` references resolve against (usually process.env). */
   env: Env;
-  /** Provider ids with adapters; when given, deployments of other providers are reported. */
+  /**
+   * Provider ids with adapters; a deployment of any other provider is a config error.
+   * Default: @org/core's built-in providers (what the router uses unless given a registry).
+   */
   knownProviders?: Iterable<string>;
 }
 
@@ -156,7 +160,7 @@ function build(raw: Record<string, unknown>, context: BuildContext): LoadedConfi
   warnings.push(...routerWarnings);
 
   const references = validateReferences(config, router.settings, {
-    ...(context.knownProviders ? { knownProviders: context.knownProviders } : {}),
+    knownProviders: context.knownProviders ?? defaultProviders().ids(),
   });
   if (references.errors.length > 0) {
     throw new ConfigError(

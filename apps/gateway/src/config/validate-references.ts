@@ -1,16 +1,18 @@
 import type { ConfigIssue } from "./config-error.ts";
 import type { GatewayConfig } from "./config-schema.ts";
+import { closestName } from "./edit-distance.ts";
+import { litellmParamTypos } from "./litellm-param-typos.ts";
 import { routerSettingPath, type RouterSettings } from "./router-config.ts";
 import { formatPath } from "./yaml-path.ts";
 
 export interface ReferenceCheck {
   warnings: string[];
-  /** Problems that make the config unusable (duplicate deployment ids). */
+  /** Problems that make the config unusable (duplicate ids, unknown providers, param typos). */
   errors: ConfigIssue[];
 }
 
 export interface ReferenceCheckOptions {
-  /** Provider ids the gateway has adapters for; when given, other providers are reported. */
+  /** Provider ids the gateway has adapters for; when given, other providers are errors. */
   knownProviders?: Iterable<string>;
 }
 
@@ -104,11 +106,19 @@ export function validateReferences(
         `${formatPath(["model_list", index, "litellm_params", "model"])}: '${model}' has no provider prefix, so it is treated as 'openai/${model}' (as LiteLLM does); write the prefix to make this explicit`,
       );
     }
-    const provider = slash > 0 ? model.slice(0, slash) : (params.custom_llm_provider ?? "openai");
-    if (known && !known.has(provider) && !model.includes("*")) {
-      warnings.push(
-        `${formatPath(["model_list", index, "litellm_params", "model"])}: provider '${provider}' is not available in this gateway; requests to '${entry.model_name}' will fail`,
-      );
+    // As the router decides: custom_llm_provider wins over the prefix (which may then be part
+    // of the provider's model name, e.g. `meta-llama/Llama-3` on together_ai).
+    const custom = params.custom_llm_provider ? params.custom_llm_provider : undefined;
+    const provider = custom ?? (slash > 0 ? model.slice(0, slash) : "openai");
+    // Every request to such a deployment would fail, so refuse to start (a typo such as
+    // `openaii/gpt-4o` used to surface only on the first request).
+    if (known && !known.has(provider) && !provider.includes("*")) {
+      const near = closestName(provider, known, (id) => Math.min(2, Math.floor(id.length / 3)));
+      const field = custom === undefined ? "model" : "custom_llm_provider";
+      errors.push({
+        path: formatPath(["model_list", index, "litellm_params", field]),
+        message: `unknown provider '${provider}'${custom === undefined ? ` in '${model}'` : ""} (model_name '${entry.model_name}')${near ? `; did you mean ${near}?` : ""}`,
+      });
     }
 
     const id = entry.model_info?.id;
@@ -123,6 +133,8 @@ export function validateReferences(
       });
     }
   });
+
+  errors.push(...litellmParamTypos(models));
 
   if (models.length === 0) {
     warnings.push("model_list is empty: the gateway starts, but has no models to serve");

@@ -1,11 +1,6 @@
 import { resolve } from "node:path";
 import { createDb, type Database } from "@org/db";
-import {
-  Router,
-  createMemoryStateStore,
-  createRedisStateStore,
-  type RouterStateStore,
-} from "@org/router";
+import { Router, openStateStore, redisConnectionFrom } from "@org/router";
 import type { Clock, SoftBudgetEvent } from "@org/budgets";
 import type { Logger } from "@org/observability";
 import { createAccessGroups } from "./auth/access-groups.ts";
@@ -17,7 +12,6 @@ import type { LoadedConfig } from "./config/index.ts";
 import type { GatewayDeps, ReadinessReport } from "./deps.ts";
 import type { GatewayProcessEnv } from "./env.ts";
 import { InFlightTracker } from "./middleware/in-flight.ts";
-import { redisOptionsFrom } from "./redis-options.ts";
 
 export const DEFAULT_ROUTER_STATE_KEY_PREFIX = "llmgw:router:";
 /** How long startup waits for the router's Redis before serving on local state. */
@@ -73,28 +67,16 @@ export async function buildGateway(options: {
     dataDir,
   });
 
-  const redis = redisOptionsFrom(loaded.router.settings, env.REDIS_URL);
-  let store: RouterStateStore;
-  if (redis) {
-    const redisStore = createRedisStateStore({
-      ...redis,
-      keyPrefix: options.routerStateKeyPrefix ?? DEFAULT_ROUTER_STATE_KEY_PREFIX,
-      logger,
-    });
-    // Until Redis answers the store counts locally only: requests served in that window would
-    // not count towards limits shared with the other instances. So wait for it (bounded).
-    if (!(await redisStore.waitUntilReady(REDIS_READY_TIMEOUT_MS))) {
-      logger.warn(
-        "router state: Redis is not reachable yet; serving from local state until it is",
-        {
-          lastError: redisStore.status().lastError,
-        },
-      );
-    }
-    store = redisStore;
-  } else {
-    store = createMemoryStateStore();
-  }
+  // One reader of the Redis settings (router_settings, else REDIS_URL) for the router's state
+  // and the budgets alike; one builder of the router's store (waits, bounded, for Redis).
+  const redis = redisConnectionFrom(loaded.router.settings, env.REDIS_URL);
+  const store = await openStateStore({
+    settings: loaded.router.settings,
+    redis,
+    keyPrefix: options.routerStateKeyPrefix ?? DEFAULT_ROUTER_STATE_KEY_PREFIX,
+    logger,
+    readyTimeoutMs: REDIS_READY_TIMEOUT_MS,
+  });
 
   // Filled once the model list is known (below); the hooks only read it per request.
   const accessGroups = createAccessGroups();

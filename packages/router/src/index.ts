@@ -49,6 +49,14 @@ export { MemoryStateStore, createMemoryStateStore } from "./state/memory-state-s
 export type { MemoryStateStoreOptions } from "./state/memory-state-store.ts";
 export { RedisStateStore, createRedisStateStore } from "./state/redis-state-store.ts";
 export type { RedisStateStoreOptions } from "./state/redis-state-store.ts";
+export { createStateStore, openStateStore } from "./state/create-state-store.ts";
+export type { StateStoreOptions } from "./state/create-state-store.ts";
+export {
+  connectRedis,
+  describeRedisConnection,
+  redisConnectionFrom,
+} from "./config/redis-connection.ts";
+export type { RedisConnection } from "./config/redis-connection.ts";
 
 export type { RoutingStrategy, StrategyInput } from "./strategies/routing-strategy.ts";
 export type { CallChat, CallEmbedding } from "./call/call-functions.ts";

@@ -20,8 +20,9 @@ import {
 } from "@org/core";
 import type { CallChat, CallEmbedding } from "./call/call-functions.ts";
 import type { ModelListEntry } from "./config/model-list.ts";
-import { redisSettings, resolveSettings } from "./config/resolve-settings.ts";
-import type { ResolvedSettings } from "./config/resolve-settings.ts";
+import { resolveSettings } from "./config/resolve-settings.ts";
+import { redisConnectionFrom } from "./config/redis-connection.ts";
+import { createStateStore } from "./state/create-state-store.ts";
 import type { FallbackConfig, RouterSettings } from "./config/router-settings.ts";
 import { estimateCost } from "./context/cost-estimate.ts";
 import { reachableDeployments } from "./context/reachable-deployments.ts";
@@ -43,8 +44,6 @@ import { routerHeaders } from "./headers/router-headers.ts";
 import type { PostCallOutcome, RouterHooks } from "./hooks/router-hooks.ts";
 import type { PriceOf } from "./pricing/price-of.ts";
 import { deploymentPrice, usageCost } from "./pricing/price-of.ts";
-import { createMemoryStateStore } from "./state/memory-state-store.ts";
-import { createRedisStateStore } from "./state/redis-state-store.ts";
 import type { RouterStateStore, StoreStatus } from "./state/state-store.ts";
 import { createStrategy } from "./strategies/create-strategy.ts";
 import { chargedUsage } from "./streams/charged-usage.ts";
@@ -174,7 +173,13 @@ export class Router {
     }
     let store = options.store;
     if (store === undefined) {
-      store = createStore(this.#settings, settings, options, logger, clock);
+      store = createStateStore({
+        settings: this.#settings,
+        redis: redisConnectionFrom(this.#settings),
+        keyPrefix: options.stateKeyPrefix ?? "litellm-router:",
+        logger,
+        clock,
+      });
       this.#owned.store = store;
     }
 
@@ -489,28 +494,6 @@ export class Router {
       logHookError(rt, error);
     }
   }
-}
-
-function createStore(
-  raw: RouterSettings,
-  settings: ResolvedSettings,
-  options: RouterOptions,
-  logger: RouterLogger,
-  clock: Clock,
-): RouterStateStore {
-  const redis = redisSettings(raw);
-  const latency = {
-    maxLatencySamples: settings.maxLatencySamples,
-    latencyTtlMs: settings.latencyTtlMs,
-  };
-  if (redis === undefined) return createMemoryStateStore(latency);
-  return createRedisStateStore({
-    ...redis,
-    ...latency,
-    keyPrefix: options.stateKeyPrefix ?? "litellm-router:",
-    logger,
-    clock,
-  });
 }
 
 /** Usage for the post-call hook: the upstream's, else an estimate; plus its cost. */

@@ -1,4 +1,3 @@
-import { Redis } from "ioredis";
 import {
   createAuthenticator,
   createBudgetHooks,
@@ -24,9 +23,9 @@ import {
   type SoftBudgetEvent,
 } from "@org/budgets";
 import type { Database } from "@org/db";
+import { connectRedis, type RedisConnection } from "@org/router";
 import type { Logger } from "@org/observability";
 import type { Authenticator } from "../auth/authenticator.ts";
-import type { RedisConnectionOptions } from "../redis-options.ts";
 import { checkModelEntry } from "../config/check-model-entry.ts";
 
 export interface BuiltBudgets {
@@ -53,7 +52,8 @@ export interface BuiltBudgets {
 export function buildBudgets(options: {
   database: Database;
   masterKey: string;
-  redis: RedisConnectionOptions | undefined;
+  /** From `redisConnectionFrom` (@org/router), the one reader of the Redis settings. */
+  redis: RedisConnection | undefined;
   saltKey: string | undefined;
   logger: Logger;
   keyPrefix?: string;
@@ -69,14 +69,7 @@ export function buildBudgets(options: {
   const clock = options.clock ? { clock: options.clock } : {};
   const prefix = options.keyPrefix ?? "llmgw:budgets:";
   const redis = options.redis
-    ? options.redis.url
-      ? new Redis(options.redis.url, { lazyConnect: false, maxRetriesPerRequest: 2 })
-      : new Redis({
-          host: options.redis.host,
-          port: options.redis.port,
-          password: options.redis.password,
-          maxRetriesPerRequest: 2,
-        })
+    ? connectRedis(options.redis, { lazyConnect: false, maxRetriesPerRequest: 2 })
     : undefined;
   redis?.on("error", (error) => logger.warn("budgets redis error", { error: error.message }));
 

@@ -109,19 +109,3 @@ export function resolveSettings(settings: RouterSettings = {}): ResolvedSettings
     dropParams: typeof settings.drop_params === "boolean" ? settings.drop_params : undefined,
   };
 }
-
-/** Redis connection settings from router_settings, if any. */
-export function redisSettings(
-  settings: RouterSettings = {},
-): { url: string } | { host: string; port: number; password?: string } | undefined {
-  if (typeof settings.redis_url === "string" && settings.redis_url !== "") {
-    return { url: settings.redis_url };
-  }
-  if (typeof settings.redis_host === "string" && settings.redis_host !== "") {
-    const port = toNumber(settings.redis_port) ?? 6379;
-    return typeof settings.redis_password === "string" && settings.redis_password !== ""
-      ? { host: settings.redis_host, port, password: settings.redis_password }
-      : { host: settings.redis_host, port };
-  }
-  return undefined;
-}

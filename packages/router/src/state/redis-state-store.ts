@@ -1,5 +1,6 @@
-import { Redis } from "ioredis";
-import type { RedisOptions } from "ioredis";
+import type { Redis, RedisOptions } from "ioredis";
+import type { RedisConnection } from "../config/redis-connection.ts";
+import { connectRedis } from "../config/redis-connection.ts";
 import type { Clock, RouterLogger } from "../util/logger.ts";
 import { silentLogger, systemClock } from "../util/logger.ts";
 import { redactSecrets } from "@org/core";
@@ -16,12 +17,7 @@ import type {
 } from "./state-store.ts";
 import { minuteOf } from "./state-store.ts";
 
-export interface RedisStateStoreOptions {
-  /** redis://[:password@]host:port[/db] */
-  url?: string;
-  host?: string;
-  port?: number;
-  password?: string;
+export interface RedisStateStoreOptions extends RedisConnection {
   /** Use an existing client instead (it is not closed by `close()`). */
   client?: Redis;
   /** Prefix of every key this store writes; give each router deployment (and test) its own. */
@@ -115,15 +111,7 @@ export class RedisStateStore implements RouterStateStore {
         connectTimeout: 5000,
         retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 10), maxDelay),
       };
-      this.#client =
-        options.url !== undefined
-          ? new Redis(options.url, redisOptions)
-          : new Redis({
-              ...redisOptions,
-              host: options.host ?? "127.0.0.1",
-              port: options.port ?? 6379,
-              ...(options.password === undefined ? {} : { password: options.password }),
-            });
+      this.#client = connectRedis(options, redisOptions);
       this.#ownsClient = true;
     }
     this.#client.defineCommand("llmRouterAcquire", { lua: ACQUIRE_SCRIPT });

@@ -1,12 +1,12 @@
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { join } from "node:path";
+import { REPO_ROOT } from "./repo-root.ts";
 
 /**
  * The repo's own `examples/` folder (<repo>/apps/gateway/src/testing -> <repo>/examples). Tests
  * read the examples from inside the repo only, so a plain `git clone` runs them.
  */
-export const EXAMPLES_DIR = fileURLToPath(new URL("../../../../examples/", import.meta.url));
+export const EXAMPLES_DIR = join(REPO_ROOT, "examples");
 
 /** The path of one example file; throws naming the path when it is missing. */
 export function examplePath(name: string): string {

@@ -12,6 +12,7 @@ import type { LoadedConfig } from "./config/index.ts";
 import type { GatewayDeps, ReadinessReport } from "./deps.ts";
 import type { GatewayProcessEnv } from "./env.ts";
 import { InFlightTracker } from "./middleware/in-flight.ts";
+import { connectingRedisMessage, openingDatabaseMessage } from "./server/startup-progress.ts";
 
 export const DEFAULT_ROUTER_STATE_KEY_PREFIX = "llmgw:router:";
 /** How long startup waits for the router's Redis before serving on local state. */
@@ -51,12 +52,25 @@ export async function buildGateway(options: {
   const dataDir = resolve(env.GATEWAY_DATA_DIR);
 
   const databaseUrl = loaded.general.databaseUrl ?? env.DATABASE_URL;
+  // A first start takes seconds here (PGlite boots WebAssembly, then every migration runs):
+  // each step is logged, so the wait before the banner says what it is waiting for.
+  logger.info(
+    openingDatabaseMessage(
+      databaseUrl
+        ? { url: databaseUrl, ...(env.DATABASE_SCHEMA ? { schema: env.DATABASE_SCHEMA } : {}) }
+        : { pgliteDir: resolve(dataDir, "pglite") },
+    ),
+  );
   const db = await createDb(
     databaseUrl
       ? { url: databaseUrl, ...(env.DATABASE_SCHEMA ? { schema: env.DATABASE_SCHEMA } : {}) }
       : { dataDir: resolve(dataDir, "pglite") },
   );
-  await db.migrate();
+  const migrated = await db.migrate({
+    onMigration: (step) =>
+      logger.info(`applying database migration ${step.index} of ${step.of} (${step.name})`),
+  });
+  if (migrated.applied === 0) logger.info("database schema is up to date");
   const dataDescription = databaseUrl
     ? "PostgreSQL (DATABASE_URL)"
     : `embedded PGlite database in ${resolve(dataDir, "pglite")}`;
@@ -70,6 +84,7 @@ export async function buildGateway(options: {
   // One reader of the Redis settings (router_settings, else REDIS_URL) for the router's state
   // and the budgets alike; one builder of the router's store (waits, bounded, for Redis).
   const redis = redisConnectionFrom(loaded.router.settings, env.REDIS_URL);
+  if (redis) logger.info(connectingRedisMessage(redis));
   const store = await openStateStore({
     settings: loaded.router.settings,
     redis,
@@ -101,6 +116,9 @@ export async function buildGateway(options: {
     );
 
   const initialModels = [...configModels, ...(await storedModels())];
+  logger.info(
+    `loading ${initialModels.length} model deployment(s) (${configModels.length} from the config, ${initialModels.length - configModels.length} from the database)`,
+  );
   accessGroups.update(initialModels);
   const router = new Router({
     modelList: initialModels,

@@ -6,13 +6,14 @@ import type { EmbeddingRequest, EmbeddingResponse } from "../openai/embeddings.t
 import type { ProviderDeployment } from "./deployment.ts";
 
 /**
- * The provider adapter contract. Adapters are pure: they build the upstream HTTP request,
- * parse the upstream response, turn upstream stream events into OpenAI chunks, and map
- * upstream errors into the typed error family. They never do I/O; `@org/router` does.
+ * The provider adapter contract. Adapters build the upstream HTTP request (possibly async, e.g.
+ * signing it), parse the upstream response, turn upstream stream events into OpenAI chunks, and
+ * map upstream errors into the typed error family. They never send anything: `callChat` /
+ * `callEmbedding` send the built request through a `Transport`, under the call's deadline.
  * That makes every adapter testable from recorded fixtures.
  */
 
-/** An HTTP request for the router to send. */
+/** An HTTP request for the call to send through its `Transport`. */
 export interface UpstreamRequest {
   url: string;
   method: "POST" | "GET";
@@ -20,7 +21,7 @@ export interface UpstreamRequest {
   body?: string | Uint8Array;
 }
 
-/** A complete (non-streamed) upstream answer, as the router received it. */
+/** A complete (non-streamed) upstream answer, as the call received it. */
 export interface UpstreamResponse {
   status: number;
   headers: Readonly<Record<string, string>>;

@@ -1,6 +1,10 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import {
+  azureProvider,
+  callChat,
+  callEmbedding,
   ContentPolicyError,
+  createUndiciTransport,
   NotFoundError,
   ProviderRegistry,
   RateLimitError,
@@ -9,12 +13,6 @@ import {
   type ChatCompletionRequest,
   type ProviderDeployment,
 } from "@org/core";
-// The call functions and the adapter are not exported from @org/core's index yet (the lead
-// wires exports); until then the end-to-end tests reach them by path.
-import { callChat } from "../../../core/src/call/call-chat.ts";
-import { callEmbedding } from "../../../core/src/call/call-embedding.ts";
-import { azureProvider } from "../../../core/src/providers/azure/index.ts";
-import { createUndiciTransport } from "../../../core/src/transport/undici-transport.ts";
 import { sse } from "../fake-server/sse.ts";
 import type { FakeServer } from "../fake-server/start-fake-server.ts";
 import { azureChunks } from "./azure-chunks.ts";

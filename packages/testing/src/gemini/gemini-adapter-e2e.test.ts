@@ -1,23 +1,21 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import {
   AuthenticationError,
+  callChat,
+  callEmbedding,
   ContextWindowExceededError,
+  createUndiciTransport,
+  geminiProvider,
   ProviderRegistry,
   RateLimitError,
   ServiceUnavailableError,
+  vertexAiProvider,
   type ChatCallResult,
   type ChatCompletion,
   type ChatCompletionChunk,
   type ChatCompletionRequest,
   type ProviderDeployment,
 } from "@org/core";
-// The call functions and these adapters are not exported from @org/core's index yet (the lead
-// wires exports); until then the end-to-end tests reach them by path.
-import { callChat } from "../../../core/src/call/call-chat.ts";
-import { callEmbedding } from "../../../core/src/call/call-embedding.ts";
-import { geminiProvider } from "../../../core/src/providers/gemini/index.ts";
-import { vertexAiProvider } from "../../../core/src/providers/vertex-ai/index.ts";
-import { createUndiciTransport } from "../../../core/src/transport/undici-transport.ts";
 import type { FakeServer } from "../fake-server/start-fake-server.ts";
 import { startFakeGemini, startFakeVertexAi } from "./fake-gemini.ts";
 import { geminiResponse } from "./gemini-response.ts";

@@ -1,7 +1,11 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import {
+  callChat,
+  callEmbedding,
   ContextWindowExceededError,
+  createUndiciTransport,
   GatewayError,
+  mistralProvider,
   ProviderRegistry,
   RateLimitError,
   type ChatCallResult,
@@ -9,11 +13,6 @@ import {
   type ChatCompletionRequest,
   type ProviderDeployment,
 } from "@org/core";
-// Not exported from @org/core's index yet (the lead wires exports): reached by path.
-import { callChat } from "../../../core/src/call/call-chat.ts";
-import { callEmbedding } from "../../../core/src/call/call-embedding.ts";
-import { mistralProvider } from "../../../core/src/providers/mistral/index.ts";
-import { createUndiciTransport } from "../../../core/src/transport/undici-transport.ts";
 import type { FakeServer } from "../fake-server/start-fake-server.ts";
 import { mistralContextLengthError, mistralRateLimitError } from "./mistral-error.ts";
 import { startFakeMistral } from "./fake-mistral.ts";

@@ -1,5 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import {
+  callChat,
+  createUndiciTransport,
   GatewayError,
   InvalidRequestError,
   ProviderRegistry,
@@ -12,15 +14,14 @@ import {
   type ChatStreamPart,
   type ProviderDeployment,
 } from "@org/core";
-// Not exported from @org/core's index yet (the lead wires exports): reached by path.
-import { callChat } from "../../../core/src/call/call-chat.ts";
+// @org/core exports the family only as the `openAICompatibleFamily` list, so the individual
+// providers are reached by path.
 import {
   deepseekProvider,
   groqProvider,
   hostedVllmProvider,
   openrouterProvider,
 } from "../../../core/src/providers/openai-compatible/family/index.ts";
-import { createUndiciTransport } from "../../../core/src/transport/undici-transport.ts";
 import { sse } from "../fake-server/sse.ts";
 import type { FakeServer } from "../fake-server/start-fake-server.ts";
 import { startFakeOpenAI } from "../openai/fake-openai.ts";

@@ -24,7 +24,7 @@ export interface BuiltGateway {
   masterKey: ResolvedMasterKey;
   dataDescription: string;
   /** Run the reset job or the spend flush now instead of on their timers (tests, admin tools). */
-  budgets: Pick<BuiltBudgets, "runResetsNow" | "flushSpendNow" | "spendRejectedCount">;
+  budgets: Pick<BuiltBudgets, "runResetsNow" | "flushSpendNow" | "spendRejectedCount" | "hooks">;
   close(): Promise<void>;
 }
 
@@ -161,10 +161,6 @@ export async function buildGateway(options: {
     inFlight: new InFlightTracker(),
     accessGroupsOf: accessGroups.of,
     ...(loaded.general.enforceUserParam ? { enforceUserParam: true } : {}),
-    budgets: {
-      headersFor: (context) => budgets.hooks.headersFor(context as never),
-      recorded: (context) => budgets.hooks.recorded(context as never),
-    },
     management: {
       service: budgets.management,
       onModelsChanged: async () => {
@@ -184,6 +180,8 @@ export async function buildGateway(options: {
       runResetsNow: budgets.runResetsNow,
       flushSpendNow: budgets.flushSpendNow,
       spendRejectedCount: budgets.spendRejectedCount,
+      /** The router's budget hooks (tests wrap them to hold or observe a request's settlement). */
+      hooks: budgets.hooks,
     },
     async close() {
       await router.close();

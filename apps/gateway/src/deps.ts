@@ -24,11 +24,6 @@ export interface GatewayDeps {
   inFlight: InFlightTracker;
   /** Model access groups (`model_info.access_groups`) of a model group, for keys naming a group. */
   accessGroupsOf?: (modelGroup: string) => readonly string[] | undefined;
-  /** Budget/limit/spend hooks: headers to add and spend to make durable before a response ends. */
-  budgets?: {
-    headersFor(context: unknown): Record<string, string> | undefined;
-    recorded(context: unknown): Promise<void> | undefined;
-  };
   /** general_settings.enforce_user_param: inference requests without `user` are refused. */
   enforceUserParam?: boolean;
   /** LiteLLM's management API back end; absent in app tests that need none. */

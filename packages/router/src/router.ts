@@ -106,8 +106,16 @@ export interface RouterResultMeta {
   attempts: AttemptRecord[];
   fallbacksTaken: string[];
   context: RequestContext;
-  /** `x-litellm-model-id`, `x-litellm-model-group`, ... for the response. */
+  /**
+   * `x-litellm-model-id`, `x-litellm-model-group`, ... for the response, and the headers the
+   * hooks add (`x-ratelimit-*`).
+   */
   headers: Record<string, string>;
+  /**
+   * Resolves once the post-call hook's work is done (the spend journaled); never rejects. For a
+   * stream, after it ends: hold the response's last bytes until then.
+   */
+  settled: Promise<void>;
 }
 
 export type RouterChatResult = ChatCallResult & RouterResultMeta;
@@ -237,7 +245,7 @@ export class Router {
           ...usageOutcome(rt, state, result.completion.usage, 0),
         });
       }
-      return decorate(result, state);
+      return decorate(rt, result, state);
     } catch (error) {
       throw this.#failed(rt, state, error);
     }
@@ -259,7 +267,7 @@ export class Router {
         state.ctx.cacheHit = true;
         state.ctx.timings.end = rt.clock.now();
         this.#finish(rt, state, { status: "success", embedding: answer.embedding.response });
-        return decorate(answer.embedding, state, cacheRef(state));
+        return decorate(rt, answer.embedding, state, cacheRef(state));
       }
       const result = await runWithFallbacks(rt, state, state.ctx.modelGroup, (attempt) =>
         embeddingAttempt(rt, state, attempt, body),
@@ -276,7 +284,7 @@ export class Router {
         embedding: result.response,
         ...costOutcome(rt, state, usage),
       });
-      return decorate(result, state);
+      return decorate(rt, result, state);
     } catch (error) {
       throw this.#failed(rt, state, error);
     }
@@ -396,6 +404,7 @@ export class Router {
       retries: 0,
       answeredBy: undefined,
       finished: false,
+      ...settlement(),
     };
     // Priced over every deployment the request may reach, its fallbacks' included.
     const reachable = state.disableFallbacks
@@ -441,7 +450,7 @@ export class Router {
           }
         : {}),
     });
-    return decorate(response, state, cacheRef(state));
+    return decorate(rt, response, state, cacheRef(state));
   }
 
   #streamEnded(rt: Runtime, state: RequestState, end: StreamEnd): void {
@@ -484,15 +493,20 @@ export class Router {
     if (state.finished) return;
     state.finished = true;
     const postCall = rt.hooks.postCall;
-    if (postCall === undefined) return;
+    if (postCall === undefined) return state.markSettled();
     try {
       const pending = postCall(state.ctx, outcome);
       if (pending !== undefined && typeof pending.then === "function") {
-        pending.then(undefined, (error: unknown) => logHookError(rt, error));
+        pending.then(state.markSettled, (error: unknown) => {
+          logHookError(rt, error);
+          state.markSettled();
+        });
+        return;
       }
     } catch (error) {
       logHookError(rt, error);
     }
+    state.markSettled();
   }
 }
 
@@ -528,7 +542,17 @@ function costOutcome(
   return cost === undefined ? {} : { cost };
 }
 
+/** The `settled` promise of one request and the function that resolves it. */
+function settlement(): Pick<RequestState, "settled" | "markSettled"> {
+  let markSettled!: () => void;
+  const settled = new Promise<void>((resolve) => {
+    markSettled = () => resolve();
+  });
+  return { settled, markSettled };
+}
+
 function decorate<T extends object>(
+  rt: Runtime,
   result: T,
   state: RequestState,
   deployment: DeploymentRef | undefined = state.ctx.deployment,
@@ -536,6 +560,9 @@ function decorate<T extends object>(
   const { ctx } = state;
   // Set once the router resolved: an attempt opened, or the cache answered.
   const ref = deployment ?? cacheRef(state);
+  const headers = routerHeaders(ref, state.retries, ctx.fallbacksTaken.length);
+  const added = rt.hooks.responseHeaders?.(ctx);
+  if (added !== undefined) Object.assign(headers, added);
   // The result's own fields go last: in V8, properties written after a spread take a slow
   // path (microseconds per object), properties before it do not.
   return {
@@ -543,7 +570,8 @@ function decorate<T extends object>(
     attempts: ctx.attempts,
     fallbacksTaken: ctx.fallbacksTaken,
     context: ctx,
-    headers: routerHeaders(ref, state.retries, ctx.fallbacksTaken.length),
+    headers,
+    settled: state.settled,
     ...result,
   };
 }

@@ -5,8 +5,8 @@ import { startFakeOpenAI, type FakeServer } from "@org/testing";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
 
 // "Spend is never lost": on every inference route, streamed or not, the client sees the end of
-// its answer only after the request's spend is durably journaled. The gateway's `recorded` step
-// is held open by a gate here; an answer that completes while the gate is shut would mean a
+// its answer only after the request's spend is durably journaled. The budget hooks' post-call
+// step (whose promise is the router result's `settled`) is held open by a gate here; an answer that completes while the gate is shut would mean a
 // crash at that moment loses a served request's cost.
 
 interface Gate {
@@ -29,7 +29,7 @@ describe("answers end only after their spend is journaled", () => {
   let openai: OpenAI;
   let anthropic: Anthropic;
   let shut: Gate | undefined;
-  /** How many times the gateway reached its `recorded` step. */
+  /** How many times the router ran the post-call (journaling) step. */
   let recordedCalls = 0;
 
   beforeAll(async () => {
@@ -50,12 +50,12 @@ describe("answers end only after their spend is journaled", () => {
         ],
       },
     });
-    const budgets = gateway.gateway.deps.budgets!;
-    const real = budgets.recorded;
+    const hooks = gateway.gateway.budgets.hooks;
+    const real = hooks.postCall.bind(hooks);
     // The real journaling runs first; the gate then stands for a journal that is slow to confirm.
-    budgets.recorded = async (context) => {
+    hooks.postCall = async (context, outcome) => {
       recordedCalls++;
-      await real(context);
+      await real(context, outcome);
       await shut?.opened;
     };
     const res = await fetch(`${gateway.url}/key/generate`, {

@@ -1,11 +1,18 @@
 import { validateHeaderName } from "node:http";
-import { GatewayError, InvalidRequestError, headerValue, redactSecrets } from "@org/core";
+import {
+  chatCompletionsFormat,
+  GatewayError,
+  InvalidRequestError,
+  headerValue,
+  redactSecrets,
+  type InboundFormat,
+} from "@org/core";
 import type { Logger } from "@org/observability";
 
 /**
- * Every error leaves the gateway in OpenAI's envelope with the status its class fixes.
- * Anything that is not a GatewayError is a bug: it is logged and answered as a 500 without
- * its message (which could carry internals).
+ * Every error leaves the gateway with the status its class fixes, in the envelope of the format
+ * the client speaks (OpenAI's unless told otherwise). Anything that is not a GatewayError is a
+ * bug: it is logged and answered as a 500 without its message (which could carry internals).
  */
 export function toGatewayError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
@@ -14,17 +21,31 @@ export function toGatewayError(error: unknown): GatewayError {
   });
 }
 
-export function errorResponse(error: unknown, logger?: Logger): Response {
-  const gatewayError = toGatewayError(error);
+export function errorResponse(
+  error: unknown,
+  logger?: Logger,
+  format: Pick<InboundFormat, "errorBody"> = chatCompletionsFormat,
+): Response {
   if (!(error instanceof GatewayError)) {
     logger?.error("unhandled error", { error });
   }
-  const body = gatewayError.toJSON();
-  body.error.message = redactSecrets(body.error.message);
-  return new Response(JSON.stringify(body), {
-    status: gatewayError.status,
-    headers: errorHeaders(gatewayError),
+  const visible = visibleError(error);
+  return new Response(JSON.stringify(format.errorBody(visible)), {
+    status: visible.status,
+    headers: errorHeaders(visible),
   });
+}
+
+/**
+ * The error as a client may see it: a GatewayError whose message has any secret (an API key an
+ * upstream echoed) redacted. Every error body and error event is built from this.
+ */
+export function visibleError(error: unknown): GatewayError {
+  const gatewayError = toGatewayError(error);
+  const message = redactSecrets(gatewayError.message);
+  if (message === gatewayError.message) return gatewayError;
+  const copy = Object.create(Object.getPrototypeOf(gatewayError) as object) as GatewayError;
+  return Object.assign(copy, gatewayError, { message });
 }
 
 /**

@@ -1,7 +1,6 @@
 import { InvalidRequestError } from "@org/core";
 import type { Context } from "hono";
 import { resolveKeyAlias } from "@org/budgets";
-import type { GatewayDeps } from "../deps.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 
 /**
@@ -28,16 +27,6 @@ export function routerCallOptions(c: Context<GatewayEnv>) {
         ? { identity: c.get("identity") }
         : { identity: c.get("identity"), clientCallId },
   };
-}
-
-/** Rate-limit headers (`x-ratelimit-remaining-*`) the budget hooks computed for this request. */
-export function budgetHeaders(deps: GatewayDeps, context: unknown): Record<string, string> {
-  return deps.budgets?.headersFor(context) ?? {};
-}
-
-/** Resolves once the request's spend is durably journaled (before the response completes). */
-export async function spendRecorded(deps: GatewayDeps, context: unknown): Promise<void> {
-  await deps.budgets?.recorded(context);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Server } from "node:http";
 import { ServiceUnavailableError } from "@org/core";
 import type { Logger } from "@org/observability";
 import type { InFlightTracker } from "../middleware/in-flight.ts";
-import { isAnthropicPath } from "../http/anthropic-path.ts";
+import { formatOfPath } from "../inference/inference-routes.ts";
 import { answerClientErrorsAsJson } from "./client-error.ts";
 import { answerInvalidHeadersAsJson } from "./invalid-header-guard.ts";
 
@@ -40,7 +40,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     ) as Server;
     s.once("error", reject);
   });
-  answerClientErrorsAsJson(server, isAnthropicPath);
+  answerClientErrorsAsJson(server, formatOfPath);
   answerInvalidHeadersAsJson(server, options.logger);
   // Keep-alive longer than typical client/LB idle timeouts avoids reset races.
   server.keepAliveTimeout = 65_000;

@@ -222,7 +222,7 @@ describe("createBudgetHooks with memory stores", () => {
     const key = identity({ key: keyRow("sk-test-1", { rpmLimit: 2 }) });
     const first = hookContext(key);
     hooks.preCall(first);
-    expect(hooks.headersFor(first)).toEqual({
+    expect(hooks.responseHeaders(first)).toEqual({
       "x-ratelimit-remaining-requests": "1",
       "x-ratelimit-limit-requests": "2",
     });

@@ -62,10 +62,12 @@ export interface BudgetHooksOptions {
 export interface BudgetHooks {
   preCall(ctx: BudgetHookContext): MaybePromise<void>;
   postCall(ctx: BudgetHookContext, outcome: BudgetHookOutcome): MaybePromise<void>;
-  /** `x-ratelimit-*` headers for the response of an admitted request. */
-  headersFor(ctx: BudgetHookContext): Record<string, string> | undefined;
-  /** Resolves once the request's spend is durably journaled (await before ending the response). */
-  recorded(ctx: BudgetHookContext): Promise<void> | undefined;
+  /**
+   * `x-ratelimit-*` headers for the response of an admitted request (the router returns them in
+   * its result's `headers`). `postCall` returns the journal append, which the router hands back as
+   * the result's `settled`: await it before ending the response.
+   */
+  responseHeaders(ctx: BudgetHookContext): Record<string, string> | undefined;
 }
 
 interface RequestState {
@@ -75,7 +77,6 @@ interface RequestState {
   reservation: Reservation | undefined;
   /** Kept as counts; headers are only built if the gateway asks for them. */
   remaining: RateRemaining | undefined;
-  recorded: Promise<void> | undefined;
 }
 
 const NONE: readonly never[] = [];
@@ -193,7 +194,6 @@ export function createBudgetHooks(options: BudgetHooksOptions): BudgetHooks {
         lease: undefined,
         reservation: undefined,
         remaining: undefined,
-        recorded: undefined,
       };
       states.set(ctx, state);
       if (identity === undefined) return;
@@ -258,18 +258,13 @@ export function createBudgetHooks(options: BudgetHooksOptions): BudgetHooks {
         const done = appended.catch((error: unknown) => {
           logger.error("spend journal append failed", { error: String(error) });
         });
-        if (state) state.recorded = done;
         return done;
       }
     },
 
-    headersFor(ctx) {
+    responseHeaders(ctx) {
       const remaining = states.get(ctx)?.remaining;
       return remaining ? rateLimitHeaders(remaining) : undefined;
-    },
-
-    recorded(ctx) {
-      return states.get(ctx)?.recorded;
     },
   };
 }

@@ -19,4 +19,8 @@ export interface RequestState {
   answeredBy: Deployment | undefined;
   /** Set once the post-call hook ran. */
   finished: boolean;
+  /** Resolves once the post-call hook's work is done (the result's `settled`). */
+  readonly settled: Promise<void>;
+  /** Resolves `settled`; called by the router's finish, exactly once. */
+  readonly markSettled: () => void;
 }

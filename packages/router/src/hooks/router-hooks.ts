@@ -34,9 +34,14 @@ export interface PostCallOutcome {
  *   may throw a typed error (a budget refusal) or answer itself (a cache hit).
  * - `postCall` runs exactly once per request: success or failure, streamed or not, including a
  *   stream the client abandoned. It must not throw (errors are logged and swallowed); return
- *   quickly and queue slow work.
+ *   quickly and queue slow work. The promise it returns (e.g. until the spend is journaled) is
+ *   the result's `settled`: the gateway holds a response's last bytes until it resolves.
+ * - `responseHeaders` adds headers to the answer of an admitted request (`x-ratelimit-*`); read
+ *   once the call is answered (for a stream, at its first chunk) and returned in the result's
+ *   `headers`.
  */
 export interface RouterHooks {
   preCall?(ctx: RequestContext): void | PreCallAnswer | Promise<void | PreCallAnswer>;
   postCall?(ctx: RequestContext, outcome: PostCallOutcome): void | Promise<void>;
+  responseHeaders?(ctx: RequestContext): Readonly<Record<string, string>> | undefined;
 }

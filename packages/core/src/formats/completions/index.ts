@@ -14,3 +14,4 @@ export { toCompletionLogprobs } from "./completion-logprobs.ts";
 export { toCompletionFinishReason } from "./completion-finish-reason.ts";
 export { toCompletionId } from "./completion-id.ts";
 export type * from "./text-completion.ts";
+export { completionsFormat, type CompletionStreamEvent } from "./completions-format.ts";

@@ -24,3 +24,4 @@ export {
   type ResponsesStreamEncoder,
   type ResponsesStreamError,
 } from "./responses-stream-encoder.ts";
+export { responsesFormat } from "./responses-format.ts";

@@ -7,8 +7,8 @@ import type {
   ToolCall,
   ToolChoice,
 } from "../../openai/chat-request.ts";
-import { THINKING_BUDGETS } from "./convert-reasoning.ts";
-import { isRecord } from "./is-record.ts";
+import { THINKING_BUDGETS } from "../../providers/anthropic/convert-reasoning.ts";
+import { isRecord } from "../../providers/anthropic/is-record.ts";
 import {
   type AnthropicContentBlockParam,
   type AnthropicKnownContentBlockParam,
@@ -17,7 +17,7 @@ import {
   type AnthropicTextBlockParam,
   type AnthropicToolChoice,
   KNOWN_CONTENT_BLOCK_TYPES,
-} from "./wire-schemas.ts";
+} from "../../providers/anthropic/wire-schemas.ts";
 
 export interface AnthropicRequestToOpenAIOptions {
   /**

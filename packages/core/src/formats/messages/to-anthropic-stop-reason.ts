@@ -1,4 +1,4 @@
-import { mapFinishReason } from "./map-finish-reason.ts";
+import { mapFinishReason } from "../../providers/anthropic/map-finish-reason.ts";
 
 const ANTHROPIC_STOP_REASONS: ReadonlySet<string> = new Set([
   "end_turn",

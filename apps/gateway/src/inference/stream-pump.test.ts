@@ -1,6 +1,17 @@
-import type { ChatStreamPart } from "@org/core";
+import {
+  chatCompletionsFormat,
+  UpstreamError,
+  type ChatCompletionRequest,
+  type ChatStreamPart,
+} from "@org/core";
 import { describe, expect, it } from "vitest";
-import { sseStream } from "./sse-encoder.ts";
+import { streamPump } from "./stream-pump.ts";
+
+const REQUEST: ChatCompletionRequest = { model: "m", messages: [], stream: true };
+const chat = () => ({
+  format: chatCompletionsFormat,
+  encoder: chatCompletionsFormat.createStreamEncoder(REQUEST),
+});
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -14,11 +25,10 @@ async function textBeforeEnd(raws: string[]) {
   const atEnd = new Promise<void>((resolve) => (reachedEnd = resolve));
   let journal!: () => void;
   const journaled = new Promise<void>((resolve) => (journal = resolve));
-  const stream = sseStream({
+  const stream = streamPump({
+    ...chat(),
     parts: parts(raws),
     passthrough: true,
-    includeUsage: true,
-    errorPayload: (error) => ({ error: String(error) }),
     beforeEnd: () => {
       reachedEnd();
       return journaled;
@@ -45,7 +55,7 @@ async function textBeforeEnd(raws: string[]) {
 // Clients stop at [DONE] (the Python SDK closes the response there): a passthrough stream must
 // not relay the upstream's [DONE] before the request's spend is journaled, or a crash in between
 // loses the spend of an answer the client already has.
-describe("sseStream passthrough", () => {
+describe("streamPump passthrough", () => {
   it("holds the upstream's [DONE] until beforeEnd resolves, bytes unchanged", async () => {
     const raws = ['data: {"a":1}\n\n', 'data: {"usage":2}\n\ndata: [DONE]\n\n'];
     const { before, after } = await textBeforeEnd(raws);
@@ -61,25 +71,25 @@ describe("sseStream passthrough", () => {
   });
 });
 
-describe("sseStream failure", () => {
+describe("streamPump failure", () => {
   it("ends with the error event after the spend is journaled, and no [DONE]", async () => {
     async function* failing(): AsyncGenerator<ChatStreamPart> {
       yield { chunks: [], raw: bytes('data: {"a":1}\n\n') };
-      throw new Error("upstream broke");
+      throw new UpstreamError("upstream broke");
     }
     const order: string[] = [];
-    const stream = sseStream({
+    const stream = streamPump({
+      ...chat(),
       parts: failing(),
       passthrough: true,
-      includeUsage: true,
-      errorPayload: (error) => ({ error: { message: (error as Error).message } }),
       beforeEnd: async () => {
         order.push("journaled");
       },
       onClose: () => order.push("closed"),
     });
     const text = await new Response(stream).text();
-    expect(text).toBe('data: {"a":1}\n\ndata: {"error":{"message":"upstream broke"}}\n\n');
+    const error = new UpstreamError("upstream broke").toJSON();
+    expect(text).toBe(`data: {"a":1}\n\ndata: ${JSON.stringify(error)}\n\n`);
     expect(order).toEqual(["journaled", "closed"]);
   });
 });

@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { ChatCompletionRequestSchema } from "../../openai/chat-request.ts";
-import { deployment, readFixture } from "./__fixtures__/fixture-helpers.ts";
+import { deployment, readFixture } from "../../providers/anthropic/__fixtures__/fixture-helpers.ts";
 import { anthropicRequestToOpenAI } from "./anthropic-request-to-openai.ts";
-import { convertRequest } from "./convert-request.ts";
-import { AnthropicMessagesRequestSchema, type AnthropicMessagesRequest } from "./wire-schemas.ts";
+import { convertRequest } from "../../providers/anthropic/convert-request.ts";
+import {
+  AnthropicMessagesRequestSchema,
+  type AnthropicMessagesRequest,
+} from "../../providers/anthropic/wire-schemas.ts";
 
 function fixtureRequest(): AnthropicMessagesRequest {
   return AnthropicMessagesRequestSchema.parse(JSON.parse(readFixture("messages-request.json")));

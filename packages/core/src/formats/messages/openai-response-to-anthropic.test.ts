@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { ChatCompletion } from "../../openai/chat-response.ts";
-import { context, readFixture } from "./__fixtures__/fixture-helpers.ts";
+import { context, readFixture } from "../../providers/anthropic/__fixtures__/fixture-helpers.ts";
 import { openAIResponseToAnthropic } from "./openai-response-to-anthropic.ts";
-import { parseAnthropicResponse } from "./parse-response.ts";
-import { AnthropicMessageSchema } from "./wire-schemas.ts";
+import { parseAnthropicResponse } from "../../providers/anthropic/parse-response.ts";
+import { AnthropicMessageSchema } from "../../providers/anthropic/wire-schemas.ts";
 
 describe("openAIResponseToAnthropic", () => {
   it("turns an OpenAI completion with tool calls into an Anthropic message", () => {

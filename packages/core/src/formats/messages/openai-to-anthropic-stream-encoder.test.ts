@@ -1,11 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { ChatCompletionChunk } from "../../openai/chat-chunk.ts";
-import { context, readFixture, runStream } from "./__fixtures__/fixture-helpers.ts";
+import {
+  context,
+  readFixture,
+  runStream,
+} from "../../providers/anthropic/__fixtures__/fixture-helpers.ts";
 import {
   type AnthropicSseEvent,
   createOpenAIToAnthropicStreamEncoder,
 } from "./openai-to-anthropic-stream-encoder.ts";
-import { createAnthropicStreamTransformer } from "./stream-transformer.ts";
+import { createAnthropicStreamTransformer } from "../../providers/anthropic/stream-transformer.ts";
 
 function encodeAll(chunks: readonly ChatCompletionChunk[]): AnthropicSseEvent[] {
   const encoder = createOpenAIToAnthropicStreamEncoder();

@@ -1,0 +1,90 @@
+import type { Context } from "hono";
+import {
+  ChatCompletionRequestSchema,
+  chatCompletionToChunks,
+  type ChatStreamPart,
+  type InboundFormat,
+  type InboundRequest,
+} from "@org/core";
+import { requireUserParam } from "../auth/enforce-user-param.ts";
+import type { GatewayDeps } from "../deps.ts";
+import type { GatewayEnv } from "../gateway-env.ts";
+import { errorResponse } from "../http/error-response.ts";
+import { readJson, validateBody } from "../http/parse-body.ts";
+import { applyKeyAlias, routerCallOptions } from "../http/router-call.ts";
+import { groupTargets } from "../routes/group-targets.ts";
+import { responseHeaders } from "./response-headers.ts";
+import { streamPump } from "./stream-pump.ts";
+
+export interface InferenceRouteOptions {
+  /** A path parameter naming the model (Azure-style `/openai/deployments/:deployment/...`). */
+  modelParam?: string;
+}
+
+/**
+ * The one inference route, for every inbound format: validate the body, translate it to the
+ * internal chat request, call the router, answer as JSON or as the format's event stream. The
+ * last bytes of either wait for the router's `settled` (the spend is journaled), so a client that
+ * has its whole answer is always charged. Every error, before or after the router call, is in
+ * the format's own envelope.
+ */
+export function inferenceRoute<Request extends InboundRequest, Event>(
+  deps: GatewayDeps,
+  format: InboundFormat<Request, Event>,
+  options: InferenceRouteOptions = {},
+) {
+  const context = {
+    providersOf: (model: string) =>
+      groupTargets(deps.router.deployments(), model).map((target) => target.provider),
+  };
+  return async (c: Context<GatewayEnv>) => {
+    try {
+      const request = validateBody(format.requestSchema, await readJson(c.req.raw));
+      const fromPath =
+        options.modelParam === undefined ? undefined : c.req.param(options.modelParam);
+      if (fromPath) request.model = fromPath;
+      applyKeyAlias(c, request);
+      let chat = format.toChat(request, context);
+      if (format.checkChatRequest) chat = validateBody(ChatCompletionRequestSchema, chat);
+      requireUserParam(deps, chat.user);
+
+      const result = await deps.router.chatCompletion(chat, routerCallOptions(c));
+      const headers = responseHeaders(c, result);
+
+      if (result.kind === "response" && request.stream !== true) {
+        headers["content-type"] = "application/json";
+        const body =
+          format.relaysChatBytes && result.rawBody !== undefined
+            ? result.rawBody
+            : JSON.stringify(format.fromChat(result.completion, request));
+        await result.settled;
+        return new Response(body, { status: 200, headers });
+      }
+
+      c.set("streamHeld", true);
+      const parts =
+        result.kind === "stream"
+          ? result.parts
+          : // Answered whole (a cache hit, a hook) although streamed: stream it in one go.
+            onePart({ chunks: chatCompletionToChunks(result.completion) });
+      const stream = streamPump({
+        parts: deps.inFlight.cuttable(parts),
+        format,
+        encoder: format.createStreamEncoder(request),
+        passthrough: format.relaysChatBytes && result.kind === "stream" && result.passthrough,
+        onClose: () => deps.inFlight.leave(),
+        beforeEnd: () => result.settled,
+      });
+      headers["content-type"] = format.streamContentType;
+      headers["cache-control"] = "no-cache";
+      headers["connection"] = "keep-alive";
+      return new Response(stream, { status: 200, headers });
+    } catch (error) {
+      return errorResponse(error, deps.logger, format);
+    }
+  };
+}
+
+async function* onePart(part: ChatStreamPart): AsyncGenerator<ChatStreamPart> {
+  yield part;
+}

@@ -1,0 +1,119 @@
+import type { ChatStreamPart, InboundFormat, InboundStreamEncoder } from "@org/core";
+import { visibleError } from "../http/error-response.ts";
+
+/**
+ * The one stream pump: the router's chat stream parts out as the client's format's events. Every
+ * format's stream follows the same rules, kept here once:
+ * - the last bytes (`[DONE]`, `message_stop`, `response.completed`) wait for `beforeEnd`, i.e.
+ *   until the request's spend is journaled: a client that stops at the end marker (the Python SDK
+ *   closes the response there) must not have a whole answer whose spend a crash could lose;
+ * - a failure after the headers went out (upstream error, idle timeout, shutdown cut) becomes the
+ *   format's own error events, after the partial answer's spend is journaled, and the stream ends
+ *   without the end marker, so no client mistakes a truncated answer for a finished one;
+ * - a client that goes away stops the upstream read (which aborts the upstream request);
+ * - `onClose` runs exactly once however the stream ends (the in-flight slot is released).
+ *
+ * Passthrough parts carry the upstream's exact OpenAI SSE bytes (only for clients that speak
+ * exactly that: `relaysChatBytes`), relayed unchanged; the upstream's own `[DONE]` is held like ours.
+ */
+export interface StreamPumpOptions<Event> {
+  parts: AsyncIterable<ChatStreamPart>;
+  format: Pick<InboundFormat<never, Event>, "frame">;
+  encoder: InboundStreamEncoder<Event>;
+  /** Relay `raw` bytes (the upstream already speaks this client's SSE). */
+  passthrough: boolean;
+  /** Awaited before the stream's last bytes: until the request's spend is journaled. */
+  beforeEnd?: () => Promise<void>;
+  onClose?: () => void;
+}
+
+const textEncoder = new TextEncoder();
+const DONE_MARKER = "data: [DONE]";
+
+export function streamPump<Event>(options: StreamPumpOptions<Event>): ReadableStream<Uint8Array> {
+  const { encoder, format } = options;
+  const iterator = options.parts[Symbol.asyncIterator]();
+  /** The upstream's [DONE] (and anything after it), held until the spend is journaled. */
+  let heldDone: Uint8Array | undefined;
+  let closed = false;
+  const finish = () => {
+    if (closed) return;
+    closed = true;
+    options.onClose?.();
+  };
+  const send = (controller: ReadableStreamDefaultController<Uint8Array>, events: Event[]) => {
+    for (const event of events) controller.enqueue(textEncoder.encode(format.frame(event)));
+    return events.length > 0;
+  };
+
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        // A pull must enqueue something or finish: the stream does not call pull again on its
+        // own when a pull enqueued nothing, and many chunks (role-only, finish, an unwanted usage
+        // chunk) complete no event.
+        for (;;) {
+          const next = await iterator.next();
+          if (next.done) {
+            await options.beforeEnd?.();
+            if (!options.passthrough) send(controller, encoder.finish());
+            else if (heldDone) controller.enqueue(heldDone);
+            controller.close();
+            finish();
+            return;
+          }
+          const part = next.value;
+          if (options.passthrough && part.raw) {
+            const at = heldDone ? 0 : doneIndex(part.raw);
+            if (at < 0) {
+              controller.enqueue(part.raw);
+              return;
+            }
+            heldDone = heldDone ? concat(heldDone, part.raw) : part.raw.subarray(at);
+            if (at > 0) {
+              controller.enqueue(part.raw.subarray(0, at));
+              return;
+            }
+            continue;
+          }
+          let sent = false;
+          for (const chunk of part.chunks) sent = send(controller, encoder.encode(chunk)) || sent;
+          if (sent) return;
+        }
+      } catch (error) {
+        // Headers are already sent: the client gets the format's error events, then the stream
+        // ends. The partial answer is charged too: its spend is journaled before the stream closes.
+        send(controller, encoder.fail(visibleError(error)));
+        await settledQuietly(options.beforeEnd);
+        controller.close();
+        finish();
+      }
+    },
+    async cancel() {
+      // The client went away: stop reading upstream (aborts the upstream request).
+      finish();
+      await iterator.return?.();
+    },
+  });
+}
+
+/** Where an upstream's `data: [DONE]` starts in a passthrough read, or -1. */
+function doneIndex(raw: Uint8Array): number {
+  return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).indexOf(DONE_MARKER);
+}
+
+/** Awaits `beforeEnd` on a failed stream; its own failure is the journal's to log. */
+async function settledQuietly(beforeEnd: (() => Promise<void>) | undefined) {
+  try {
+    await beforeEnd?.();
+  } catch {
+    // Nothing to add: the error event is already on its way.
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(a);
+  out.set(b, a.byteLength);
+  return out;
+}

@@ -1,26 +1,19 @@
 import {
-  looksLikeContentPolicyError,
-  looksLikeContextWindowError,
-} from "../../errors/error-message-patterns.ts";
-import {
-  AuthenticationError,
-  ContentPolicyError,
-  ContextWindowExceededError,
-  GatewayError,
+  type GatewayError,
   type GatewayErrorOptions,
-  InvalidRequestError,
-  NotFoundError,
-  PermissionDeniedError,
-  RateLimitError,
-  RequestTooLargeError,
   ServiceUnavailableError,
-  TimeoutError,
-  UpstreamError,
 } from "../../errors/gateway-error.ts";
-import { parseRetryAfterMs } from "../../errors/parse-retry-after.ts";
 import { redactSecrets } from "../../errors/redact.ts";
 import type { UpstreamResponse } from "../../provider/adapter.ts";
 import type { ProviderDeployment } from "../../provider/deployment.ts";
+import {
+  billingError,
+  mapUpstreamStatus,
+  messageErrorFor,
+  retryableUpstreamError,
+  retryHintFromHeaders,
+  shouldRetryOption,
+} from "../shared/map-upstream-error.ts";
 import { AnthropicErrorBodySchema } from "./wire-schemas.ts";
 
 /**
@@ -93,53 +86,27 @@ export function mapAnthropicError(
   const status = response.status;
   const details = readAnthropicError(response.body, status);
   const message = redactSecrets(details.message, deployment.apiKey ? [deployment.apiKey] : []);
-  const retryAfterMs = parseRetryAfterMs(response.headers);
-  const shouldRetry = response.headers["x-should-retry"];
-
   const options: GatewayErrorOptions = {
     provider: "anthropic",
     upstreamStatus: status,
-    ...(retryAfterMs === undefined
-      ? {}
-      : {
-          retryAfterMs,
-          headers: { "retry-after": String(Math.max(1, Math.ceil(retryAfterMs / 1000))) },
-        }),
-    ...(shouldRetry === "true" ? { retryable: true } : {}),
-    ...(shouldRetry === "false" ? { retryable: false } : {}),
+    ...retryHintFromHeaders(response.headers, { minSeconds: 1 }),
+    ...shouldRetryOption(response.headers),
   };
-  const classified = `${details.type ?? ""} ${details.message}`;
 
   if (status === 400 || status === 413 || details.type === "invalid_request_error") {
-    if (looksLikeContextWindowError(classified))
-      return new ContextWindowExceededError(message, options);
-    if (looksLikeContentPolicyError(classified)) return new ContentPolicyError(message, options);
+    const byMessage = messageErrorFor(`${details.type ?? ""} ${details.message}`, message, options);
+    if (byMessage !== undefined) return byMessage;
   }
-
-  switch (status) {
-    case 400:
-      return new InvalidRequestError(message, options);
-    case 401:
-      return new AuthenticationError(message, options);
-    case 402:
-      return new GatewayError(402, "billing_error", message, { code: "billing_error", ...options });
-    case 403:
-      return new PermissionDeniedError(message, options);
-    case 404:
-      return new NotFoundError(message, options);
-    case 408:
-      return new TimeoutError(message, options);
-    case 413:
-      return new RequestTooLargeError(message, options);
-    case 429:
-      return new RateLimitError(message, options);
-    case 529:
-      return new ServiceUnavailableError(message, { code: "overloaded", ...options });
-  }
-  if (status >= 500 || status === 409) {
-    // 409 (conflict) is retried by the official SDK like 5xx.
-    return new UpstreamError(message, { retryable: true, ...options, status });
-  }
-  if (status >= 400) return new GatewayError(status, "invalid_request_error", message, options);
-  return new UpstreamError(message, { retryable: true, ...options, status: 502 });
+  return mapUpstreamStatus(status, message, options, { byStatus: ANTHROPIC_STATUSES });
 }
+
+/** Where Anthropic differs from the shared table. */
+const ANTHROPIC_STATUSES = {
+  402: billingError,
+  // 409 (conflict) is retried by the official SDK like 5xx; 503 is a plain server error here,
+  // Anthropic's overload signal is 529.
+  409: retryableUpstreamError,
+  503: retryableUpstreamError,
+  529: (message: string, options: GatewayErrorOptions) =>
+    new ServiceUnavailableError(message, { code: "overloaded", ...options }),
+};

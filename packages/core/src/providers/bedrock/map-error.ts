@@ -1,26 +1,24 @@
 import {
   AuthenticationError,
-  ContentPolicyError,
-  ContextWindowExceededError,
   type GatewayError,
   type GatewayErrorOptions,
   InvalidRequestError,
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
-  RequestTooLargeError,
   ServiceUnavailableError,
   TimeoutError,
   UpstreamError,
 } from "../../errors/gateway-error.ts";
-import {
-  looksLikeContentPolicyError,
-  looksLikeContextWindowError,
-} from "../../errors/error-message-patterns.ts";
-import { parseRetryAfterMs } from "../../errors/parse-retry-after.ts";
 import { redactSecrets } from "../../errors/redact.ts";
 import type { UpstreamResponse } from "../../provider/adapter.ts";
 import type { ProviderDeployment } from "../../provider/deployment.ts";
+import {
+  contextWindowErrorFor,
+  mapUpstreamStatus,
+  messageErrorFor,
+  retryHintFromHeaders,
+} from "../shared/map-upstream-error.ts";
 import { bedrockSecrets } from "./sign-request.ts";
 import { BedrockErrorBodySchema } from "./wire-schemas.ts";
 
@@ -55,9 +53,12 @@ export function mapBedrockError(
     bedrockSecrets(deployment),
   );
   const status = response.status;
-  const options: GatewayErrorOptions = { provider: PROVIDER, upstreamStatus: status };
-  const retryAfterMs = parseRetryAfterMs(response.headers);
-  if (retryAfterMs !== undefined) options.retryAfterMs = retryAfterMs;
+  // AWS SDKs read the hint themselves; it is not forwarded as a header.
+  const options: GatewayErrorOptions = {
+    provider: PROVIDER,
+    upstreamStatus: status,
+    ...retryHintFromHeaders(response.headers, { forward: false }),
+  };
 
   if (errorType !== undefined && CREDENTIAL_ERRORS.has(errorType)) {
     return new AuthenticationError(text, options);
@@ -82,23 +83,18 @@ export function mapBedrockError(
   }
 
   if (status === 400 || status === 422 || errorType === "ValidationException") {
-    if (looksLikeContextWindowError(message)) return new ContextWindowExceededError(text, options);
-    if (looksLikeContentPolicyError(message)) return new ContentPolicyError(text, options);
-    return new InvalidRequestError(text, options);
+    return messageErrorFor(message, text, options) ?? new InvalidRequestError(text, options);
   }
-  if (status === 401) return new AuthenticationError(text, options);
-  if (status === 403) {
-    return /security token|signature/i.test(message)
-      ? new AuthenticationError(text, options)
-      : new PermissionDeniedError(text, options);
+  // A 403 about the security token or signature is a credential problem, not a missing grant.
+  if (status === 403 && /security token|signature/i.test(message)) {
+    return new AuthenticationError(text, options);
   }
-  if (status === 404) return new NotFoundError(text, options);
-  if (status === 408) return new TimeoutError(text, options);
-  if (status === 413) return new RequestTooLargeError(text, options);
-  if (status === 429) return new RateLimitError(text, options);
-  if (status === 503) return new ServiceUnavailableError(text, options);
   if (status >= 500) return upstream(text, status, options, message);
-  return new InvalidRequestError(text, options);
+  // Bedrock's other answers (402, 409, ...) are invalid requests whatever their status.
+  if (status < 400) return new InvalidRequestError(text, options);
+  return mapUpstreamStatus(status, text, options, {
+    otherClientError: (errorText, errorOptions) => new InvalidRequestError(errorText, errorOptions),
+  });
 }
 
 /** HTTP status of each ConverseStream exception frame, from the bedrock-runtime model. */
@@ -151,8 +147,12 @@ function upstream(
   message: string,
 ): GatewayError {
   // A model error wrapping "prompt too long" is still a context-window error.
-  if (looksLikeContextWindowError(message)) return new ContextWindowExceededError(text, options);
-  return new UpstreamError(text, { ...options, status: status >= 500 ? status : 502 });
+  return (
+    contextWindowErrorFor(message, text, options) ??
+    (status >= 500
+      ? mapUpstreamStatus(status, text, options)
+      : new UpstreamError(text, { ...options, status: 502 }))
+  );
 }
 
 function readError(response: UpstreamResponse): { errorType?: string; message: string } {

@@ -1,26 +1,23 @@
 import {
-  looksLikeContentPolicyError,
-  looksLikeContextWindowError,
-} from "../../errors/error-message-patterns.ts";
-import {
   AuthenticationError,
-  ContentPolicyError,
-  ContextWindowExceededError,
   GatewayError,
   type GatewayErrorOptions,
   InvalidRequestError,
   NotFoundError,
   PermissionDeniedError,
-  RateLimitError,
-  RequestTooLargeError,
-  ServiceUnavailableError,
   TimeoutError,
-  UpstreamError,
 } from "../../errors/gateway-error.ts";
 import { parseRetryAfterMs } from "../../errors/parse-retry-after.ts";
 import { redactSecrets } from "../../errors/redact.ts";
 import type { UpstreamResponse } from "../../provider/adapter.ts";
 import type { ProviderDeployment } from "../../provider/deployment.ts";
+import {
+  contentPolicyErrorFor,
+  contextWindowErrorFor,
+  isRequestError,
+  mapUpstreamStatus,
+  retryHintOptions,
+} from "../shared/map-upstream-error.ts";
 import { GoogleRpcErrorSchema, type GoogleRpcError } from "./wire-schemas.ts";
 
 /** What a `google.rpc.Status` error body says. */
@@ -132,13 +129,10 @@ function gatewayErrorFor(
   deployment: ProviderDeployment,
 ): GatewayError {
   const message = redactSecrets(details.message, secretsOf(deployment));
-  const retryAfterMs = details.retryDelayMs ?? parseRetryAfterMs(headers);
   const options: GatewayErrorOptions = {
     provider: deployment.provider,
     upstreamStatus: status,
-    ...(retryAfterMs === undefined
-      ? {}
-      : { retryAfterMs, headers: { "retry-after": String(Math.ceil(retryAfterMs / 1000)) } }),
+    ...retryHintOptions(details.retryDelayMs ?? parseRetryAfterMs(headers)),
   };
   // Google's canonical code (INVALID_ARGUMENT, NOT_FOUND...) is the most precise `code` for a
   // client error; rate limits and server errors keep the family's own codes.
@@ -146,13 +140,9 @@ function gatewayErrorFor(
     details.status === undefined ? options : { ...options, code: details.status };
   const classified = `${details.status ?? ""} ${details.message}`;
 
-  if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
-    if (looksLikeContextWindowError(classified)) {
-      return new ContextWindowExceededError(message, {
-        ...options,
-        code: "context_length_exceeded",
-      });
-    }
+  if (isRequestError(status)) {
+    const overflow = contextWindowErrorFor(classified, message, options);
+    if (overflow !== undefined) return overflow;
     if (
       details.reasons.includes("API_KEY_INVALID") ||
       details.status === "UNAUTHENTICATED" ||
@@ -160,33 +150,21 @@ function gatewayErrorFor(
     ) {
       return new AuthenticationError(message, { ...options, code: "invalid_api_key" });
     }
-    if (looksLikeContentPolicyError(classified)) {
-      return new ContentPolicyError(message, { ...options, code: "content_policy_violation" });
-    }
+    const refused = contentPolicyErrorFor(classified, message, options);
+    if (refused !== undefined) return refused;
   }
 
-  switch (status) {
-    case 400:
-      return new InvalidRequestError(message, withCode);
-    case 401:
-      return new AuthenticationError(message, { ...options, code: "invalid_api_key" });
-    case 403:
-      return new PermissionDeniedError(message, withCode);
-    case 404:
-      return new NotFoundError(message, withCode);
-    case 408:
-    case 504:
-      return new TimeoutError(message, options);
-    case 413:
-      return new RequestTooLargeError(message, options);
-    case 429:
-      return new RateLimitError(message, options);
-    case 503:
-      return new ServiceUnavailableError(message, options);
-  }
-  if (status >= 500) return new UpstreamError(message, { ...options, status });
-  if (status >= 400) return new GatewayError(status, "invalid_request_error", message, withCode);
-  return new UpstreamError(message, { ...options, status: 502 });
+  return mapUpstreamStatus(status, message, options, {
+    byStatus: {
+      400: (text) => new InvalidRequestError(text, withCode),
+      403: (text) => new PermissionDeniedError(text, withCode),
+      404: (text) => new NotFoundError(text, withCode),
+      // DEADLINE_EXCEEDED: Google's own deadline ran out, a timeout rather than a server error.
+      504: (text, opts) => new TimeoutError(text, opts),
+    },
+    otherClientError: (text, _options, code) =>
+      new GatewayError(code, "invalid_request_error", text, withCode),
+  });
 }
 
 /** The deployment's credentials, redacted from messages in case Google echoes them. */

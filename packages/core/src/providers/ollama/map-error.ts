@@ -1,26 +1,17 @@
 import {
-  looksLikeContentPolicyError,
-  looksLikeContextWindowError,
-} from "../../errors/error-message-patterns.ts";
-import {
-  AuthenticationError,
-  ContentPolicyError,
-  ContextWindowExceededError,
-  GatewayError,
+  type GatewayError,
   type GatewayErrorOptions,
-  InvalidRequestError,
   NotFoundError,
-  PermissionDeniedError,
-  RateLimitError,
-  RequestTooLargeError,
-  ServiceUnavailableError,
-  TimeoutError,
-  UpstreamError,
 } from "../../errors/gateway-error.ts";
-import { parseRetryAfterMs } from "../../errors/parse-retry-after.ts";
 import { redactSecrets } from "../../errors/redact.ts";
 import type { UpstreamResponse } from "../../provider/adapter.ts";
 import type { ProviderDeployment } from "../../provider/deployment.ts";
+import {
+  contentPolicyErrorFor,
+  contextWindowErrorFor,
+  mapUpstreamStatus,
+  retryHintFromHeaders,
+} from "../shared/map-upstream-error.ts";
 import { OllamaErrorBodySchema } from "./wire-schemas.ts";
 
 /**
@@ -59,50 +50,26 @@ export function mapOllamaError(
   deployment: ProviderDeployment,
 ): GatewayError {
   const status = response.status;
-  const provider = deployment.provider;
   const raw = readOllamaError(response.body, status);
   const message = redactSecrets(raw, deployment.apiKey ? [deployment.apiKey] : []);
-  const retryAfterMs = parseRetryAfterMs(response.headers);
   const options: GatewayErrorOptions = {
-    provider,
+    provider: deployment.provider,
     upstreamStatus: status,
-    ...(retryAfterMs === undefined
-      ? {}
-      : {
-          retryAfterMs,
-          headers: { "retry-after": String(Math.max(1, Math.ceil(retryAfterMs / 1000))) },
-        }),
+    ...retryHintFromHeaders(response.headers, { minSeconds: 1 }),
   };
 
   // Context overflow arrives as 400 before the answer starts, or as a 500 line mid-stream.
   if (status !== 429 && status !== 401 && status !== 403 && status !== 404) {
-    if (looksLikeContextWindowError(raw) || OLLAMA_CONTEXT_PATTERNS.some((p) => p.test(raw))) {
-      return new ContextWindowExceededError(message, options);
-    }
+    const overflow = contextWindowErrorFor(raw, message, options, OLLAMA_CONTEXT_PATTERNS);
+    if (overflow !== undefined) return overflow;
   }
-  if (status === 400 && looksLikeContentPolicyError(raw)) {
-    return new ContentPolicyError(message, options);
+  if (status === 400) {
+    const refused = contentPolicyErrorFor(raw, message, options);
+    if (refused !== undefined) return refused;
   }
-
-  switch (status) {
-    case 400:
-      return new InvalidRequestError(message, options);
-    case 401:
-      return new AuthenticationError(message, options);
-    case 403:
-      return new PermissionDeniedError(message, options);
-    case 404:
-      return new NotFoundError(message, { code: "model_not_found", ...options });
-    case 408:
-      return new TimeoutError(message, options);
-    case 413:
-      return new RequestTooLargeError(message, options);
-    case 429:
-      return new RateLimitError(message, options);
-    case 503:
-      return new ServiceUnavailableError(message, options);
-  }
-  if (status >= 500) return new UpstreamError(message, { retryable: true, ...options, status });
-  if (status >= 400) return new GatewayError(status, "invalid_request_error", message, options);
-  return new UpstreamError(message, { retryable: true, ...options, status: 502 });
+  return mapUpstreamStatus(status, message, options, {
+    byStatus: {
+      404: (text, opts) => new NotFoundError(text, { code: "model_not_found", ...opts }),
+    },
+  });
 }

@@ -1,26 +1,17 @@
-import {
-  AuthenticationError,
-  ContentPolicyError,
-  ContextWindowExceededError,
-  GatewayError,
-  type GatewayErrorOptions,
-  InvalidRequestError,
-  NotFoundError,
-  PermissionDeniedError,
-  RateLimitError,
-  RequestTooLargeError,
-  TimeoutError,
-  UpstreamError,
-} from "../../errors/gateway-error.ts";
-import {
-  looksLikeContentPolicyError,
-  looksLikeContextWindowError,
-} from "../../errors/error-message-patterns.ts";
-import { parseRetryAfterMs } from "../../errors/parse-retry-after.ts";
+import type { GatewayError, GatewayErrorOptions } from "../../errors/gateway-error.ts";
+import { RateLimitError } from "../../errors/gateway-error.ts";
 import { redactSecrets } from "../../errors/redact.ts";
 import type { UpstreamResponse } from "../../provider/adapter.ts";
 import type { ProviderDeployment } from "../../provider/deployment.ts";
 import { isRecord } from "../../util/is-record.ts";
+import {
+  isRequestError,
+  mapUpstreamStatus,
+  messageErrorFor,
+  retryableUpstreamError,
+  retryHintFromHeaders,
+  shouldRetryOption,
+} from "../shared/map-upstream-error.ts";
 
 /** What an OpenAI-style error body says, whichever of the family's shapes it came in. */
 export interface OpenAIErrorDetails {
@@ -46,70 +37,40 @@ export function mapOpenAIError(
   const secrets = deployment.apiKey ? [deployment.apiKey] : [];
   const message = redactSecrets(details.message, secrets);
   const status = response.status;
-  const retryAfterMs = parseRetryAfterMs(response.headers);
-  const shouldRetry = response.headers["x-should-retry"];
+  const shouldRetry = shouldRetryOption(response.headers);
 
   const options: GatewayErrorOptions = {
     provider,
     upstreamStatus: status,
     param: details.param,
     ...(details.code === null ? {} : { code: details.code }),
-    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    ...(retryAfterMs === undefined
-      ? {}
-      : { headers: { "retry-after": String(Math.ceil(retryAfterMs / 1000)) } }),
-    // Anthropic-style explicit hint, honoured by both official SDKs.
-    ...(shouldRetry === "true" ? { retryable: true } : {}),
-    ...(shouldRetry === "false" ? { retryable: false } : {}),
+    ...retryHintFromHeaders(response.headers),
+    ...shouldRetry,
   };
+  // The code is part of the classified text: `context_length_exceeded`, `content_filter` and
+  // `content_policy_violation` are among the shared patterns.
   const classified = `${details.code ?? ""} ${details.type ?? ""} ${details.message}`;
-
-  if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
-    if (details.code === "context_length_exceeded" || looksLikeContextWindowError(classified)) {
-      return new ContextWindowExceededError(message, {
-        ...options,
-        code: "context_length_exceeded",
-      });
-    }
-    if (
-      details.code === "content_policy_violation" ||
-      details.code === "content_filter" ||
-      looksLikeContentPolicyError(classified)
-    ) {
-      return new ContentPolicyError(message, { ...options, code: "content_policy_violation" });
-    }
+  if (isRequestError(status)) {
+    const byMessage = messageErrorFor(classified, message, options);
+    if (byMessage !== undefined) return byMessage;
   }
 
-  switch (status) {
-    case 400:
-    case 422:
-      return status === 400
-        ? new InvalidRequestError(message, options)
-        : new GatewayError(422, "invalid_request_error", message, options);
-    case 401:
-      return new AuthenticationError(message, options);
-    case 403:
-      return new PermissionDeniedError(message, options);
-    case 404:
-      return new NotFoundError(message, options);
-    case 408:
-      return new TimeoutError(message, options);
-    case 413:
-      return new RequestTooLargeError(message, options);
-    case 429:
+  return mapUpstreamStatus(status, message, options, {
+    byStatus: {
       // `insufficient_quota` is a billing state, not a burst: retrying the same key cannot work.
-      return new RateLimitError(message, {
-        ...options,
-        ...(details.code === "insufficient_quota" ? { retryable: shouldRetry === "true" } : {}),
-      });
-  }
-  if (status >= 500 || status === 409) {
-    // 409 (lock contention) is retried by the official SDKs, like 5xx.
-    return new UpstreamError(message, { retryable: true, ...options, status });
-  }
-  if (status >= 400) return new GatewayError(status, "invalid_request_error", message, options);
-  // An error payload inside a 2xx (HTTP 200 + error body, or a mid-stream error event).
-  return new UpstreamError(message, { retryable: true, ...options, status: 502 });
+      429: (text, opts) =>
+        new RateLimitError(text, {
+          ...opts,
+          ...(details.code === "insufficient_quota"
+            ? { retryable: shouldRetry.retryable === true }
+            : {}),
+        }),
+      // 409 (lock contention) is retried by the official SDKs, like 5xx; a 503 is a plain
+      // upstream error in the OpenAI family (no overloaded signal of its own).
+      409: retryableUpstreamError,
+      503: retryableUpstreamError,
+    },
+  });
 }
 
 /**

@@ -33,7 +33,8 @@ function stepsOf(stdout: string): Step[] {
 const json = <T = Record<string, unknown>>(step: Step | undefined): T =>
   JSON.parse(step!.output.split("\n")[0]!) as T;
 
-describe("examples/management-api.sh against a running gateway", () => {
+// The script starts about twenty curl and node processes: give it room on a loaded machine.
+describe("examples/management-api.sh against a running gateway", { timeout: 90_000 }, () => {
   let upstream: FakeServer;
   let gateway: TestGateway;
   let cwd: string;

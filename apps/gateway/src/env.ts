@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { resolveDataDir } from "./data-dir.ts";
 
 /**
  * The only place the gateway reads process.env. Packages receive these values as arguments.
@@ -13,17 +14,23 @@ const EnvSchema = z.object({
   DATABASE_SCHEMA: z.string().optional(),
   REDIS_URL: z.string().optional(),
   LITELLM_SALT_KEY: z.string().optional(),
-  /** Where the embedded database and the generated master key live. */
-  GATEWAY_DATA_DIR: z.string().default(".data"),
+  /** Where the embedded database and the generated master key live (see resolveDataDir). */
+  GATEWAY_DATA_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
   /** How long SIGTERM waits for in-flight requests and streams before closing them. */
   GRACEFUL_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
 });
 
-export type GatewayProcessEnv = z.infer<typeof EnvSchema>;
+export type GatewayProcessEnv = z.infer<typeof EnvSchema> & {
+  /** Absolute: GATEWAY_DATA_DIR resolved against the working directory, or the default. */
+  GATEWAY_DATA_DIR: string;
+};
 
-export function readEnv(source: NodeJS.ProcessEnv = process.env): GatewayProcessEnv {
+export function readEnv(
+  source: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): GatewayProcessEnv {
   // An exported-but-empty variable (`LITELLM_MASTER_KEY=`) means "not set", as in a shell.
   const defined = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
   const result = EnvSchema.safeParse(defined);
@@ -31,5 +38,5 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): GatewayProcess
     const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);
   }
-  return result.data;
+  return { ...result.data, GATEWAY_DATA_DIR: resolveDataDir(result.data.GATEWAY_DATA_DIR, cwd) };
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 /** The gateway app's folder: where `pnpm start` runs `src/main.ts`. */
 export const gatewayDir = fileURLToPath(new URL("../..", import.meta.url));
@@ -20,10 +21,23 @@ export interface SpawnedGateway {
 export async function spawnGateway(
   args: string[],
   env: Record<string, string>,
-  options: { startTimeoutMs?: number } = {},
+  options: {
+    startTimeoutMs?: number;
+    /** Working directory; the gateway app's folder by default (as its own scripts run). */
+    cwd?: string;
+  } = {},
 ): Promise<SpawnedGateway> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
-    cwd: gatewayDir,
+  // Elsewhere than the app's folder, absolute paths (tsx is resolved from the gateway's deps).
+  const entry =
+    options.cwd === undefined
+      ? ["--import", "tsx", "src/main.ts"]
+      : [
+          "--import",
+          pathToFileURL(join(gatewayDir, "node_modules", "tsx", "dist", "loader.mjs")).href,
+          join(gatewayDir, "src", "main.ts"),
+        ];
+  const child = spawn(process.execPath, [...entry, ...args], {
+    cwd: options.cwd ?? gatewayDir,
     env: { ...process.env, LITELLM_MASTER_KEY: "", LOG_FORMAT: "json", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -168,3 +168,78 @@ describe("Router: hooks", () => {
     });
   });
 });
+
+describe("Router: what hooks hand back on the result", () => {
+  const slowJournal = () => {
+    let release!: () => void;
+    const journaled = new Promise<void>((resolve) => (release = resolve));
+    return { journaled, release };
+  };
+
+  it("adds the hooks' response headers to the router's own", async () => {
+    const { router } = testRouter({
+      modelList: [priced[0]!],
+      script: { "gpt-a": [{ ok: "hi" }] },
+      hooks: { responseHeaders: () => ({ "x-ratelimit-remaining-requests": "7" }) },
+    });
+    const result = await router.chatCompletion(chatRequest("g"));
+    expect(result.headers).toMatchObject({
+      "x-ratelimit-remaining-requests": "7",
+      "x-litellm-model-id": "a",
+    });
+  });
+
+  it("settles a whole answer only once the post-call hook's promise resolves", async () => {
+    const journal = slowJournal();
+    const { router } = testRouter({
+      modelList: [priced[0]!],
+      script: { "gpt-a": [{ ok: "hi" }] },
+      hooks: { postCall: () => journal.journaled },
+    });
+    const result = await router.chatCompletion(chatRequest("g"));
+    let settled = false;
+    void result.settled.then(() => (settled = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    journal.release();
+    await result.settled;
+    expect(settled).toBe(true);
+  });
+
+  it("settles a stream only after it ended and the post-call hook's work is done", async () => {
+    const journal = slowJournal();
+    let postCalls = 0;
+    const { router } = testRouter({
+      modelList: [priced[0]!],
+      script: { "gpt-a": [{ stream: ["hi", " there"], usage: usage(5, 2) }] },
+      hooks: {
+        postCall: () => {
+          postCalls++;
+          return journal.journaled;
+        },
+      },
+    });
+    const result = await router.chatCompletion(chatRequest("g", { stream: true }));
+    expect(result.kind).toBe("stream");
+    let settled = false;
+    void result.settled.then(() => (settled = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(postCalls).toBe(0);
+    if (result.kind === "stream") for await (const part of result.parts) void part;
+    expect(postCalls).toBe(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    journal.release();
+    await result.settled;
+  });
+
+  it("settles even when the post-call hook fails (its error is logged)", async () => {
+    const { router } = testRouter({
+      modelList: [priced[0]!],
+      script: { "gpt-a": [{ ok: "hi" }] },
+      hooks: { postCall: () => Promise.reject(new Error("journal down")) },
+    });
+    const result = await router.chatCompletion(chatRequest("g"));
+    await expect(result.settled).resolves.toBeUndefined();
+  });
+});

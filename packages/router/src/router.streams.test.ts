@@ -1,6 +1,6 @@
 import { RateLimitError, TimeoutError, UpstreamError } from "@org/core";
 import type { GatewayError } from "@org/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { chatRequest, entry, readStream, usage } from "./__fixtures__/fakes.ts";
 import { testRouter } from "./__fixtures__/test-router.ts";
 import { ClientClosedError } from "./errors/client-closed-error.ts";
@@ -119,9 +119,19 @@ describe("Router: streams", () => {
       settings: { stream_timeout: 0.05 },
       script: { "gpt-a": [{ hangStream: true }], "gpt-b": [{ stream: ["b"] }] },
     });
-    const started = Date.now();
-    const result = await router.chatCompletion(streamRequest("g"));
-    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+    // Fake time: no answer before stream_timeout (50 ms), the retry on b once it passed.
+    vi.useFakeTimers();
+    let settled = false;
+    let result: Awaited<ReturnType<typeof router.chatCompletion>>;
+    try {
+      const pending = router.chatCompletion(streamRequest("g")).finally(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(49);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      result = await pending;
+    } finally {
+      vi.useRealTimers();
+    }
     expect(result.deployment.id).toBe("b");
     expect(result.attempts[0]).toMatchObject({ deploymentId: "a", errorClass: "TimeoutError" });
     expect(fake.calls[0]?.signal?.aborted).toBe(true);

@@ -1,5 +1,5 @@
 import { TimeoutError } from "@org/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { chatRequest, entry } from "./__fixtures__/fakes.ts";
 import { testRouter } from "./__fixtures__/test-router.ts";
 import { ClientClosedError } from "./errors/client-closed-error.ts";
@@ -27,14 +27,28 @@ describe("Router: timeouts", () => {
   });
 
   it("prefers the deployment's timeout over the global one", async () => {
-    const { router } = testRouter({
+    const { router, fake } = testRouter({
       modelList: [entry("g", "openai/gpt-a", { timeout: 0.03 })],
       settings: { timeout: 60, num_retries: 0 },
       script: { "gpt-a": [{ hang: true }] },
     });
-    const started = Date.now();
-    await expect(router.chatCompletion(chatRequest("g"))).rejects.toBeInstanceOf(TimeoutError);
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Fake time: the call is still waiting 1 ms before the deployment's 30 ms and has failed
+    // with a timeout at 30 ms, long before the global 60 s.
+    vi.useFakeTimers();
+    try {
+      let outcome: unknown = "pending";
+      router.chatCompletion(chatRequest("g")).then(
+        () => (outcome = "resolved"),
+        (error: unknown) => (outcome = error),
+      );
+      await vi.advanceTimersByTimeAsync(29);
+      expect(outcome).toBe("pending");
+      await vi.advanceTimersByTimeAsync(1);
+      expect(outcome).toBeInstanceOf(TimeoutError);
+      expect(fake.calls[0]?.timeoutMs).toBe(30);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("passes the deadlines down to the call (the transport's own timers)", async () => {

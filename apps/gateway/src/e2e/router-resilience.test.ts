@@ -211,10 +211,10 @@ describe("router resilience", () => {
   describe("timeouts", () => {
     it("aborts a hanging upstream after the deployment's timeout and answers 408", async () => {
       fakes.slow.setDefault(hang());
-      const started = Date.now();
+      // The upstream hangs forever: only the deployment's 1000 ms deadline ends the call (the
+      // message names it), so no wall-clock bound is needed.
       const error = await failure("slow");
 
-      expect(Date.now() - started).toBeLessThan(10_000);
       expect(error.status).toBe(408);
       expect(error.error).toMatchObject({
         type: "timeout_error",
@@ -233,7 +233,6 @@ describe("router resilience", () => {
           endWith: "hang",
         }),
       );
-      const started = Date.now();
       const res = await fetch(`${gateway.baseURL}/chat/completions`, {
         method: "POST",
         headers: {
@@ -247,8 +246,8 @@ describe("router resilience", () => {
         }),
       });
       expect(res.status).toBe(200);
+      // The upstream stalls forever: the body ends only because stream_timeout fired.
       const body = await res.text();
-      expect(Date.now() - started).toBeLessThan(10_000);
 
       const events = body.split("\n\n").filter((e) => e !== "");
       // The error event ends the stream: no [DONE] that a client could take for a finished answer.

@@ -190,7 +190,9 @@ describe("countChatTokens", () => {
     expect(image).toBe(Math.ceil(7 * 1.25) + 1334);
   });
 
-  it("counts a 2K-token conversation in well under a millisecond once warm", () => {
+  // Its speed (well under a millisecond once warm) is the bench's to measure, not a unit
+  // test's: a wall-clock bound flakes on a busy machine. What keeps it fast is asserted here.
+  it("counts a 2K-token conversation with the one tokenizer loaded per process, the same every time", () => {
     const turn =
       "Could you look at this function and tell me why the cache hit ratio drops after a deploy? " +
       "const key = `${tenant}:${model}:${hash(messages)}`; return cache.get(key) ?? miss(key); ";
@@ -205,12 +207,9 @@ describe("countChatTokens", () => {
     expect(tokens).toBeGreaterThan(1500);
     expect(tokens).toBeLessThan(2500);
 
-    for (let i = 0; i < 50; i++) countChatTokens(request, gpt4o);
-    const runs = 200;
-    const start = performance.now();
-    for (let i = 0; i < runs; i++) countChatTokens(request, gpt4o);
-    const perCall = (performance.now() - start) / runs;
-    // Typically ~0.2-0.4 ms; the bound is loose so a slow, shared CI machine does not flake.
-    expect(perCall).toBeLessThan(20);
+    const tokenizer = tiktokenEncoding("o200k_base");
+    for (let i = 0; i < 20; i++) expect(countChatTokens(request, gpt4o)).toBe(tokens);
+    // Not reloaded per call: the same loaded tokenizer serves every count.
+    expect(tiktokenEncoding("o200k_base")).toBe(tokenizer);
   });
 });

@@ -24,11 +24,11 @@ export {
   mapOpenAIError,
   readOpenAIError,
   type OpenAIErrorDetails,
-} from "./providers/openai/map-openai-error.ts";
-export { GATEWAY_ONLY_PARAMS } from "./providers/openai/openai-params.ts";
+} from "./providers/openai/map-error.ts";
+export { GATEWAY_ONLY_PARAMS } from "./providers/openai/convert-request.ts";
 export { bearerAuth, type AuthHeaders } from "./providers/openai/openai-headers.ts";
 export * from "./providers/openai/openai-provider.ts";
-export * from "./providers/openai-compatible/create-openai-compatible-provider.ts";
+export * from "./providers/openai-compatible/openai-compatible-provider.ts";
 export * from "./providers/mock/mock-provider.ts";
 export { createMockTransport } from "./providers/mock/mock-transport.ts";
 export {

@@ -13,7 +13,7 @@ import type { ProviderAdapter } from "../provider/adapter.ts";
 import type { ProviderDeployment } from "../provider/deployment.ts";
 import { ProviderRegistry } from "../provider/registry.ts";
 import { defaultProviders } from "../providers/default-providers.ts";
-import { createOpenAICompatibleProvider } from "../providers/openai-compatible/create-openai-compatible-provider.ts";
+import { createOpenAICompatibleProvider } from "../providers/openai-compatible/openai-compatible-provider.ts";
 import { createUndiciTransport } from "../transport/undici-transport.ts";
 import type { ChatCallResult, ChatStreamPart, ChatStreamResult } from "./call-result.ts";
 import { callChat, type CallChatOptions } from "./call-chat.ts";

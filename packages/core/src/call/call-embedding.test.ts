@@ -4,7 +4,7 @@ import { startLocalServer, type LocalServer } from "../__fixtures__/start-local-
 import { AuthenticationError, InvalidRequestError, TimeoutError } from "../errors/gateway-error.ts";
 import { ProviderRegistry } from "../provider/registry.ts";
 import { defaultProviders } from "../providers/default-providers.ts";
-import { createOpenAICompatibleProvider } from "../providers/openai-compatible/create-openai-compatible-provider.ts";
+import { createOpenAICompatibleProvider } from "../providers/openai-compatible/openai-compatible-provider.ts";
 import { createUndiciTransport } from "../transport/undici-transport.ts";
 import { callEmbedding, type CallEmbeddingOptions } from "./call-embedding.ts";
 

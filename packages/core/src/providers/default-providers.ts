@@ -8,8 +8,8 @@ import { bedrockProvider } from "./bedrock/index.ts";
 import { cohereProvider } from "./cohere/index.ts";
 import { ollamaChatProvider, ollamaProvider } from "./ollama/index.ts";
 import { geminiProvider } from "./gemini/index.ts";
-import { mockProvider } from "./mock/mock-provider.ts";
-import { openaiProvider } from "./openai/openai-provider.ts";
+import { mockProvider } from "./mock/index.ts";
+import { openaiProvider } from "./openai/index.ts";
 import { vertexAiProvider } from "./vertex-ai/index.ts";
 
 /** Every built-in adapter with the extra provider ids (LiteLLM prefixes) it answers to. */

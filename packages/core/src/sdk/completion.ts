@@ -4,7 +4,7 @@ import type { ChatStreamPart } from "../call/call-result.ts";
 import type { ChatCompletionChunk } from "../openai/chat-chunk.ts";
 import { ChatCompletionRequestSchema, type ChatCompletionRequest } from "../openai/chat-request.ts";
 import type { ChatCompletion } from "../openai/chat-response.ts";
-import { clientAskedForUsage } from "../providers/openai/openai-params.ts";
+import { clientAskedForUsage } from "../providers/openai/convert-request.ts";
 import { DEFAULT_SDK_TIMEOUT_SECONDS, type SdkCallOptions } from "./sdk-call-options.ts";
 import { sdkDeployment } from "./sdk-deployment.ts";
 import { invalidParamsError } from "./invalid-params-error.ts";

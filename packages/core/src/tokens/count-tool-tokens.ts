@@ -1,4 +1,5 @@
 import type { TiktokenEncodingName } from "./tiktoken-encodings.ts";
+import { isRecord } from "../util/is-record.ts";
 
 /**
  * What OpenAI adds around function definitions, per the method in OpenAI's cookbook ("How to
@@ -35,10 +36,6 @@ const OVERHEAD: Readonly<Record<TiktokenEncodingName, ToolOverhead>> = {
 };
 
 type Count = (text: string) => number;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function text(value: unknown): string {
   return typeof value === "string" ? value : "";

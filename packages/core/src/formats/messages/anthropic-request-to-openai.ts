@@ -8,7 +8,7 @@ import type {
   ToolChoice,
 } from "../../openai/chat-request.ts";
 import { THINKING_BUDGETS } from "../../providers/anthropic/convert-reasoning.ts";
-import { isRecord } from "../../providers/anthropic/is-record.ts";
+import { isRecord } from "../../util/is-record.ts";
 import {
   type AnthropicContentBlockParam,
   type AnthropicKnownContentBlockParam,

@@ -1,6 +1,6 @@
 import type { ChatCompletion } from "../../openai/chat-response.ts";
 import { parseArguments } from "../../providers/anthropic/convert-messages.ts";
-import { isRecord } from "../../providers/anthropic/is-record.ts";
+import { isRecord } from "../../util/is-record.ts";
 import { toAnthropicMessageId } from "./anthropic-message-id.ts";
 import { type AnthropicStopReason, toAnthropicStopReason } from "./to-anthropic-stop-reason.ts";
 import { type AnthropicUsageOut, toAnthropicUsage } from "./to-anthropic-usage.ts";

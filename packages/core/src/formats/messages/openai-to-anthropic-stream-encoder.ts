@@ -1,7 +1,7 @@
 import type { ChatCompletionChunk, ToolCallDelta } from "../../openai/chat-chunk.ts";
 import type { Usage } from "../../openai/chat-response.ts";
 import { toAnthropicMessageId } from "./anthropic-message-id.ts";
-import { isRecord } from "../../providers/anthropic/is-record.ts";
+import { isRecord } from "../../util/is-record.ts";
 import { toAnthropicStopReason } from "./to-anthropic-stop-reason.ts";
 import { toAnthropicUsage } from "./to-anthropic-usage.ts";
 

@@ -1,6 +1,6 @@
 import type { ChatMessage, ContentPart } from "../../openai/chat-request.ts";
 import { cacheControlOf, convertUserContent } from "./convert-user-content.ts";
-import { isRecord } from "./is-record.ts";
+import { isRecord } from "../../util/is-record.ts";
 import { toAnthropicToolId } from "./tool-call-id.ts";
 import type {
   AnthropicContentBlockParam,

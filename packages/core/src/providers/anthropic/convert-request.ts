@@ -6,7 +6,7 @@ import { defaultMaxTokens, restrictsSamplingParams } from "./claude-models.ts";
 import { convertMessages } from "./convert-messages.ts";
 import { convertReasoningEffort } from "./convert-reasoning.ts";
 import { convertToolChoice, convertTools } from "./convert-tools.ts";
-import { isRecord } from "./is-record.ts";
+import { isRecord } from "../../util/is-record.ts";
 import { JSON_MODE_TOOL_NAME } from "./json-mode.ts";
 import type {
   AnthropicMessagesRequest,

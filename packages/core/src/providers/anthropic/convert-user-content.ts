@@ -6,7 +6,7 @@ import type {
   AnthropicImageBlockParam,
   AnthropicTextBlockParam,
 } from "./wire-schemas.ts";
-import { isRecord } from "./is-record.ts";
+import { isRecord } from "../../util/is-record.ts";
 
 export type AnthropicUserContentBlock =
   AnthropicTextBlockParam | AnthropicImageBlockParam | AnthropicDocumentBlockParam;

@@ -6,8 +6,8 @@ import type {
 } from "../../provider/adapter.ts";
 import type { ProviderDeployment } from "../../provider/deployment.ts";
 import { createFamilyProvider } from "../openai-compatible/family/create-family-provider.ts";
-import { azureAuthHeaders } from "./azure-auth.ts";
-import { createAzureChunkFixer } from "./azure-chunk-fixer.ts";
+import { azureAuthHeaders } from "./azure-headers.ts";
+import { createAzureChunkFixer } from "./stream-chunk-fixer.ts";
 import { azureAcceptsStreamOptions, azureUrl, resolveAzureEndpoint } from "./azure-url.ts";
 import { mapAzureError } from "./map-error.ts";
 

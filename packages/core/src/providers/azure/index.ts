@@ -1,6 +1,6 @@
 export { azureProvider } from "./azure-provider.ts";
-export { azureAuthHeaders } from "./azure-auth.ts";
-export { createAzureChunkFixer } from "./azure-chunk-fixer.ts";
+export { azureAuthHeaders } from "./azure-headers.ts";
+export { createAzureChunkFixer } from "./stream-chunk-fixer.ts";
 export {
   AZURE_DEFAULT_API_VERSION,
   azureAcceptsStreamOptions,

@@ -1,7 +1,7 @@
 import type { GatewayError } from "../../errors/gateway-error.ts";
 import type { UpstreamResponse } from "../../provider/adapter.ts";
 import type { ProviderDeployment } from "../../provider/deployment.ts";
-import { mapOpenAIError } from "../openai/map-openai-error.ts";
+import { mapOpenAIError } from "../openai/map-error.ts";
 import { AzureErrorBodySchema, ContentFilterCategorySchema } from "./wire-schemas.ts";
 
 /**

@@ -1,8 +1,8 @@
 import type { ChatAdapter } from "../../provider/adapter.ts";
 import { convertRequest, upstreamMaxTokens } from "./convert-request.ts";
 import { parseConverseResponse } from "./parse-response.ts";
-import { bedrockModelId, bedrockUrl } from "./resolve-endpoint.ts";
-import { authorizeBedrockRequest } from "./sign-request.ts";
+import { bedrockModelId, bedrockUrl } from "./bedrock-url.ts";
+import { authorizeBedrockRequest } from "./bedrock-headers.ts";
 import { createBedrockStreamTransformer } from "./stream-transformer.ts";
 import { lowerCaseHeaders } from "./lower-case-headers.ts";
 

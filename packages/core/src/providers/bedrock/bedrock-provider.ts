@@ -1,6 +1,6 @@
 import type { ProviderAdapter } from "../../provider/adapter.ts";
 import { createBedrockChatAdapter } from "./bedrock-chat-adapter.ts";
-import { createBedrockEmbeddingAdapter } from "./bedrock-embedding-adapter.ts";
+import { createBedrockEmbeddingAdapter } from "./bedrock-embeddings-adapter.ts";
 import { mapBedrockError } from "./map-error.ts";
 
 export interface BedrockProviderOptions {

@@ -1,6 +1,6 @@
 import type { ChatMessage, ContentPart, ToolCall } from "../../openai/chat-request.ts";
 import { CACHE_POINT, convertUserContent } from "./convert-user-content.ts";
-import { legacyFunctionCallId, sanitizeToolUseId } from "./sanitize-tool-use-id.ts";
+import { legacyFunctionCallId, sanitizeToolUseId } from "./tool-call-id.ts";
 import type { ConverseContentBlock, ConverseMessage, ConverseSystemBlock } from "./wire-schemas.ts";
 
 export interface ConvertedMessages {

@@ -5,10 +5,5 @@ export {
 } from "./bedrock-provider.ts";
 export type { BedrockProviderOptions } from "./bedrock-provider.ts";
 export { mapBedrockError, mapStreamException } from "./map-error.ts";
-export { authorizeBedrockRequest, BEDROCK_SIGNING_SERVICE } from "./sign-request.ts";
-export {
-  bedrockUrl,
-  bedrockModelId,
-  resolveRegion,
-  DEFAULT_AWS_REGION,
-} from "./resolve-endpoint.ts";
+export { authorizeBedrockRequest, BEDROCK_SIGNING_SERVICE } from "./bedrock-headers.ts";
+export { bedrockUrl, bedrockModelId, resolveRegion, DEFAULT_AWS_REGION } from "./bedrock-url.ts";

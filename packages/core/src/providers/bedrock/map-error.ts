@@ -19,7 +19,7 @@ import {
   messageErrorFor,
   retryHintFromHeaders,
 } from "../shared/map-upstream-error.ts";
-import { bedrockSecrets } from "./sign-request.ts";
+import { bedrockSecrets } from "./bedrock-headers.ts";
 import { BedrockErrorBodySchema } from "./wire-schemas.ts";
 
 const PROVIDER = "bedrock";

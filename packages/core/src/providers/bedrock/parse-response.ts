@@ -2,7 +2,7 @@ import { UpstreamError } from "../../errors/gateway-error.ts";
 import type { ToolCall } from "../../openai/chat-request.ts";
 import type { AssistantResponseMessage, ChatCompletion } from "../../openai/chat-response.ts";
 import type { RequestContext, UpstreamResponse } from "../../provider/adapter.ts";
-import { chatCompletionId } from "./chat-completion-id.ts";
+import { completionId } from "../shared/openai-ids.ts";
 import { convertUsage } from "./convert-usage.ts";
 import { jsonModeTool } from "./json-mode.ts";
 import { finishReasonFor } from "./map-finish-reason.ts";
@@ -85,7 +85,7 @@ export function parseConverseResponse(
   }
 
   const completion: ChatCompletion = {
-    id: chatCompletionId(ctx.callId),
+    id: completionId(undefined, ctx.callId),
     object: "chat.completion",
     created: Math.floor(nowMs / 1000),
     model: ctx.deployment.model,

@@ -2,7 +2,7 @@ import { UpstreamError } from "../../errors/gateway-error.ts";
 import type { ChatCompletionChunk, ChunkDelta } from "../../openai/chat-chunk.ts";
 import type { Usage } from "../../openai/chat-response.ts";
 import type { ChatStreamTransformer, RequestContext, StreamEvent } from "../../provider/adapter.ts";
-import { chatCompletionId } from "./chat-completion-id.ts";
+import { completionId } from "../shared/openai-ids.ts";
 import { convertUsage } from "./convert-usage.ts";
 import { jsonModeTool } from "./json-mode.ts";
 import { isStreamException, mapStreamException } from "./map-error.ts";
@@ -37,7 +37,7 @@ export function createBedrockStreamTransformer(
   ctx: RequestContext,
   nowMs: number,
 ): ChatStreamTransformer {
-  const id = chatCompletionId(ctx.callId);
+  const id = completionId(undefined, ctx.callId);
   const created = Math.floor(nowMs / 1000);
   const model = ctx.deployment.model;
   const jsonToolName = jsonModeTool(ctx.request)?.name;

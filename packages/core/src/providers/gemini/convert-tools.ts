@@ -2,6 +2,7 @@ import { InvalidRequestError } from "../../errors/gateway-error.ts";
 import type { ChatCompletionRequest } from "../../openai/chat-request.ts";
 import { convertJsonSchema, isEmptyObjectSchema } from "./convert-json-schema.ts";
 import type { GeminiFunctionDeclaration, GeminiTool, GeminiToolConfig } from "./wire-schemas.ts";
+import { isRecord } from "../../util/is-record.ts";
 
 export interface ConvertedTools {
   tools?: GeminiTool[];
@@ -94,8 +95,4 @@ function legacyFunctionCall(
     return { type: "function", function: { name: value.name } };
   }
   return undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -4,7 +4,7 @@ import type {
   UpstreamRequest,
 } from "../../provider/adapter.ts";
 import { convertEmbeddingRequest } from "./convert-embedding-request.ts";
-import { geminiAuthHeaders } from "./gemini-auth.ts";
+import { geminiAuthHeaders } from "./gemini-headers.ts";
 import { geminiUrl } from "./gemini-url.ts";
 import { parseEmbeddingResponse } from "./parse-embedding-response.ts";
 

@@ -1,6 +1,6 @@
 import type { ProviderAdapter } from "../../provider/adapter.ts";
-import { createGeminiChatAdapter, type GeminiEndpoint } from "./create-gemini-chat-adapter.ts";
-import { geminiAuthHeaders } from "./gemini-auth.ts";
+import { createGeminiChatAdapter, type GeminiEndpoint } from "./gemini-chat-adapter.ts";
+import { geminiAuthHeaders } from "./gemini-headers.ts";
 import { geminiEmbeddingsAdapter } from "./gemini-embeddings-adapter.ts";
 import { geminiUrl } from "./gemini-url.ts";
 import { mapGeminiError } from "./map-error.ts";

@@ -4,7 +4,7 @@ export {
   geminiHeaders,
   type GeminiEndpoint,
   type SyncChatAdapter as GeminiChatAdapter,
-} from "./create-gemini-chat-adapter.ts";
+} from "./gemini-chat-adapter.ts";
 export { geminiEmbeddingsAdapter } from "./gemini-embeddings-adapter.ts";
 export { geminiUrl, GEMINI_API_BASE, GEMINI_API_VERSION, type GeminiMethod } from "./gemini-url.ts";
 export { convertRequest as convertGeminiRequest } from "./convert-request.ts";

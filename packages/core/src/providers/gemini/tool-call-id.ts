@@ -1,3 +1,5 @@
+import { mintToolCallId } from "../shared/openai-ids.ts";
+
 /**
  * Gemini function calls usually carry no id (and Vertex rejects ids we send back), so the
  * gateway mints OpenAI-style `call_...` ids and pairs tool results with calls by that id.
@@ -14,15 +16,6 @@ export const THOUGHT_SIGNATURE_SEPARATOR = "__thought__";
  * lost (history written by another provider or by hand).
  */
 export const SKIP_THOUGHT_SIGNATURE = "skip_thought_signature_validator";
-
-const ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-
-export function mintToolCallId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(24));
-  let id = "call_";
-  for (const byte of bytes) id += ID_ALPHABET[byte % ID_ALPHABET.length];
-  return id;
-}
 
 /** The id for one Gemini function call: its own id if it has one, else a minted one. */
 export function toolCallIdFor(

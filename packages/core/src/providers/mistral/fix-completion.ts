@@ -1,5 +1,5 @@
 import { isRecord } from "../../util/is-record.ts";
-import { toChatCompletionId } from "./completion-id.ts";
+import { chatCompletionIdFromCmpl } from "../shared/openai-ids.ts";
 import { splitMistralContent } from "./convert-content.ts";
 import { toOpenAIToolCall } from "./convert-tool-call.ts";
 
@@ -10,7 +10,7 @@ import { toOpenAIToolCall } from "./convert-tool-call.ts";
  * the `chatcmpl-` form. Returns true: the id alone always changes the payload.
  */
 export function fixMistralCompletion(payload: Record<string, unknown>): boolean {
-  if (typeof payload.id === "string") payload.id = toChatCompletionId(payload.id);
+  if (typeof payload.id === "string") payload.id = chatCompletionIdFromCmpl(payload.id);
   if (!Array.isArray(payload.choices)) return true;
   for (const choice of payload.choices) {
     if (!isRecord(choice) || !isRecord(choice.message)) continue;

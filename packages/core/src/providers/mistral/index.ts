@@ -5,11 +5,11 @@ export { convertMistralMessages } from "./convert-messages.ts";
 export { toMistralToolCallId } from "./tool-call-id.ts";
 export { splitMistralContent, type SplitContent } from "./convert-content.ts";
 export { toOpenAIToolCall } from "./convert-tool-call.ts";
-export { toChatCompletionId } from "./completion-id.ts";
+export { chatCompletionIdFromCmpl as toChatCompletionId } from "../shared/openai-ids.ts";
 export { createMistralChunkFixer } from "./stream-chunk-fixer.ts";
 export { fixMistralCompletion } from "./fix-completion.ts";
 export { mapMistralError, readMistralError } from "./map-error.ts";
-export { createMistralEmbeddingsAdapter } from "./embeddings-adapter.ts";
+export { createMistralEmbeddingsAdapter } from "./mistral-embeddings-adapter.ts";
 export {
   MistralContentChunkSchema,
   MistralErrorBodySchema,

@@ -2,7 +2,7 @@ import type { GatewayError } from "../../errors/gateway-error.ts";
 import type { UpstreamResponse } from "../../provider/adapter.ts";
 import type { ProviderDeployment } from "../../provider/deployment.ts";
 import { isRecord } from "../../util/is-record.ts";
-import { mapOpenAIError } from "../openai/map-openai-error.ts";
+import { mapOpenAIError } from "../openai/map-error.ts";
 import {
   MistralErrorBodySchema,
   MistralValidationIssueSchema,

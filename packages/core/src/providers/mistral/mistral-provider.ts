@@ -7,7 +7,7 @@ import type {
 } from "../../provider/adapter.ts";
 import { createFamilyProvider } from "../openai-compatible/family/create-family-provider.ts";
 import { convertMistralBody, MISTRAL_UNSUPPORTED_PARAMS } from "./convert-request.ts";
-import { createMistralEmbeddingsAdapter } from "./embeddings-adapter.ts";
+import { createMistralEmbeddingsAdapter } from "./mistral-embeddings-adapter.ts";
 import { fixMistralCompletion } from "./fix-completion.ts";
 import { mapMistralError } from "./map-error.ts";
 import { MISTRAL_API_BASE, normalizeMistralApiBase } from "./mistral-url.ts";

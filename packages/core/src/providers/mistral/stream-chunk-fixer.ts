@@ -1,7 +1,7 @@
 import type { ChatCompletionChunk } from "../../openai/chat-chunk.ts";
 import type { ChunkFixer } from "../openai-compatible/family/family-stream-transformer.ts";
 import { isRecord } from "../../util/is-record.ts";
-import { toChatCompletionId } from "./completion-id.ts";
+import { chatCompletionIdFromCmpl } from "../shared/openai-ids.ts";
 import { splitMistralContent } from "./convert-content.ts";
 import { toOpenAIToolCall } from "./convert-tool-call.ts";
 
@@ -17,7 +17,7 @@ import { toOpenAIToolCall } from "./convert-tool-call.ts";
 export function createMistralChunkFixer(): ChunkFixer {
   const nextToolIndex = new Map<number, number>();
   return (chunk: ChatCompletionChunk) => {
-    chunk.id = toChatCompletionId(chunk.id);
+    chunk.id = chatCompletionIdFromCmpl(chunk.id);
     for (const choice of chunk.choices) {
       const delta = choice.delta as Record<string, unknown>;
       if (Array.isArray(delta.content)) {

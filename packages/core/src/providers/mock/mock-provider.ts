@@ -1,6 +1,6 @@
 import type { ProviderAdapter, UpstreamRequest } from "../../provider/adapter.ts";
 import type { ProviderDeployment } from "../../provider/deployment.ts";
-import { mapOpenAIError } from "../openai/map-openai-error.ts";
+import { mapOpenAIError } from "../openai/map-error.ts";
 import { createOpenAIChatAdapter } from "../openai/openai-chat-adapter.ts";
 import { createOpenAIEmbeddingsAdapter } from "../openai/openai-embeddings-adapter.ts";
 import { bearerAuth } from "../openai/openai-headers.ts";

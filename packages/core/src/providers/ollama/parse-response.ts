@@ -4,7 +4,8 @@ import { convertUsage } from "./convert-usage.ts";
 import { toOpenAIToolCall } from "./convert-tool-calls.ts";
 import { mapFinishReason } from "./map-finish-reason.ts";
 import { parseOllamaPayload } from "./parse-ollama-payload.ts";
-import { completionId, createdSeconds } from "./response-identity.ts";
+import { completionId } from "../shared/openai-ids.ts";
+import { createdSeconds } from "./created-seconds.ts";
 import { ThinkTagSplitter } from "./think-tag-splitter.ts";
 
 /**
@@ -26,7 +27,7 @@ export function parseOllamaResponse(
   const toolCalls = (data.message?.tool_calls ?? []).map(toOpenAIToolCall);
 
   return {
-    id: completionId(ctx.callId),
+    id: completionId(undefined, ctx.callId),
     object: "chat.completion",
     created: createdSeconds(data.created_at),
     model: ctx.deployment.model,

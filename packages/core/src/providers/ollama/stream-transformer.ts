@@ -6,7 +6,8 @@ import { convertUsage } from "./convert-usage.ts";
 import { toOpenAIToolCall } from "./convert-tool-calls.ts";
 import { mapFinishReason } from "./map-finish-reason.ts";
 import { parseOllamaPayload } from "./parse-ollama-payload.ts";
-import { completionId, createdSeconds } from "./response-identity.ts";
+import { completionId } from "../shared/openai-ids.ts";
+import { createdSeconds } from "./created-seconds.ts";
 import { ThinkTagSplitter, type SplitText } from "./think-tag-splitter.ts";
 
 /**
@@ -22,7 +23,7 @@ import { ThinkTagSplitter, type SplitText } from "./think-tag-splitter.ts";
 export function createOllamaStreamTransformer(ctx: RequestContext): ChatStreamTransformer {
   const provider = ctx.deployment.provider;
   const model = ctx.deployment.model;
-  const id = completionId(ctx.callId);
+  const id = completionId(undefined, ctx.callId);
   let created: number | undefined;
   let started = false;
   let done = false;

@@ -1,4 +1,4 @@
-const ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+import { mintToolCallId } from "../shared/openai-ids.ts";
 
 /**
  * Ollama tool calls usually have no id (newer builds add one), but OpenAI clients pair tool
@@ -8,8 +8,5 @@ const ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456
  */
 export function toolCallIdFor(upstreamId: string | null | undefined): string {
   if (upstreamId !== undefined && upstreamId !== null && upstreamId !== "") return upstreamId;
-  const bytes = crypto.getRandomValues(new Uint8Array(24));
-  let id = "call_";
-  for (const byte of bytes) id += ID_ALPHABET[byte % ID_ALPHABET.length];
-  return id;
+  return mintToolCallId();
 }

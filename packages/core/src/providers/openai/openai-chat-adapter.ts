@@ -1,11 +1,11 @@
 import type { GatewayError } from "../../errors/gateway-error.ts";
 import type { ChatAdapter, RequestContext, UpstreamRequest } from "../../provider/adapter.ts";
 import type { ProviderDeployment } from "../../provider/deployment.ts";
-import { buildOpenAIBody, clientAskedForUsage } from "./openai-params.ts";
+import { buildOpenAIBody, clientAskedForUsage } from "./convert-request.ts";
 import { buildOpenAIHeaders, type AuthHeaders } from "./openai-headers.ts";
-import { createOpenAIStreamTransformer } from "./openai-stream-transformer.ts";
+import { createOpenAIStreamTransformer } from "./stream-transformer.ts";
 import { joinApiUrl } from "./openai-url.ts";
-import { parseOpenAICompletion } from "./parse-openai-completion.ts";
+import { parseOpenAICompletion } from "./parse-response.ts";
 
 export interface OpenAIChatAdapterConfig {
   provider: string;

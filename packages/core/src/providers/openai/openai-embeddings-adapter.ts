@@ -7,8 +7,8 @@ import type {
 } from "../../provider/adapter.ts";
 import type { ProviderDeployment } from "../../provider/deployment.ts";
 import { isRecord } from "../../util/is-record.ts";
-import { statusOfErrorPayload } from "./map-openai-error.ts";
-import { buildOpenAIBody } from "./openai-params.ts";
+import { statusOfErrorPayload } from "./map-error.ts";
+import { buildOpenAIBody } from "./convert-request.ts";
 import { buildOpenAIHeaders, type AuthHeaders } from "./openai-headers.ts";
 import { joinApiUrl } from "./openai-url.ts";
 

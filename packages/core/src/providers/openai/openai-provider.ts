@@ -1,4 +1,4 @@
-import { createOpenAICompatibleProvider } from "../openai-compatible/create-openai-compatible-provider.ts";
+import { createOpenAICompatibleProvider } from "../openai-compatible/openai-compatible-provider.ts";
 
 export const OPENAI_API_BASE = "https://api.openai.com/v1";
 

@@ -1,12 +1,9 @@
 import type { ProviderAdapter } from "../../provider/adapter.ts";
-import {
-  createGeminiChatAdapter,
-  type GeminiEndpoint,
-} from "../gemini/create-gemini-chat-adapter.ts";
+import { createGeminiChatAdapter, type GeminiEndpoint } from "../gemini/gemini-chat-adapter.ts";
 import { mapGeminiError } from "../gemini/map-error.ts";
 import { GEMINI_UNSUPPORTED_PARAMS } from "../gemini/unsupported-params.ts";
-import { vertexAuthHeaders } from "./vertex-auth.ts";
-import { vertexUrl } from "./vertex-url.ts";
+import { vertexAuthHeaders } from "./vertex-ai-headers.ts";
+import { vertexUrl } from "./vertex-ai-url.ts";
 
 /** Vertex AI differs from the Gemini API only in URL and credentials. */
 export const vertexEndpoint: GeminiEndpoint = {

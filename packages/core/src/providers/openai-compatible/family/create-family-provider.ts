@@ -11,7 +11,7 @@ import type { ProviderDeployment } from "../../../provider/deployment.ts";
 import {
   createOpenAICompatibleProvider,
   type OpenAICompatibleProviderOptions,
-} from "../create-openai-compatible-provider.ts";
+} from "../openai-compatible-provider.ts";
 import { enforceUnsupportedParams } from "./enforce-unsupported-params.ts";
 import { wrapParseResponse } from "./family-parse-response.ts";
 import { createFamilyStreamTransformer, type ChunkFixer } from "./family-stream-transformer.ts";

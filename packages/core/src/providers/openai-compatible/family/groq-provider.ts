@@ -3,7 +3,7 @@ import { parseRetryAfterMs } from "../../../errors/parse-retry-after.ts";
 import type { ChatCompletionChunk } from "../../../openai/chat-chunk.ts";
 import type { Usage } from "../../../openai/chat-response.ts";
 import { isRecord } from "../../../util/is-record.ts";
-import { mapOpenAIError, readOpenAIError } from "../../openai/map-openai-error.ts";
+import { mapOpenAIError, readOpenAIError } from "../../openai/map-error.ts";
 import { redactSecrets } from "../../../errors/redact.ts";
 import { mapMessages, stripMessageField } from "./body-edits.ts";
 import { createFamilyProvider } from "./create-family-provider.ts";

@@ -4,7 +4,7 @@ import { redactSecrets } from "../../../errors/redact.ts";
 import type { UpstreamResponse } from "../../../provider/adapter.ts";
 import type { ProviderDeployment } from "../../../provider/deployment.ts";
 import { isRecord } from "../../../util/is-record.ts";
-import { mapOpenAIError } from "../../openai/map-openai-error.ts";
+import { mapOpenAIError } from "../../openai/map-error.ts";
 
 /**
  * OpenRouter errors are `{"error":{"code":<status number>,"message","metadata"}}`. The useful

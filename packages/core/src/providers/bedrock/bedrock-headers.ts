@@ -2,7 +2,7 @@ import { Sha256 } from "@aws-crypto/sha256-js";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { AuthenticationError } from "../../errors/gateway-error.ts";
 import type { ProviderDeployment } from "../../provider/deployment.ts";
-import { resolveRegion } from "./resolve-endpoint.ts";
+import { resolveRegion } from "./bedrock-url.ts";
 
 /** The SigV4 signing name of bedrock-runtime (its host prefix is `bedrock-runtime`). */
 export const BEDROCK_SIGNING_SERVICE = "bedrock";

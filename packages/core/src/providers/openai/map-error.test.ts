@@ -13,7 +13,7 @@ import {
   UpstreamError,
 } from "../../errors/gateway-error.ts";
 import type { ProviderDeployment } from "../../provider/deployment.ts";
-import { mapOpenAIError } from "./map-openai-error.ts";
+import { mapOpenAIError } from "./map-error.ts";
 
 const fixture = (name: string) =>
   readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), "utf8");

@@ -3,8 +3,8 @@ import { convertEmbeddingRequest } from "./convert-embedding-request.ts";
 import { embeddingModelKind } from "./embedding-model-kind.ts";
 import { lowerCaseHeaders } from "./lower-case-headers.ts";
 import { parseEmbeddingResponse } from "./parse-embedding-response.ts";
-import { bedrockModelId, bedrockUrl } from "./resolve-endpoint.ts";
-import { authorizeBedrockRequest } from "./sign-request.ts";
+import { bedrockModelId, bedrockUrl } from "./bedrock-url.ts";
+import { authorizeBedrockRequest } from "./bedrock-headers.ts";
 
 /** Titan and Cohere embeddings through InvokeModel (`POST /model/{modelId}/invoke`). */
 export function createBedrockEmbeddingAdapter(now: () => number): EmbeddingAdapter {

@@ -1,5 +1,5 @@
 import type { ProviderAdapter, RequestContext } from "../../provider/adapter.ts";
-import { mapOpenAIError } from "../openai/map-openai-error.ts";
+import { mapOpenAIError } from "../openai/map-error.ts";
 import { createOpenAIChatAdapter } from "../openai/openai-chat-adapter.ts";
 import { createOpenAIEmbeddingsAdapter } from "../openai/openai-embeddings-adapter.ts";
 import { bearerAuth, type AuthHeaders } from "../openai/openai-headers.ts";

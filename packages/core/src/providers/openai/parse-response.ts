@@ -1,8 +1,8 @@
 import { UpstreamError, type GatewayError } from "../../errors/gateway-error.ts";
 import { ChatCompletionSchema, type ChatCompletion } from "../../openai/chat-response.ts";
 import { isRecord } from "../../util/is-record.ts";
-import { statusOfErrorPayload } from "./map-openai-error.ts";
-import { normalizeFinishReason } from "./normalize-finish-reason.ts";
+import { statusOfErrorPayload } from "./map-error.ts";
+import { normalizeFinishReason } from "./map-finish-reason.ts";
 
 /**
  * Parses a non-streamed chat completion. An error object inside a 200 (vLLM, OpenRouter) is an

@@ -2,8 +2,8 @@ import { GatewayError, UpstreamError } from "../../errors/gateway-error.ts";
 import type { ChatCompletionChunk } from "../../openai/chat-chunk.ts";
 import type { ChatStreamTransformer, StreamEvent } from "../../provider/adapter.ts";
 import { isRecord } from "../../util/is-record.ts";
-import { statusOfErrorPayload } from "./map-openai-error.ts";
-import { normalizeFinishReason } from "./normalize-finish-reason.ts";
+import { statusOfErrorPayload } from "./map-error.ts";
+import { normalizeFinishReason } from "./map-finish-reason.ts";
 
 export interface OpenAIStreamTransformerOptions {
   provider: string;

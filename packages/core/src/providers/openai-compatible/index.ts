@@ -1,0 +1,5 @@
+export {
+  createOpenAICompatibleProvider,
+  type OpenAICompatibleProviderOptions,
+} from "./openai-compatible-provider.ts";
+export { openAICompatibleFamily } from "./family/index.ts";

@@ -1,3 +1,4 @@
+import type { BudgetRequestMetadata } from "@org/budgets";
 import type { Router } from "@org/router";
 import type { Logger } from "@org/observability";
 import type { Management } from "@org/budgets";
@@ -15,7 +16,8 @@ export interface ReadinessReport {
  * One `createApp(deps)` serves both.
  */
 export interface GatewayDeps {
-  router: Router;
+  /** Its calls carry the metadata the budget hooks read (the caller's identity), typed. */
+  router: Router<BudgetRequestMetadata>;
   authenticator: Authenticator;
   readiness: () => Promise<ReadinessReport>;
   logger: Logger;

@@ -123,7 +123,11 @@ export type {
   BudgetHooksOptions,
   SoftBudgetEvent,
 } from "./hooks/create-budget-hooks.ts";
-export type { BudgetHookContext, BudgetHookOutcome } from "./hooks/hook-types.ts";
+export type {
+  BudgetHookContext,
+  BudgetHookOutcome,
+  BudgetRequestMetadata,
+} from "./hooks/hook-types.ts";
 
 // Management
 export { createManagement } from "./management/create-management.ts";

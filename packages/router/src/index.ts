@@ -30,6 +30,7 @@ export type {
   CostEstimate,
   DeploymentRef,
   RequestContext,
+  RequestMetadata,
   RequestTimings,
 } from "./context/request-context.ts";
 export type { PostCallOutcome, PreCallAnswer, RouterHooks } from "./hooks/router-hooks.ts";

@@ -26,7 +26,12 @@ import { createStateStore } from "./state/create-state-store.ts";
 import type { FallbackConfig, RouterSettings } from "./config/router-settings.ts";
 import { estimateCost } from "./context/cost-estimate.ts";
 import { reachableDeployments } from "./context/reachable-deployments.ts";
-import type { AttemptRecord, DeploymentRef, RequestContext } from "./context/request-context.ts";
+import type {
+  AttemptRecord,
+  DeploymentRef,
+  RequestContext,
+  RequestMetadata,
+} from "./context/request-context.ts";
 import type { DeploymentInfo } from "./deployments/deployment-info.ts";
 import { toDeploymentInfo } from "./deployments/deployment-info.ts";
 import { ModelTable } from "./deployments/model-table.ts";
@@ -53,7 +58,7 @@ import { estimateCompletionTokens, estimateTokens } from "./tokens/count-tokens.
 import type { Clock, RouterLogger } from "./util/logger.ts";
 import { silentLogger, systemClock } from "./util/logger.ts";
 
-export interface RouterOptions {
+export interface RouterOptions<M extends RequestMetadata = RequestMetadata> {
   /** LiteLLM's model_list, snake_case, secrets already resolved. */
   modelList: readonly ModelListEntry[];
   /** router_settings (merged with the router-related litellm_settings). */
@@ -71,7 +76,8 @@ export interface RouterOptions {
   store?: RouterStateStore;
   /** Key prefix of the Redis store the router creates from settings. */
   stateKeyPrefix?: string;
-  hooks?: RouterHooks;
+  /** Typed by the metadata the caller passes (`Router<M>`): hooks read `ctx.metadata` as `M`. */
+  hooks?: RouterHooks<M>;
   logger?: RouterLogger;
   clock?: Clock;
   random?: () => number;
@@ -89,7 +95,7 @@ export interface RouterOptions {
   countCompletionTokens?: CountCompletionTokens;
 }
 
-export interface CallOptions {
+export interface CallOptions<M extends RequestMetadata = RequestMetadata> {
   /** The gateway's call id; a UUID when omitted. */
   callId?: string;
   /** Aborted when the client goes away: the upstream call is aborted too. */
@@ -97,7 +103,7 @@ export interface CallOptions {
   /** Fallbacks for this request, replacing the configured ones (as `fallbacks` in the body does). */
   requestFallbacks?: FallbackConfig | string[];
   /** Identity and anything else the hooks need; carried on the context untouched. */
-  metadata?: Record<string, unknown>;
+  metadata?: M;
 }
 
 export interface RouterResultMeta {
@@ -162,12 +168,12 @@ const CACHE_REF_ID = "cache";
  * LiteLLM's Router: model groups, routing strategies, retries, cooldowns, fallbacks and
  * timeouts over @org/core's provider calls, with its state behind a small store port.
  */
-export class Router {
+export class Router<M extends RequestMetadata = RequestMetadata> {
   #rt: Runtime;
   readonly #owned: { transport?: Transport; store?: RouterStateStore } = {};
   readonly #settings: RouterSettings;
 
-  constructor(options: RouterOptions) {
+  constructor(options: RouterOptions<M>) {
     this.#settings = options.settings ?? {};
     const settings = resolveSettings(this.#settings);
     const logger = options.logger ?? silentLogger;
@@ -217,7 +223,7 @@ export class Router {
    */
   async chatCompletion(
     request: ChatCompletionRequest,
-    options: CallOptions = {},
+    options: CallOptions<M> = {},
   ): Promise<RouterChatResult> {
     const rt = this.#rt;
     const { request: body, params } = splitRouterParams(request);
@@ -254,7 +260,7 @@ export class Router {
   /** Embeddings through the group `request.model` names, with the same retries and fallbacks. */
   async embedding(
     request: EmbeddingRequest,
-    options: CallOptions = {},
+    options: CallOptions<M> = {},
   ): Promise<RouterEmbeddingResult> {
     const rt = this.#rt;
     const { request: body, params } = splitRouterParams(request);

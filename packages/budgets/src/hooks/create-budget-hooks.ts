@@ -270,10 +270,7 @@ export function createBudgetHooks(options: BudgetHooksOptions): BudgetHooks {
 }
 
 function defaultIdentityOf(ctx: BudgetHookContext): AuthIdentity | undefined {
-  const identity = ctx.metadata.identity as AuthIdentity | undefined;
-  return identity && (identity.kind === "master" || identity.kind === "virtual_key")
-    ? identity
-    : undefined;
+  return ctx.metadata.identity;
 }
 
 /** The static list, or a new one when this request adds end-user or per-model entries. */
@@ -374,8 +371,7 @@ function spendRecord(
       user_api_key_team_alias: key?.teamAlias ?? null,
       partial: outcome.partial || undefined,
       // The client's x-litellm-call-id; requestId is the gateway's own id (see request-context).
-      litellm_call_id:
-        typeof ctx.metadata.clientCallId === "string" ? ctx.metadata.clientCallId : undefined,
+      litellm_call_id: ctx.metadata.clientCallId,
     },
     cacheHit: ctx.cacheHit,
     status: outcome.status,

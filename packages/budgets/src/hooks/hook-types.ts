@@ -1,8 +1,25 @@
+import type { AuthIdentity } from "../keys/identity.ts";
+
 /**
  * The parts of `@org/router`'s RequestContext and PostCallOutcome the budget hooks read. Declared
  * here (structurally identical) so this package does not depend on the router; a test checks
  * that `createBudgetHooks` satisfies the router's `RouterHooks`.
  */
+/**
+ * The metadata the budget hooks read, typed: the gateway builds its router as
+ * `Router<BudgetRequestMetadata>` and passes it with each call, so the identity arrives as the
+ * authenticator resolved it (no cast back). A type alias, so it satisfies the router's
+ * `RequestMetadata` (a record).
+ */
+export type BudgetRequestMetadata = {
+  /** Who is calling (the master key or a virtual key); none: the hooks let the call through. */
+  readonly identity?: AuthIdentity;
+  /** The client's `x-litellm-call-id`, kept in the spend log as `litellm_call_id`. */
+  readonly clientCallId?: string;
+  /** LiteLLM's call type for the spend log; by default `acompletion` / `aembedding`. */
+  readonly call_type?: string;
+};
+
 export interface BudgetHookContext {
   readonly callId: string;
   readonly kind: "chat" | "embedding";
@@ -10,8 +27,8 @@ export interface BudgetHookContext {
   readonly modelGroup: string;
   readonly request: { readonly model: string; readonly user?: string | null | undefined };
   readonly stream: boolean;
-  /** The gateway puts the caller's identity here (`metadata.identity`). */
-  readonly metadata: Record<string, unknown>;
+  /** What the gateway hangs on the request for these hooks (`Router<BudgetRequestMetadata>`). */
+  readonly metadata: BudgetRequestMetadata;
   readonly timings: { readonly start: number; readonly firstToken?: number; readonly end?: number };
   readonly deployment:
     | {

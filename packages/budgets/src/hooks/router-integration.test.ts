@@ -8,6 +8,7 @@ import { buildKeyIdentity } from "../keys/build-key-identity.ts";
 import { createMemoryRateLimiter } from "../limits/memory-rate-limiter.ts";
 import { createMemorySpendJournal } from "../spend/memory-spend-journal.ts";
 import { createBudgetHooks } from "./create-budget-hooks.ts";
+import type { BudgetRequestMetadata } from "./hook-types.ts";
 
 /** An upstream that answers every call with 100 prompt and 50 completion tokens. */
 async function callChat(o: CallChatOptions): Promise<ChatCallResult> {
@@ -34,9 +35,10 @@ describe("createBudgetHooks plugged into @org/router", () => {
       limiter: createMemoryRateLimiter(),
       journal,
     });
-    // The type check this file exists for: no adapter between the two packages.
-    const hooks: RouterHooks = budgetHooks;
-    const router = new Router({
+    // The type check this file exists for: no adapter between the two packages, and the
+    // router's metadata typed as the hooks read it (no cast of the identity on either side).
+    const hooks: RouterHooks<BudgetRequestMetadata> = budgetHooks;
+    const router = new Router<BudgetRequestMetadata>({
       modelList: [
         {
           model_name: "gpt-4o",

@@ -46,12 +46,16 @@ export interface CostEstimate {
   readonly maxCost: number | undefined;
 }
 
+/** What a caller hangs on its requests for its hooks, untyped (a Router without a metadata type). */
+export type RequestMetadata = Readonly<Record<string, unknown>>;
+
 /**
  * Everything known about one request, from before routing to the end of the (streamed) answer.
  * Hooks receive it; the gateway's logs, metrics and headers read it. The router fills in
- * `deployment`, `attempts`, `fallbacksTaken` and `timings` as it goes.
+ * `deployment`, `attempts`, `fallbacksTaken` and `timings` as it goes. `M` is the caller's
+ * metadata type (`Router<M>`), so hooks read it typed.
  */
-export interface RequestContext {
+export interface RequestContext<M extends RequestMetadata = RequestMetadata> {
   readonly callId: string;
   readonly kind: "chat" | "embedding";
   /** The model the client asked for. */
@@ -60,8 +64,8 @@ export interface RequestContext {
   readonly modelGroup: string;
   readonly request: ChatCompletionRequest | EmbeddingRequest;
   readonly stream: boolean;
-  /** The caller's metadata (identity, key, team ...), passed through untouched. */
-  readonly metadata: Record<string, unknown>;
+  /** The caller's metadata (identity, key, team ...), passed through untouched; `{}` when none. */
+  readonly metadata: Partial<M>;
   readonly timings: RequestTimings;
   deployment: DeploymentRef | undefined;
   readonly attempts: AttemptRecord[];

@@ -6,7 +6,7 @@ import type {
   GatewayError,
   Usage,
 } from "@org/core";
-import type { RequestContext } from "../context/request-context.ts";
+import type { RequestContext, RequestMetadata } from "../context/request-context.ts";
 
 /** A pre-call hook's answer without an upstream call (a cache hit). */
 export type PreCallAnswer = { response: ChatCallResult } | { embedding: EmbeddingCallResult };
@@ -40,8 +40,8 @@ export interface PostCallOutcome {
  *   once the call is answered (for a stream, at its first chunk) and returned in the result's
  *   `headers`.
  */
-export interface RouterHooks {
-  preCall?(ctx: RequestContext): void | PreCallAnswer | Promise<void | PreCallAnswer>;
-  postCall?(ctx: RequestContext, outcome: PostCallOutcome): void | Promise<void>;
-  responseHeaders?(ctx: RequestContext): Readonly<Record<string, string>> | undefined;
+export interface RouterHooks<M extends RequestMetadata = RequestMetadata> {
+  preCall?(ctx: RequestContext<M>): void | PreCallAnswer | Promise<void | PreCallAnswer>;
+  postCall?(ctx: RequestContext<M>, outcome: PostCallOutcome): void | Promise<void>;
+  responseHeaders?(ctx: RequestContext<M>): Readonly<Record<string, string>> | undefined;
 }

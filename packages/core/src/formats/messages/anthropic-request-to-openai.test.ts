@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ChatCompletionRequestSchema } from "../../openai/chat-request.ts";
-import { deployment, readFixture } from "../../providers/anthropic/__fixtures__/fixture-helpers.ts";
+import { deployment, readFixture } from "../../providers/anthropic/__fixtures__/fixtures.ts";
 import { anthropicRequestToOpenAI } from "./anthropic-request-to-openai.ts";
 import { convertRequest } from "../../providers/anthropic/convert-request.ts";
 import {

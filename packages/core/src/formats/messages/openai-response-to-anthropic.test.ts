@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ChatCompletion } from "../../openai/chat-response.ts";
-import { context, readFixture } from "../../providers/anthropic/__fixtures__/fixture-helpers.ts";
+import { context, readFixture } from "../../providers/anthropic/__fixtures__/fixtures.ts";
 import { openAIResponseToAnthropic } from "./openai-response-to-anthropic.ts";
 import { parseAnthropicResponse } from "../../providers/anthropic/parse-response.ts";
 import { AnthropicMessageSchema } from "../../providers/anthropic/wire-schemas.ts";

@@ -4,7 +4,7 @@ import {
   context,
   readFixture,
   runStream,
-} from "../../providers/anthropic/__fixtures__/fixture-helpers.ts";
+} from "../../providers/anthropic/__fixtures__/fixtures.ts";
 import {
   type AnthropicSseEvent,
   createOpenAIToAnthropicStreamEncoder,

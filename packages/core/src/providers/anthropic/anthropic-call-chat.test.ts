@@ -10,7 +10,7 @@ import {
 import type { ChatCompletionRequest } from "../../openai/chat-request.ts";
 import { ProviderRegistry } from "../../provider/registry.ts";
 import { createUndiciTransport } from "../../transport/undici-transport.ts";
-import { deployment, readFixture } from "./__fixtures__/fixture-helpers.ts";
+import { deployment, readFixture } from "./__fixtures__/fixtures.ts";
 import { anthropicProvider } from "./anthropic-provider.ts";
 
 /** The adapter through the real call path: undici, the SSE decoder, chat stream parts. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyUnsupportedParams } from "../../call/apply-unsupported-params.ts";
 import type { ChatCompletionRequest } from "../../openai/chat-request.ts";
-import { context } from "./__fixtures__/fixture-helpers.ts";
+import { context } from "./__fixtures__/fixtures.ts";
 import { anthropicProvider } from "./anthropic-provider.ts";
 
 async function build(request: Partial<ChatCompletionRequest> = {}, overrides = {}) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError } from "../../errors/gateway-error.ts";
 import type { ChatCompletionRequest } from "../../openai/chat-request.ts";
-import { deployment } from "./__fixtures__/fixture-helpers.ts";
+import { deployment } from "./__fixtures__/fixtures.ts";
 import { convertRequest } from "./convert-request.ts";
 
 function convert(request: Partial<ChatCompletionRequest>, overrides = {}) {

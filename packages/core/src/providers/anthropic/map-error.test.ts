@@ -7,7 +7,7 @@ import {
   ServiceUnavailableError,
   UpstreamError,
 } from "../../errors/gateway-error.ts";
-import { deployment, readFixture } from "./__fixtures__/fixture-helpers.ts";
+import { deployment, readFixture } from "./__fixtures__/fixtures.ts";
 import { mapAnthropicError } from "./map-error.ts";
 
 function map(status: number, fixture: string, headers: Record<string, string> = {}) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ChatCompletionSchema } from "../../openai/chat-response.ts";
 import { GatewayError, UpstreamError } from "../../errors/gateway-error.ts";
-import { context, readFixture } from "./__fixtures__/fixture-helpers.ts";
+import { context, readFixture } from "./__fixtures__/fixtures.ts";
 import { parseAnthropicResponse } from "./parse-response.ts";
 
 function parse(fixture: string, request = {}) {

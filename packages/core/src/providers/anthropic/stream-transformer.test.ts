@@ -10,7 +10,7 @@ import {
   runStream,
   splitBytes,
   type ReadSplit,
-} from "./__fixtures__/fixture-helpers.ts";
+} from "./__fixtures__/fixtures.ts";
 import { createAnthropicStreamTransformer } from "./stream-transformer.ts";
 
 async function stream(fixture: string, split: ReadSplit = "whole", request = {}) {

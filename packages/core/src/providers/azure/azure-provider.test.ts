@@ -1,16 +1,16 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { fixtureFiles, inReadsOf, runStream } from "../../__fixtures__/adapter-test-kit.ts";
 import { InvalidRequestError } from "../../errors/gateway-error.ts";
 import type { ChatCompletionChunk } from "../../openai/chat-chunk.ts";
 import type { ChatCompletionRequest } from "../../openai/chat-request.ts";
 import type { EmbeddingRequest } from "../../openai/embeddings.ts";
 import type { RequestContext } from "../../provider/adapter.ts";
 import type { ProviderDeployment } from "../../provider/deployment.ts";
-import { decodeSse } from "../../stream/sse-decoder.ts";
 import { azureProvider } from "./azure-provider.ts";
 import { AZURE_DEFAULT_API_VERSION } from "./azure-url.ts";
 
-const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url));
+const files = fixtureFiles(new URL("./__fixtures__/", import.meta.url));
+const fixture = files.text;
 const chat = azureProvider.chat!;
 const embeddings = azureProvider.embeddings!;
 
@@ -36,18 +36,12 @@ const ctxFor = (
   callId: "call-azure-1",
 });
 
-async function* bytesOf(buffer: Buffer, size: number): AsyncGenerator<Uint8Array> {
-  for (let i = 0; i < buffer.length; i += size) yield buffer.subarray(i, i + size);
-}
-
-async function transform(name: string, readSize: number, ctx = ctxFor({ stream: true })) {
-  const transformer = chat.createStreamTransformer(ctx);
-  const chunks: ChatCompletionChunk[] = [];
-  for await (const read of decodeSse(bytesOf(fixture(name), readSize))) {
-    for (const event of read.events) chunks.push(...transformer.onEvent(event));
-  }
-  chunks.push(...transformer.onEnd());
-  return chunks;
+function transform(
+  name: string,
+  readSize: number,
+  ctx = ctxFor({ stream: true }),
+): Promise<ChatCompletionChunk[]> {
+  return runStream(chat.createStreamTransformer(ctx), inReadsOf(files.bytes(name), readSize));
 }
 
 describe("azure: request URL", () => {
@@ -148,7 +142,7 @@ describe("azure: request URL", () => {
 describe("azure: responses", () => {
   it("parses a completion and keeps the content filter fields", () => {
     const completion = chat.parseResponse(
-      { status: 200, headers: {}, body: fixture("chat-completion.json").toString("utf8") },
+      { status: 200, headers: {}, body: fixture("chat-completion.json") },
       ctxFor(),
     );
     expect(completion.model).toBe("gpt-4o-2024-11-20");
@@ -189,7 +183,7 @@ describe("azure: responses", () => {
 
   it("parses embeddings", () => {
     const response = embeddings.parseResponse(
-      { status: 200, headers: {}, body: fixture("embeddings.json").toString("utf8") },
+      { status: 200, headers: {}, body: fixture("embeddings.json") },
       {
         request: { model: "emb", input: "hello" } as EmbeddingRequest,
         deployment: deployment(),

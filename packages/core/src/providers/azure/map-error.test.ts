@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { fixtureFiles } from "../../__fixtures__/adapter-test-kit.ts";
 import {
   AuthenticationError,
   ContentPolicyError,
@@ -12,8 +12,7 @@ import {
 import type { ProviderDeployment } from "../../provider/deployment.ts";
 import { azureProvider } from "./azure-provider.ts";
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url)).toString("utf8");
+const fixture = fixtureFiles(new URL("./__fixtures__/", import.meta.url)).text;
 const deployment: ProviderDeployment = {
   provider: "azure",
   model: "my-gpt4o",

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { fixtureFiles } from "../../__fixtures__/adapter-test-kit.ts";
 import { InvalidRequestError } from "../../errors/gateway-error.ts";
 import type { EmbeddingRequest } from "../../openai/embeddings.ts";
 import { EmbeddingResponseSchema } from "../../openai/embeddings.ts";
@@ -32,9 +32,7 @@ function ctx(
   };
 }
 
-function fixture(name: string): string {
-  return readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), "utf8");
-}
+const fixture = fixtureFiles(new URL("./__fixtures__/", import.meta.url)).text;
 
 describe("bedrock embeddings", () => {
   it("builds a signed Titan v2 InvokeModel request with dimensions and normalize", async () => {

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { fixtureFiles } from "../../__fixtures__/adapter-test-kit.ts";
 import {
   AuthenticationError,
   ContextWindowExceededError,
@@ -23,9 +23,7 @@ const deployment: ProviderDeployment = {
   },
 };
 
-function fixture(name: string): string {
-  return readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), "utf8");
-}
+const fixture = fixtureFiles(new URL("./__fixtures__/", import.meta.url)).text;
 
 function map(
   status: number,

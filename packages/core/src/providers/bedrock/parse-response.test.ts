@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { fixtureFiles } from "../../__fixtures__/adapter-test-kit.ts";
 import { UpstreamError } from "../../errors/gateway-error.ts";
 import type { ChatCompletionRequest } from "../../openai/chat-request.ts";
 import { ChatCompletionSchema } from "../../openai/chat-response.ts";
@@ -9,9 +9,7 @@ import { createBedrockProvider } from "./bedrock-provider.ts";
 const NOW = Date.parse("2025-01-01T12:00:00Z");
 const chat = createBedrockProvider({ now: () => NOW }).chat!;
 
-function fixture(name: string): string {
-  return readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), "utf8");
-}
+const fixture = fixtureFiles(new URL("./__fixtures__/", import.meta.url)).text;
 
 function ctx(request: Partial<ChatCompletionRequest> = {}): RequestContext {
   return {

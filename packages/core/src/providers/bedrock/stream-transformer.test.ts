@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { fixtureFiles, inReadsOf, readsOf } from "../../__fixtures__/adapter-test-kit.ts";
 import {
   GatewayError,
   RateLimitError,
@@ -15,9 +15,7 @@ import { createBedrockProvider } from "./bedrock-provider.ts";
 const NOW = Date.parse("2025-01-01T12:00:00Z");
 const chat = createBedrockProvider({ now: () => NOW }).chat!;
 
-function fixture(name: string): Uint8Array {
-  return new Uint8Array(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url)));
-}
+const fixture = fixtureFiles(new URL("./__fixtures__/", import.meta.url)).bytes;
 
 function ctx(request: Partial<ChatCompletionRequest> = {}): RequestContext {
   return {
@@ -36,11 +34,6 @@ function ctx(request: Partial<ChatCompletionRequest> = {}): RequestContext {
   };
 }
 
-/** The body cut into reads of `size` bytes (1 = every byte its own read). */
-async function* readsOf(body: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
-  for (let i = 0; i < body.byteLength; i += size) yield body.subarray(i, i + size);
-}
-
 /** Decoder + transformer, the way callChat runs them; chunks are validated against the schema. */
 async function run(
   name: string,
@@ -49,7 +42,9 @@ async function run(
   const transformer = chat.createStreamTransformer(ctx(options.request));
   const chunks: ChatCompletionChunk[] = [];
   const body = fixture(name);
-  for await (const read of decodeAwsEventStream(readsOf(body, options.size ?? body.byteLength))) {
+  for await (const read of decodeAwsEventStream(
+    readsOf(inReadsOf(body, options.size ?? body.byteLength)),
+  )) {
     for (const event of read.events) chunks.push(...transformer.onEvent(event));
   }
   chunks.push(...transformer.onEnd());
@@ -133,7 +128,9 @@ describe("bedrock stream transformer", () => {
     const chunks: ChatCompletionChunk[] = [];
     let thrown: unknown;
     try {
-      for await (const read of decodeAwsEventStream(readsOf(fixture("stream-throttling.bin"), 5))) {
+      for await (const read of decodeAwsEventStream(
+        readsOf(inReadsOf(fixture("stream-throttling.bin"), 5)),
+      )) {
         for (const event of read.events) chunks.push(...transformer.onEvent(event));
       }
     } catch (error) {

@@ -1,15 +1,15 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { fixtureFiles, inReadsOf, runStream } from "../../__fixtures__/adapter-test-kit.ts";
 import type { ChatCompletionChunk } from "../../openai/chat-chunk.ts";
 import type { ChatCompletionRequest } from "../../openai/chat-request.ts";
 import type { EmbeddingRequest } from "../../openai/embeddings.ts";
 import type { EmbeddingContext, RequestContext } from "../../provider/adapter.ts";
 import type { ProviderDeployment } from "../../provider/deployment.ts";
-import { decodeSse } from "../../stream/sse-decoder.ts";
 import { InvalidRequestError, UpstreamError } from "../../errors/gateway-error.ts";
 import { mistralProvider } from "./mistral-provider.ts";
 
-const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url));
+const files = fixtureFiles(new URL("./__fixtures__/", import.meta.url));
+const fixture = files.text;
 const chat = mistralProvider.chat!;
 const embeddings = mistralProvider.embeddings!;
 const deployment: ProviderDeployment = {
@@ -28,20 +28,11 @@ const ctx: RequestContext = {
   callId: "call-m2",
 };
 
-async function* bytesOf(buffer: Buffer, size: number): AsyncGenerator<Uint8Array> {
-  for (let i = 0; i < buffer.length; i += size) yield buffer.subarray(i, i + size);
-}
-async function transform(name: string, readSize: number): Promise<ChatCompletionChunk[]> {
-  const transformer = chat.createStreamTransformer(ctx);
-  const chunks: ChatCompletionChunk[] = [];
-  for await (const read of decodeSse(bytesOf(fixture(name), readSize))) {
-    for (const event of read.events) chunks.push(...transformer.onEvent(event));
-  }
-  chunks.push(...transformer.onEnd());
-  return chunks;
+function transform(name: string, readSize: number): Promise<ChatCompletionChunk[]> {
+  return runStream(chat.createStreamTransformer(ctx), inReadsOf(files.bytes(name), readSize));
 }
 const parse = (name: string) =>
-  chat.parseResponse({ status: 200, headers: {}, body: fixture(name).toString("utf8") }, ctx);
+  chat.parseResponse({ status: 200, headers: {}, body: fixture(name) }, ctx);
 
 describe("mistral: non-streamed responses", () => {
   it("turns tool calls into OpenAI's (type, string arguments, null content)", () => {
@@ -190,7 +181,7 @@ describe("mistral: embeddings", () => {
 
   it("parses Mistral's response", () => {
     const response = embeddings.parseResponse(
-      { status: 200, headers: {}, body: fixture("embeddings.json").toString("utf8") },
+      { status: 200, headers: {}, body: fixture("embeddings.json") },
       ectx({}),
     );
     expect(response.data.map((item) => item.index)).toEqual([0, 1]);

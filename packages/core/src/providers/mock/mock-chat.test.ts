@@ -10,15 +10,12 @@ import {
 } from "../../errors/gateway-error.ts";
 import type { ChatCompletionRequest } from "../../openai/chat-request.ts";
 import type { ProviderDeployment } from "../../provider/deployment.ts";
-import type { Transport } from "../../transport/transport.ts";
+import { noNetworkTransport } from "../../__fixtures__/adapter-test-kit.ts";
 import { defaultProviders } from "../default-providers.ts";
 import { DEFAULT_MOCK_TEXT } from "./mock-options.ts";
 
 /** Mocks must never touch the network, whatever deployment they stand in for. */
-const noNetwork: Transport = {
-  send: () => Promise.reject(new Error("the network must not be used")),
-  close: async () => {},
-};
+const noNetwork = noNetworkTransport;
 
 const request = (extra: Record<string, unknown> = {}): ChatCompletionRequest => ({
   model: "client-alias",

@@ -2,14 +2,11 @@ import { describe, expect, it } from "vitest";
 import { callEmbedding } from "../../call/call-embedding.ts";
 import { RateLimitError } from "../../errors/gateway-error.ts";
 import type { EmbeddingRequest } from "../../openai/embeddings.ts";
-import type { Transport } from "../../transport/transport.ts";
+import { noNetworkTransport } from "../../__fixtures__/adapter-test-kit.ts";
 import { defaultProviders } from "../default-providers.ts";
 import { mockEmbeddingVector } from "./mock-embedding-vector.ts";
 
-const noNetwork: Transport = {
-  send: () => Promise.reject(new Error("the network must not be used")),
-  close: async () => {},
-};
+const noNetwork = noNetworkTransport;
 
 const embed = (
   request: Partial<EmbeddingRequest>,

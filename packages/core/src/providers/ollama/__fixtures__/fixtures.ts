@@ -1,18 +1,18 @@
-import { readFileSync } from "node:fs";
 import type { ChatCompletionChunk } from "../../../openai/chat-chunk.ts";
 import type { ChatCompletionRequest } from "../../../openai/chat-request.ts";
-import type {
-  ChatStreamTransformer,
-  RequestContext,
-  UpstreamResponse,
-} from "../../../provider/adapter.ts";
+import type { ChatStreamTransformer, RequestContext } from "../../../provider/adapter.ts";
 import type { ProviderDeployment } from "../../../provider/deployment.ts";
-import { decodeNdjson } from "../../../stream/ndjson-decoder.ts";
+import { chatContext, fixtureFiles, runStream as runKitStream } from "../../../__fixtures__/adapter-test-kit.ts";
 
-/** Test support for the Ollama adapter (kept out of the build with __fixtures__). */
-export function fixture(name: string): string {
-  return readFileSync(new URL(`./${name}`, import.meta.url), "utf8");
-}
+/** Ollama's defaults for the shared adapter test kit (kept out of the build with __fixtures__). */
+export {
+  collectChoice as collect,
+  inReadsOf,
+  jsonResponse as response,
+  midLineReads,
+} from "../../../__fixtures__/adapter-test-kit.ts";
+
+export const fixture = fixtureFiles(import.meta.url).text;
 
 export function ollamaDeployment(overrides: Partial<ProviderDeployment> = {}): ProviderDeployment {
   return { provider: "ollama_chat", model: "llama3.2", params: {}, ...overrides };
@@ -22,86 +22,13 @@ export function requestContext(
   request: Partial<ChatCompletionRequest> = {},
   deployment: Partial<ProviderDeployment> = {},
 ): RequestContext {
-  return {
-    request: {
-      model: "ollama_chat/llama3.2",
-      messages: [{ role: "user", content: "Hi" }],
-      ...request,
-    },
-    deployment: ollamaDeployment(deployment),
-    callId: "call-test-1",
-  };
+  return chatContext("ollama_chat/llama3.2", ollamaDeployment(deployment), request);
 }
 
-export function response(
-  body: string,
-  status = 200,
-  headers: Record<string, string> = {},
-): UpstreamResponse {
-  return { status, headers: { "content-type": "application/json", ...headers }, body };
-}
-
-/** Cuts text into reads of `size` bytes (splitting lines, JSON and UTF-8 characters). */
-export function inReadsOf(text: string, size: number): Uint8Array[] {
-  const bytes = new TextEncoder().encode(text);
-  const reads: Uint8Array[] = [];
-  for (let at = 0; at < bytes.byteLength; at += size) reads.push(bytes.subarray(at, at + size));
-  return reads;
-}
-
-/** Each line cut in its middle, so every read ends inside the JSON. */
-export function midLineReads(text: string): Uint8Array[] {
-  const encoder = new TextEncoder();
-  return text
-    .split(/(?<=\n)/)
-    .flatMap((line) => [
-      encoder.encode(line.slice(0, line.length >> 1)),
-      encoder.encode(line.slice(line.length >> 1)),
-    ])
-    .filter((part) => part.byteLength > 0);
-}
-
-/** Runs reads through the real NDJSON decoder and the transformer, as callChat does. */
-export async function runStream(
+/** Ollama streams NDJSON. */
+export function runStream(
   transformer: ChatStreamTransformer,
   reads: Uint8Array[],
 ): Promise<ChatCompletionChunk[]> {
-  async function* source() {
-    for (const read of reads) yield read;
-  }
-  const chunks: ChatCompletionChunk[] = [];
-  for await (const read of decodeNdjson(source())) {
-    for (const event of read.events) chunks.push(...transformer.onEvent(event));
-  }
-  chunks.push(...transformer.onEnd());
-  return chunks;
-}
-
-/** Content, reasoning and tool calls of choice 0, reassembled from chunks. */
-export function collect(chunks: readonly ChatCompletionChunk[]) {
-  let content = "";
-  let reasoning = "";
-  const calls: { id?: string; name?: string; arguments: string; headers: number }[] = [];
-  let finish: string | null = null;
-  let providerFinish: unknown;
-  for (const chunk of chunks) {
-    for (const choice of chunk.choices) {
-      content += choice.delta.content ?? "";
-      reasoning += choice.delta.reasoning_content ?? "";
-      for (const call of choice.delta.tool_calls ?? []) {
-        const slot = (calls[call.index] ??= { arguments: "", headers: 0 });
-        if (call.id !== undefined) {
-          slot.id = call.id;
-          slot.headers += 1;
-        }
-        if (call.function?.name !== undefined) slot.name = call.function.name;
-        slot.arguments += call.function?.arguments ?? "";
-      }
-      if (choice.finish_reason !== null) {
-        finish = choice.finish_reason;
-        providerFinish = choice.provider_finish_reason;
-      }
-    }
-  }
-  return { content, reasoning, calls, finish, providerFinish };
+  return runKitStream(transformer, reads, "ndjson");
 }

@@ -61,3 +61,4 @@ export * as azure from "./providers/azure/index.ts";
 export { mistralProvider } from "./providers/mistral/index.ts";
 export * as mistral from "./providers/mistral/index.ts";
 export { openAICompatibleFamily } from "./providers/openai-compatible/family/index.ts";
+export * as openaiCompatible from "./providers/openai-compatible/index.ts";

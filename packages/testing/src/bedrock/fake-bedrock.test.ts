@@ -1,19 +1,17 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   AuthenticationError,
+  bedrock,
   type ChatCompletionChunk,
   type ChatCompletionRequest,
   ContextWindowExceededError,
   createUndiciTransport,
+  decodeAwsEventStream,
   type EmbeddingRequest,
   type ProviderDeployment,
   RateLimitError,
   type Transport,
 } from "@org/core";
-// The lead wires the Bedrock adapter and decoder into @org/core's index; until then the fake is
-// exercised against them from source.
-import { createBedrockProvider } from "../../../core/src/providers/bedrock/index.ts";
-import { decodeAwsEventStream } from "../../../core/src/stream/aws-eventstream-decoder.ts";
 import type { FakeServer } from "../fake-server/start-fake-server.ts";
 import { rawRequest } from "../http-client/raw-request.ts";
 import {
@@ -24,6 +22,8 @@ import {
 import { bedrockContextWindowError, bedrockThrottlingError } from "./bedrock-error.ts";
 import { converseStreamReply } from "./converse-reply.ts";
 import { requestedModelId, startFakeBedrock } from "./fake-bedrock.ts";
+
+const { createBedrockProvider } = bedrock;
 
 const provider = createBedrockProvider();
 const CLAUDE = "us.anthropic.claude-3-5-sonnet-20240620-v1:0";

@@ -1,23 +1,21 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import {
   AuthenticationError,
-  ContextWindowExceededError,
-  NotFoundError,
-  ProviderRegistry,
-  RateLimitError,
-  UpstreamError,
+  callChat,
+  callEmbedding,
   type ChatCallResult,
   type ChatCompletion,
   type ChatCompletionChunk,
   type ChatCompletionRequest,
+  cohereProvider,
+  ContextWindowExceededError,
+  createUndiciTransport,
+  NotFoundError,
   type ProviderDeployment,
+  ProviderRegistry,
+  RateLimitError,
+  UpstreamError,
 } from "@org/core";
-// callChat/callEmbedding and the Cohere adapter are not all exported from @org/core's index yet
-// (the lead wires exports); until then these tests reach them by path.
-import { callChat } from "../../../core/src/call/call-chat.ts";
-import { callEmbedding } from "../../../core/src/call/call-embedding.ts";
-import { cohereProvider } from "../../../core/src/providers/cohere/index.ts";
-import { createUndiciTransport } from "../../../core/src/transport/undici-transport.ts";
 import type { FakeServer } from "../fake-server/start-fake-server.ts";
 import { cohereContextLengthError, cohereError, cohereRateLimitError } from "./cohere-error.ts";
 import { cohereSse, cohereStreamError, cohereStreamEvents } from "./cohere-stream.ts";

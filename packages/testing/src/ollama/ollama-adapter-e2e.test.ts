@@ -1,22 +1,21 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import {
-  ContextWindowExceededError,
-  InvalidRequestError,
-  NotFoundError,
-  ProviderRegistry,
-  UpstreamError,
+  callChat,
+  callEmbedding,
   type ChatCallResult,
   type ChatCompletion,
   type ChatCompletionChunk,
   type ChatCompletionRequest,
+  ContextWindowExceededError,
+  createUndiciTransport,
+  InvalidRequestError,
+  NotFoundError,
+  ollamaChatProvider,
+  ollamaProvider,
   type ProviderDeployment,
+  ProviderRegistry,
+  UpstreamError,
 } from "@org/core";
-// callChat/callEmbedding and the Ollama adapters are not all exported from @org/core's index yet
-// (the lead wires exports); until then these tests reach them by path.
-import { callChat } from "../../../core/src/call/call-chat.ts";
-import { callEmbedding } from "../../../core/src/call/call-embedding.ts";
-import { ollamaChatProvider, ollamaProvider } from "../../../core/src/providers/ollama/index.ts";
-import { createUndiciTransport } from "../../../core/src/transport/undici-transport.ts";
 import { ndjson } from "../fake-server/ndjson.ts";
 import type { FakeServer } from "../fake-server/start-fake-server.ts";
 import { ollamaChatLines } from "./ollama-chat.ts";

@@ -7,6 +7,7 @@ import {
   ProviderRegistry,
   RateLimitError,
   ServiceUnavailableError,
+  openaiCompatible,
   UpstreamError,
   type ChatCallResult,
   type ChatCompletionChunk,
@@ -14,14 +15,6 @@ import {
   type ChatStreamPart,
   type ProviderDeployment,
 } from "@org/core";
-// @org/core exports the family only as the `openAICompatibleFamily` list, so the individual
-// providers are reached by path.
-import {
-  deepseekProvider,
-  groqProvider,
-  hostedVllmProvider,
-  openrouterProvider,
-} from "../../../core/src/providers/openai-compatible/family/index.ts";
 import { sse } from "../fake-server/sse.ts";
 import type { FakeServer } from "../fake-server/start-fake-server.ts";
 import { startFakeOpenAI } from "../openai/fake-openai.ts";
@@ -29,6 +22,8 @@ import { openaiChunks } from "../openai/openai-chunks.ts";
 import { openaiUsage } from "../openai/openai-usage.ts";
 import { groqFlexCapacityError, groqRateLimitError } from "./groq-error.ts";
 import { openrouterError, openrouterErrorChunk } from "./openrouter-error.ts";
+
+const { deepseekProvider, groqProvider, hostedVllmProvider, openrouterProvider } = openaiCompatible;
 
 const KEY = "sk-family-e2e-0123456789";
 const registry = new ProviderRegistry([

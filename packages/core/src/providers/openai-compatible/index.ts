@@ -2,4 +2,5 @@ export {
   createOpenAICompatibleProvider,
   type OpenAICompatibleProviderOptions,
 } from "./openai-compatible-provider.ts";
-export { openAICompatibleFamily } from "./family/index.ts";
+// The presets (groqProvider, openrouterProvider, ...) and the family's building blocks.
+export * from "./family/index.ts";

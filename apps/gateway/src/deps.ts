@@ -1,7 +1,7 @@
 import type { BudgetRequestMetadata } from "@org/budgets";
 import type { Router } from "@org/router";
 import type { Logger } from "@org/observability";
-import type { Management } from "@org/budgets";
+import type { Management } from "@org/management";
 import type { Authenticator } from "./auth/authenticator.ts";
 import type { InFlightTracker } from "./middleware/in-flight.ts";
 

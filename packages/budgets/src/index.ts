@@ -34,8 +34,6 @@ export {
   NO_DEFAULT_MODELS,
 } from "./access/model-access.ts";
 export type { ModelAccessOptions } from "./access/model-access.ts";
-// The management API's request schemas (LiteLLM's field names), e.g. for tables of who may set what.
-export * as managementSchemas from "./management/schemas.ts";
 
 // Budgets
 export {
@@ -128,18 +126,6 @@ export type {
   BudgetHookOutcome,
   BudgetRequestMetadata,
 } from "./hooks/hook-types.ts";
-
-// Management
-export { createManagement } from "./management/create-management.ts";
-export type { Management } from "./management/create-management.ts";
-export type { ManagementDeps } from "./management/management-deps.ts";
-export { callerFrom, MASTER_ACTOR, USER_ROLES } from "./management/caller.ts";
-export type { Caller, UserRole } from "./management/caller.ts";
-export { createCredentialCipher } from "./management/credential-cipher.ts";
-export type { CredentialCipher } from "./management/credential-cipher.ts";
-export { redactParams } from "./management/model-service.ts";
-export type { StoredModel } from "./management/model-service.ts";
-export { hashPassword, verifyPassword } from "./management/password.ts";
 
 // Utilities
 export type { Clock } from "./util/clock.ts";

@@ -6,7 +6,6 @@ import {
   createDbKeySource,
   createDbSpendWriter,
   createEndUserDirectory,
-  createManagement,
   createMemoryBudgetLedger,
   createMemoryKeyInvalidationBus,
   createMemoryRateLimiter,
@@ -19,9 +18,9 @@ import {
   withFallbackJournal,
   type BudgetResetCounts,
   type Clock,
-  type Management,
   type SoftBudgetEvent,
 } from "@org/budgets";
+import { createManagement, type Management } from "@org/management";
 import type { Database } from "@org/db";
 import { connectRedis, type RedisConnection } from "@org/router";
 import type { Logger } from "@org/observability";

@@ -1,4 +1,4 @@
-import type { ManagementDeps } from "@org/budgets";
+import type { ManagementDeps } from "@org/management";
 import { modelListEntrySchema } from "./model-list-schema.ts";
 
 /**

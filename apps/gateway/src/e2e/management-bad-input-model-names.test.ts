@@ -1,5 +1,5 @@
 import OpenAI from "openai";
-import { createCredentialCipher } from "@org/budgets";
+import { createCredentialCipher } from "@org/management";
 import { proxyModels } from "@org/db";
 import { startFakeOpenAI, type FakeServer } from "@org/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

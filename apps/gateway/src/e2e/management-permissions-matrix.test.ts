@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { managementSchemas, type Management } from "@org/budgets";
+import { managementSchemas, type Management } from "@org/management";
 import { startFakeOpenAI, type FakeServer } from "@org/testing";
 import { managementRoutes } from "../management/management-routes.ts";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";

@@ -68,7 +68,7 @@ export interface FieldRow {
 }
 
 export interface RouteRow {
-  /** The request schema in @org/budgets' `managementSchemas` whose fields the route takes. */
+  /** The request schema in @org/management's `managementSchemas` whose fields the route takes. */
   schema?: string;
   prepare(fx: Fixtures, role: Role): Promise<Prepared>;
   /** Roles whose baseline call succeeds (200); every other role gets a 403. */

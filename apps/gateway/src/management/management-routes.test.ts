@@ -1,9 +1,5 @@
-import {
-  createManagement,
-  createMemoryKeyInvalidationBus,
-  hashKey,
-  type AuthIdentity,
-} from "@org/budgets";
+import { createMemoryKeyInvalidationBus, hashKey, type AuthIdentity } from "@org/budgets";
+import { createManagement } from "@org/management";
 import { createDb, type Database } from "@org/db";
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";

@@ -1,5 +1,6 @@
 import { Hono, type Context } from "hono";
-import { callerFrom, type AuthIdentity, type Caller, type Management } from "@org/budgets";
+import type { AuthIdentity } from "@org/budgets";
+import { callerFrom, type Caller, type Management } from "@org/management";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { parseJsonObject } from "../http/parse-body.ts";
 
@@ -13,7 +14,7 @@ type Handler = (caller: Caller, input: unknown) => Promise<unknown>;
 
 /**
  * LiteLLM's management API (/key/*, /team/*, /user/*, /organization/*, /customer/*, /budget/*,
- * /spend/logs, /global/spend/report, /model/new|update|delete) over `@org/budgets`' management
+ * /spend/logs, /global/spend/report, /model/new|update|delete) over `@org/management`'s
  * service. Mount after the auth middleware: the caller is the identity it resolved. Every check,
  * transaction and response shape lives in the service; this layer only maps HTTP to it.
  */

@@ -1,8 +1,11 @@
 import type { DbClient } from "@org/db";
-import type { BudgetLedger } from "../budgets/budget-ledger.ts";
-import type { Invalidation, KeyInvalidationBus } from "../keys/key-invalidation-bus.ts";
-import type { Clock } from "../util/clock.ts";
-import { systemClock } from "../util/clock.ts";
+import {
+  systemClock,
+  type BudgetLedger,
+  type Clock,
+  type Invalidation,
+  type KeyInvalidationBus,
+} from "@org/budgets";
 
 export interface ManagementDeps {
   db: DbClient;

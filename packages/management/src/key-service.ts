@@ -11,7 +11,7 @@ import {
   type VirtualKey,
 } from "@org/db";
 import { and, count, desc, eq, inArray, or, type SQL } from "drizzle-orm";
-import { abbreviateKey, generateKeyString, hashKey } from "../keys/virtual-key.ts";
+import { abbreviateKey, generateKeyString, hashKey } from "@org/budgets";
 import { audit } from "./audit.ts";
 import {
   actorOf,

@@ -1,6 +1,6 @@
 import { spendLogs, teams, type DbClient } from "@org/db";
 import { and, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
-import { hashKey } from "../keys/virtual-key.ts";
+import { hashKey } from "@org/budgets";
 import { canReadAll, denied, deniedField, type Caller } from "./caller.ts";
 import type { ResolvedDeps } from "./management-deps.ts";
 import { parse, SpendLogsQuery, SpendReportQuery } from "./schemas.ts";

@@ -1,7 +1,6 @@
 import { budgets, organizations, teams, users, type DbClient, type VirtualKey } from "@org/db";
 import { eq } from "drizzle-orm";
-import { ALL_TEAM_MODELS, canAccess } from "../access/model-access.ts";
-import { parseModelLimits } from "../budgets/model-max-budget.ts";
+import { ALL_TEAM_MODELS, canAccess, parseModelLimits } from "@org/budgets";
 import { deniedField, isProxyAdmin, isViewer, type Caller } from "./caller.ts";
 import { teamRole } from "./lookups.ts";
 

@@ -1,15 +1,19 @@
 import { auditLogs, createDb, proxyModels, teams, virtualKeys, type Database } from "@org/db";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAuthenticator } from "../keys/authenticator.ts";
-import { createDbKeySource } from "../keys/db-key-source.ts";
-import { createMemoryKeyInvalidationBus } from "../keys/key-invalidation-bus.ts";
-import { hashKey } from "../keys/virtual-key.ts";
-import { createDbEndUserSource, createEndUserDirectory } from "../end-users/end-user-directory.ts";
-import { createDbSpendWriter } from "../spend/spend-writer.ts";
-import { spendRecord } from "../__fixtures__/spend-records.ts";
-import { createFakeClock } from "../testing/fake-clock.ts";
-import { createBudgetResetJob, resetDueBudgets } from "../budgets/budget-reset-job.ts";
+import {
+  createAuthenticator,
+  createBudgetResetJob,
+  createDbEndUserSource,
+  createDbKeySource,
+  createDbSpendWriter,
+  createEndUserDirectory,
+  createFakeClock,
+  createMemoryKeyInvalidationBus,
+  hashKey,
+  resetDueBudgets,
+} from "@org/budgets";
+import { spendRecord } from "./__fixtures__/spend-records.ts";
 import { callerFrom, type Caller } from "./caller.ts";
 import { createManagement, type Management } from "./create-management.ts";
 

@@ -1,6 +1,6 @@
 import { modelNameProblem } from "@org/core";
 import { z } from "zod";
-import { parseBudgetDuration } from "../budgets/budget-duration.ts";
+import { parseBudgetDuration } from "@org/budgets";
 
 /**
  * What the database columns (packages/db/src/schema) can hold, written once, and the zod

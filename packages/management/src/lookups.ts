@@ -11,8 +11,7 @@ import {
   type VirtualKey,
 } from "@org/db";
 import { and, eq, inArray } from "drizzle-orm";
-import { budgetDuration, nextResetAt, type BudgetDuration } from "../budgets/budget-duration.ts";
-import { hashKey, isKeyHash } from "../keys/virtual-key.ts";
+import { budgetDuration, hashKey, isKeyHash, nextResetAt, type BudgetDuration } from "@org/budgets";
 import type { MemberJson } from "./serializers.ts";
 
 /** A key given as the key itself, its hash (token_id) or its id. */

@@ -1,11 +1,13 @@
 import { auditLogs, teams, users, virtualKeys, type Database } from "@org/db";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase, integrationUrl } from "../__fixtures__/integration.ts";
-import { createAuthenticator } from "../keys/authenticator.ts";
-import { createDbKeySource } from "../keys/db-key-source.ts";
-import { createMemoryKeyInvalidationBus } from "../keys/key-invalidation-bus.ts";
-import { hashKey } from "../keys/virtual-key.ts";
+import {
+  createAuthenticator,
+  createDbKeySource,
+  createMemoryKeyInvalidationBus,
+  hashKey,
+} from "@org/budgets";
+import { freshDatabase, integrationUrl } from "./__fixtures__/integration.ts";
 import { callerFrom } from "./caller.ts";
 import { createManagement, type Management } from "./create-management.ts";
 

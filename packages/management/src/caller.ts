@@ -1,5 +1,5 @@
 import { PermissionDeniedError } from "@org/core";
-import type { AuthIdentity } from "../keys/identity.ts";
+import type { AuthIdentity } from "@org/budgets";
 
 /** LiteLLM's user roles. */
 export type UserRole =

@@ -15,6 +15,7 @@ import {
   shouldRetryOption,
 } from "../shared/map-upstream-error.ts";
 import { AnthropicErrorBodySchema } from "./wire-schemas.ts";
+import { parseJsonBody, unreadableErrorMessage } from "../shared/read-error-body.ts";
 
 /**
  * HTTP status of each documented Anthropic error type (docs "Errors": 400 invalid_request_error,
@@ -47,12 +48,7 @@ export interface AnthropicErrorDetails {
 
 /** Reads `{"type":"error","error":{"type","message"},"request_id"}`; anything else is text. */
 export function readAnthropicError(body: string, status: number): AnthropicErrorDetails {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = parseJsonBody(body);
   const result = AnthropicErrorBodySchema.safeParse(parsed);
   if (result.success) {
     return {
@@ -61,13 +57,9 @@ export function readAnthropicError(body: string, status: number): AnthropicError
       requestId: result.data.request_id ?? undefined,
     };
   }
-  const text = body.trim();
   return {
     type: undefined,
-    message:
-      text === ""
-        ? `Anthropic returned HTTP ${status}`
-        : `Anthropic returned HTTP ${status}: ${text.slice(0, 500)}`,
+    message: unreadableErrorMessage("Anthropic", status, body),
     requestId: undefined,
   };
 }

@@ -13,21 +13,14 @@ import {
   retryHintFromHeaders,
 } from "../shared/map-upstream-error.ts";
 import { CohereErrorBodySchema } from "./wire-schemas.ts";
+import { parseJsonBody, unreadableErrorMessage } from "../shared/read-error-body.ts";
 
 /** Reads `{"message": "..."}`; any other body becomes the message, truncated. */
 export function readCohereError(body: string, status: number): string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = parseJsonBody(body);
   const result = CohereErrorBodySchema.safeParse(parsed);
   if (result.success) return result.data.message;
-  const text = body.trim();
-  return text === ""
-    ? `Cohere returned HTTP ${status}`
-    : `Cohere returned HTTP ${status}: ${text.slice(0, 500)}`;
+  return unreadableErrorMessage("Cohere", status, body);
 }
 
 /**

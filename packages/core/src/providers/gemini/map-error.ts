@@ -19,6 +19,7 @@ import {
   retryHintOptions,
 } from "../shared/map-upstream-error.ts";
 import { GoogleRpcErrorSchema, type GoogleRpcError } from "./wire-schemas.ts";
+import { parseJsonBody, unreadableErrorMessage } from "../shared/read-error-body.ts";
 
 /** What a `google.rpc.Status` error body says. */
 export interface GoogleErrorDetails {
@@ -74,22 +75,13 @@ export function mapGeminiStreamError(
  * array); any other body (an HTML page from a proxy) becomes a truncated message.
  */
 export function readGoogleError(body: string, httpStatus: number): GoogleErrorDetails {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    parsed = undefined;
-  }
+  let parsed = parseJsonBody(body);
   if (Array.isArray(parsed)) parsed = parsed[0];
   const result = GoogleRpcErrorSchema.safeParse(parsed);
   if (result.success) return detailsOf(result.data);
-  const text = body.trim();
   return {
     code: undefined,
-    message:
-      text === ""
-        ? `Upstream returned HTTP ${httpStatus}`
-        : `Upstream returned HTTP ${httpStatus}: ${text.slice(0, 500)}`,
+    message: unreadableErrorMessage("Upstream", httpStatus, body),
     status: undefined,
     retryDelayMs: undefined,
     reasons: [],

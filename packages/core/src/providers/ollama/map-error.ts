@@ -13,6 +13,7 @@ import {
   retryHintFromHeaders,
 } from "../shared/map-upstream-error.ts";
 import { OllamaErrorBodySchema } from "./wire-schemas.ts";
+import { parseJsonBody, unreadableErrorMessage } from "../shared/read-error-body.ts";
 
 /**
  * Ollama's own context-overflow messages (llm/llama_server.go, server/routes.go), which the
@@ -24,18 +25,10 @@ const OLLAMA_CONTEXT_PATTERNS = [/longer than the context length/i, /exceeds the
 
 /** Reads `{"error": "..."}`; any other body (gin's text 404 page, a proxy page) is the message. */
 export function readOllamaError(body: string, status: number): string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = parseJsonBody(body);
   const result = OllamaErrorBodySchema.safeParse(parsed);
   if (result.success) return result.data.error;
-  const text = body.trim();
-  return text === ""
-    ? `Ollama returned HTTP ${status}`
-    : `Ollama returned HTTP ${status}: ${text.slice(0, 500)}`;
+  return unreadableErrorMessage("Ollama", status, body);
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   retryHintFromHeaders,
   shouldRetryOption,
 } from "../shared/map-upstream-error.ts";
+import { parseJsonBody, unreadableErrorMessage } from "../shared/read-error-body.ts";
 
 /** What an OpenAI-style error body says, whichever of the family's shapes it came in. */
 export interface OpenAIErrorDetails {
@@ -79,12 +80,7 @@ export function mapOpenAIError(
  * (truncated: an HTML error page from a proxy is not a useful message).
  */
 export function readOpenAIError(body: string, status: number): OpenAIErrorDetails {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = parseJsonBody(body);
   if (isRecord(parsed)) {
     const inner = parsed.error;
     const source = isRecord(inner) ? inner : parsed;
@@ -103,12 +99,8 @@ export function readOpenAIError(body: string, status: number): OpenAIErrorDetail
       };
     }
   }
-  const text = body.trim();
   return {
-    message:
-      text === ""
-        ? `Upstream returned HTTP ${status}`
-        : `Upstream returned HTTP ${status}: ${text.slice(0, 500)}`,
+    message: unreadableErrorMessage("Upstream", status, body),
     type: null,
     param: null,
     code: null,

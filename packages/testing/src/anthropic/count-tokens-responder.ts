@@ -2,7 +2,7 @@ import type { FakeResponse } from "../fake-server/fake-response.ts";
 import { json } from "../fake-server/json.ts";
 import type { RecordedRequest } from "../fake-server/recorded-request.ts";
 import { anthropicError } from "./anthropic-error.ts";
-import { isRecord } from "./example-input.ts";
+import { isRecord } from "../fake-server/is-record.ts";
 import { createPromptCache } from "./prompt-cache.ts";
 
 /** `POST /v1/messages/count_tokens`: `{"input_tokens": N}`, one token per word. */

@@ -1,3 +1,5 @@
+import { isRecord } from "../fake-server/is-record.ts";
+
 type Json = Record<string, unknown>;
 
 /**
@@ -39,8 +41,4 @@ function exampleValue(schema: Json): unknown {
     default:
       return "example";
   }
-}
-
-export function isRecord(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,4 +1,4 @@
-import { isRecord } from "./example-input.ts";
+import { isRecord } from "../fake-server/is-record.ts";
 
 /** The text of a `content` (string or blocks), tool results' text included, joined by spaces. */
 export function contentText(content: unknown): string {

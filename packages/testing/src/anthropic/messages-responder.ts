@@ -13,7 +13,8 @@ import {
   type AnthropicToolUseSpec,
 } from "./anthropic-message.ts";
 import { anthropicUsage } from "./anthropic-usage.ts";
-import { exampleInput, isRecord } from "./example-input.ts";
+import { isRecord } from "../fake-server/is-record.ts";
+import { exampleInput } from "./example-input.ts";
 import { fakeTokenPieces } from "./fake-tokens.ts";
 import { lastUserMessage, toolResultText, userText } from "./message-text.ts";
 import { createPromptCache } from "./prompt-cache.ts";

@@ -1,5 +1,5 @@
 import { fakeTokenCount } from "./fake-tokens.ts";
-import { isRecord } from "./example-input.ts";
+import { isRecord } from "../fake-server/is-record.ts";
 import { contentText } from "./message-text.ts";
 
 export interface PromptTokens {

@@ -1,6 +1,6 @@
 import type { FakeReply } from "../fake-server/fake-response.ts";
 import { anthropicError } from "./anthropic-error.ts";
-import { isRecord } from "./example-input.ts";
+import { isRecord } from "../fake-server/is-record.ts";
 
 /** Top-level fields of `POST /v1/messages` (SDK `MessageCreateParams`, betas included). */
 const KNOWN_FIELDS = new Set([

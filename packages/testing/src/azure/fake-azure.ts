@@ -7,7 +7,7 @@ import {
   type FakeServerOptions,
 } from "../fake-server/start-fake-server.ts";
 import { embeddingsResponder } from "../openai/embeddings-responder.ts";
-import { isRecord } from "../openai/message-text.ts";
+import { isRecord } from "../fake-server/is-record.ts";
 import { azureAuth } from "./azure-auth.ts";
 import { azureChatResponder, type AzureChatResponderOptions } from "./azure-chat-responder.ts";
 import {

@@ -10,7 +10,7 @@ import { cohereChatResponse } from "./cohere-response.ts";
 import { cohereChatStream } from "./cohere-stream.ts";
 import { cohereUsage } from "./cohere-usage.ts";
 import { exampleArgs, exampleValue } from "./example-args.ts";
-import { isRecord } from "./is-record.ts";
+import { isRecord } from "../fake-server/is-record.ts";
 import { contentText, lastUserText } from "./message-text.ts";
 import { readChatRequest, type CohereChatCall } from "./read-chat-request.ts";
 

@@ -5,7 +5,7 @@ import { fakeEmbedding } from "../openai/fake-embedding.ts";
 import { fakeTokenCount } from "../openai/fake-tokens.ts";
 import { cohereError } from "./cohere-error.ts";
 import { cohereGenerationId } from "./cohere-ids.ts";
-import { isRecord } from "./is-record.ts";
+import { isRecord } from "../fake-server/is-record.ts";
 
 const INPUT_TYPES = new Set([
   "search_document",

@@ -1,4 +1,4 @@
-import { isRecord } from "./is-record.ts";
+import { isRecord } from "../fake-server/is-record.ts";
 
 /**
  * The text of a Cohere message `content`: the string, or its `text` parts and `document` data

@@ -1,7 +1,7 @@
 import type { FakeReply } from "../fake-server/fake-response.ts";
 import type { RecordedRequest } from "../fake-server/recorded-request.ts";
 import { cohereError } from "./cohere-error.ts";
-import { isRecord } from "./is-record.ts";
+import { isRecord } from "../fake-server/is-record.ts";
 
 export interface CohereChatCall {
   body: Record<string, unknown>;

@@ -3,7 +3,7 @@ import { json } from "../fake-server/json.ts";
 import type { RecordedRequest } from "../fake-server/recorded-request.ts";
 import { fakeEmbedding } from "../openai/fake-embedding.ts";
 import { googleError } from "./google-error.ts";
-import { isRecord } from "./read-generate-request.ts";
+import { isRecord } from "../fake-server/is-record.ts";
 
 /** gemini-embedding-001 answers 3072 values by default; text-embedding-004 answers 768. */
 function defaultDimensions(model: string): number {

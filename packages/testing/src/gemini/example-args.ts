@@ -1,3 +1,4 @@
+import { isRecord } from "../fake-server/is-record.ts";
 type Json = Record<string, unknown>;
 
 /**
@@ -36,8 +37,4 @@ function exampleValue(schema: Json): unknown {
     default:
       return "example";
   }
-}
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

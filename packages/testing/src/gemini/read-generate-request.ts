@@ -1,6 +1,7 @@
 import type { FakeReply } from "../fake-server/fake-response.ts";
 import { fakeTokenCount } from "../openai/fake-tokens.ts";
 import { googleError } from "./google-error.ts";
+import { isRecord } from "../fake-server/is-record.ts";
 
 type Json = Record<string, unknown>;
 
@@ -166,8 +167,4 @@ function partsOf(content: Json): Json[] {
 
 function invalid(message: string): FakeReply {
   return googleError(400, { message });
-}
-
-export function isRecord(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -3,7 +3,7 @@ import { json } from "../fake-server/json.ts";
 import type { RecordedRequest } from "../fake-server/recorded-request.ts";
 import { embeddingToBase64, fakeEmbedding } from "../openai/fake-embedding.ts";
 import { fakeTokenCount } from "../openai/fake-tokens.ts";
-import { isRecord } from "../openai/message-text.ts";
+import { isRecord } from "../fake-server/is-record.ts";
 import { mistralError } from "./mistral-error.ts";
 import { validateMistralEmbeddingBody } from "./validate-mistral-body.ts";
 

@@ -1,5 +1,5 @@
 import type { FakeReply } from "../fake-server/fake-response.ts";
-import { isRecord } from "../openai/message-text.ts";
+import { isRecord } from "../fake-server/is-record.ts";
 import {
   extraForbidden,
   mistralError,

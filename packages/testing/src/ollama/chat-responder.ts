@@ -6,7 +6,7 @@ import type { Responder } from "../fake-server/responder.ts";
 import { fakeTokenCount, fakeTokenPieces } from "../openai/fake-tokens.ts";
 import { exampleArgs, exampleValue } from "./example-args.ts";
 import { hasModel } from "./has-model.ts";
-import { isRecord } from "./is-record.ts";
+import { isRecord } from "../fake-server/is-record.ts";
 import { lastUserMessage, textOf } from "./message-text.ts";
 import type { OllamaAnswerSpec, OllamaToolCallSpec } from "./ollama-answer.ts";
 import { ollamaChatResponse, ollamaChatStream } from "./ollama-chat.ts";

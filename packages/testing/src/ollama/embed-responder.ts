@@ -4,7 +4,7 @@ import type { RecordedRequest } from "../fake-server/recorded-request.ts";
 import { fakeEmbedding } from "../openai/fake-embedding.ts";
 import { fakeTokenCount } from "../openai/fake-tokens.ts";
 import { hasModel } from "./has-model.ts";
-import { isRecord } from "./is-record.ts";
+import { isRecord } from "../fake-server/is-record.ts";
 import { ollamaError } from "./ollama-error.ts";
 
 /**

@@ -1,4 +1,4 @@
-import { isRecord } from "./is-record.ts";
+import { isRecord } from "../fake-server/is-record.ts";
 
 /** The text of the last `user` message, which the fake echoes back. */
 export function lastUserMessage(

@@ -1,6 +1,6 @@
 import type { FakeReply } from "../fake-server/fake-response.ts";
 import type { RecordedRequest } from "../fake-server/recorded-request.ts";
-import { isRecord } from "./is-record.ts";
+import { isRecord } from "../fake-server/is-record.ts";
 import { ollamaError } from "./ollama-error.ts";
 
 export interface OllamaChatCall {

@@ -5,7 +5,7 @@ import type { RecordedRequest } from "../fake-server/recorded-request.ts";
 import type { Responder } from "../fake-server/responder.ts";
 import { embeddingToBase64, fakeEmbedding } from "./fake-embedding.ts";
 import { fakeTokenCount } from "./fake-tokens.ts";
-import { isRecord } from "./message-text.ts";
+import { isRecord } from "../fake-server/is-record.ts";
 import { openaiError } from "./openai-error.ts";
 import type { OpenAIHeaders } from "./openai-rate-limits.ts";
 

@@ -1,3 +1,5 @@
+import { isRecord } from "../fake-server/is-record.ts";
+
 /** Text of an OpenAI message `content`: the string, or its text parts joined with a space. */
 export function contentText(content: unknown): string {
   if (typeof content === "string") return content;
@@ -18,8 +20,4 @@ export function lastUserText(messages: readonly unknown[]): string {
     if (isRecord(message) && message["role"] === "user") return contentText(message["content"]);
   }
   return "";
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -136,6 +136,14 @@ describe("mapBedrockError", () => {
     expect(modelError).toMatchObject({ status: 502, upstreamStatus: 424, retryable: true });
   });
 
+  it("keeps a named server exception an UpstreamError with its status, even as a 503", () => {
+    // Only the status path (no exception name) reads a 503 as ServiceUnavailableError.
+    const internal = map(503, "InternalServerException", '{"message":"Internal failure"}');
+    expect(internal).toBeInstanceOf(UpstreamError);
+    expect(internal).toMatchObject({ status: 503, retryable: true });
+    expect(map(503, undefined, '{"message":"Try later"}')).toBeInstanceOf(ServiceUnavailableError);
+  });
+
   it("redacts credentials the upstream echoes back", () => {
     const error = map(
       403,

@@ -89,7 +89,8 @@ export function mapBedrockError(
   if (status === 403 && /security token|signature/i.test(message)) {
     return new AuthenticationError(text, options);
   }
-  if (status >= 500) return upstream(text, status, options, message);
+  // A 503 is the shared table's ServiceUnavailableError; other 5xx may wrap a context overflow.
+  if (status >= 500 && status !== 503) return upstream(text, status, options, message);
   // Bedrock's other answers (402, 409, ...) are invalid requests whatever their status.
   if (status < 400) return new InvalidRequestError(text, options);
   return mapUpstreamStatus(status, text, options, {
@@ -149,9 +150,7 @@ function upstream(
   // A model error wrapping "prompt too long" is still a context-window error.
   return (
     contextWindowErrorFor(message, text, options) ??
-    (status >= 500
-      ? mapUpstreamStatus(status, text, options)
-      : new UpstreamError(text, { ...options, status: 502 }))
+    new UpstreamError(text, { ...options, status: status >= 500 ? status : 502 })
   );
 }
 

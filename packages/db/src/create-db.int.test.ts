@@ -21,9 +21,12 @@ if (!url && inCi) {
 }
 
 describe.skipIf(!url)("createDb with PostgreSQL (TEST_DATABASE_URL)", { timeout: 30_000 }, () => {
-  // Both schemas are new for this run and dropped afterwards, so parallel runs never meet.
+  // Every schema is new for this run and dropped afterwards, so parallel runs never meet.
   const schema = freshSchemaName();
   const otherSchema = freshSchemaName();
+  // The migration race gets a schema of its own: the other tests need migrated tables
+  // whichever order they run in (they used to pass only after the migration test).
+  const raceSchema = freshSchemaName();
   let admin: postgres.Sql;
   let database: Database;
   let other: Database;
@@ -33,6 +36,8 @@ describe.skipIf(!url)("createDb with PostgreSQL (TEST_DATABASE_URL)", { timeout:
     admin = postgres(url, { max: 1, onnotice: () => {} });
     database = await createDb({ url, schema, max: 3 });
     other = await createDb({ url, schema: otherSchema, max: 1 });
+    await database.migrate();
+    await other.migrate();
   }, 60_000);
 
   afterAll(async () => {
@@ -41,8 +46,9 @@ describe.skipIf(!url)("createDb with PostgreSQL (TEST_DATABASE_URL)", { timeout:
     if (admin) {
       await admin`drop schema if exists ${admin(schema)} cascade`;
       await admin`drop schema if exists ${admin(otherSchema)} cascade`;
+      await admin`drop schema if exists ${admin(raceSchema)} cascade`;
       const left =
-        await admin`select nspname from pg_namespace where nspname in (${schema}, ${otherSchema})`;
+        await admin`select nspname from pg_namespace where nspname in (${schema}, ${otherSchema}, ${raceSchema})`;
       await admin.end({ timeout: 5 });
       expect(left).toHaveLength(0);
     }
@@ -56,12 +62,19 @@ describe.skipIf(!url)("createDb with PostgreSQL (TEST_DATABASE_URL)", { timeout:
   });
 
   it("migrates into the schema, idempotently, even when replicas race", async () => {
-    await database.migrate();
-    await Promise.all([database.migrate(), database.migrate(), other.migrate()]);
-    await database.migrate();
+    // Two replicas on one empty schema, started together, one of them twice.
+    const replica = await createDb({ url: url!, schema: raceSchema, max: 2 });
+    const twin = await createDb({ url: url!, schema: raceSchema, max: 1 });
+    try {
+      await Promise.all([replica.migrate(), replica.migrate(), twin.migrate()]);
+      await replica.migrate();
+    } finally {
+      await replica.close();
+      await twin.close();
+    }
 
     const tables = await admin<{ table_name: string }[]>`
-      select table_name from information_schema.tables where table_schema = ${schema} order by table_name`;
+      select table_name from information_schema.tables where table_schema = ${raceSchema} order by table_name`;
     expect(tables.map((t) => t.table_name)).toEqual([
       "__drizzle_migrations",
       "audit_logs",
@@ -79,7 +92,7 @@ describe.skipIf(!url)("createDb with PostgreSQL (TEST_DATABASE_URL)", { timeout:
       "users",
       "virtual_keys",
     ]);
-    const applied = await admin`select hash from ${admin(schema)}.__drizzle_migrations`;
+    const applied = await admin`select hash from ${admin(raceSchema)}.__drizzle_migrations`;
     expect(applied).toHaveLength(4);
 
     // Foreign keys point inside the schema, not at public.

@@ -1,4 +1,5 @@
 import type { ManagementDeps } from "@org/management";
+import { litellmParamTypos } from "./litellm-param-typos.ts";
 import { modelListEntrySchema } from "./model-list-schema.ts";
 
 /**
@@ -9,7 +10,14 @@ import { modelListEntrySchema } from "./model-list-schema.ts";
  */
 export const checkModelEntry: NonNullable<ManagementDeps["checkModel"]> = (entry) => {
   const result = modelListEntrySchema.safeParse(entry);
-  if (result.success) return undefined;
+  if (result.success) {
+    // The same start-time checks as a config file's model_list: a typo such as api_bse would
+    // otherwise be stored and silently ignored on every call.
+    const typo = litellmParamTypos([result.data])[0];
+    return typo
+      ? { path: typo.path.replace(/^model_list\[0\]\./, ""), message: typo.message }
+      : undefined;
+  }
   const issue = result.error.issues[0]!;
   const path = issue.path.filter((p) => typeof p !== "symbol").join(".");
   return { path: path || "litellm_params", message: issue.message };

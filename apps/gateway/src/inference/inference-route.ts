@@ -61,16 +61,18 @@ export function inferenceRoute<Request extends InboundRequest, Event>(
         return new Response(body, { status: 200, headers });
       }
 
-      c.set("streamHeld", true);
       const parts =
         result.kind === "stream"
           ? result.parts
           : // Answered whole (a cache hit, a hook) although streamed: stream it in one go.
             onePart({ chunks: chatCompletionToChunks(result.completion) });
+      const encoder = format.createStreamEncoder(request);
+      // From here the stream owns the in-flight slot and releases it (`onClose`), however it ends.
+      c.set("streamHeld", true);
       const stream = streamPump({
         parts: deps.inFlight.cuttable(parts),
         format,
-        encoder: format.createStreamEncoder(request),
+        encoder,
         passthrough: format.relaysChatBytes && result.kind === "stream" && result.passthrough,
         onClose: () => deps.inFlight.leave(),
         beforeEnd: () => result.settled,

@@ -13,6 +13,14 @@ const chat = () => ({
   encoder: chatCompletionsFormat.createStreamEncoder(REQUEST),
 });
 
+const CHUNK = {
+  id: "c",
+  object: "chat.completion.chunk" as const,
+  created: 0,
+  model: "m",
+  choices: [{ index: 0, delta: { content: "hi" }, finish_reason: null }],
+};
+
 const bytes = (text: string) => new TextEncoder().encode(text);
 
 async function* parts(raws: string[]): AsyncGenerator<ChatStreamPart> {
@@ -91,5 +99,44 @@ describe("streamPump failure", () => {
     const error = new UpstreamError("upstream broke").toJSON();
     expect(text).toBe(`data: {"a":1}\n\ndata: ${JSON.stringify(error)}\n\n`);
     expect(order).toEqual(["journaled", "closed"]);
+  });
+});
+
+describe("streamPump when the format's own encoding fails", () => {
+  it("stops the upstream read, settles, and closes once", async () => {
+    let returned = false;
+    const upstream: AsyncIterable<ChatStreamPart> = {
+      [Symbol.asyncIterator]() {
+        return {
+          next: async () => ({ done: false, value: { chunks: [CHUNK] } }),
+          return: async () => {
+            returned = true;
+            return { done: true, value: undefined };
+          },
+        };
+      },
+    };
+    const order: string[] = [];
+    const stream = streamPump({
+      format: chatCompletionsFormat,
+      encoder: {
+        encode: () => {
+          throw new TypeError("encoder bug");
+        },
+        finish: () => [],
+        fail: (error) => [chatCompletionsFormat.errorBody(error)],
+      },
+      parts: upstream,
+      passthrough: false,
+      beforeEnd: async () => {
+        // The request settles only once its upstream read has ended.
+        order.push(returned ? "journaled after upstream ended" : "journaled too early");
+      },
+      onClose: () => order.push("closed"),
+    });
+    const text = await new Response(stream).text();
+    expect(text).toContain('"type":"internal_server_error"');
+    expect(returned).toBe(true);
+    expect(order).toEqual(["journaled after upstream ended", "closed"]);
   });
 });

@@ -82,8 +82,15 @@ export function streamPump<Event>(options: StreamPumpOptions<Event>): ReadableSt
         }
       } catch (error) {
         // Headers are already sent: the client gets the format's error events, then the stream
-        // ends. The partial answer is charged too: its spend is journaled before the stream closes.
-        send(controller, encoder.fail(visibleError(error)));
+        // ends. The upstream read is ended first (a no-op when it is what failed; when our own
+        // encoding failed, it stops the upstream call and lets the request settle), then the
+        // partial answer is charged: its spend is journaled before the stream closes.
+        try {
+          send(controller, encoder.fail(visibleError(error)));
+        } catch {
+          // The format could not describe the failure: the stream ends without its error event.
+        }
+        await returnQuietly(iterator);
         await settledQuietly(options.beforeEnd);
         controller.close();
         finish();
@@ -100,6 +107,14 @@ export function streamPump<Event>(options: StreamPumpOptions<Event>): ReadableSt
 /** Where an upstream's `data: [DONE]` starts in a passthrough read, or -1. */
 function doneIndex(raw: Uint8Array): number {
   return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).indexOf(DONE_MARKER);
+}
+
+async function returnQuietly(iterator: AsyncIterator<ChatStreamPart>) {
+  try {
+    await iterator.return?.();
+  } catch {
+    // The upstream read failed on its way out: nothing more to stop.
+  }
 }
 
 /** Awaits `beforeEnd` on a failed stream; its own failure is the journal's to log. */

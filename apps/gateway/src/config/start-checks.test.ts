@@ -24,7 +24,7 @@ function configErrorFor(modelList: unknown[], knownProviders?: string[]): Config
   }
 }
 
-describe("unknown provider prefix: an error at start, not at the first request", () => {
+describe("unknown provider prefix: said at start, an error when it is a typo", () => {
   it("names the deployment and suggests the provider it resembles", () => {
     const error = configErrorFor([entry("openai/gpt-4o"), entry("openaii/gpt-4o")]);
     expect(error?.issues).toEqual([
@@ -75,16 +75,25 @@ describe("unknown provider prefix: an error at start, not at the first request",
     ]);
   });
 
-  it("gives no guess for a name that resembles nothing, and honours a given provider list", () => {
-    expect(configErrorFor([entry("zzqx/model")])?.issues[0]?.message).toBe(
-      "unknown provider 'zzqx' in 'zzqx/model' (model_name 'm')",
+  it("starts with a provider it does not serve but resembles no other, and says so", () => {
+    // A working LiteLLM config with sagemaker/ or azure_ai/ models keeps serving its others.
+    const loaded = loadConfigFromObject(
+      { model_list: [entry("openai/gpt-4o"), entry("sagemaker/jumpstart-llama")] },
+      { env: {} },
     );
+    expect(loaded.warnings).toContain(
+      "model_list[1].litellm_params.model: unknown provider 'sagemaker' in 'sagemaker/jumpstart-llama' (model_name 'm') is not served by this gateway; requests to it will fail",
+    );
+    expect(configErrorFor([entry("zzqx/model")])).toBeUndefined();
+  });
+
+  it("honours a given provider list", () => {
     expect(
-      configErrorFor([entry("openai/a"), entry("gemini/g")], ["openai", "mock"])?.issues,
+      configErrorFor([entry("openai/a"), entry("mocc/g")], ["openai", "mock"])?.issues,
     ).toEqual([
       {
         path: "model_list[1].litellm_params.model",
-        message: "unknown provider 'gemini' in 'gemini/g' (model_name 'm')",
+        message: "unknown provider 'mocc' in 'mocc/g' (model_name 'm'); did you mean mock?",
       },
     ]);
   });

@@ -110,15 +110,18 @@ export function validateReferences(
     // of the provider's model name, e.g. `meta-llama/Llama-3` on together_ai).
     const custom = params.custom_llm_provider ? params.custom_llm_provider : undefined;
     const provider = custom ?? (slash > 0 ? model.slice(0, slash) : "openai");
-    // Every request to such a deployment would fail, so refuse to start (a typo such as
-    // `openaii/gpt-4o` used to surface only on the first request).
+    // Every request to such a deployment would fail. A near miss of a provider we serve
+    // (`openaii/gpt-4o`) is a typo: refuse to start, naming it. A provider LiteLLM has and we do
+    // not (sagemaker/, azure_ai/) is said at start but does not stop a working config from
+    // serving its other models (it used to surface only on the first request).
     if (known && !known.has(provider) && !provider.includes("*")) {
       const near = closestName(provider, known, (id) => Math.min(2, Math.floor(id.length / 3)));
       const field = custom === undefined ? "model" : "custom_llm_provider";
-      errors.push({
-        path: formatPath(["model_list", index, "litellm_params", field]),
-        message: `unknown provider '${provider}'${custom === undefined ? ` in '${model}'` : ""} (model_name '${entry.model_name}')${near ? `; did you mean ${near}?` : ""}`,
-      });
+      const path = formatPath(["model_list", index, "litellm_params", field]);
+      const what = `unknown provider '${provider}'${custom === undefined ? ` in '${model}'` : ""} (model_name '${entry.model_name}')`;
+      if (near) errors.push({ path, message: `${what}; did you mean ${near}?` });
+      else
+        warnings.push(`${path}: ${what} is not served by this gateway; requests to it will fail`);
     }
 
     const id = entry.model_info?.id;

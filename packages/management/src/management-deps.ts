@@ -24,12 +24,19 @@ export interface ManagementDeps {
   checkModel?: ModelCheck;
 }
 
-/** A model_list entry's problem, or undefined when it is fine. */
-export type ModelCheck = (entry: {
-  model_name: string;
-  litellm_params: Record<string, unknown>;
-  model_info: Record<string, unknown>;
-}) => { path: string; message: string } | undefined;
+/**
+ * A model_list entry's problem, or undefined when it is fine. `added` names the litellm_params
+ * keys this request writes (an update merges them over the stored ones): name checks such as
+ * typos look only at those, so a model stored before a check existed can still be updated.
+ */
+export type ModelCheck = (
+  entry: {
+    model_name: string;
+    litellm_params: Record<string, unknown>;
+    model_info: Record<string, unknown>;
+  },
+  added?: { litellmParams: readonly string[] },
+) => { path: string; message: string } | undefined;
 
 export interface ResolvedDeps {
   readonly db: DbClient;

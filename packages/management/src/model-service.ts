@@ -47,8 +47,11 @@ export function createModelService(deps: ResolvedDeps) {
     return row;
   };
   /** The entry as the router will take it, checked like a config entry (deps.checkModel). */
-  const check = (entry: Parameters<ResolvedDeps["checkModel"]>[0]) => {
-    const problem = deps.checkModel(entry);
+  const check = (
+    entry: Parameters<ResolvedDeps["checkModel"]>[0],
+    added?: Parameters<ResolvedDeps["checkModel"]>[1],
+  ) => {
+    const problem = deps.checkModel(entry, added);
     if (problem) {
       throw new InvalidRequestError(`Invalid request: ${problem.path}: ${problem.message}`, {
         param: problem.path,
@@ -110,11 +113,14 @@ export function createModelService(deps: ResolvedDeps) {
       const current = await requireModel(id, req.model_id ? "model_id" : "model_info.id");
       // Stored credentials are kept unless new ones are given (a partial update merges).
       const params = { ...paramsOf(current), ...(req.litellm_params ?? {}) };
-      check({
-        model_name: req.model_name ?? current.modelName,
-        litellm_params: params,
-        model_info: { ...current.modelInfo, ...(req.model_info ?? {}) },
-      });
+      check(
+        {
+          model_name: req.model_name ?? current.modelName,
+          litellm_params: params,
+          model_info: { ...current.modelInfo, ...(req.model_info ?? {}) },
+        },
+        { litellmParams: Object.keys(req.litellm_params ?? {}) },
+      );
       const [row] = await db.transaction(async (tx) => {
         const updated = await tx
           .update(proxyModels)

@@ -23,3 +23,19 @@ describe("checkModelEntry (/model/new, /model/update)", () => {
     ).toBeUndefined();
   });
 });
+
+describe("checkModelEntry on an update", () => {
+  const stored = { model: "openai/gpt-4o", api_key: "sk-new", api_bse: "http://127.0.0.1:1" };
+  const entry = { model_name: "m", litellm_params: stored, model_info: {} };
+
+  it("does not refuse a key stored before the check existed when the update does not write it", () => {
+    expect(checkModelEntry(entry, { litellmParams: ["api_key"] })).toBeUndefined();
+  });
+
+  it("refuses the typo when the update writes it, and on a new model", () => {
+    expect(checkModelEntry(entry, { litellmParams: ["api_bse"] })?.path).toBe(
+      "litellm_params.api_bse",
+    );
+    expect(checkModelEntry(entry)?.path).toBe("litellm_params.api_bse");
+  });
+});

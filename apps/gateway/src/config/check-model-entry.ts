@@ -8,12 +8,16 @@ import { modelListEntrySchema } from "./model-list-schema.ts";
  * rpm of "lots" or a negative timeout is refused with a 400 naming the field instead of being
  * stored (and silently mis-priced or mis-limited ever after).
  */
-export const checkModelEntry: NonNullable<ManagementDeps["checkModel"]> = (entry) => {
+export const checkModelEntry: NonNullable<ManagementDeps["checkModel"]> = (entry, added) => {
   const result = modelListEntrySchema.safeParse(entry);
   if (result.success) {
     // The same start-time checks as a config file's model_list: a typo such as api_bse would
-    // otherwise be stored and silently ignored on every call.
-    const typo = litellmParamTypos([result.data])[0];
+    // otherwise be stored and silently ignored on every call. On an update, only the keys it
+    // writes: a key stored before this check existed must not block every later update.
+    const written = added === undefined ? undefined : new Set(added.litellmParams);
+    const typo = litellmParamTypos([result.data]).find(
+      (problem) => written === undefined || written.has(problem.path.split(".").at(-1) ?? ""),
+    );
     return typo
       ? { path: typo.path.replace(/^model_list\[0\]\./, ""), message: typo.message }
       : undefined;

@@ -26,3 +26,19 @@ function workspaceRoot(from: string): string | undefined {
     dir = parent;
   }
 }
+
+/**
+ * A `.data` folder in `cwd` that the default no longer uses: before the default moved to the
+ * workspace root, `pnpm --filter @org/gateway start` kept its database and master key in
+ * `apps/gateway/.data`. Starting on a fresh database without saying so would look like lost keys
+ * and spend, so the start banner names it. Undefined when GATEWAY_DATA_DIR is set or there is none.
+ */
+export function strayDataDir(
+  configured: string | undefined,
+  chosen: string,
+  cwd: string = process.cwd(),
+): string | undefined {
+  if (configured !== undefined) return undefined;
+  const local = join(resolve(cwd), ".data");
+  return local !== chosen && existsSync(local) ? local : undefined;
+}

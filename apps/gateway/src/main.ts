@@ -3,6 +3,7 @@ import { createApp } from "./app.ts";
 import { buildGateway } from "./build-gateway.ts";
 import { CLI_USAGE, loadConfig, parseCliArgs, resolveServerOptions } from "./config/index.ts";
 import { readEnv } from "./env.ts";
+import { strayDataDir } from "./data-dir.ts";
 import { formatBanner } from "./server/banner.ts";
 import { upstreamTimeoutOf } from "./server/upstream-timeout.ts";
 import { serve } from "./server/serve.ts";
@@ -28,6 +29,13 @@ async function main(): Promise<void> {
   // As LiteLLM does, environment_variables from the file are set in the process environment
   // (overriding what was there, the same precedence the loader used for os.environ/ refs).
   Object.assign(process.env, loaded.environmentVariables);
+
+  const stray = strayDataDir(process.env.GATEWAY_DATA_DIR, env.GATEWAY_DATA_DIR);
+  if (stray !== undefined) {
+    loaded.warnings.push(
+      `${stray} is not used: the default data folder is now ${env.GATEWAY_DATA_DIR} (the workspace root's). Set GATEWAY_DATA_DIR=${stray} to keep its keys, spend and master key`,
+    );
+  }
 
   const gateway = await buildGateway({ loaded, env, logger });
   const app = createApp(gateway.deps);

@@ -39,3 +39,15 @@ describe("checkModelEntry on an update", () => {
     expect(checkModelEntry(entry)?.path).toBe("litellm_params.api_bse");
   });
 });
+
+describe("checkModelEntry: real-world keys that only look like typos", () => {
+  it.each(["top_n", "mode"])("accepts %s", (key) => {
+    expect(
+      checkModelEntry({
+        model_name: "m",
+        litellm_params: { model: "openai/gpt-4o", [key]: "x" },
+        model_info: {},
+      }),
+    ).toBeUndefined();
+  });
+});

@@ -58,6 +58,11 @@ export const PASS_THROUGH_LITELLM_PARAMS: readonly string[] = [
   "performanceConfig",
   "requestMetadata",
   "top_k",
+  // Rerank (Cohere and others) reads top_n.
+  "top_n",
+  // model_info's field, which configs often put here too and LiteLLM ignores here: not a typo
+  // of `model`, and no reason to refuse a working config.
+  "mode",
   // OpenAI request defaults a deployment may set
   "temperature",
   "top_p",

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 const PROVIDERS_DIR = fileURLToPath(new URL(".", import.meta.url));
 
 /** Folders that are not providers. */
-const NOT_PROVIDERS = new Set(["shared", "__fixtures__"]);
+const NOT_PROVIDERS = new Set(["common", "__fixtures__"]);
 
 /** Folders whose errors go through another provider's `map-error.ts`. */
 const REUSES_ERROR_MAPPER: Readonly<Record<string, string>> = {
@@ -21,9 +21,9 @@ const REUSES_ERROR_MAPPER: Readonly<Record<string, string>> = {
 
 /** Names (without `.test`) once used for a fixed role, and where that role lives now. */
 const ALTERNATIVE_NAMES: ReadonlyArray<readonly [RegExp, string]> = [
-  [/^(chat-)?completion-id\.ts$/, "shared/openai-ids.ts"],
-  [/^response-identity\.ts$/, "shared/openai-ids.ts"],
-  [/-message-id\.ts$/, "shared/openai-ids.ts"],
+  [/^(chat-)?completion-id\.ts$/, "common/openai-ids.ts"],
+  [/^response-identity\.ts$/, "common/openai-ids.ts"],
+  [/-message-id\.ts$/, "common/openai-ids.ts"],
   [/^is-record\.ts$/, "util/is-record.ts"],
   [/^map-.+-error\.ts$/, "map-error.ts"],
   [/^normalize-finish-reason\.ts$/, "map-finish-reason.ts"],

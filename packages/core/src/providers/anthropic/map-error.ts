@@ -13,9 +13,9 @@ import {
   retryableUpstreamError,
   retryHintFromHeaders,
   shouldRetryOption,
-} from "../shared/map-upstream-error.ts";
+} from "../common/map-upstream-error.ts";
 import { AnthropicErrorBodySchema } from "./wire-schemas.ts";
-import { parseJsonBody, unreadableErrorMessage } from "../shared/read-error-body.ts";
+import { parseJsonBody, unreadableErrorMessage } from "../common/read-error-body.ts";
 
 /**
  * HTTP status of each documented Anthropic error type (docs "Errors": 400 invalid_request_error,

@@ -2,7 +2,7 @@ import { UpstreamError } from "../../errors/gateway-error.ts";
 import type { ToolCall } from "../../openai/chat-request.ts";
 import type { AssistantResponseMessage, ChatCompletion } from "../../openai/chat-response.ts";
 import type { RequestContext, UpstreamResponse } from "../../provider/adapter.ts";
-import { completionId, nowSeconds } from "../shared/openai-ids.ts";
+import { completionId, nowSeconds } from "../common/openai-ids.ts";
 import { convertUsage } from "./convert-usage.ts";
 import { isRecord } from "../../util/is-record.ts";
 import { isJsonModeRequest, JSON_MODE_TOOL_NAME } from "./json-mode.ts";

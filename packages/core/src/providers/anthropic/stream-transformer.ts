@@ -2,7 +2,7 @@ import { UpstreamError } from "../../errors/gateway-error.ts";
 import type { ChatCompletionChunk, ChunkDelta } from "../../openai/chat-chunk.ts";
 import type { FinishReason } from "../../openai/chat-response.ts";
 import type { ChatStreamTransformer, RequestContext, StreamEvent } from "../../provider/adapter.ts";
-import { completionId, nowSeconds } from "../shared/openai-ids.ts";
+import { completionId, nowSeconds } from "../common/openai-ids.ts";
 import { convertUsage, mergeUsage } from "./convert-usage.ts";
 import { isRecord } from "../../util/is-record.ts";
 import { isJsonModeRequest, JSON_MODE_TOOL_NAME } from "./json-mode.ts";

@@ -18,7 +18,7 @@ import {
   mapUpstreamStatus,
   messageErrorFor,
   retryHintFromHeaders,
-} from "../shared/map-upstream-error.ts";
+} from "../common/map-upstream-error.ts";
 import { bedrockSecrets } from "./bedrock-headers.ts";
 import { BedrockErrorBodySchema } from "./wire-schemas.ts";
 

@@ -2,7 +2,7 @@ import { UpstreamError } from "../../errors/gateway-error.ts";
 import type { ToolCall } from "../../openai/chat-request.ts";
 import type { AssistantResponseMessage, ChatCompletion } from "../../openai/chat-response.ts";
 import type { RequestContext, UpstreamResponse } from "../../provider/adapter.ts";
-import { completionId } from "../shared/openai-ids.ts";
+import { completionId } from "../common/openai-ids.ts";
 import { convertUsage } from "./convert-usage.ts";
 import { jsonModeTool } from "./json-mode.ts";
 import { finishReasonFor } from "./map-finish-reason.ts";

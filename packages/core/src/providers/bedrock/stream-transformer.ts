@@ -2,7 +2,7 @@ import { UpstreamError } from "../../errors/gateway-error.ts";
 import type { ChatCompletionChunk, ChunkDelta } from "../../openai/chat-chunk.ts";
 import type { Usage } from "../../openai/chat-response.ts";
 import type { ChatStreamTransformer, RequestContext, StreamEvent } from "../../provider/adapter.ts";
-import { completionId } from "../shared/openai-ids.ts";
+import { completionId } from "../common/openai-ids.ts";
 import { convertUsage } from "./convert-usage.ts";
 import { jsonModeTool } from "./json-mode.ts";
 import { isStreamException, mapStreamException } from "./map-error.ts";

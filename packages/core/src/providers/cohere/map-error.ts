@@ -11,9 +11,9 @@ import {
   mapUpstreamStatus,
   messageErrorFor,
   retryHintFromHeaders,
-} from "../shared/map-upstream-error.ts";
+} from "../common/map-upstream-error.ts";
 import { CohereErrorBodySchema } from "./wire-schemas.ts";
-import { parseJsonBody, unreadableErrorMessage } from "../shared/read-error-body.ts";
+import { parseJsonBody, unreadableErrorMessage } from "../common/read-error-body.ts";
 
 /** Reads `{"message": "..."}`; any other body becomes the message, truncated. */
 export function readCohereError(body: string, status: number): string {

@@ -2,7 +2,7 @@ import { UpstreamError } from "../../errors/gateway-error.ts";
 import type { ToolCall } from "../../openai/chat-request.ts";
 import type { AssistantResponseMessage, ChatCompletion } from "../../openai/chat-response.ts";
 import type { RequestContext, UpstreamResponse } from "../../provider/adapter.ts";
-import { completionId, nowSeconds } from "../shared/openai-ids.ts";
+import { completionId, nowSeconds } from "../common/openai-ids.ts";
 import { convertUsage } from "./convert-usage.ts";
 import { mapCohereError } from "./map-error.ts";
 import { mapFinishReason } from "./map-finish-reason.ts";

@@ -3,7 +3,7 @@ import type { ChatCompletionChunk, ChunkDelta } from "../../openai/chat-chunk.ts
 import type { FinishReason, Usage } from "../../openai/chat-response.ts";
 import type { ChatStreamTransformer, RequestContext, StreamEvent } from "../../provider/adapter.ts";
 import { isRecord } from "../../util/is-record.ts";
-import { completionId, nowSeconds } from "../shared/openai-ids.ts";
+import { completionId, nowSeconds } from "../common/openai-ids.ts";
 import { convertUsage } from "./convert-usage.ts";
 import { mapCohereError } from "./map-error.ts";
 import { mapFinishReason } from "./map-finish-reason.ts";

@@ -17,9 +17,9 @@ import {
   isRequestError,
   mapUpstreamStatus,
   retryHintOptions,
-} from "../shared/map-upstream-error.ts";
+} from "../common/map-upstream-error.ts";
 import { GoogleRpcErrorSchema, type GoogleRpcError } from "./wire-schemas.ts";
-import { parseJsonBody, unreadableErrorMessage } from "../shared/read-error-body.ts";
+import { parseJsonBody, unreadableErrorMessage } from "../common/read-error-body.ts";
 
 /** What a `google.rpc.Status` error body says. */
 export interface GoogleErrorDetails {

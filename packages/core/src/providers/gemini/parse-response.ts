@@ -6,7 +6,7 @@ import { convertUsage } from "./convert-usage.ts";
 import { mapFinishReason } from "./map-finish-reason.ts";
 import { parseGeminiPayload } from "./parse-gemini-payload.ts";
 import { readCandidateParts } from "./read-candidate-parts.ts";
-import { responseIdentity } from "../shared/openai-ids.ts";
+import { responseIdentity } from "../common/openai-ids.ts";
 
 type Choice = ChatCompletion["choices"][number];
 

@@ -6,7 +6,7 @@ import { convertUsage } from "./convert-usage.ts";
 import { mapFinishReason } from "./map-finish-reason.ts";
 import { parseGeminiPayload } from "./parse-gemini-payload.ts";
 import { readCandidateParts } from "./read-candidate-parts.ts";
-import { responseIdentity, type ResponseIdentity } from "../shared/openai-ids.ts";
+import { responseIdentity, type ResponseIdentity } from "../common/openai-ids.ts";
 import type { GeminiUsageMetadata } from "./wire-schemas.ts";
 
 type ChunkChoice = ChatCompletionChunk["choices"][number];

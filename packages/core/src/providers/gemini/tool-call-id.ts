@@ -1,4 +1,4 @@
-import { mintToolCallId } from "../shared/openai-ids.ts";
+import { mintToolCallId } from "../common/openai-ids.ts";
 
 /**
  * Gemini function calls usually carry no id (and Vertex rejects ids we send back), so the

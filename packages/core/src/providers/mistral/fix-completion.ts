@@ -1,5 +1,5 @@
 import { isRecord } from "../../util/is-record.ts";
-import { chatCompletionIdFromCmpl } from "../shared/openai-ids.ts";
+import { chatCompletionIdFromCmpl } from "../common/openai-ids.ts";
 import { splitMistralContent } from "./convert-content.ts";
 import { toOpenAIToolCall } from "./convert-tool-call.ts";
 

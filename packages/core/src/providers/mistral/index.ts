@@ -5,7 +5,7 @@ export { convertMistralMessages } from "./convert-messages.ts";
 export { toMistralToolCallId } from "./tool-call-id.ts";
 export { splitMistralContent, type SplitContent } from "./convert-content.ts";
 export { toOpenAIToolCall } from "./convert-tool-call.ts";
-export { chatCompletionIdFromCmpl as toChatCompletionId } from "../shared/openai-ids.ts";
+export { chatCompletionIdFromCmpl as toChatCompletionId } from "../common/openai-ids.ts";
 export { createMistralChunkFixer } from "./stream-chunk-fixer.ts";
 export { fixMistralCompletion } from "./fix-completion.ts";
 export { mapMistralError, readMistralError } from "./map-error.ts";

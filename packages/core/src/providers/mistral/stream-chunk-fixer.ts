@@ -1,7 +1,7 @@
 import type { ChatCompletionChunk } from "../../openai/chat-chunk.ts";
 import type { ChunkFixer } from "../openai-compatible/family/family-stream-transformer.ts";
 import { isRecord } from "../../util/is-record.ts";
-import { chatCompletionIdFromCmpl } from "../shared/openai-ids.ts";
+import { chatCompletionIdFromCmpl } from "../common/openai-ids.ts";
 import { splitMistralContent } from "./convert-content.ts";
 import { toOpenAIToolCall } from "./convert-tool-call.ts";
 

@@ -1,4 +1,4 @@
-import { nowSeconds } from "../shared/openai-ids.ts";
+import { nowSeconds } from "../common/openai-ids.ts";
 
 /**
  * `created` of an Ollama answer: Ollama's `created_at` in seconds (it has nanosecond digits,

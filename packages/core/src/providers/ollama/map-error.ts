@@ -11,9 +11,9 @@ import {
   contextWindowErrorFor,
   mapUpstreamStatus,
   retryHintFromHeaders,
-} from "../shared/map-upstream-error.ts";
+} from "../common/map-upstream-error.ts";
 import { OllamaErrorBodySchema } from "./wire-schemas.ts";
-import { parseJsonBody, unreadableErrorMessage } from "../shared/read-error-body.ts";
+import { parseJsonBody, unreadableErrorMessage } from "../common/read-error-body.ts";
 
 /**
  * Ollama's own context-overflow messages (llm/llama_server.go, server/routes.go), which the

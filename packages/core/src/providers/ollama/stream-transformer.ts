@@ -6,7 +6,7 @@ import { convertUsage } from "./convert-usage.ts";
 import { toOpenAIToolCall } from "./convert-tool-calls.ts";
 import { mapFinishReason } from "./map-finish-reason.ts";
 import { parseOllamaPayload } from "./parse-ollama-payload.ts";
-import { completionId } from "../shared/openai-ids.ts";
+import { completionId } from "../common/openai-ids.ts";
 import { createdSeconds } from "./created-seconds.ts";
 import { ThinkTagSplitter, type SplitText } from "./think-tag-splitter.ts";
 

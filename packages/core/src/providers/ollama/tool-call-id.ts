@@ -1,4 +1,4 @@
-import { mintToolCallId } from "../shared/openai-ids.ts";
+import { mintToolCallId } from "../common/openai-ids.ts";
 
 /**
  * Ollama tool calls usually have no id (newer builds add one), but OpenAI clients pair tool

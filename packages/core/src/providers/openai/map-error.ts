@@ -11,8 +11,8 @@ import {
   retryableUpstreamError,
   retryHintFromHeaders,
   shouldRetryOption,
-} from "../shared/map-upstream-error.ts";
-import { parseJsonBody, unreadableErrorMessage } from "../shared/read-error-body.ts";
+} from "../common/map-upstream-error.ts";
+import { parseJsonBody, unreadableErrorMessage } from "../common/read-error-body.ts";
 
 /** What an OpenAI-style error body says, whichever of the family's shapes it came in. */
 export interface OpenAIErrorDetails {

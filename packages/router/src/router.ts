@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type {
-  BillableUsage,
   ChatCallResult,
   ChatCompletionRequest,
   EmbeddingCallResult,
@@ -8,7 +7,6 @@ import type {
   ProviderRegistry,
   Transport,
   UndiciTransportOptions,
-  Usage,
 } from "@org/core";
 import {
   GatewayError,
@@ -16,7 +14,6 @@ import {
   callEmbedding,
   createUndiciTransport,
   defaultProviders,
-  redactSecrets,
 } from "@org/core";
 import type { CallChat, CallEmbedding } from "./call/call-functions.ts";
 import type { ModelListEntry } from "./config/model-list.ts";
@@ -43,13 +40,17 @@ import type { RequestState } from "./execution/request-state.ts";
 import { splitRouterParams } from "./execution/router-params.ts";
 import { resolveGroup } from "./execution/run-group.ts";
 import { runWithFallbacks } from "./execution/run-with-fallbacks.ts";
+import { cacheRef, decorate, settlement } from "./execution/router-result.ts";
+import { costOutcome, usageOutcome } from "./execution/usage-outcome.ts";
 import type { Runtime } from "./execution/runtime.ts";
 import { toFallbackMap } from "./fallbacks/fallback-map.ts";
-import { routerHeaders } from "./headers/router-headers.ts";
+import { bodyFallbacks } from "./fallbacks/body-fallbacks.ts";
+import { internalError } from "./errors/router-internal-error.ts";
 import type { PostCallOutcome, RouterHooks } from "./hooks/router-hooks.ts";
 import type { PriceOf } from "./pricing/price-of.ts";
-import { deploymentPrice, usageCost } from "./pricing/price-of.ts";
+import { deploymentPrice } from "./pricing/price-of.ts";
 import type { RouterStateStore, StoreStatus } from "./state/state-store.ts";
+import type { DeploymentHealth, RouterHealth } from "./state/router-health.ts";
 import { createStrategy } from "./strategies/create-strategy.ts";
 import { chargedUsage } from "./streams/charged-usage.ts";
 import type { StreamEnd } from "./streams/tracked-stream.ts";
@@ -126,43 +127,10 @@ export interface RouterResultMeta {
 
 export type RouterChatResult = ChatCallResult & RouterResultMeta;
 export type RouterEmbeddingResult = EmbeddingCallResult & RouterResultMeta;
-
-export interface DeploymentHealth {
-  readonly id: string;
-  readonly modelName: string;
-  readonly model: string;
-  readonly provider: string;
-  /** When cooling down: until when (ms epoch). */
-  readonly cooldownUntil?: number;
-}
-
-export interface RouterHealth {
-  readonly healthy: DeploymentHealth[];
-  readonly unhealthy: DeploymentHealth[];
-  readonly store: StoreStatus;
-}
-
-/** The fallback groups a request names itself (any entry, any map), for the access check. */
-function bodyFallbacks(
-  rt: Runtime,
-  configs: readonly (FallbackConfig | string[] | undefined)[],
-  forGroup: string,
-): { model: string; group?: string }[] {
-  const names = new Set<string>();
-  for (const config of configs)
-    for (const targets of toFallbackMap(config, forGroup).values())
-      for (const name of targets) names.add(name);
-  return [...names].map((model) => {
-    const group = rt.table.resolve(model)?.name;
-    return group === undefined ? { model } : { model, group };
-  });
-}
+export type { DeploymentHealth, RouterHealth };
 
 /** Replaced in #begin once the request's fallbacks are known. */
 const NO_ESTIMATE = { promptTokens: 0, maxOutputTokens: undefined, maxCost: undefined } as const;
-
-/** A pre-call answer stands in for this deployment. */
-const CACHE_REF_ID = "cache";
 
 /**
  * LiteLLM's Router: model groups, routing strategies, retries, cooldowns, fallbacks and
@@ -514,89 +482,6 @@ export class Router<M extends RequestMetadata = RequestMetadata> {
     }
     state.markSettled();
   }
-}
-
-/** Usage for the post-call hook: the upstream's, else an estimate; plus its cost. */
-function usageOutcome(
-  rt: Runtime,
-  state: RequestState,
-  usage: Usage | undefined,
-  estimatedCompletionTokens: number,
-): Pick<PostCallOutcome, "usage" | "usageEstimated" | "cost"> {
-  if (usage !== undefined) {
-    return { usage, ...costOutcome(rt, state, usage) };
-  }
-  const completion = estimatedCompletionTokens;
-  const estimated = {
-    prompt_tokens: state.tokens,
-    completion_tokens: completion,
-    total_tokens: state.tokens + completion,
-  };
-  return { usage: estimated, usageEstimated: true, ...costOutcome(rt, state, estimated) };
-}
-
-/** The charge, through the same price port as the reservation (cache, reasoning, tiers). */
-function costOutcome(
-  rt: Runtime,
-  state: RequestState,
-  usage: BillableUsage,
-): Pick<PostCallOutcome, "cost"> {
-  if (state.answeredBy === undefined) return {};
-  const { start, end } = state.ctx.timings;
-  const seconds = ((end ?? rt.clock.now()) - start) / 1000;
-  const cost = usageCost(rt.priceOf(state.answeredBy), usage, state.ctx.kind, seconds);
-  return cost === undefined ? {} : { cost };
-}
-
-/** The `settled` promise of one request and the function that resolves it. */
-function settlement(): Pick<RequestState, "settled" | "markSettled"> {
-  let markSettled!: () => void;
-  const settled = new Promise<void>((resolve) => {
-    markSettled = () => resolve();
-  });
-  return { settled, markSettled };
-}
-
-function decorate<T extends object>(
-  rt: Runtime,
-  result: T,
-  state: RequestState,
-  deployment: DeploymentRef | undefined = state.ctx.deployment,
-): T & RouterResultMeta {
-  const { ctx } = state;
-  // Set once the router resolved: an attempt opened, or the cache answered.
-  const ref = deployment ?? cacheRef(state);
-  const headers = routerHeaders(ref, state.retries, ctx.fallbacksTaken.length);
-  const added = rt.hooks.responseHeaders?.(ctx);
-  if (added !== undefined) Object.assign(headers, added);
-  // The result's own fields go last: in V8, properties written after a spread take a slow
-  // path (microseconds per object), properties before it do not.
-  return {
-    deployment: ref,
-    attempts: ctx.attempts,
-    fallbacksTaken: ctx.fallbacksTaken,
-    context: ctx,
-    headers,
-    settled: state.settled,
-    ...result,
-  };
-}
-
-function cacheRef(state: RequestState): DeploymentRef {
-  return {
-    id: CACHE_REF_ID,
-    modelGroup: state.ctx.modelGroup,
-    model: state.ctx.requestedModel,
-    provider: CACHE_REF_ID,
-  };
-}
-
-function internalError(thrown: unknown): GatewayError {
-  const message = thrown instanceof Error ? thrown.message : String(thrown);
-  return new GatewayError(500, "internal_server_error", redactSecrets(`Router error: ${message}`), {
-    code: "internal_error",
-    cause: thrown,
-  });
 }
 
 function logHookError(rt: Runtime, error: unknown): void {

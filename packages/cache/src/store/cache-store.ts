@@ -1,0 +1,26 @@
+/**
+ * Where exact cache entries live. One contract for every backend (memory, Redis): values are
+ * opaque strings (an encoded `CachedEntry`), keys are the full store key (namespace prefix and
+ * hash, see `key/cache-key.ts`), so every instance sharing a Redis uses the same layout.
+ *
+ * A store never throws to its caller for an outage: `get` answers `undefined` (a miss) and `set`
+ * gives up, so a cache that is down or slow behaves as an empty cache. Backends bound their own
+ * wait (Redis: `cache_params.socket_timeout`, default 50 ms) and log a failure once per interval.
+ */
+export interface CacheStore {
+  /** The stored value, or undefined when absent, expired, or the backend failed. */
+  get(key: string): Promise<string | undefined>;
+  /** Several keys in one round trip (embedding batches); same order, undefined for misses. */
+  getMany(keys: readonly string[]): Promise<(string | undefined)[]>;
+  /** Stores `value` for `ttlSeconds` (undefined: the store's default, or no expiry). */
+  set(key: string, value: string, ttlSeconds?: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Reachability, for /health/readiness ("memory" is always up). */
+  status(): CacheStoreStatus;
+  close(): Promise<void>;
+}
+
+export interface CacheStoreStatus {
+  readonly type: "memory" | "redis";
+  readonly connected: boolean;
+}

@@ -1,0 +1,82 @@
+import { LRUCache } from "lru-cache";
+import { systemClock, type Clock } from "../util/clock.ts";
+import type { CacheStore, CacheStoreStatus } from "./cache-store.ts";
+
+export interface MemoryStoreOptions {
+  /** Most entries kept (least recently used go first). Default 10,000. */
+  maxEntries?: number;
+  /** Most bytes kept, counted as UTF-16 string length x 2 plus the key. Default 256 MiB. */
+  maxBytes?: number;
+  /** Expiry when `set` names none, in seconds; undefined: entries live until evicted. */
+  defaultTtlSeconds?: number;
+  clock?: Clock;
+}
+
+interface Slot {
+  readonly value: string;
+  /** Epoch ms; Infinity when the entry does not expire. */
+  readonly expiresAt: number;
+}
+
+/**
+ * In-process store: lru-cache bounds it by entries and bytes (a well-kept LRU with size
+ * accounting, rather than our own). Expiry is checked against the injected clock (lru-cache's own
+ * TTL reads `performance.now()`, which a test cannot move).
+ */
+export class MemoryStore implements CacheStore {
+  readonly #lru: LRUCache<string, Slot>;
+  readonly #clock: Clock;
+  readonly #defaultTtl: number | undefined;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.#clock = options.clock ?? systemClock;
+    this.#defaultTtl = options.defaultTtlSeconds;
+    this.#lru = new LRUCache<string, Slot>({
+      max: options.maxEntries ?? 10_000,
+      maxSize: options.maxBytes ?? 256 * 1024 * 1024,
+      sizeCalculation: (slot, key) => Math.max(1, (slot.value.length + key.length) * 2),
+    });
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return this.#read(key);
+  }
+
+  async getMany(keys: readonly string[]): Promise<(string | undefined)[]> {
+    return keys.map((key) => this.#read(key));
+  }
+
+  async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
+    const ttl = ttlSeconds ?? this.#defaultTtl;
+    if (ttl !== undefined && ttl <= 0) return;
+    const expiresAt = ttl === undefined ? Infinity : this.#clock.now() + ttl * 1000;
+    this.#lru.set(key, { value, expiresAt });
+  }
+
+  async delete(key: string): Promise<void> {
+    this.#lru.delete(key);
+  }
+
+  /** Entries held now (tests, metrics). */
+  get size(): number {
+    return this.#lru.size;
+  }
+
+  status(): CacheStoreStatus {
+    return { type: "memory", connected: true };
+  }
+
+  async close(): Promise<void> {
+    this.#lru.clear();
+  }
+
+  #read(key: string): string | undefined {
+    const slot = this.#lru.get(key);
+    if (slot === undefined) return undefined;
+    if (slot.expiresAt <= this.#clock.now()) {
+      this.#lru.delete(key);
+      return undefined;
+    }
+    return slot.value;
+  }
+}

@@ -33,7 +33,13 @@ export type {
   RequestMetadata,
   RequestTimings,
 } from "./context/request-context.ts";
-export type { PostCallOutcome, PreCallAnswer, RouterHooks } from "./hooks/router-hooks.ts";
+export type {
+  EmbeddingParts,
+  PostCallOutcome,
+  PreCallAnswer,
+  RouterHooks,
+} from "./hooks/router-hooks.ts";
+export { composeHooks } from "./hooks/compose-hooks.ts";
 
 export type {
   AcquireInput,

@@ -36,6 +36,7 @@ import { ClientClosedError } from "./errors/client-closed-error.ts";
 import { explainUpstreamCredentialsError } from "./errors/upstream-credentials-error.ts";
 import { chatAttempt } from "./execution/chat-attempt.ts";
 import { embeddingAttempt } from "./execution/embedding-attempt.ts";
+import { mergeEmbeddingParts } from "./execution/embedding-parts.ts";
 import type { RequestState } from "./execution/request-state.ts";
 import { splitRouterParams } from "./execution/router-params.ts";
 import { resolveGroup } from "./execution/run-group.ts";
@@ -46,7 +47,7 @@ import type { Runtime } from "./execution/runtime.ts";
 import { toFallbackMap } from "./fallbacks/fallback-map.ts";
 import { bodyFallbacks } from "./fallbacks/body-fallbacks.ts";
 import { internalError } from "./errors/router-internal-error.ts";
-import type { PostCallOutcome, RouterHooks } from "./hooks/router-hooks.ts";
+import type { EmbeddingParts, PostCallOutcome, RouterHooks } from "./hooks/router-hooks.ts";
 import type { PriceOf } from "./pricing/price-of.ts";
 import { deploymentPrice } from "./pricing/price-of.ts";
 import type { RouterStateStore, StoreStatus } from "./state/state-store.ts";
@@ -235,33 +236,65 @@ export class Router<M extends RequestMetadata = RequestMetadata> {
     const state = this.#begin(rt, "embedding", body, false, params, options);
     try {
       const answer = await this.#preCall(rt, state);
+      if (answer !== undefined && "embeddingParts" in answer) {
+        return await this.#partlyAnswered(rt, state, answer.embeddingParts);
+      }
       if (answer !== undefined) {
         if (!("embedding" in answer))
           throw new TypeError("preCall answered an embedding request without `embedding`");
         state.ctx.cacheHit = true;
         state.ctx.timings.end = rt.clock.now();
-        this.#finish(rt, state, { status: "success", embedding: answer.embedding.response });
+        const usage = answer.embedding.response.usage;
+        this.#finish(rt, state, {
+          status: "success",
+          embedding: answer.embedding.response,
+          // As stored (the spend log shows what the answer was worth); the cost is 0.
+          usage: {
+            prompt_tokens: usage.prompt_tokens,
+            completion_tokens: 0,
+            total_tokens: usage.total_tokens,
+          },
+        });
         return decorate(rt, answer.embedding, state, cacheRef(state));
       }
-      const result = await runWithFallbacks(rt, state, state.ctx.modelGroup, (attempt) =>
-        embeddingAttempt(rt, state, attempt, body),
+      return this.#embedded(
+        rt,
+        state,
+        await runWithFallbacks(rt, state, state.ctx.modelGroup, (attempt) =>
+          embeddingAttempt(rt, state, attempt, body),
+        ),
       );
-      state.ctx.timings.end = rt.clock.now();
-      const usage = result.response.usage;
-      this.#finish(rt, state, {
-        status: "success",
-        usage: {
-          prompt_tokens: usage.prompt_tokens,
-          completion_tokens: 0,
-          total_tokens: usage.total_tokens,
-        },
-        embedding: result.response,
-        ...costOutcome(rt, state, usage),
-      });
-      return decorate(rt, result, state);
     } catch (error) {
       throw this.#failed(rt, state, error);
     }
+  }
+
+  /** Part of a batch answered by a hook: the rest goes upstream, the answer is merged. */
+  async #partlyAnswered(
+    rt: Runtime,
+    state: RequestState,
+    parts: EmbeddingParts,
+  ): Promise<RouterEmbeddingResult> {
+    const upstream = await runWithFallbacks(rt, state, state.ctx.modelGroup, (attempt) =>
+      embeddingAttempt(rt, state, attempt, parts.rest),
+    );
+    return this.#embedded(rt, state, mergeEmbeddingParts(parts, upstream));
+  }
+
+  #embedded(rt: Runtime, state: RequestState, result: EmbeddingCallResult): RouterEmbeddingResult {
+    state.ctx.timings.end = rt.clock.now();
+    const usage = result.response.usage;
+    this.#finish(rt, state, {
+      status: "success",
+      usage: {
+        prompt_tokens: usage.prompt_tokens,
+        completion_tokens: 0,
+        total_tokens: usage.total_tokens,
+      },
+      embedding: result.response,
+      ...costOutcome(rt, state, usage),
+    });
+    return decorate(rt, result, state);
   }
 
   /** model_names and visible aliases, in config order (for /v1/models). */

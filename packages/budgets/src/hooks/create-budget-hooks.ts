@@ -240,10 +240,9 @@ export function createBudgetHooks(options: BudgetHooksOptions): BudgetHooks {
       if (state?.lease) {
         const lease = state.lease;
         state.lease = undefined;
-        settleQuietly(
-          limiter.release(lease, { tokens: outcome.usage?.total_tokens ?? 0, now }),
-          logger,
-        );
+        // A cache hit counts as a request but not as tokens (LiteLLM's rule): no model ran.
+        const tokens = ctx.cacheHit ? 0 : (outcome.usage?.total_tokens ?? 0);
+        settleQuietly(limiter.release(lease, { tokens, now }), logger);
       }
       if (outcome.status === "failure" && !recordFailures) return;
       const record = spendRecord(ctx, outcome, state, cost, now);

@@ -48,7 +48,8 @@ export class MemoryStore implements CacheStore {
 
   async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
     const ttl = ttlSeconds ?? this.#defaultTtl;
-    if (ttl !== undefined && ttl <= 0) return;
+    // ttl <= 0 means "do not store"; so does NaN (a ttl parsed wrong), rather than "forever".
+    if (ttl !== undefined && !(ttl > 0)) return;
     const expiresAt = ttl === undefined ? Infinity : this.#clock.now() + ttl * 1000;
     this.#lru.set(key, { value, expiresAt });
   }

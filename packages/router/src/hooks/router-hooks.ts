@@ -2,14 +2,33 @@ import type {
   ChatCallResult,
   ChatCompletion,
   EmbeddingCallResult,
+  EmbeddingRequest,
   EmbeddingResponse,
   GatewayError,
   Usage,
 } from "@org/core";
 import type { RequestContext, RequestMetadata } from "../context/request-context.ts";
 
-/** A pre-call hook's answer without an upstream call (a cache hit). */
-export type PreCallAnswer = { response: ChatCallResult } | { embedding: EmbeddingCallResult };
+/**
+ * A pre-call hook's answer without an upstream call (a cache hit), or for an embeddings batch
+ * part of one: the vectors it has, and the request for the rest (see `EmbeddingParts`).
+ */
+export type PreCallAnswer =
+  | { response: ChatCallResult }
+  | { embedding: EmbeddingCallResult }
+  | { embeddingParts: EmbeddingParts };
+
+/**
+ * Some inputs of an embeddings batch answered (cached per input): the router sends only
+ * `rest` upstream and puts its vectors in the `undefined` slots, in order. Usage and cost are the
+ * upstream call's (the answered inputs cost nothing).
+ */
+export interface EmbeddingParts {
+  /** One slot per input of the request: a vector, or undefined for those `rest` asks for. */
+  readonly vectors: readonly (number[] | string | undefined)[];
+  /** The request for the missing inputs, in slot order. */
+  readonly rest: EmbeddingRequest;
+}
 
 export interface PostCallOutcome {
   readonly status: "success" | "failure";

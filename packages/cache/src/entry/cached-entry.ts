@@ -1,0 +1,122 @@
+import type { ChatCompletion } from "@org/core";
+
+/** Bumped when the stored shape changes: entries of another version read as misses. */
+const ENTRY_VERSION = 1;
+
+/** A stored chat answer. */
+export interface CachedChat {
+  readonly v: typeof ENTRY_VERSION;
+  readonly kind: "chat";
+  /** Epoch ms it was stored (for `s-maxage`). */
+  readonly storedAt: number;
+  /** Epoch ms it expires; null: never (until evicted). */
+  readonly expiresAt: number | null;
+  readonly completion: ChatCompletion;
+}
+
+/** One stored embedding input's vector. */
+export interface CachedEmbedding {
+  readonly v: typeof ENTRY_VERSION;
+  readonly kind: "embedding";
+  readonly storedAt: number;
+  readonly expiresAt: number | null;
+  readonly embedding: number[] | string;
+  /** The model the upstream named in its answer. */
+  readonly model: string;
+  /** This input's share of the upstream's prompt tokens (exact for a single input). */
+  readonly tokens: number;
+}
+
+export type CachedEntry = CachedChat | CachedEmbedding;
+
+export function chatEntry(
+  completion: ChatCompletion,
+  now: number,
+  ttlSeconds?: number,
+): CachedChat {
+  return {
+    v: ENTRY_VERSION,
+    kind: "chat",
+    storedAt: now,
+    expiresAt: expiry(now, ttlSeconds),
+    completion,
+  };
+}
+
+export function embeddingEntry(
+  embedding: number[] | string,
+  model: string,
+  tokens: number,
+  now: number,
+  ttlSeconds?: number,
+): CachedEmbedding {
+  return {
+    v: ENTRY_VERSION,
+    kind: "embedding",
+    storedAt: now,
+    expiresAt: expiry(now, ttlSeconds),
+    embedding,
+    model,
+    tokens,
+  };
+}
+
+export function encodeEntry(entry: CachedEntry): string {
+  return JSON.stringify(entry);
+}
+
+/**
+ * The entry a stored value holds, when it is of this version and kind, not expired and not older
+ * than `maxAgeSeconds`; otherwise undefined (a miss). Never throws: a value another program wrote
+ * under our prefix is a miss, not a 500.
+ */
+export function decodeEntry<K extends CachedEntry["kind"]>(
+  value: string | undefined,
+  kind: K,
+  now: number,
+  maxAgeSeconds?: number,
+): Extract<CachedEntry, { kind: K }> | undefined {
+  if (value === undefined) return undefined;
+  let entry: unknown;
+  try {
+    entry = JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+  if (entry === null || typeof entry !== "object") return undefined;
+  const e = entry as Partial<CachedEntry>;
+  if (e.v !== ENTRY_VERSION || e.kind !== kind || typeof e.storedAt !== "number") return undefined;
+  if (typeof e.expiresAt === "number" && e.expiresAt <= now) return undefined;
+  if (maxAgeSeconds !== undefined && now - e.storedAt > maxAgeSeconds * 1000) return undefined;
+  if (kind === "chat" && !isCompletion((e as Partial<CachedChat>).completion)) return undefined;
+  if (kind === "embedding") {
+    const emb = (e as Partial<CachedEmbedding>).embedding;
+    if (!Array.isArray(emb) && typeof emb !== "string") return undefined;
+  }
+  return entry as Extract<CachedEntry, { kind: K }>;
+}
+
+/**
+ * The stored answer as a new response: a fresh id and `created` (clients and logs tell calls
+ * apart by id), the content and usage as stored.
+ */
+export function freshCompletion(entry: CachedChat, callId: string, now: number): ChatCompletion {
+  return {
+    ...entry.completion,
+    id: `chatcmpl-${callId}`,
+    created: Math.floor(now / 1000),
+  };
+}
+
+function expiry(now: number, ttlSeconds: number | undefined): number | null {
+  return ttlSeconds === undefined ? null : now + ttlSeconds * 1000;
+}
+
+function isCompletion(value: unknown): value is ChatCompletion {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    Array.isArray((value as { choices?: unknown }).choices) &&
+    typeof (value as { model?: unknown }).model === "string"
+  );
+}

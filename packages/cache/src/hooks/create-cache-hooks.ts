@@ -1,0 +1,169 @@
+import type { ChatCompletion } from "@org/core";
+import { readCacheControls } from "../controls/request-controls.ts";
+import {
+  chatEntry,
+  decodeEntry,
+  encodeEntry,
+  freshCompletion,
+  type CachedChat,
+} from "../entry/cached-entry.ts";
+import { chatKey, type KeyScope } from "../key/cache-key.ts";
+import { systemClock } from "../util/clock.ts";
+import { logOncePerInterval } from "../util/log-once-per-interval.ts";
+import { silentLogger } from "../util/logger.ts";
+import type { CacheSettings } from "./cache-settings.ts";
+import { embeddingLookup, storeEmbeddings } from "./embedding-cache.ts";
+import type { CacheAnswer, CacheHookContext, CacheHooks } from "./hook-types.ts";
+import type { RequestCache } from "./request-cache.ts";
+import { semanticCache } from "./semantic-cache.ts";
+
+export const CACHE_KEY_HEADER = "x-litellm-cache-key";
+export const CACHE_HIT_HEADER = "x-litellm-cache-hit";
+export const SIMILARITY_HEADER = "x-litellm-semantic-similarity";
+
+/**
+ * The router hooks of the response cache (compose them after the budget hooks, so a refused
+ * request never reads the cache and a hit still counts against the caller's limits):
+ *
+ * - preCall: reads the request's controls, computes the key, and answers from the store (or,
+ *   with `semantic`, from the nearest similar prompt): a hit is the stored answer with a fresh id
+ *   and `created`; for embeddings, the cached inputs answer and only the rest go upstream.
+ * - postCall: stores a complete, successful answer that did not come from the cache, unless the
+ *   request said `no-store`. Never awaited by the response (it returns nothing), never throws.
+ * - responseHeaders: `x-litellm-cache-key`, and `x-litellm-cache-hit: True` on a hit.
+ *
+ * A store that is down or slow is a miss (the stores bound their own waits).
+ */
+export function createCacheHooks(settings: CacheSettings): CacheHooks {
+  const { store } = settings;
+  const clock = settings.clock ?? systemClock;
+  const logger = settings.logger ?? silentLogger;
+  const warn = logOncePerInterval(logger, clock);
+  const supported =
+    settings.supportedCallTypes === undefined ? undefined : new Set(settings.supportedCallTypes);
+  const defaultOn = settings.mode !== "default_off";
+  const states = new WeakMap<CacheHookContext, RequestCache>();
+  const semantic =
+    settings.semantic === undefined
+      ? undefined
+      : semanticCache(settings.semantic, store, clock, warn);
+
+  const begin = (ctx: CacheHookContext): RequestCache | undefined => {
+    if (supported !== undefined && !supported.has(callTypeOf(settings, ctx))) return undefined;
+    const controls = readCacheControls(
+      ctx.request as unknown as Record<string, unknown>,
+      settings.cacheControlOf ? settings.cacheControlOf(ctx) : headerOf(ctx),
+    );
+    if (!(controls.useCache ?? defaultOn)) return undefined;
+    const namespace = controls.namespace ?? settings.namespace;
+    const scope: KeyScope = {
+      tenant:
+        settings.namespace !== undefined
+          ? `ns:${settings.namespace}`
+          : (settings.scopeOf?.(ctx) ?? "global"),
+      ...(namespace === undefined ? {} : { namespace }),
+    };
+    return { scope, controls, hit: false };
+  };
+
+  const lookupChat = async (
+    ctx: CacheHookContext,
+    state: RequestCache,
+  ): Promise<CacheAnswer | undefined> => {
+    const key = state.key!;
+    const entry = decodeEntry(
+      await store.get(key),
+      "chat",
+      clock.now(),
+      state.controls.maxAgeSeconds,
+    );
+    if (entry !== undefined) {
+      state.hit = true;
+      return answer(ctx, entry, clock.now());
+    }
+    if (semantic === undefined) return undefined;
+    const found = await semantic.lookup(ctx, state);
+    return found === undefined ? undefined : answer(ctx, found, clock.now());
+  };
+
+  return {
+    preCall(ctx) {
+      const state = begin(ctx);
+      if (state === undefined) return undefined;
+      states.set(ctx, state);
+      if (ctx.kind === "chat") {
+        state.key = chatKey(
+          ctx.request as unknown as Record<string, unknown>,
+          ctx.modelGroup,
+          state.scope,
+        );
+        if (state.controls.noCache) return undefined;
+        return lookupChat(ctx, state);
+      }
+      return embeddingLookup(store, clock, ctx, state);
+    },
+
+    postCall(ctx, outcome) {
+      const state = states.get(ctx);
+      if (state === undefined || state.hit || ctx.cacheHit || state.controls.noStore) return;
+      if (outcome.status !== "success" || outcome.partial === true) return;
+      const ttl = state.controls.ttlSeconds ?? settings.ttlSeconds;
+      try {
+        if (ctx.kind === "embedding") {
+          if (outcome.embedding) storeEmbeddings(store, clock, state, outcome.embedding, ttl, warn);
+          return;
+        }
+        const completion = outcome.response;
+        if (completion === undefined || !isComplete(completion) || state.key === undefined) return;
+        const value = encodeEntry(chatEntry(completion, clock.now(), ttl));
+        store
+          .set(state.key, value, ttl)
+          .catch((error: unknown) => warn("cache store failed", { error: String(error) }));
+        semantic?.remember(ctx, state, value, ttl);
+      } catch (error) {
+        warn("cache store failed", { error: String(error) });
+      }
+    },
+
+    responseHeaders(ctx) {
+      const state = states.get(ctx);
+      if (state === undefined || state.key === undefined) return undefined;
+      const headers: Record<string, string> = { [CACHE_KEY_HEADER]: state.key };
+      if (state.hit) headers[CACHE_HIT_HEADER] = "True";
+      if (state.similarity !== undefined) headers[SIMILARITY_HEADER] = state.similarity.toFixed(4);
+      return headers;
+    },
+  };
+}
+
+function answer(ctx: CacheHookContext, entry: CachedChat, now: number): CacheAnswer {
+  return {
+    response: {
+      kind: "response",
+      completion: freshCompletion(entry, ctx.callId, now),
+      upstreamHeaders: {},
+    },
+  };
+}
+
+/** Only an answer that ended normally is stored: every choice has its finish reason. */
+function isComplete(completion: ChatCompletion): boolean {
+  return (
+    completion.choices.length > 0 &&
+    completion.choices.every(
+      (choice) => choice.finish_reason !== null && choice.finish_reason !== undefined,
+    )
+  );
+}
+
+function callTypeOf(settings: CacheSettings, ctx: CacheHookContext): string {
+  if (settings.callTypeOf) return settings.callTypeOf(ctx);
+  const named = ctx.metadata["call_type"];
+  if (typeof named === "string") return named;
+  return ctx.kind === "embedding" ? "aembedding" : "acompletion";
+}
+
+function headerOf(ctx: CacheHookContext): string | undefined {
+  const value = ctx.metadata["cacheControl"];
+  return typeof value === "string" ? value : undefined;
+}

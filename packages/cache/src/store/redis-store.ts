@@ -66,6 +66,10 @@ type Failed = typeof FAILED;
  *   - `maxRetriesPerRequest: 0`: commands in flight when the connection drops fail, not replay;
  *   - `retryStrategy` never gives up and caps its back-off (`reconnectMaxDelayMs`), so the store
  *     reconnects by itself, soon after Redis is back, and a Redis that is down at start is fine.
+ * A command given up on may still run when a stalled Redis wakes (a late SET is the same answer
+ * for the same key, so harmless); `maxPendingCommands` caps how many such commands are held.
+ * Expiry is checked on each reader's clock: instances whose clocks disagree by seconds see a
+ * short ttl end that much apart (Redis's own PX expiry still removes the key on time).
  */
 export class RedisStore implements CacheStore {
   readonly #client: Redis;

@@ -10,14 +10,20 @@ export const CONTRACT_DIMENSIONS = 16;
  * A unit vector whose cosine with `base(axis)` is exactly `cos`, built in the plane of two axes,
  * so a test states similarities instead of hoping random vectors land where it wants.
  */
-export function vectorAt(cos: number, axis = 0, towards = 1, dims = CONTRACT_DIMENSIONS): Float32Array {
+export function vectorAt(
+  cos: number,
+  axis = 0,
+  towards = 1,
+  dims = CONTRACT_DIMENSIONS,
+): Float32Array {
   const v = new Float32Array(dims);
   v[axis] = cos;
   v[towards] = Math.sqrt(Math.max(0, 1 - cos * cos));
   return normalize(v);
 }
 
-export const base = (axis = 0, dims = CONTRACT_DIMENSIONS) => vectorAt(1, axis, (axis + 1) % dims, dims);
+export const base = (axis = 0, dims = CONTRACT_DIMENSIONS) =>
+  vectorAt(1, axis, (axis + 1) % dims, dims);
 
 /**
  * The behaviour every `VectorIndex` (in-process, Redis-synced, Qdrant) must have. `makeIndex` is
@@ -41,7 +47,12 @@ export function describeVectorIndex(
     };
     const partition = (label: string) => `${label}:${randomUUID()}`;
     const now = Date.now();
-    const entry = (p: string, key: string, vector: Float32Array, expiresAt = Infinity): VectorEntry => ({
+    const entry = (
+      p: string,
+      key: string,
+      vector: Float32Array,
+      expiresAt = Infinity,
+    ): VectorEntry => ({
       partition: p,
       key,
       vector,
@@ -75,7 +86,9 @@ export function describeVectorIndex(
     it("matches at threshold 1.0 only an identical vector", async () => {
       const index = await open();
       const p = partition("exact");
-      const prompt = normalize(Float32Array.from({ length: CONTRACT_DIMENSIONS }, (_, i) => Math.sin(i + 1)));
+      const prompt = normalize(
+        Float32Array.from({ length: CONTRACT_DIMENSIONS }, (_, i) => Math.sin(i + 1)),
+      );
       const nearlyPrompt = Float32Array.from(prompt);
       nearlyPrompt[3] = nearlyPrompt[3]! + 0.005; // cosine about 0.99999 with prompt
       await index.add(entry(p, "nearly", normalize(nearlyPrompt)));

@@ -62,3 +62,4 @@ export * from "./ollama/index.ts";
 export * from "./azure/index.ts";
 export * from "./mistral/index.ts";
 export * from "./openai-compatible/index.ts";
+export * from "./qdrant/index.ts";

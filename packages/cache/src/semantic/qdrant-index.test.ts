@@ -39,7 +39,8 @@ function openIndex(options: Partial<QdrantVectorIndexOptions> = {}): QdrantVecto
 
 function recordingLogger(): CacheLogger & { lines: { message: string; fields?: unknown }[] } {
   const lines: { message: string; fields?: unknown }[] = [];
-  const log = (message: string, fields?: Record<string, unknown>) => lines.push({ message, fields });
+  const log = (message: string, fields?: Record<string, unknown>) =>
+    lines.push({ message, fields });
   return { lines, warn: log, error: log };
 }
 
@@ -69,7 +70,11 @@ describe("QdrantVectorIndex on the wire", () => {
 
   it("without the key, Qdrant refuses and the index misses quietly, logging no key", async () => {
     const logger = recordingLogger();
-    const index = openIndex({ collectionName: freshCollection(), apiKey: "wrong-key-5678", logger });
+    const index = openIndex({
+      collectionName: freshCollection(),
+      apiKey: "wrong-key-5678",
+      logger,
+    });
     await expect(index.add(entry("p", "k", base(0)))).resolves.toBeUndefined();
     expect(await index.nearest("p", base(0), 0.5, Date.now())).toBeUndefined();
     expect(logger.lines.length).toBeGreaterThan(0);
@@ -90,11 +95,20 @@ describe("QdrantVectorIndex on the wire", () => {
       .slice(before)
       .filter((r) => r.method === "PUT" && r.pathname === path);
     expect(creates).toHaveLength(1);
-    expect(creates[0]?.json).toEqual({ vectors: { size: CONTRACT_DIMENSIONS, distance: "Cosine" } });
+    expect(creates[0]?.json).toEqual({
+      vectors: { size: CONTRACT_DIMENSIONS, distance: "Cosine" },
+    });
     expect(qdrant.collection(collectionName)).toMatchObject({
       size: CONTRACT_DIMENSIONS,
       distance: "Cosine",
     });
+    // Searches filter on partition: it gets a keyword payload index, once.
+    expect([...(qdrant.collection(collectionName)?.payloadSchema ?? [])]).toEqual([
+      ["partition", "keyword"],
+    ]);
+    expect(
+      qdrant.requests.slice(before).filter((r) => r.pathname === `${path}/index`),
+    ).toHaveLength(1);
     expect(qdrant.collection(collectionName)?.points.size).toBe(6);
     expect(index.size()).toBe(6);
   });
@@ -133,7 +147,9 @@ describe("QdrantVectorIndex on the wire", () => {
     // JSON has no Infinity: a non-expiring entry carries the largest exact integer.
     expect(byKey.get("k-forever")?.payload["expires_at"]).toBe(Number.MAX_SAFE_INTEGER);
     for (const point of points) {
-      expect(point.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(point.id).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
     }
     expect(await index.nearest("p", base(0), 0.99, Date.now())).toMatchObject({
       key: "k-expiring",
@@ -272,7 +288,9 @@ describe("QdrantVectorIndex when Qdrant is down or slow", () => {
 
 describe("checkQdrantReachable (the gateway's start check)", () => {
   it("passes against a reachable Qdrant with the right key", async () => {
-    await expect(checkQdrantReachable({ apiBase: qdrant.url, apiKey: API_KEY })).resolves.toBeUndefined();
+    await expect(
+      checkQdrantReachable({ apiBase: qdrant.url, apiKey: API_KEY }),
+    ).resolves.toBeUndefined();
     expect(qdrant.requests.at(-1)).toMatchObject({ method: "GET", pathname: "/collections" });
   });
 

@@ -47,7 +47,8 @@ const COLLECTION_SETUP_TIMEOUT_MS = 5000;
  * gateway instance pointed at the same collection shares the cache with no sync of its own.
  *
  * Wire format (Qdrant REST): `GET /collections/{name}` (404: missing), `PUT /collections/{name}`
- * `{vectors: {size, distance: "Cosine"}}`, `PUT /collections/{name}/points?wait=true`,
+ * `{vectors: {size, distance: "Cosine"}}` then `PUT /collections/{name}/index` (a keyword index
+ * on `partition`) when we created it, `PUT /collections/{name}/points?wait=true`,
  * `POST /collections/{name}/points/search`, `POST /collections/{name}/points/delete`.
  * Search uses `/points/search` rather than the newer `/points/query`: it takes the same filter
  * and `score_threshold`, is what LiteLLM calls, and answers on every Qdrant version (the query
@@ -210,7 +211,24 @@ export class QdrantVectorIndex implements VectorIndex {
     if (created.status === 409 || /already exists/i.test(qdrantErrorText(created.json) ?? "")) {
       return true;
     }
-    return this.#ok("create collection", created);
+    if (!this.#ok("create collection", created)) return false;
+    await this.#indexPartitionField(setupTimeout);
+    return true;
+  }
+
+  /**
+   * Every search filters on `partition`; Qdrant recommends a payload index for filtered fields,
+   * or it checks the condition point by point. Best effort: without it the cache still works.
+   */
+  async #indexPartitionField(timeoutMs: number): Promise<void> {
+    const response = await this.#call(
+      "index partition",
+      "PUT",
+      "/index?wait=true",
+      { field_name: "partition", field_schema: "keyword" },
+      timeoutMs,
+    );
+    if (response !== undefined) this.#ok("index partition", response);
   }
 
   /** Deletes expired points at most once per sweep interval: Qdrant never expires them itself. */

@@ -1,3 +1,10 @@
 export * from "./logger/logger.ts";
 export * from "./logger/create-logger.ts";
 export * from "./logger/redact-fields.ts";
+export * from "./events/request-event.ts";
+export * from "./events/request-event-bus.ts";
+export * from "./sinks/sink-queue.ts";
+export * from "./metrics/label-limiter.ts";
+export * from "./metrics/prometheus-metrics.ts";
+export * from "./metrics/metric-inputs.ts";
+export { LITELLM_LATENCY_BUCKETS } from "./metrics/litellm-metric-labels.ts";

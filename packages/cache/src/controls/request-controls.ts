@@ -43,7 +43,9 @@ export function readCacheControls(
     return NONE;
 
   const header = parseCacheControlHeader(cacheControlHeader);
-  const param = body["cache"] !== undefined ? "cache" : "extra_body.cache";
+  // Named after where the value came from: `cache: null` falls through to extra_body's.
+  const param =
+    body["cache"] !== undefined && body["cache"] !== null ? "cache" : "extra_body.cache";
   const cache = fromBody === undefined || fromBody === null ? {} : fromBody;
   if (typeof cache !== "object" || Array.isArray(cache))
     throw invalid(param, `${param} must be an object such as {"no-cache": true, "ttl": 600}.`);
@@ -80,8 +82,10 @@ function parseCacheControlHeader(value: string | undefined): {
   };
   if (value === undefined) return out;
   for (const part of value.split(",")) {
-    const [rawName, rawValue] = part.split("=", 2);
-    const name = rawName?.trim().toLowerCase();
+    // Split at the first "=" only: `max-age=10=20` is malformed, not max-age=10.
+    const eq = part.indexOf("=");
+    const name = (eq < 0 ? part : part.slice(0, eq)).trim().toLowerCase();
+    const rawValue = eq < 0 ? undefined : part.slice(eq + 1);
     if (name === "no-cache") out.noCache = true;
     else if (name === "no-store") out.noStore = true;
     else if (name === "max-age" || name === "s-maxage") {

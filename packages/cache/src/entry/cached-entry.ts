@@ -86,12 +86,16 @@ export function decodeEntry<K extends CachedEntry["kind"]>(
   if (entry === null || typeof entry !== "object") return undefined;
   const e = entry as Partial<CachedEntry>;
   if (e.v !== ENTRY_VERSION || e.kind !== kind || typeof e.storedAt !== "number") return undefined;
+  // Anything but a number or null is not "never expires".
+  if (e.expiresAt !== null && typeof e.expiresAt !== "number") return undefined;
   if (typeof e.expiresAt === "number" && e.expiresAt <= now) return undefined;
   if (maxAgeSeconds !== undefined && now - e.storedAt > maxAgeSeconds * 1000) return undefined;
   if (kind === "chat" && !isCompletion((e as Partial<CachedChat>).completion)) return undefined;
   if (kind === "embedding") {
-    const emb = (e as Partial<CachedEmbedding>).embedding;
+    const { embedding: emb, model, tokens } = e as Partial<CachedEmbedding>;
     if (!Array.isArray(emb) && typeof emb !== "string") return undefined;
+    // A hit answers with these: a missing model or token count would reach the client as such.
+    if (typeof model !== "string" || typeof tokens !== "number") return undefined;
   }
   return entry as Extract<CachedEntry, { kind: K }>;
 }
@@ -117,6 +121,14 @@ function isCompletion(value: unknown): value is ChatCompletion {
     value !== null &&
     typeof value === "object" &&
     Array.isArray((value as { choices?: unknown }).choices) &&
+    // Every choice has a message object: a hit is re-encoded (stream, /v1/messages) from them.
+    (value as { choices: unknown[] }).choices.every(
+      (choice) =>
+        choice !== null &&
+        typeof choice === "object" &&
+        (choice as { message?: unknown }).message !== null &&
+        typeof (choice as { message?: unknown }).message === "object",
+    ) &&
     typeof (value as { model?: unknown }).model === "string"
   );
 }

@@ -66,6 +66,13 @@ export function createCacheHooks(settings: CacheSettings): CacheHooks {
     return { scope, controls, hit: false };
   };
 
+  // A store (or index, or embedder) that rejects instead of answering undefined is an outage
+  // too: the request goes upstream as on a miss, rather than failing with the cache's error.
+  const missOnFailure = (error: unknown): undefined => {
+    warn("cache lookup failed; served uncached", { error: String(error) });
+    return undefined;
+  };
+
   const lookupChat = async (
     ctx: CacheHookContext,
     state: RequestCache,
@@ -98,9 +105,9 @@ export function createCacheHooks(settings: CacheSettings): CacheHooks {
           state.scope,
         );
         if (state.controls.noCache) return undefined;
-        return lookupChat(ctx, state);
+        return lookupChat(ctx, state).catch(missOnFailure);
       }
-      return embeddingLookup(store, clock, ctx, state);
+      return embeddingLookup(store, clock, ctx, state).catch(missOnFailure);
     },
 
     postCall(ctx, outcome) {
@@ -127,8 +134,10 @@ export function createCacheHooks(settings: CacheSettings): CacheHooks {
 
     responseHeaders(ctx) {
       const state = states.get(ctx);
-      if (state === undefined || state.key === undefined) return undefined;
-      const headers: Record<string, string> = { [CACHE_KEY_HEADER]: state.key };
+      if (state === undefined || (state.key === undefined && !state.hit)) return undefined;
+      // An embeddings batch has one key per input, so no key header; a full hit still says so.
+      const headers: Record<string, string> = {};
+      if (state.key !== undefined) headers[CACHE_KEY_HEADER] = state.key;
       if (state.hit) headers[CACHE_HIT_HEADER] = "True";
       if (state.similarity !== undefined) headers[SIMILARITY_HEADER] = state.similarity.toFixed(4);
       return headers;

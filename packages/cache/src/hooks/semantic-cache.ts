@@ -31,12 +31,17 @@ export function semanticCache(
 
   const embed = async (text: string): Promise<Float32Array | undefined> => {
     const controller = new AbortController();
-    const timer = setTimeout(
-      () => controller.abort(new Error("semantic cache embedding timed out")),
-      timeoutMs,
-    );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // Raced, not only signalled: an embedder that ignores the abort must not hold the request.
+    const timedOut = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        const error = new Error("semantic cache embedding timed out");
+        controller.abort(error);
+        reject(error);
+      }, timeoutMs);
+    });
     try {
-      const vector = await settings.embed(text, controller.signal);
+      const vector = await Promise.race([settings.embed(text, controller.signal), timedOut]);
       if (vector.length === 0) return undefined;
       return normalize(vector);
     } catch (error) {
@@ -74,7 +79,12 @@ export function semanticCache(
       const entry = decodeEntry(value, "chat", clock.now(), state.controls.maxAgeSeconds);
       if (entry === undefined) {
         // The answer expired or was evicted while its vector stayed: drop the vector too.
-        if (value === undefined) void settings.index.remove(partition, match.key);
+        if (value === undefined)
+          settings.index
+            .remove(partition, match.key)
+            .catch((error: unknown) =>
+              warn("semantic index remove failed", { error: String(error) }),
+            );
         return undefined;
       }
       state.hit = true;

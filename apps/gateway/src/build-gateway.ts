@@ -1,10 +1,13 @@
 import { resolve } from "node:path";
 import { createDb, type Database } from "@org/db";
-import { Router, openStateStore, redisConnectionFrom } from "@org/router";
+import { Router, composeHooks, openStateStore, redisConnectionFrom } from "@org/router";
 import type { Clock, SoftBudgetEvent } from "@org/budgets";
 import type { Logger } from "@org/observability";
 import { createAccessGroups } from "./auth/access-groups.ts";
 import { buildBudgets, type BuiltBudgets } from "./budgets/build-budgets.ts";
+import { buildCache, type BuiltCache } from "./cache/build-cache.ts";
+import { embedForCache } from "./cache/embed-for-cache.ts";
+import type { GatewayRequestMetadata } from "./request-metadata.ts";
 import { countCompletionTokens, countRequestTokens } from "./catalog/count-request-tokens.ts";
 import { enrichModelList } from "./catalog/enrich-model-list.ts";
 import { resolveMasterKey, type ResolvedMasterKey } from "./auth/resolve-master-key.ts";
@@ -43,6 +46,8 @@ export async function buildGateway(options: {
   routerStateKeyPrefix?: string;
   /** Prefix of the budgets' keys (ledger, limits, spend journal) in a shared Redis. */
   budgetsKeyPrefix?: string;
+  /** Prefix of the response cache's keys in a shared Redis (instances sharing a cache use one). */
+  cacheKeyPrefix?: string;
   /** Budget windows, resets, rate windows and key expiry; the system clock unless a test moves it. */
   clock?: Clock;
   /** Also told of soft-budget crossings, which are always logged. */
@@ -120,9 +125,25 @@ export async function buildGateway(options: {
     `loading ${initialModels.length} model deployment(s) (${configModels.length} from the config, ${initialModels.length - configModels.length} from the database)`,
   );
   accessGroups.update(initialModels);
-  const router = new Router({
+
+  // The response cache's hooks run after the budget hooks (a refused request never reads the
+  // cache; a hit still counts against limits). Its semantic lookups embed through this router.
+  let router: Router<GatewayRequestMetadata> | undefined;
+  let cache: BuiltCache | undefined;
+  if (loaded.cache !== undefined) {
+    logger.info(`response cache: ${loaded.cache.type}`);
+    cache = await buildCache({
+      config: loaded.cache,
+      routerRedis: redis,
+      embed: (model, text, signal) => embedForCache(router!, model, text, signal),
+      logger: logger.child({ component: "cache" }),
+      ...(options.cacheKeyPrefix ? { keyPrefix: options.cacheKeyPrefix } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+  }
+  router = new Router<GatewayRequestMetadata>({
     modelList: initialModels,
-    hooks: budgets.hooks,
+    hooks: composeHooks<GatewayRequestMetadata>(budgets.hooks, cache?.hooks),
     settings: loaded.router.settings,
     store,
     // A non-streamed answer is read whole into memory: bound it (general_settings).
@@ -134,6 +155,14 @@ export async function buildGateway(options: {
     countCompletionTokens,
     logger: logger.child({ component: "router" }),
   });
+
+  const embeddingModel = loaded.cache?.semantic?.embeddingModel;
+  if (embeddingModel !== undefined && !router.hasModel(embeddingModel)) {
+    await cache?.close();
+    throw new Error(
+      `litellm_settings.cache_params: the semantic cache's embedding model ${JSON.stringify(embeddingModel)} is not a model_name in model_list; add it, or name another with redis_semantic_cache_embedding_model / qdrant_semantic_cache_embedding_model`,
+    );
+  }
 
   const readiness = async (): Promise<ReadinessReport> => {
     let dbStatus: ReadinessReport["db"] = "connected";
@@ -147,7 +176,7 @@ export async function buildGateway(options: {
       status: dbStatus === "connected" ? "healthy" : "unhealthy",
       db: dbStatus,
       database: db.kind,
-      cache: null,
+      cache: cache?.status() ?? null,
       router_state: health.store,
     };
   };
@@ -185,6 +214,7 @@ export async function buildGateway(options: {
     },
     async close() {
       await router.close();
+      await cache?.close();
       await budgets.close();
       await db.close();
     },

@@ -1,4 +1,4 @@
-import type { BudgetRequestMetadata } from "@org/budgets";
+import type { GatewayRequestMetadata } from "./request-metadata.ts";
 import type { Router } from "@org/router";
 import type { Logger } from "@org/observability";
 import type { Management } from "@org/management";
@@ -17,7 +17,7 @@ export interface ReadinessReport {
  */
 export interface GatewayDeps {
   /** Its calls carry the metadata the budget hooks read (the caller's identity), typed. */
-  router: Router<BudgetRequestMetadata>;
+  router: Router<GatewayRequestMetadata>;
   authenticator: Authenticator;
   readiness: () => Promise<ReadinessReport>;
   logger: Logger;

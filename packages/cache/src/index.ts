@@ -29,3 +29,14 @@ export {
 export { canonicalJson } from "./key/canonical-json.ts";
 export type { Clock } from "./util/clock.ts";
 export type { CacheLogger } from "./util/logger.ts";
+export { RedisStore, type RedisStoreOptions } from "./store/redis-store.ts";
+export {
+  InProcessVectorIndex,
+  type InProcessVectorIndexOptions,
+} from "./semantic/in-process-index.ts";
+export {
+  RedisSyncedVectorIndex,
+  type RedisSyncedVectorIndexOptions,
+} from "./semantic/redis-synced-index.ts";
+export { QdrantVectorIndex, type QdrantVectorIndexOptions } from "./semantic/qdrant-index.ts";
+export { checkQdrantReachable } from "./semantic/qdrant-reachable.ts";

@@ -6,7 +6,7 @@ import { EXAMPLES_DIR, examplePath } from "../testing/examples-dir.ts";
 import { loadConfig, loadConfigFromObject, type LoadedConfig } from "./load-config.ts";
 
 // The repo's own examples (<repo>/examples): they must load with what the gateway supports today,
-// and say nothing at startup beyond unset provider keys and the cache keys that are not built yet.
+// and say nothing at startup beyond unset provider keys.
 
 const YAML_FILES = ["caching.yaml", "config.yaml", "load-balancing.yaml"];
 const PROVIDER_KEYS = {
@@ -19,8 +19,6 @@ const PROVIDER_KEYS = {
 };
 const unsetKey =
   /^\S+: environment variable [A-Z_]+ is not set \(os\.environ\/[A-Z_]+\); the value is left unset$/;
-const plannedCacheKey = (key: string) =>
-  `config key litellm_settings.${key} is accepted but not yet supported; it has no effect yet`;
 
 const load = (name: string, env: Record<string, string> = {}) =>
   loadConfig({ path: examplePath(name), env });
@@ -41,17 +39,12 @@ describe("the repo's examples/ folder", () => {
     }
   });
 
-  it("every yaml file loads with no provider key set, warning only about unset keys and planned cache keys", async () => {
+  it("every yaml file loads with no provider key set, warning only about unset keys", async () => {
     const yamlFiles = (await readdir(EXAMPLES_DIR)).filter((name) => /\.ya?ml$/.test(name));
     expect(yamlFiles.sort()).toEqual(YAML_FILES);
     for (const name of yamlFiles) {
       const loaded = await load(name);
-      const other = loaded.warnings.filter(
-        (warning) =>
-          !unsetKey.test(warning) &&
-          warning !== plannedCacheKey("cache") &&
-          warning !== plannedCacheKey("cache_params"),
-      );
+      const other = loaded.warnings.filter((warning) => !unsetKey.test(warning));
       // An unknown key, a misplaced key or a dangling fallback target would show here.
       expect(other, name).toEqual([]);
     }
@@ -141,9 +134,16 @@ describe("the repo's examples/ folder", () => {
     expect(names.has("smart-llm") && names.has("long-context-llm")).toBe(true);
   });
 
-  it("caching.yaml: LiteLLM's cache keys load and validate, and startup says they have no effect yet", async () => {
+  it("caching.yaml: LiteLLM's cache keys load into the gateway's cache config, with no warning", async () => {
     const loaded = await load("caching.yaml", PROVIDER_KEYS);
-    expect(loaded.warnings).toEqual([plannedCacheKey("cache"), plannedCacheKey("cache_params")]);
+    expect(loaded.warnings).toEqual([]);
+    expect(loaded.cache).toMatchObject({
+      type: "redis-semantic",
+      ttlSeconds: 600,
+      namespace: "gateway.cache",
+      redis: { host: "redis", port: 6379, password: "redis-password" },
+      semantic: { embeddingModel: "text-embedding-3-small", similarityThreshold: 0.95 },
+    });
     expect(loaded.config.litellm_settings?.cache).toBe(true);
     expect(loaded.config.litellm_settings?.cache_params).toMatchObject({
       type: "redis-semantic",
@@ -173,7 +173,8 @@ describe("the repo's examples/ folder", () => {
       litellm_settings: { ...(base.litellm_settings as object), ...caching.litellm_settings },
     };
     const loaded = loadConfigFromObject(merged, { env: PROVIDER_KEYS });
-    expect(loaded.warnings).toEqual([plannedCacheKey("cache"), plannedCacheKey("cache_params")]);
+    expect(loaded.warnings).toEqual([]);
+    expect(loaded.cache?.type).toBe("redis-semantic");
     expect(loaded.router.settings.fallbacks).toEqual([
       { "gpt-4o": ["claude-sonnet", "gemini-pro"] },
     ]);

@@ -27,11 +27,18 @@ describe("KEY_SUPPORT", () => {
     }
   });
 
-  it("marks caching, callbacks, alerting and budget keys as planned", () => {
+  it("marks the response cache's keys as supported (issue 19 built them)", () => {
     for (const key of [
       "litellm_settings.cache",
       "litellm_settings.cache_params",
       "litellm_settings.semantic_cache",
+    ]) {
+      expect(KEY_SUPPORT[key], key).toBe("supported");
+    }
+  });
+
+  it("marks callbacks, alerting and budget keys as planned", () => {
+    for (const key of [
       "litellm_settings.callbacks",
       "litellm_settings.success_callback",
       "general_settings.alerting",
@@ -63,13 +70,13 @@ describe("checkKeySupport", () => {
   it("names every planned key that is set, with its YAML path", () => {
     expect(
       checkKeySupport({
-        litellm_settings: { success_callback: ["langfuse"], cache: true },
+        litellm_settings: { success_callback: ["langfuse"], turn_off_message_logging: true },
         general_settings: { alerting: ["slack"] },
         model_list: [{ model_name: "a", litellm_params: { model: "openai/a", tags: ["eu"] } }],
       }),
     ).toEqual([
       "config key litellm_settings.success_callback is accepted but not yet supported; it has no effect yet",
-      "config key litellm_settings.cache is accepted but not yet supported; it has no effect yet",
+      "config key litellm_settings.turn_off_message_logging is accepted but not yet supported; it has no effect yet",
       "config key general_settings.alerting is accepted but not yet supported; it has no effect yet",
       "config key model_list[0].litellm_params.tags is accepted but not yet supported; it has no effect yet",
     ]);

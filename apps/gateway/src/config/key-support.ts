@@ -102,9 +102,9 @@ export const KEY_SUPPORT: Readonly<Record<string, KeyStatus>> = {
   "litellm_settings.modify_params": P,
   "litellm_settings.force_ipv4": P,
   // caching
-  "litellm_settings.cache": P,
-  "litellm_settings.cache_params": P,
-  "litellm_settings.semantic_cache": P, // the product brief's key; LiteLLM uses cache_params.type
+  "litellm_settings.cache": S,
+  "litellm_settings.cache_params": S,
+  "litellm_settings.semantic_cache": S, // the product brief's key; LiteLLM uses cache_params.type
   // logging and callbacks
   "litellm_settings.callbacks": P,
   "litellm_settings.success_callback": P,

@@ -12,6 +12,7 @@ import { parseYaml } from "./read-yaml.ts";
 import { isPlainObject, resolveEnvRefs, type Env } from "./resolve-env-refs.ts";
 import { buildRouterConfig, type RouterConfig } from "./router-config.ts";
 import { validateReferences } from "./validate-references.ts";
+import { buildCacheConfig, type CacheConfig } from "./cache-config.ts";
 import { toConfigIssues } from "./zod-issues.ts";
 
 export interface LoadedConfig {
@@ -23,6 +24,8 @@ export interface LoadedConfig {
   router: RouterConfig;
   /** Server settings with defaults applied. */
   general: GeneralSettings;
+  /** The response cache (`litellm_settings.cache: true`), checked; undefined when off. */
+  cache: CacheConfig | undefined;
   /** Startup messages to log: planned/unknown keys, unset variables, dangling fallbacks... */
   warnings: string[];
   /** The file's environment_variables, resolved; the app decides whether to set them. */
@@ -162,10 +165,13 @@ function build(raw: Record<string, unknown>, context: BuildContext): LoadedConfi
   const references = validateReferences(config, router.settings, {
     knownProviders: context.knownProviders ?? defaultProviders().ids(),
   });
-  if (references.errors.length > 0) {
+  const cache = buildCacheConfig(config, applied.env);
+  warnings.push(...cache.warnings);
+  const errors = [...references.errors, ...cache.errors];
+  if (errors.length > 0) {
     throw new ConfigError(
       context.source,
-      references.errors.map((issue) => {
+      errors.map((issue) => {
         const line = context.lineOf?.(pathFromIssue(issue.path));
         return line === undefined ? issue : { ...issue, line };
       }),
@@ -178,6 +184,7 @@ function build(raw: Record<string, unknown>, context: BuildContext): LoadedConfi
     config,
     router,
     general: buildGeneralSettings(config),
+    cache: cache.cache,
     warnings,
     environmentVariables: applied.environmentVariables,
   };

@@ -1,7 +1,9 @@
 import { InvalidRequestError } from "@org/core";
 import type { Context } from "hono";
 import { resolveKeyAlias } from "@org/budgets";
+import type { CallOptions } from "@org/router";
 import type { GatewayEnv } from "../gateway-env.ts";
+import type { GatewayRequestMetadata } from "../request-metadata.ts";
 
 /**
  * The per-request options every route passes to the router: the gateway's request id (the
@@ -13,20 +15,21 @@ import type { GatewayEnv } from "../gateway-env.ts";
  * Every model route calls this inside its error handling, so a bad `x-litellm-call-id` is
  * refused here, as a 400 in the route's envelope, before anything is reserved or called.
  */
-export function routerCallOptions(c: Context<GatewayEnv>) {
+export function routerCallOptions(
+  c: Context<GatewayEnv>,
+  callType: string,
+): CallOptions<GatewayRequestMetadata> {
   const problem = c.get("callIdProblem");
   if (problem !== undefined) {
     throw new InvalidRequestError(problem, { param: "x-litellm-call-id", code: "invalid_header" });
   }
   const clientCallId = c.get("clientCallId");
-  return {
-    callId: c.get("requestId"),
-    signal: c.req.raw.signal,
-    metadata:
-      clientCallId === undefined
-        ? { identity: c.get("identity") }
-        : { identity: c.get("identity"), clientCallId },
-  };
+  // The response cache reads the request's Cache-Control (no-cache, no-store, max-age).
+  const cacheControl = c.req.header("cache-control");
+  const metadata: GatewayRequestMetadata = { identity: c.get("identity"), call_type: callType };
+  if (clientCallId !== undefined) metadata.clientCallId = clientCallId;
+  if (cacheControl !== undefined) metadata.cacheControl = cacheControl;
+  return { callId: c.get("requestId"), signal: c.req.raw.signal, metadata };
 }
 
 /**

@@ -19,6 +19,12 @@ import { streamPump } from "./stream-pump.ts";
 export interface InferenceRouteOptions {
   /** A path parameter naming the model (Azure-style `/openai/deployments/:deployment/...`). */
   modelParam?: string;
+  /**
+   * LiteLLM's call type of the route (`acompletion`, `aresponses`, `atext_completion`,
+   * `anthropic_messages`): the spend log's `call_type`, and what `cache_params.supported_call_types`
+   * names.
+   */
+  callType: string;
 }
 
 /**
@@ -31,7 +37,7 @@ export interface InferenceRouteOptions {
 export function inferenceRoute<Request extends InboundRequest, Event>(
   deps: GatewayDeps,
   format: InboundFormat<Request, Event>,
-  options: InferenceRouteOptions = {},
+  options: InferenceRouteOptions,
 ) {
   const context = {
     providersOf: (model: string) =>
@@ -48,7 +54,7 @@ export function inferenceRoute<Request extends InboundRequest, Event>(
       if (format.checkChatRequest) chat = validateBody(ChatCompletionRequestSchema, chat);
       requireUserParam(deps, chat.user);
 
-      const result = await deps.router.chatCompletion(chat, routerCallOptions(c));
+      const result = await deps.router.chatCompletion(chat, routerCallOptions(c, options.callType));
       const headers = responseHeaders(c, result);
 
       if (result.kind === "response" && request.stream !== true) {

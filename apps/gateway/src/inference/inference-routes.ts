@@ -22,7 +22,7 @@ export interface InferenceRouteEntry {
 function entry<Request extends InboundRequest, Event>(
   format: InboundFormat<Request, Event>,
   paths: readonly string[],
-  options: InferenceRouteOptions = {},
+  options: InferenceRouteOptions,
 ): InferenceRouteEntry {
   return { paths, format, handler: (deps) => inferenceRoute(deps, format, options) };
 }
@@ -40,11 +40,11 @@ export const INFERENCE_ROUTES: readonly InferenceRouteEntry[] = [
       // Azure-style: the deployment name in the URL is the model.
       "/openai/deployments/:deployment/chat/completions",
     ],
-    { modelParam: "deployment" },
+    { modelParam: "deployment", callType: "acompletion" },
   ),
-  entry(responsesFormat, ["/v1/responses", "/responses"]),
-  entry(completionsFormat, ["/v1/completions", "/completions"]),
-  entry(messagesFormat, ["/v1/messages", "/messages"]),
+  entry(responsesFormat, ["/v1/responses", "/responses"], { callType: "aresponses" }),
+  entry(completionsFormat, ["/v1/completions", "/completions"], { callType: "atext_completion" }),
+  entry(messagesFormat, ["/v1/messages", "/messages"], { callType: "anthropic_messages" }),
 ];
 
 /** Messages' token counter, which answers in the Messages format too. */

@@ -13,7 +13,7 @@ export function embeddingsRoute(deps: GatewayDeps) {
     const request = validateBody(EmbeddingRequestSchema, await readJson(c.req.raw));
     applyKeyAlias(c, request);
     requireUserParam(deps, request.user);
-    const result = await deps.router.embedding(request, routerCallOptions(c));
+    const result = await deps.router.embedding(request, routerCallOptions(c, "aembedding"));
     const headers = responseHeaders(c, result);
     headers["content-type"] = "application/json";
     await result.settled;

@@ -35,6 +35,11 @@ export async function startTestGateway(options: {
    * instances that should share budgets pass the same one. Default: a fresh one per gateway.
    */
   budgetsKeyPrefix?: string;
+  /**
+   * Key prefix of the response cache in Redis; instances that should share a cache pass the same
+   * one. Default: a fresh one per gateway.
+   */
+  cacheKeyPrefix?: string;
   env?: Record<string, string | undefined>;
   masterKey?: string;
   databaseUrl?: string;
@@ -69,6 +74,7 @@ export async function startTestGateway(options: {
     // Each gateway its own prefix unless told to share: test files run in parallel on one Redis,
     // and one file's flusher must never write another file's journaled spend to its database.
     budgetsKeyPrefix: options.budgetsKeyPrefix ?? `test:budgets:${randomUUID()}:`,
+    cacheKeyPrefix: options.cacheKeyPrefix ?? `test:cache:${randomUUID()}:`,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.onSoftBudgetCrossed ? { onSoftBudgetCrossed: options.onSoftBudgetCrossed } : {}),
   });

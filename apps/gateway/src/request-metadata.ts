@@ -1,0 +1,12 @@
+import type { BudgetRequestMetadata } from "@org/budgets";
+
+/**
+ * What the gateway hangs on each router call for its hooks: the budget hooks' fields (identity,
+ * call id, call type) and the cache's (the request's `Cache-Control` header). A type alias, so
+ * it satisfies the router's `RequestMetadata` (a record).
+ */
+export type GatewayRequestMetadata = {
+  -readonly [K in keyof BudgetRequestMetadata]: BudgetRequestMetadata[K];
+} & {
+  cacheControl?: string;
+};

@@ -207,6 +207,17 @@ describe("embedding cache: per input", () => {
     expect(store.sets).toHaveLength(3);
   });
 
+  it("a malformed input (not a string or list) is a miss, not an error", async () => {
+    const { store, hooks } = setup();
+    for (const input of [undefined, null, 42, { a: 1 }]) {
+      const ctx = embeddingCtx({ input });
+      await expect(hooks.preCall(ctx)).resolves.toBeUndefined();
+      hooks.postCall(ctx, { status: "success", embedding: embeddingResponse(["x"], 1) });
+    }
+    await settle();
+    expect(store.sets).toHaveLength(0);
+  });
+
   it("a failed call stores nothing", async () => {
     const { store, hooks } = setup();
     const ctx = embeddingCtx({ input: ["a"] });

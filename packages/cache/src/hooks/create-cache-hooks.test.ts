@@ -1,4 +1,5 @@
 import { InvalidRequestError } from "@org/core";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   ask,
@@ -232,6 +233,38 @@ describe("createCacheHooks: scope", () => {
     // Each still hits its own.
     const a = await runChat(hooks, chatCtx(ask("q"), { metadata: { team: "a" } }));
     expect(a.completion.choices[0]?.message.content).toBe("for team a");
+  });
+
+  it("property: whatever the sequence of requests, a hit is always the same tenant's answer to the same request", async () => {
+    const request = fc.record({
+      team: fc.constantFrom("a", "b", "c"),
+      group: fc.constantFrom("gpt-4o", "claude"),
+      question: fc.constantFrom("q1", "q2"),
+      namespace: fc.option(fc.constantFrom("n1", "n2"), { nil: undefined }),
+      noCache: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(request, { minLength: 1, maxLength: 25 }), async (requests) => {
+        const { hooks } = setup({ scopeOf: byTeam });
+        for (const r of requests) {
+          const expected = `${r.team}/${r.group}/${r.question}/${r.namespace ?? "-"}`;
+          const cache = {
+            ...(r.namespace === undefined ? {} : { namespace: r.namespace }),
+            ...(r.noCache ? { "no-cache": true } : {}),
+          };
+          const run = await runChat(
+            hooks,
+            chatCtx(ask(r.question, { cache }), {
+              modelGroup: r.group,
+              metadata: { team: r.team },
+            }),
+            expected,
+          );
+          expect(run.completion.choices[0]?.message.content).toBe(expected);
+        }
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it("cache_params.namespace shares across tenants on purpose", async () => {

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type {
   ChatCallResult,
   ChatCompletionRequest,
@@ -21,8 +20,6 @@ import { resolveSettings } from "./config/resolve-settings.ts";
 import { redisConnectionFrom } from "./config/redis-connection.ts";
 import { createStateStore } from "./state/create-state-store.ts";
 import type { FallbackConfig, RouterSettings } from "./config/router-settings.ts";
-import { estimateCost } from "./context/cost-estimate.ts";
-import { reachableDeployments } from "./context/reachable-deployments.ts";
 import type {
   AttemptRecord,
   DeploymentRef,
@@ -37,15 +34,14 @@ import { explainUpstreamCredentialsError } from "./errors/upstream-credentials-e
 import { chatAttempt } from "./execution/chat-attempt.ts";
 import { embeddingAttempt } from "./execution/embedding-attempt.ts";
 import { mergeEmbeddingParts } from "./execution/embedding-parts.ts";
+import { beginRequest } from "./execution/begin-request.ts";
 import type { RequestState } from "./execution/request-state.ts";
 import { splitRouterParams } from "./execution/router-params.ts";
 import { resolveGroup } from "./execution/run-group.ts";
 import { runWithFallbacks } from "./execution/run-with-fallbacks.ts";
-import { cacheRef, decorate, settlement } from "./execution/router-result.ts";
+import { cacheRef, decorate } from "./execution/router-result.ts";
 import { costOutcome, usageOutcome } from "./execution/usage-outcome.ts";
 import type { Runtime } from "./execution/runtime.ts";
-import { toFallbackMap } from "./fallbacks/fallback-map.ts";
-import { bodyFallbacks } from "./fallbacks/body-fallbacks.ts";
 import { internalError } from "./errors/router-internal-error.ts";
 import type { EmbeddingParts, PostCallOutcome, RouterHooks } from "./hooks/router-hooks.ts";
 import type { PriceOf } from "./pricing/price-of.ts";
@@ -130,9 +126,6 @@ export type RouterChatResult = ChatCallResult & RouterResultMeta;
 export type RouterEmbeddingResult = EmbeddingCallResult & RouterResultMeta;
 export type { DeploymentHealth, RouterHealth };
 
-/** Replaced in #begin once the request's fallbacks are known. */
-const NO_ESTIMATE = { promptTokens: 0, maxOutputTokens: undefined, maxCost: undefined } as const;
-
 /**
  * LiteLLM's Router: model groups, routing strategies, retries, cooldowns, fallbacks and
  * timeouts over @org/core's provider calls, with its state behind a small store port.
@@ -196,7 +189,7 @@ export class Router<M extends RequestMetadata = RequestMetadata> {
   ): Promise<RouterChatResult> {
     const rt = this.#rt;
     const { request: body, params } = splitRouterParams(request);
-    const state = this.#begin(rt, "chat", body, body.stream === true, params, options);
+    const state = beginRequest(rt, "chat", body, body.stream === true, params, options);
     try {
       const answer = await this.#preCall(rt, state);
       if (answer !== undefined) {
@@ -233,7 +226,7 @@ export class Router<M extends RequestMetadata = RequestMetadata> {
   ): Promise<RouterEmbeddingResult> {
     const rt = this.#rt;
     const { request: body, params } = splitRouterParams(request);
-    const state = this.#begin(rt, "embedding", body, false, params, options);
+    const state = beginRequest(rt, "embedding", body, false, params, options);
     try {
       const answer = await this.#preCall(rt, state);
       if (answer !== undefined && "embeddingParts" in answer) {
@@ -351,87 +344,6 @@ export class Router<M extends RequestMetadata = RequestMetadata> {
   /** Closes what the router created (its transport and store); injected ones are the caller's. */
   async close(): Promise<void> {
     await Promise.all([this.#owned.transport?.close(), this.#owned.store?.close()]);
-  }
-
-  #begin(
-    rt: Runtime,
-    kind: "chat" | "embedding",
-    request: ChatCompletionRequest | EmbeddingRequest,
-    stream: boolean,
-    params: ReturnType<typeof splitRouterParams>["params"],
-    options: CallOptions,
-  ): RequestState {
-    const start = rt.clock.now();
-    const tokens = rt.countTokens(request, kind);
-    const group = rt.table.resolve(request.model);
-    const ctx: RequestContext = {
-      callId: options.callId ?? randomUUID(),
-      kind,
-      requestedModel: request.model,
-      modelGroup: group?.name ?? request.model,
-      request,
-      stream,
-      metadata: options.metadata ?? {},
-      timings: { start },
-      deployment: undefined,
-      attempts: [],
-      fallbacksTaken: [],
-      requestFallbacks: bodyFallbacks(
-        rt,
-        [
-          options.requestFallbacks ?? params.fallbacks,
-          params.contextWindowFallbacks,
-          params.contentPolicyFallbacks,
-        ],
-        group?.name ?? request.model,
-      ),
-      estimate: NO_ESTIMATE,
-      cacheHit: false,
-      signal: options.signal,
-    };
-    const requestFallbacks = options.requestFallbacks ?? params.fallbacks;
-    const forGroup = ctx.modelGroup;
-    const state: RequestState = {
-      ctx,
-      tokens,
-      requestRetries: params.numRetries,
-      fallbacks:
-        requestFallbacks === undefined
-          ? rt.settings.fallbacks
-          : toFallbackMap(requestFallbacks, forGroup),
-      contextWindowFallbacks:
-        params.contextWindowFallbacks === undefined
-          ? rt.settings.contextWindowFallbacks
-          : toFallbackMap(params.contextWindowFallbacks, forGroup),
-      contentPolicyFallbacks:
-        params.contentPolicyFallbacks === undefined
-          ? rt.settings.contentPolicyFallbacks
-          : toFallbackMap(params.contentPolicyFallbacks, forGroup),
-      disableFallbacks: params.disableFallbacks,
-      retries: 0,
-      answeredBy: undefined,
-      finished: false,
-      ...settlement(),
-    };
-    // Priced over every deployment the request may reach, its fallbacks' included.
-    const reachable = state.disableFallbacks
-      ? (group?.deployments ?? [])
-      : reachableDeployments(
-          rt.table,
-          forGroup,
-          group?.deployments ?? [],
-          [state.fallbacks, state.contextWindowFallbacks, state.contentPolicyFallbacks],
-          rt.settings.maxFallbacks,
-        );
-    ctx.estimate = estimateCost(
-      request,
-      tokens,
-      reachable,
-      rt.priceOf,
-      rt.registry,
-      rt.settings.timeoutMs,
-    );
-    return state;
   }
 
   async #preCall(rt: Runtime, state: RequestState) {

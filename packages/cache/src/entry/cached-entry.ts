@@ -89,6 +89,8 @@ export function decodeEntry<K extends CachedEntry["kind"]>(
   // Anything but a number or null is not "never expires".
   if (e.expiresAt !== null && typeof e.expiresAt !== "number") return undefined;
   if (typeof e.expiresAt === "number" && e.expiresAt <= now) return undefined;
+  // RFC 9111: the client refuses an answer whose age is *greater* than max-age (so an entry
+  // exactly that old, or max-age=0 within the millisecond it was stored, still answers).
   if (maxAgeSeconds !== undefined && now - e.storedAt > maxAgeSeconds * 1000) return undefined;
   if (kind === "chat" && !isCompletion((e as Partial<CachedChat>).completion)) return undefined;
   if (kind === "embedding") {

@@ -386,6 +386,18 @@ describe("response cache (memory) over HTTP", () => {
     expect(third).toBeInstanceOf(OpenAI.RateLimitError);
   });
 
+  it("a key that may not call the model is refused before the cache is read", async () => {
+    const q = fresh("access");
+    await ask(q);
+    const { key } = await manage<{ key: string }>(gateway, gateway.masterKey, "/key/generate", {
+      models: ["gpt-4o-twin"],
+    });
+    const client = new OpenAI({ apiKey: key, baseURL: gateway.baseURL, maxRetries: 0 });
+    const refused = await ask(q, {}, client).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.APIError);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(401);
+  });
+
   it("one team never receives another team's answer; keys of one team share; a key without a team has its own", async () => {
     const team = async (alias: string) =>
       (

@@ -10,6 +10,7 @@ import { requestContext } from "./middleware/request-context.ts";
 import { dashboardRoute } from "./routes/dashboard.ts";
 import { embeddingsRoute } from "./routes/embeddings.ts";
 import { healthRoutes, livelinessRoute } from "./routes/health.ts";
+import { cacheAdminRoutes } from "./routes/cache-admin.ts";
 import { countTokensRoute } from "./routes/count-tokens.ts";
 import {
   COUNT_TOKENS_PATHS,
@@ -60,6 +61,7 @@ export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
   app.get("/v1/model/info", modelInfo);
 
   app.route("/", healthRoutes(deps));
+  app.route("/", cacheAdminRoutes(deps));
   if (deps.management) {
     app.route(
       "/",

@@ -190,6 +190,7 @@ export async function buildGateway(options: {
     inFlight: new InFlightTracker(),
     accessGroupsOf: accessGroups.of,
     ...(loaded.general.enforceUserParam ? { enforceUserParam: true } : {}),
+    ...(cache ? { cache } : {}),
     management: {
       service: budgets.management,
       onModelsChanged: async () => {

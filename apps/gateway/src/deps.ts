@@ -3,6 +3,7 @@ import type { Router } from "@org/router";
 import type { Logger } from "@org/observability";
 import type { Management } from "@org/management";
 import type { Authenticator } from "./auth/authenticator.ts";
+import type { BuiltCache } from "./cache/build-cache.ts";
 import type { InFlightTracker } from "./middleware/in-flight.ts";
 
 export interface ReadinessReport {
@@ -28,6 +29,8 @@ export interface GatewayDeps {
   accessGroupsOf?: (modelGroup: string) => readonly string[] | undefined;
   /** general_settings.enforce_user_param: inference requests without `user` are refused. */
   enforceUserParam?: boolean;
+  /** The response cache, when `litellm_settings.cache` is on (for /cache/ping and /cache/delete). */
+  cache?: Pick<BuiltCache, "status" | "delete">;
   /** LiteLLM's management API back end; absent in app tests that need none. */
   management?: { service: Management; onModelsChanged?: () => void | Promise<void> };
 }

@@ -22,8 +22,10 @@ const REDIS_READY_WAIT_MS = 2000;
 
 export interface BuiltCache {
   readonly hooks: CacheHooks;
-  /** For /health/readiness. */
+  /** For /health/readiness and /cache/ping. */
   status(): { type: string; connected: boolean };
+  /** Drops entries by their `x-litellm-cache-key` (LiteLLM's POST /cache/delete). */
+  delete(keys: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -130,6 +132,9 @@ export async function buildCache(options: BuildCacheOptions): Promise<BuiltCache
     status: () => {
       const s = store.status();
       return { type: config.type, connected: s.connected };
+    },
+    async delete(keys) {
+      await Promise.all(keys.map((key) => store.delete(key)));
     },
     async close() {
       await Promise.all([store.close(), index?.close()]);

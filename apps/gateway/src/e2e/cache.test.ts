@@ -432,6 +432,47 @@ describe("response cache (memory) over HTTP", () => {
     expect(chatCalls() - before).toBe(5);
   });
 
+  it("LiteLLM's /cache/ping and /cache/delete: proxy admin only; a deleted entry misses", async () => {
+    const admin = {
+      authorization: `Bearer ${gateway.masterKey}`,
+      "content-type": "application/json",
+    };
+    const ping = await fetch(`${gateway.url}/cache/ping`, { headers: admin });
+    expect(ping.status).toBe(200);
+    expect(await ping.json()).toEqual({
+      status: "healthy",
+      cache_type: "local",
+      ping_response: true,
+    });
+
+    const { key } = await manage<{ key: string }>(gateway, gateway.masterKey, "/key/generate", {});
+    const asKey = await fetch(`${gateway.url}/cache/delete`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ keys: ["x"] }),
+    });
+    expect(asKey.status).toBe(403);
+
+    const q = fresh("delete me");
+    const first = await ask(q);
+    const cacheKey = first.response.headers.get("x-litellm-cache-key")!;
+    const bad = await fetch(`${gateway.url}/cache/delete`, {
+      method: "POST",
+      headers: admin,
+      body: JSON.stringify({ keys: "all" }),
+    });
+    expect(bad.status).toBe(400);
+    const deleted = await fetch(`${gateway.url}/cache/delete`, {
+      method: "POST",
+      headers: admin,
+      body: JSON.stringify({ keys: [cacheKey] }),
+    });
+    expect(await deleted.json()).toEqual({ status: "success" });
+    const before = chatCalls();
+    expect((await ask(q)).response.headers.get("x-litellm-cache-hit")).toBeNull();
+    expect(chatCalls() - before).toBe(1);
+  });
+
   it("embeddings are cached per input: a half-cached batch sends only the other half upstream", async () => {
     const embedCalls = () => upstream.requests.filter((r) => r.pathname.endsWith("/embeddings"));
     const [a, b, c] = [fresh("emb a"), fresh("emb b"), fresh("emb c")];

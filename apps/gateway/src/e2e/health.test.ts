@@ -35,6 +35,16 @@ describe("health routes (embedded PGlite)", () => {
     });
   });
 
+  it("without litellm_settings.cache, LiteLLM's /cache/ping answers 503 saying how to turn it on", async () => {
+    const res = await fetch(`${gateway.url}/cache/ping`, {
+      headers: { authorization: `Bearer ${gateway.masterKey}` },
+    });
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+      /litellm_settings.cache: true/,
+    );
+  });
+
   it("readiness turns unhealthy when the database is gone", async () => {
     const other = await startTestGateway({ config: defaultConfig() });
     await other.gateway.db.close();

@@ -1,6 +1,11 @@
 import { pathToFileURL } from "node:url";
 import { Pool } from "undici";
-import { EXPECTED_STREAM_TEXT, isExpectedCompletion, readStreamText } from "./payloads.ts";
+import {
+  CACHE_HIT_HEADER,
+  EXPECTED_STREAM_TEXT,
+  isExpectedCompletion,
+  readStreamText,
+} from "./payloads.ts";
 import { percentiles, type Percentiles } from "./percentiles.ts";
 
 /**
@@ -34,6 +39,8 @@ export interface OpenLoopResult {
   non200: number;
   wrongContent: number;
   transportErrors: number;
+  /** Correct responses with `x-litellm-cache-hit: True`. */
+  cacheHits: number;
   errorSamples: string[];
   /** From the intended send time to the last body byte, ms, over ok responses. */
   latency?: Percentiles;
@@ -62,7 +69,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
   const ttfbs: number[] = [];
   const overheads: number[] = [];
   const errorSamples: string[] = [];
-  const result = { ok: 0, non200: 0, wrongContent: 0, transportErrors: 0 };
+  const result = { ok: 0, non200: 0, wrongContent: 0, transportErrors: 0, cacheHits: 0 };
   let maxSendLagMs = 0;
   const noteError = (text: string) => {
     if (errorSamples.length < 5) errorSamples.push(text.slice(0, 300));
@@ -101,6 +108,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
         return;
       }
       result.ok += 1;
+      if (response.headers[CACHE_HIT_HEADER] === "True") result.cacheHits += 1;
       latencies.push(end - intended);
       if (options.stream) ttfbs.push((firstByte ?? end) - intended);
       const overhead = response.headers[options.overheadHeader];

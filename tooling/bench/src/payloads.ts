@@ -15,6 +15,9 @@ const STREAM_PIECES = ["bench-ok 7f3a9c:", " the quick brown fox", " jumps over"
 export const EXPECTED_STREAM_TEXT = STREAM_PIECES.join("");
 export const STREAM_FIRST_PIECE = STREAM_PIECES[0]!;
 
+/** The gateway's cache-hit header (LiteLLM's): a correct answer with `True` counts as a hit. */
+export const CACHE_HIT_HEADER = "x-litellm-cache-hit";
+
 export function requestBody(model: string, stream: boolean): string {
   return JSON.stringify({
     model,

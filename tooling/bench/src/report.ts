@@ -17,18 +17,28 @@ interface MetricRow {
   overhead?: boolean;
   /** Counts are shown as they are; ratios of error counts mean nothing. */
   noRatio?: boolean;
-  /** A row that only one target's column carries (the others stay blank). */
-  onlyFor?: TargetKey;
+  /** A row that only these targets' columns carry (the others stay blank). */
+  onlyFor?: TargetKey[];
   cell: (runs: RunSet, key: TargetKey) => Cell | undefined;
 }
 
-const KEYS: TargetKey[] = ["direct", "floor", "gateway", "gatewayVk", "portkey"];
+export const KEYS: TargetKey[] = [
+  "direct",
+  "floor",
+  "gateway",
+  "gatewayVk",
+  "portkey",
+  "cacheMemory",
+  "cacheRedis",
+];
 const COLUMN_NAMES: Record<TargetKey, string> = {
   direct: "direct",
   floor: "floor",
   gateway: "gateway (master key)",
   gatewayVk: "gateway (virtual key)",
   portkey: "Portkey",
+  cacheMemory: "gateway, memory cache hit",
+  cacheRedis: "gateway, Redis cache hit",
 };
 const RATIOS: [TargetKey, TargetKey, string][] = [
   ["gatewayVk", "gateway", "virtual key ÷ master key"],
@@ -38,7 +48,13 @@ const RATIOS: [TargetKey, TargetKey, string][] = [
   ["gateway", "floor", "gateway ÷ floor"],
   ["portkey", "floor", "Portkey ÷ floor"],
   ["gateway", "portkey", "gateway ÷ Portkey"],
+  ["cacheMemory", "gateway", "memory hit ÷ gateway"],
+  ["cacheRedis", "gateway", "Redis hit ÷ gateway"],
+  ["cacheMemory", "floor", "memory hit ÷ floor"],
+  ["cacheRedis", "floor", "Redis hit ÷ floor"],
 ];
+/** The gateway's columns: they can carry cache hits, and their cost over the floor is of interest. */
+const GATEWAYS: TargetKey[] = ["gateway", "gatewayVk", "cacheMemory", "cacheRedis"];
 
 const defined = (value: number | undefined, saturated?: boolean): Cell | undefined =>
   value === undefined || !Number.isFinite(value)
@@ -47,6 +63,78 @@ const defined = (value: number | undefined, saturated?: boolean): Cell | undefin
 
 function openAt(run: TargetRun | undefined, rate: number) {
   return run?.open.find((o) => o.rate === rate);
+}
+
+/**
+ * A gateway column's value minus the floor's, within one run (so a median over runs is the median
+ * of per-run differences): issue 19 states the cache's budget as what a hit adds over the floor.
+ */
+function overFloor(
+  label: string,
+  value: (runs: RunSet, key: TargetKey) => Cell | undefined,
+  digits: number,
+): MetricRow {
+  return {
+    label,
+    digits,
+    noRatio: true,
+    onlyFor: GATEWAYS,
+    cell: (runs, key) => {
+      if (!GATEWAYS.includes(key)) return undefined;
+      const mine = value(runs, key);
+      const floor = value(runs, "floor");
+      return mine === undefined || floor === undefined
+        ? undefined
+        : defined(mine.value - floor.value, mine.saturated || floor.saturated);
+    },
+  };
+}
+
+/** p50/p99 overhead at a rate: the target minus the direct run paired with it. */
+function overheadAt(run: TargetRun | undefined, rate: number, q: "p50" | "p99", runs: RunSet) {
+  const open = openAt(run, rate);
+  const direct = open?.pairedDirect?.latency?.[q] ?? openAt(runs.direct, rate)?.latency?.[q];
+  const value = open?.latency?.[q];
+  return value === undefined || direct === undefined
+    ? undefined
+    : defined(value - direct, open?.saturated || open?.pairedDirect?.saturated);
+}
+
+/** Correct answers that carried `x-litellm-cache-hit: True`, over every measured phase. */
+export function cacheHitCounts(run: TargetRun | undefined): { hits: number; ok: number } {
+  if (!run || run.failure) return { hits: 0, ok: 0 };
+  const phases = [...run.open, ...(run.stream ? [run.stream] : [])];
+  return {
+    hits: (run.closed?.cacheHits ?? 0) + phases.reduce((sum, o) => sum + o.cacheHits, 0),
+    ok: (run.closed?.ok ?? 0) + phases.reduce((sum, o) => sum + o.ok, 0),
+  };
+}
+
+function cacheRows(rates: number[]): MetricRow[] {
+  return [
+    {
+      label: "cache hits (x-litellm-cache-hit: True) among correct answers, all measured phases, %",
+      digits: 1,
+      noRatio: true,
+      onlyFor: GATEWAYS,
+      cell: (runs, key) => {
+        const { hits, ok } = cacheHitCounts(runs[key]);
+        return ok === 0 ? undefined : { value: (100 * hits) / ok };
+      },
+    },
+    overFloor(
+      "CPU-ms per request, closed loop: target − floor",
+      (runs, key) => defined(runs[key]?.closed?.cpuMsPerRequest),
+      3,
+    ),
+    ...rates.map((rate) =>
+      overFloor(
+        `p50 overhead @${rate} RPS: target − floor, ms`,
+        (runs, key) => overheadAt(runs[key], rate, "p50", runs),
+        2,
+      ),
+    ),
+  ];
 }
 
 function latencyRows(rates: number[]): MetricRow[] {
@@ -67,24 +155,15 @@ function latencyRows(rates: number[]): MetricRow[] {
         label: `${q} overhead @${rate} RPS, ms`,
         digits: 2,
         overhead: true,
-        cell: (runs, key) => {
-          if (key === "direct") return undefined;
-          const open = openAt(runs[key], rate);
-          // Against direct measured right before (paired), else the run's own direct column.
-          const direct =
-            open?.pairedDirect?.latency?.[q] ?? openAt(runs.direct, rate)?.latency?.[q];
-          const value = open?.latency?.[q];
-          return value === undefined || direct === undefined
-            ? undefined
-            : defined(value - direct, open?.saturated || open?.pairedDirect?.saturated);
-        },
+        // Against direct measured right before (paired), else the run's own direct column.
+        cell: (runs, key) => (key === "direct" ? undefined : overheadAt(runs[key], rate, q, runs)),
       });
     }
   }
   return rows;
 }
 
-export function metricRows(rates: number[]): MetricRow[] {
+export function metricRows(rates: number[], cache: boolean): MetricRow[] {
   const midRate = rates.includes(500) ? 500 : rates[Math.floor(rates.length / 2)]!;
   return [
     {
@@ -111,7 +190,7 @@ export function metricRows(rates: number[]): MetricRow[] {
       label: "CPU-ms per request, closed loop: virtual key − master key",
       digits: 3,
       noRatio: true,
-      onlyFor: "gatewayVk",
+      onlyFor: ["gatewayVk"],
       cell: (runs, key) => {
         if (key !== "gatewayVk") return undefined;
         const vk = runs.gatewayVk?.closed?.cpuMsPerRequest;
@@ -123,7 +202,7 @@ export function metricRows(rates: number[]): MetricRow[] {
       label: `CPU-ms per request @${midRate} RPS open loop: virtual key − master key`,
       digits: 3,
       noRatio: true,
-      onlyFor: "gatewayVk",
+      onlyFor: ["gatewayVk"],
       cell: (runs, key) => {
         if (key !== "gatewayVk") return undefined;
         const vk = openAt(runs.gatewayVk, midRate);
@@ -134,6 +213,7 @@ export function metricRows(rates: number[]): MetricRow[] {
       },
     },
     ...latencyRows(rates),
+    ...(cache ? cacheRows(rates) : []),
     {
       label: "stream TTFB p50, ms",
       digits: 2,
@@ -212,21 +292,29 @@ function ratio(a: Cell | undefined, b: Cell | undefined): string {
   return `${formatNumber(a.value / b.value, 2)}×` + (a.saturated || b.saturated ? " †" : "");
 }
 
-/** A markdown table: metrics down, the four targets and their pairwise ratios across. */
+/**
+ * A markdown table: metrics down, the targets of this run (`columns`: measured, or planned and
+ * skipped) and the pairwise ratios between them across.
+ */
 export function renderTable(
   rows: MetricRow[],
   cells: (row: MetricRow, key: TargetKey) => Cell | undefined,
   present: Set<TargetKey>,
+  columns: TargetKey[],
 ): string {
-  const header = ["metric", ...KEYS.map((k) => COLUMN_NAMES[k]), ...RATIOS.map((r) => r[2])];
+  const keys = KEYS.filter((k) => columns.includes(k));
+  const ratios = RATIOS.filter(([a, b]) => keys.includes(a) && keys.includes(b));
+  const header = ["metric", ...keys.map((k) => COLUMN_NAMES[k]), ...ratios.map((r) => r[2])];
   const lines = [
     `| ${header.join(" | ")} |`,
     `|${header.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`,
   ];
   for (const row of rows) {
-    const values = new Map(KEYS.map((k) => [k, cells(row, k)] as const));
+    // A row for columns this run does not have (the virtual-key rows under --cache) is left out.
+    if (row.onlyFor && !row.onlyFor.some((k) => keys.includes(k))) continue;
+    const values = new Map(keys.map((k) => [k, cells(row, k)] as const));
     const missing = (key: TargetKey) =>
-      row.onlyFor && row.onlyFor !== key
+      row.onlyFor && !row.onlyFor.includes(key)
         ? ""
         : !present.has(key)
           ? "skipped"
@@ -235,7 +323,7 @@ export function renderTable(
               ? "0"
               : "-"
             : "n/a";
-    const ratioCells = RATIOS.map(([a, b]) => {
+    const ratioCells = ratios.map(([a, b]) => {
       if (row.noRatio) return "";
       if (row.overhead && b === "direct") return "-";
       return ratio(values.get(a), values.get(b));
@@ -243,7 +331,7 @@ export function renderTable(
     lines.push(
       `| ${[
         row.label,
-        ...KEYS.map((k) => formatCell(values.get(k), row.digits, missing(k))),
+        ...keys.map((k) => formatCell(values.get(k), row.digits, missing(k))),
         ...ratioCells,
       ].join(" | ")} |`,
     );
@@ -251,16 +339,28 @@ export function renderTable(
   return lines.join("\n");
 }
 
-export function renderRunTable(runs: RunSet, rates: number[]): string {
+const hasCache = (columns: TargetKey[]) =>
+  columns.includes("cacheMemory") || columns.includes("cacheRedis");
+
+export function renderRunTable(runs: RunSet, rates: number[], columns: TargetKey[]): string {
   const present = new Set(KEYS.filter((k) => runs[k] && !runs[k]?.failure));
-  return renderTable(metricRows(rates), (row, key) => row.cell(runs, key), present);
+  return renderTable(
+    metricRows(rates, hasCache(columns)),
+    (row, key) => row.cell(runs, key),
+    present,
+    columns,
+  );
 }
 
 /** Medians, metric by metric, over the kept repetitions (each metric computed within its run). */
-export function renderMedianTable(runSets: RunSet[], rates: number[]): string {
+export function renderMedianTable(
+  runSets: RunSet[],
+  rates: number[],
+  columns: TargetKey[],
+): string {
   const present = new Set(KEYS.filter((k) => runSets.some((r) => r[k] && !r[k]?.failure)));
   return renderTable(
-    metricRows(rates),
+    metricRows(rates, hasCache(columns)),
     (row, key) => {
       const cells = runSets.map((runs) => row.cell(runs, key)).filter((c): c is Cell => !!c);
       const value = median(cells.map((c) => c.value));
@@ -269,5 +369,6 @@ export function renderMedianTable(runSets: RunSet[], rates: number[]): string {
         : { value, ...(cells.some((c) => c.saturated) ? { saturated: true } : {}) };
     },
     present,
+    columns,
   );
 }

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { cpus, loadavg, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { renderCacheVerdicts } from "./cache-verdicts.ts";
 import { renderProfile, summariseProfile } from "./cpu-profile.ts";
 import {
   measureTarget,
@@ -22,8 +23,10 @@ import {
   selfAndReapedChildrenCpuMs,
 } from "./proc-stats.ts";
 import { killAllStarted, stopProcess, type ServerProcess } from "./processes.ts";
-import { renderMedianTable, renderRunTable, type RunSet } from "./report.ts";
+import { cacheHitCounts, renderMedianTable, renderRunTable, type RunSet } from "./report.ts";
 import {
+  cacheSettings,
+  checkCacheHit,
   checkTarget,
   directTarget,
   startFake,
@@ -44,6 +47,12 @@ const USAGE = `pnpm bench [options]   (run by hand; not part of the test suite)
   --reps N           repetitions (default 3; alternating target order; medians reported)
   --duration S       seconds per measurement (default 10; --quick: 3)
   --no-peer          skip Portkey (no npm install)
+  --cache            only the response-cache comparison: direct, floor, the uncached gateway,
+                     and the gateway answering from its memory cache and from its Redis cache
+                     (every request the same, so all but the first are hits); no Portkey, no
+                     virtual key. Without --cache the cache targets run beside all the others.
+  --redis-url URL    the Redis of the Redis-cache target (loopback only); default TEST_REDIS_URL,
+                     then REDIS_URL; with none, that target is skipped and the report says so
   --no-pin           do not pin latency runs with taskset
   --max-foreign C    discard a repetition when other processes used more than C cores on
                      average during its measurements (default 1.0)
@@ -63,6 +72,8 @@ interface Cli {
   profile: boolean;
   stream: boolean;
   virtualKey: boolean;
+  cache: boolean;
+  redisUrl: string | undefined;
 }
 
 function parseCli(argv: string[]): Cli {
@@ -76,6 +87,8 @@ function parseCli(argv: string[]): Cli {
     profile: false,
     stream: false,
     virtualKey: false,
+    cache: false,
+    redisUrl: undefined,
   };
   let repsGiven = false;
   for (let i = 0; i < argv.length; i += 1) {
@@ -95,13 +108,49 @@ function parseCli(argv: string[]): Cli {
     else if (arg === "--profile") cli.profile = true;
     else if (arg === "--stream") cli.stream = true;
     else if (arg === "--virtual-key") cli.virtualKey = true;
-    else if (arg === "--help" || arg === "-h") {
+    else if (arg === "--cache") cli.cache = true;
+    else if (arg === "--redis-url") {
+      const next = argv[++i];
+      if (!next || next.startsWith("--")) throw new Error("--redis-url needs a URL");
+      cli.redisUrl = next;
+    } else if (arg === "--help" || arg === "-h") {
       process.stdout.write(USAGE + "\n");
       process.exit(0);
     } else throw new Error(`unknown option ${arg}\n\n${USAGE}`);
   }
   if (cli.quick && !repsGiven) cli.reps = 1;
+  if (cli.cache && cli.profile) throw new Error("--cache and --profile do not go together");
   return cli;
+}
+
+/**
+ * The Redis-cache target's Redis: --redis-url, else TEST_REDIS_URL, else REDIS_URL. Loopback only
+ * (the issue's figure is "on loopback", and the bench sends no traffic off the machine). Returns
+ * the URL and how to show it (credentials removed: a report must not carry a password).
+ */
+function cacheRedis(cli: Cli): { url: string; shown: string; from: string } | undefined {
+  const [url, from] = cli.redisUrl
+    ? [cli.redisUrl, "--redis-url"]
+    : process.env.TEST_REDIS_URL
+      ? [process.env.TEST_REDIS_URL, "TEST_REDIS_URL"]
+      : process.env.REDIS_URL
+        ? [process.env.REDIS_URL, "REDIS_URL"]
+        : [undefined, ""];
+  if (!url) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`${from} is not a URL`);
+  }
+  if (parsed.protocol !== "redis:") throw new Error(`${from} must be a redis:// URL`);
+  if (!["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname))
+    throw new Error(
+      `${from} must point at loopback (127.0.0.1): the bench measures a Redis hit on loopback`,
+    );
+  parsed.username = "";
+  parsed.password = "";
+  return { url, shown: parsed.toString(), from };
 }
 
 function settingsFor(cli: Cli, canPin: boolean): BenchSettings {
@@ -224,8 +273,18 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
   const notes: string[] = [];
   const servers: ServerProcess[] = [];
 
+  // The targets this run means to measure: the report's columns (a target that then fails to
+  // start shows as "skipped").
+  const columns: TargetKey[] = cli.cache
+    ? ["direct", "floor", "gateway", "cacheMemory", "cacheRedis"]
+    : ["direct", "floor", "gateway", "gatewayVk", "portkey", "cacheMemory", "cacheRedis"];
+  const redis = cacheRedis(cli);
+  // Its own namespace per run: the first request is a miss even on a Redis kept from before.
+  const cacheNamespace = `bench-${startedAt.getTime().toString(36)}`;
+
   let peer: Awaited<ReturnType<typeof installPeer>> | undefined;
-  if (cli.peer) {
+  if (cli.cache) notes.push("Portkey and the virtual key skipped: --cache.");
+  else if (cli.peer) {
     peer = await installPeer(log);
     if (typeof peer === "string") {
       notes.push(`Portkey skipped: ${peer}`);
@@ -233,7 +292,9 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
     }
   } else notes.push("Portkey skipped: --no-peer.");
 
-  log("starting the fake upstream, the floor, the gateway and the peer");
+  log(
+    `starting the fake upstream, the floor, the gateway${cli.cache ? "" : " and the peer"} and the cache gateways`,
+  );
   const fake = await startFake(paths);
   servers.push(fake.process);
   const targets: Target[] = [directTarget(fake.origin)];
@@ -245,12 +306,37 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
     const install = peer;
     starters.push(["portkey", () => startPortkey(paths, install, fake.origin)]);
   }
+  starters.push([
+    "cacheMemory",
+    () =>
+      startGateway(paths, fake.origin, {
+        key: "cacheMemory",
+        logName: "gateway-cache-memory",
+        litellmSettings: cacheSettings("local", cacheNamespace),
+      }),
+  ]);
+  if (redis) {
+    starters.push([
+      "cacheRedis",
+      () =>
+        startGateway(paths, fake.origin, {
+          key: "cacheRedis",
+          logName: "gateway-cache-redis",
+          litellmSettings: cacheSettings("redis", cacheNamespace, redis.url),
+        }),
+    ]);
+  } else {
+    const why =
+      "Redis cache target skipped: no Redis given (pass --redis-url redis://127.0.0.1:6379 or set TEST_REDIS_URL)";
+    notes.push(`${why}.`);
+    log(why);
+  }
   for (const [key, start] of starters) {
     try {
       const target = await start();
       if (target.process) servers.push(target.process);
       targets.push(target);
-      if (key === "gateway") {
+      if (key === "gateway" && !cli.cache) {
         // The same process again, called with a virtual key (team, budgets, rpm/tpm limits).
         try {
           targets.push(await virtualKeyTarget(target));
@@ -265,7 +351,10 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
     }
   }
   for (const target of [...targets]) {
-    const problem = await checkTarget(target);
+    let problem = await checkTarget(target);
+    // checkTarget's first request was the cache targets' one miss: from here on they must hit.
+    if (!problem && (target.key === "cacheMemory" || target.key === "cacheRedis"))
+      problem = await checkCacheHit(target);
     if (problem) {
       notes.push(`${TARGET_LABELS[target.key]} left out: ${problem}`);
       log(`${target.key} left out: ${problem}`);
@@ -380,6 +469,15 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
   lines.push(
     `- server-side overhead: ${serverOverheadSeen ? `read from \`${OVERHEAD_HEADER}\`` : `n/a: the gateway does not send \`${OVERHEAD_HEADER}\` yet`}`,
   );
+  if (columns.includes("cacheMemory")) {
+    lines.push(
+      `- cache targets: separate gateway processes, same model, config plus \`litellm_settings: {cache: true, cache_params: {type: local | redis, ttl: 3600, namespace: ${cacheNamespace}}}\`` +
+        (redis ? ` (Redis: ${redis.shown}, from ${redis.from})` : "") +
+        `; every request is the same, so the one miss is the pre-flight check's first request and ` +
+        `every measured request should be a hit. Hits are counted from \`x-litellm-cache-hit: True\` on answers whose content is checked like every other target's; ` +
+        `the uncached gateway's column is the control (0 hits expected)`,
+    );
+  }
   lines.push(
     "- † = the target could not sustain that rate (under 98% answered correctly or under 95% of the rate): its latency there is queueing",
   );
@@ -391,9 +489,22 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
     renderMedianTable(
       medianOver.map((r) => r.runs),
       settings.rates,
+      columns,
     ),
   );
   lines.push("");
+  if (columns.includes("cacheMemory")) {
+    lines.push("## Issue 19 cache targets (medians of per-run differences)");
+    lines.push("");
+    lines.push(
+      ...renderCacheVerdicts(
+        medianOver.map((r) => r.runs),
+        settings.rates,
+        new Set(targets.map((t) => t.key)),
+      ),
+    );
+    lines.push("");
+  }
   lines.push("## Runs");
   for (const repetition of repetitions) {
     lines.push("");
@@ -401,7 +512,7 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
       `### Run ${repetition.index} (${repetition.order.join(" → ")}): ${repetition.discarded ? `DISCARDED: ${repetition.discarded}` : "kept"}`,
     );
     lines.push("");
-    lines.push(renderRunTable(repetition.runs, settings.rates));
+    lines.push(renderRunTable(repetition.runs, settings.rates, columns));
     const problems: string[] = [];
     for (const run of Object.values(repetition.runs)) {
       if (!run) continue;
@@ -412,6 +523,21 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
       const lag = Math.max(0, ...run.open.map((o) => o.maxSendLagMs));
       if (lag > 20)
         problems.push(`${run.key}: the generator fired up to ${lag.toFixed(0)} ms late (starved)`);
+      const { hits, ok } = cacheHitCounts(run);
+      if ((run.key === "cacheMemory" || run.key === "cacheRedis") && ok > 0 && hits < 0.99 * ok) {
+        // Where the misses were: under saturation a Redis reply can outwait the cache's bounded
+        // wait, and the request then goes upstream as a miss.
+        const phases = [
+          ...(run.closed ? [`closed loop ${run.closed.cacheHits}/${run.closed.ok}`] : []),
+          ...run.open.map((o) => `${o.rate} RPS ${o.cacheHits}/${o.ok}`),
+          ...(run.stream ? [`stream ${run.stream.cacheHits}/${run.stream.ok}`] : []),
+        ];
+        problems.push(
+          `${run.key}: only ${hits} of ${ok} correct answers were cache hits, so its numbers mix in misses (hits/correct: ${phases.join(", ")})`,
+        );
+      }
+      if ((run.key === "gateway" || run.key === "gatewayVk") && hits > 0)
+        problems.push(`${run.key}: ${hits} cache hits on the uncached gateway (it has no cache)`);
       if (run.closed && run.closed.upstreamCpuMsPerRequest > 0) {
         problems.push(
           `${run.key}: fake upstream used ${run.closed.upstreamCpuMsPerRequest.toFixed(3)} CPU-ms per request`,
@@ -520,9 +646,7 @@ async function main(): Promise<void> {
     benchDir,
     cli.profile
       ? ["profile", ...(cli.stream ? ["stream"] : []), ...(cli.virtualKey ? ["vk"] : [])].join("-")
-      : cli.quick
-        ? "quick"
-        : "",
+      : [...(cli.cache ? ["cache"] : []), ...(cli.quick ? ["quick"] : [])].join("-"),
   );
   writeFileSync(file, report);
   process.stdout.write(report);

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { request } from "undici";
 import {
   BENCH_MODEL,
+  CACHE_HIT_HEADER,
   EXPECTED_STREAM_TEXT,
   UPSTREAM_MODEL,
   isExpectedCompletion,
@@ -12,7 +13,8 @@ import {
 import type { PeerInstall } from "./peer.ts";
 import { freePort, startProcess, waitForHttp, type ServerProcess } from "./processes.ts";
 
-export type TargetKey = "direct" | "floor" | "gateway" | "gatewayVk" | "portkey";
+export type TargetKey =
+  "direct" | "floor" | "gateway" | "gatewayVk" | "portkey" | "cacheMemory" | "cacheRedis";
 
 export const TARGET_LABELS: Record<TargetKey, string> = {
   direct: "direct (fake upstream)",
@@ -20,6 +22,8 @@ export const TARGET_LABELS: Record<TargetKey, string> = {
   gateway: "our gateway (master key)",
   gatewayVk: "our gateway (virtual key)",
   portkey: "Portkey 1.15.2",
+  cacheMemory: "our gateway, memory cache hits",
+  cacheRedis: "our gateway, Redis cache hits",
 };
 
 /** One thing to send load at: its URL and headers, and the proxy process whose CPU is measured. */
@@ -89,7 +93,12 @@ export async function startFloor(paths: Paths, upstreamOrigin: string): Promise<
 export interface GatewayStartOptions {
   /** Extra node flags before `--import tsx`, e.g. `--cpu-prof`. */
   nodeFlags?: string[];
+  /** Names the log, the config file and the data dir (several gateways can run at once). */
   logName?: string;
+  /** The target's key in the report (default `gateway`). */
+  key?: TargetKey;
+  /** LiteLLM's `litellm_settings` for this gateway, e.g. `{cache: true, cache_params: {...}}`. */
+  litellmSettings?: Record<string, unknown>;
 }
 
 /**
@@ -105,7 +114,7 @@ export async function startGateway(
   const port = await freePort();
   const dataDir = join(paths.workDir, `${options.logName ?? "gateway"}-data`);
   mkdirSync(dataDir, { recursive: true });
-  const configFile = join(paths.workDir, "gateway-config.yaml");
+  const configFile = join(paths.workDir, `${options.logName ?? "gateway"}-config.yaml`);
   // JSON is valid YAML, so the generated config needs no YAML writer.
   const config = {
     model_list: [
@@ -118,6 +127,7 @@ export async function startGateway(
         },
       },
     ],
+    ...(options.litellmSettings ? { litellm_settings: options.litellmSettings } : {}),
   };
   writeFileSync(configFile, JSON.stringify(config, null, 2) + "\n");
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -155,7 +165,7 @@ export async function startGateway(
   // Starting the embedded database can take 10+ s on a loaded 2-core box.
   await waitForHttp(server, `${origin}/health/liveliness`, 180_000);
   return {
-    key: "gateway",
+    key: options.key ?? "gateway",
     url: `${origin}/v1/chat/completions`,
     headers: { "content-type": "application/json", authorization: `Bearer ${GATEWAY_MASTER_KEY}` },
     model: BENCH_MODEL,
@@ -278,6 +288,63 @@ export async function checkTarget(target: Target): Promise<string | undefined> {
       }
     } catch (error) {
       return `${stream ? "streaming" : "non-streaming"} check failed: ${(error as Error).message}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * LiteLLM's cache config for a cache target. Each run gets its own namespace, so the first
+ * request of a run is a miss even on a Redis that kept entries from an earlier run, and the hour
+ * long ttl lets Redis drop them afterwards (the harness never deletes keys in a shared Redis).
+ */
+export function cacheSettings(
+  type: "local" | "redis",
+  namespace: string,
+  redisUrl?: string,
+): Record<string, unknown> {
+  return {
+    cache: true,
+    cache_params: {
+      type,
+      ttl: 3600,
+      namespace,
+      ...(type === "redis" ? { redis_url: redisUrl } : {}),
+    },
+  };
+}
+
+/**
+ * A cache target must answer from its cache before it is measured as one: after checkTarget's two
+ * requests (the first a miss that stores the answer), the same request again must come back with
+ * the upstream's content AND `x-litellm-cache-hit: True`, non-streaming and streaming (a hit is
+ * replayed as SSE). Otherwise it is left out: its numbers would be the uncached gateway's.
+ */
+export async function checkCacheHit(target: Target): Promise<string | undefined> {
+  for (const stream of [false, true]) {
+    const label = stream ? "streaming" : "non-streaming";
+    try {
+      const response = await request(target.url, {
+        method: "POST",
+        headers: target.headers,
+        body: requestBody(target.model, stream),
+        headersTimeout: 10_000,
+        bodyTimeout: 10_000,
+      });
+      const text = await response.body.text();
+      const ok = stream
+        ? (() => {
+            const parsed = readStreamText(text);
+            return parsed.done && parsed.text === EXPECTED_STREAM_TEXT;
+          })()
+        : isExpectedCompletion(text);
+      if (response.statusCode !== 200 || !ok)
+        return `${label} repeat answered wrongly: ${response.statusCode} ${text.slice(0, 300)}`;
+      const hit = response.headers[CACHE_HIT_HEADER];
+      if (hit !== "True")
+        return `${label} repeat was not a cache hit (${CACHE_HIT_HEADER}: ${JSON.stringify(hit ?? null)}); see the gateway's log`;
+    } catch (error) {
+      return `${label} repeat failed: ${(error as Error).message}`;
     }
   }
   return undefined;

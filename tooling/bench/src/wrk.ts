@@ -10,6 +10,8 @@ export interface WrkResult {
   non200: number;
   wrongContent: number;
   socketErrors: number;
+  /** Correct responses carrying `x-litellm-cache-hit: True` (the cache targets' hits). */
+  cacheHits: number;
   p50Ms: number;
   p99Ms: number;
 }
@@ -34,7 +36,9 @@ function luaString(text: string): string {
 /**
  * Writes the wrk script for one target: the POST, its headers, and a `response` hook that checks
  * every reply is a 200 carrying the upstream's content (a plain substring match on the nonce'd
- * sentence, i.e. a checksum of the answer), with per-thread counters summed in `done`.
+ * sentence, i.e. a checksum of the answer), with per-thread counters summed in `done`. Correct
+ * responses that say `x-litellm-cache-hit: True` are counted too, so a cache target's report
+ * shows how many of its answers really came from the cache.
  */
 export function writeWrkScript(
   file: string,
@@ -52,20 +56,24 @@ ${headerLines}
 local expected = ${luaString(expected)}
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
-function init(args) good = 0; wrong = 0; non200 = 0 end
+function init(args) good = 0; wrong = 0; non200 = 0; hits = 0 end
 function response(status, headers, body)
   if status ~= 200 then non200 = non200 + 1
-  elseif body ~= nil and string.find(body, expected, 1, true) then good = good + 1
+  elseif body ~= nil and string.find(body, expected, 1, true) then
+    good = good + 1
+    -- wrk keeps header names as sent; node sends them lower-case.
+    local hit = headers["x-litellm-cache-hit"] or headers["X-Litellm-Cache-Hit"]
+    if hit == "True" then hits = hits + 1 end
   else wrong = wrong + 1 end
 end
 function done(summary, latency, requests)
-  local g, w, n = 0, 0, 0
+  local g, w, n, h = 0, 0, 0, 0
   for _, t in ipairs(threads) do
-    g = g + t:get("good"); w = w + t:get("wrong"); n = n + t:get("non200")
+    g = g + t:get("good"); w = w + t:get("wrong"); n = n + t:get("non200"); h = h + t:get("hits")
   end
   local e = summary.errors
-  io.write(string.format("BENCH good=%d wrong=%d non200=%d requests=%d duration_us=%d socket_errors=%d p50_us=%d p99_us=%d\\n",
-    g, w, n, summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout,
+  io.write(string.format("BENCH good=%d wrong=%d non200=%d hits=%d requests=%d duration_us=%d socket_errors=%d p50_us=%d p99_us=%d\\n",
+    g, w, n, h, summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout,
     latency:percentile(50), latency:percentile(99)))
 end
 `;
@@ -108,6 +116,7 @@ export async function runWrk(options: {
     non200: field("non200"),
     wrongContent: field("wrong"),
     socketErrors: field("socket_errors"),
+    cacheHits: field("hits"),
     p50Ms: field("p50_us") / 1000,
     p99Ms: field("p99_us") / 1000,
   };

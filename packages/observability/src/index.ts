@@ -8,3 +8,7 @@ export * from "./metrics/label-limiter.ts";
 export * from "./metrics/prometheus-metrics.ts";
 export * from "./metrics/metric-inputs.ts";
 export { LITELLM_LATENCY_BUCKETS } from "./metrics/litellm-metric-labels.ts";
+export * from "./sinks/langfuse-sink.ts";
+export * from "./tracing/request-tracer.ts";
+export * from "./tracing/otel-env.ts";
+export { operationName, providerName } from "./tracing/gen-ai-attributes.ts";

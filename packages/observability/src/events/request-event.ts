@@ -47,6 +47,12 @@ export interface RequestAttempt {
   readonly cooledDown?: boolean;
 }
 
+/** A phase of the request, for trace spans (epoch milliseconds). */
+export interface RequestPhaseTiming {
+  readonly startTime: number;
+  readonly endTime: number;
+}
+
 export interface RequestEvent {
   /** The `x-litellm-call-id` of the request. */
   readonly callId: string;
@@ -63,6 +69,10 @@ export interface RequestEvent {
   readonly firstTokenTime?: number;
   /** When the last byte was sent (or the request failed). */
   readonly endTime: number;
+  /** The key's auth, budget and rate-limit checks (a trace span when present). */
+  readonly authTiming?: RequestPhaseTiming;
+  /** The response-cache lookup, hit or miss (a trace span when present). */
+  readonly cacheLookupTiming?: RequestPhaseTiming;
 
   /** The virtual key's hash (never the key). */
   readonly keyHash?: string;

@@ -11,6 +11,7 @@ import { dashboardRoute } from "./routes/dashboard.ts";
 import { embeddingsRoute } from "./routes/embeddings.ts";
 import { healthRoutes, livelinessRoute } from "./routes/health.ts";
 import { cacheAdminRoutes } from "./routes/cache-admin.ts";
+import { metricsRoute } from "./routes/metrics.ts";
 import { countTokensRoute } from "./routes/count-tokens.ts";
 import {
   COUNT_TOKENS_PATHS,
@@ -38,7 +39,11 @@ export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
   app.route("/", livelinessRoute());
   app.route("/", dashboardRoute());
 
+  // Open by default, as LiteLLM's /metrics is; behind a key when the config says so.
+  if (deps.observability && !deps.metricsRequireAuth) app.route("/", metricsRoute(deps));
+
   app.use(authMiddleware(deps.authenticator));
+  if (deps.observability && deps.metricsRequireAuth) app.route("/", metricsRoute(deps));
   app.use(bodySizeLimit(deps.maxRequestBodyBytes));
 
   // Chat, Responses, Completions and Anthropic Messages: one route, one format per path.

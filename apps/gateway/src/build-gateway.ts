@@ -7,6 +7,7 @@ import { createAccessGroups } from "./auth/access-groups.ts";
 import { buildBudgets, type BuiltBudgets } from "./budgets/build-budgets.ts";
 import { buildCache, type BuiltCache } from "./cache/build-cache.ts";
 import { embedForCache } from "./cache/embed-for-cache.ts";
+import { buildObservability } from "./observability/build-observability.ts";
 import type { GatewayRequestMetadata } from "./request-metadata.ts";
 import { countCompletionTokens, countRequestTokens } from "./catalog/count-request-tokens.ts";
 import { enrichModelList } from "./catalog/enrich-model-list.ts";
@@ -141,9 +142,14 @@ export async function buildGateway(options: {
       ...(options.clock ? { clock: options.clock } : {}),
     });
   }
+  const observability = buildObservability({
+    logger: logger.child({ component: "observability" }),
+    router: () => router!,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   router = new Router<GatewayRequestMetadata>({
     modelList: initialModels,
-    hooks: composeHooks<GatewayRequestMetadata>(budgets.hooks, cache?.hooks),
+    hooks: composeHooks<GatewayRequestMetadata>(budgets.hooks, cache?.hooks, observability.hooks),
     settings: loaded.router.settings,
     store,
     // A non-streamed answer is read whole into memory: bound it (general_settings).
@@ -191,6 +197,10 @@ export async function buildGateway(options: {
     accessGroupsOf: accessGroups.of,
     ...(loaded.general.enforceUserParam ? { enforceUserParam: true } : {}),
     ...(cache ? { cache } : {}),
+    observability,
+    ...(loaded.config.litellm_settings?.require_auth_for_metrics_endpoint === true
+      ? { metricsRequireAuth: true }
+      : {}),
     management: {
       service: budgets.management,
       onModelsChanged: async () => {

@@ -4,6 +4,7 @@ import type { Logger } from "@org/observability";
 import type { Management } from "@org/management";
 import type { Authenticator } from "./auth/authenticator.ts";
 import type { BuiltCache } from "./cache/build-cache.ts";
+import type { BuiltObservability } from "./observability/build-observability.ts";
 import type { InFlightTracker } from "./middleware/in-flight.ts";
 
 export interface ReadinessReport {
@@ -31,6 +32,10 @@ export interface GatewayDeps {
   enforceUserParam?: boolean;
   /** The response cache, when `litellm_settings.cache` is on (for /cache/ping and /cache/delete). */
   cache?: Pick<BuiltCache, "status" | "delete">;
+  /** Metrics (`GET /metrics`); absent in app tests that need none. */
+  observability?: Pick<BuiltObservability, "scrape">;
+  /** `litellm_settings.require_auth_for_metrics_endpoint`: /metrics needs a key. */
+  metricsRequireAuth?: boolean;
   /** LiteLLM's management API back end; absent in app tests that need none. */
   management?: { service: Management; onModelsChanged?: () => void | Promise<void> };
 }

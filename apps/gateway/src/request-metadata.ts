@@ -9,4 +9,6 @@ export type GatewayRequestMetadata = {
   -readonly [K in keyof BudgetRequestMetadata]: BudgetRequestMetadata[K];
 } & {
   cacheControl?: string;
+  /** The matched route pattern (`/v1/chat/completions`), for metrics and traces. */
+  route?: string;
 };

@@ -80,3 +80,4 @@ export type { NoDeploymentsReason } from "./errors/no-deployments-error.ts";
 export { ClientClosedError } from "./errors/client-closed-error.ts";
 export { LocalRequestError } from "./errors/local-request-error.ts";
 export { routerHeaders } from "./headers/router-headers.ts";
+export { classifyError } from "./retry/error-class.ts";

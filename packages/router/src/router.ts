@@ -411,6 +411,9 @@ export class Router<M extends RequestMetadata = RequestMetadata> {
   #finish(rt: Runtime, state: RequestState, outcome: PostCallOutcome): void {
     if (state.finished) return;
     state.finished = true;
+    // What the answer cost (0 for a cache hit): the x-litellm-response-cost header.
+    if (outcome.cost !== undefined) state.ctx.cost = outcome.cost;
+    else if (state.ctx.cacheHit) state.ctx.cost = 0;
     const postCall = rt.hooks.postCall;
     if (postCall === undefined) return state.markSettled();
     try {

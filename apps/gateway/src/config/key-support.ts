@@ -111,6 +111,7 @@ export const KEY_SUPPORT: Readonly<Record<string, KeyStatus>> = {
   "litellm_settings.failure_callback": P,
   "litellm_settings.service_callbacks": P,
   "litellm_settings.turn_off_message_logging": P,
+  "litellm_settings.require_auth_for_metrics_endpoint": S,
   "litellm_settings.redact_user_api_key_info": P,
   "litellm_settings.langfuse_default_tags": P,
   "litellm_settings.set_verbose": P,

@@ -58,6 +58,7 @@ export const litellmSettingsSchema = z.looseObject({
   failure_callback: stringList().optional(),
   service_callbacks: stringList().optional(),
   turn_off_message_logging: flag().optional(),
+  require_auth_for_metrics_endpoint: flag().optional(),
   redact_user_api_key_info: flag().optional(),
   langfuse_default_tags: stringList().optional(),
   set_verbose: flag().optional(),

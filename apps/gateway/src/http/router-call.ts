@@ -26,7 +26,11 @@ export function routerCallOptions(
   const clientCallId = c.get("clientCallId");
   // The response cache reads the request's Cache-Control (no-cache, no-store, max-age).
   const cacheControl = c.req.header("cache-control");
-  const metadata: GatewayRequestMetadata = { identity: c.get("identity"), call_type: callType };
+  const metadata: GatewayRequestMetadata = {
+    identity: c.get("identity"),
+    call_type: callType,
+    route: c.req.routePath,
+  };
   if (clientCallId !== undefined) metadata.clientCallId = clientCallId;
   if (cacheControl !== undefined) metadata.cacheControl = cacheControl;
   return { callId: c.get("requestId"), signal: c.req.raw.signal, metadata };

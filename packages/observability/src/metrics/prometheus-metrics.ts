@@ -367,6 +367,11 @@ export class PrometheusMetrics implements EventObserver {
     this.inFlight.dec();
   }
 
+  /** Sets the in-flight gauge from a count kept elsewhere (the gateway's tracker), at scrape. */
+  setInFlight(count: number): void {
+    this.inFlight.set(count);
+  }
+
   setDeploymentState(deployment: DeploymentLabels, state: DeploymentState): void {
     this.deploymentState.set(this.deploymentLabels(deployment), state);
   }

@@ -80,5 +80,10 @@ export interface RequestContext<M extends RequestMetadata = RequestMetadata> {
   estimate: CostEstimate;
   /** True when a pre-call hook answered (cache hit): no upstream call was made. */
   cacheHit: boolean;
+  /**
+   * USD charged, once the request finished and the answering deployment's price is known (0 for
+   * a cache hit). Unset while a stream runs.
+   */
+  cost?: number;
   readonly signal: AbortSignal | undefined;
 }

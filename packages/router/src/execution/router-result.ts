@@ -27,6 +27,10 @@ export function decorate<T extends object>(
   // Set once the router resolved: an attempt opened, or the cache answered.
   const ref = deployment ?? cacheRef(state);
   const headers = routerHeaders(ref, state.retries, ctx.fallbacksTaken.length);
+  // Known here for an answer that finished (not for a stream, whose cost comes with its end).
+  if (ctx.cost !== undefined) headers["x-litellm-response-cost"] = String(ctx.cost);
+  if (ctx.timings.end !== undefined)
+    headers["x-litellm-response-duration-ms"] = String(ctx.timings.end - ctx.timings.start);
   const added = rt.hooks.responseHeaders?.(ctx);
   if (added !== undefined) Object.assign(headers, added);
   // The result's own fields go last: in V8, properties written after a spread take a slow

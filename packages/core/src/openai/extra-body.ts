@@ -21,11 +21,21 @@ export const EXTRA_BODY_RESERVED: ReadonlySet<string> = new Set([
   "stream_options",
 ]);
 
-/** `extra_body` without the reserved fields (the edge refuses them; this is the builders' guard). */
+/**
+ * The gateway's response-cache controls, which LiteLLM clients also send inside a literal
+ * `extra_body` (the cache reads them there): they steer the gateway, and an upstream that checks
+ * its fields (OpenAI, Anthropic) answers 400 to an unknown `cache`.
+ */
+const GATEWAY_CACHE_CONTROLS: ReadonlySet<string> = new Set(["cache", "caching"]);
+
+/**
+ * `extra_body` without the reserved fields (the edge refuses them; this is the builders' guard)
+ * and without the gateway's cache controls.
+ */
 export function extraBodyFields(extra: unknown): Record<string, unknown> {
   if (typeof extra !== "object" || extra === null || Array.isArray(extra)) return {};
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(extra))
-    if (!EXTRA_BODY_RESERVED.has(name)) out[name] = value;
+    if (!EXTRA_BODY_RESERVED.has(name) && !GATEWAY_CACHE_CONTROLS.has(name)) out[name] = value;
   return out;
 }

@@ -1,0 +1,258 @@
+import Anthropic from "@anthropic-ai/sdk";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { json, openaiCompletion, startFakeOpenAI, type FakeServer } from "@org/testing";
+import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
+
+// The response cache attacked as a hostile client would, over HTTP with the official SDKs: a
+// cached tool call replayed as a stream must parse in every SDK, controls on every route must be
+// honoured or refused (never ignored, never a 500), hostile bodies must be a 4xx.
+
+describe("response cache, adversarial", () => {
+  let upstream: FakeServer;
+  let gateway: TestGateway;
+  let openai: OpenAI;
+  let anthropic: Anthropic;
+  let n = 0;
+  const fresh = (label: string) => `${label} #${++n} ${Math.random()}`;
+  const chatCalls = () => upstream.callCount("/v1/chat/completions");
+  const weather = {
+    type: "function" as const,
+    function: {
+      name: "get_weather",
+      parameters: { type: "object", properties: { city: { type: "string" } } },
+    },
+  };
+  const enqueueToolCall = () =>
+    upstream.enqueue(
+      json(
+        openaiCompletion({
+          model: "gpt-4o",
+          toolCalls: [{ id: "call_1", name: "get_weather", arguments: { city: "Paris" } }],
+        }),
+      ),
+    );
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${gateway.baseURL}${path}`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${gateway.masterKey}`,
+        "content-type": "application/json",
+        ...headers,
+      },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
+
+  beforeAll(async () => {
+    upstream = await startFakeOpenAI({ apiKey: "sk-upstream" });
+    gateway = await startTestGateway({
+      config: {
+        model_list: [
+          {
+            model_name: "gpt-4o",
+            litellm_params: {
+              model: "openai/gpt-4o",
+              api_key: "sk-upstream",
+              api_base: `${upstream.url}/v1`,
+            },
+          },
+        ],
+        litellm_settings: { cache: true, cache_params: { type: "local", ttl: 600 } },
+      },
+    });
+    openai = new OpenAI({ apiKey: gateway.masterKey, baseURL: gateway.baseURL, maxRetries: 0 });
+    anthropic = new Anthropic({
+      apiKey: gateway.masterKey,
+      baseURL: gateway.baseURL.replace(/\/v1$/, ""),
+      maxRetries: 0,
+    });
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await upstream?.close();
+  });
+
+  it("a cached tool call replayed as an OpenAI stream parses with the SDK's stream helper", async () => {
+    const q = fresh("weather openai");
+    enqueueToolCall();
+    const first = await openai.chat.completions.create({
+      model: "gpt-4o",
+      messages: [{ role: "user", content: q }],
+      tools: [weather],
+    });
+    const before = chatCalls();
+    const stream = openai.chat.completions.stream({
+      model: "gpt-4o",
+      messages: [{ role: "user", content: q }],
+      tools: [weather],
+    });
+    const final = await stream.finalChatCompletion();
+    expect(chatCalls()).toBe(before);
+    expect(final.choices[0]!.finish_reason).toBe("tool_calls");
+    expect(final.choices[0]!.message.tool_calls).toEqual(first.choices[0]!.message.tool_calls);
+  });
+
+  it("a cached stream without stream_options.include_usage has no usage chunk", async () => {
+    const q = fresh("no usage");
+    await openai.chat.completions.create({
+      model: "gpt-4o",
+      messages: [{ role: "user", content: q }],
+    });
+    const res = await post("/chat/completions", {
+      model: "gpt-4o",
+      stream: true,
+      messages: [{ role: "user", content: q }],
+    });
+    expect(res.headers.get("x-litellm-cache-hit")).toBe("True");
+    const chunks = (await res.text())
+      .split("\n\n")
+      .filter((e) => e.startsWith("data: {"))
+      .map((e) => JSON.parse(e.slice(6)) as { choices: unknown[]; usage?: unknown });
+    expect(chunks.every((c) => c.choices.length > 0)).toBe(true);
+  });
+
+  it("a cached tool call replayed on /v1/messages as a stream parses with the Anthropic SDK", async () => {
+    const q = fresh("weather anthropic");
+    enqueueToolCall();
+    const tools = [
+      {
+        name: "get_weather",
+        input_schema: { type: "object" as const, properties: { city: { type: "string" } } },
+      },
+    ];
+    const first = await anthropic.messages.create({
+      model: "gpt-4o",
+      max_tokens: 100,
+      tools,
+      messages: [{ role: "user", content: q }],
+    });
+    expect(first.stop_reason).toBe("tool_use");
+    const before = chatCalls();
+    const final = await anthropic.messages
+      .stream({ model: "gpt-4o", max_tokens: 100, tools, messages: [{ role: "user", content: q }] })
+      .finalMessage();
+    expect(chatCalls()).toBe(before);
+    expect(final.stop_reason).toBe("tool_use");
+    expect(final.content).toEqual(first.content);
+  });
+
+  it("a cached tool call replayed on /v1/responses as a stream parses with the SDK", async () => {
+    const q = fresh("weather responses");
+    enqueueToolCall();
+    const tools = [
+      {
+        type: "function" as const,
+        name: "get_weather",
+        parameters: { type: "object", properties: { city: { type: "string" } } },
+        strict: false,
+      },
+    ];
+    const first = await openai.responses.create({ model: "gpt-4o", input: q, tools });
+    const before = chatCalls();
+    const stream = openai.responses.stream({ model: "gpt-4o", input: q, tools });
+    const final = await stream.finalResponse();
+    expect(chatCalls()).toBe(before);
+    const call = (r: typeof first) =>
+      r.output
+        .filter((o) => o.type === "function_call")
+        .map((o) => ({ name: o.name, arguments: o.arguments }));
+    expect(call(final)).toEqual(call(first));
+    expect(call(final)).toHaveLength(1);
+  });
+
+  it("cache controls in the body of /v1/messages are honoured (no-store) or refused, never ignored", async () => {
+    const q = fresh("messages no-store");
+    const body = {
+      model: "gpt-4o",
+      max_tokens: 50,
+      messages: [{ role: "user", content: q }],
+      cache: { "no-store": true },
+    };
+    expect((await post("/messages", body)).status).toBe(200);
+    const before = chatCalls();
+    const again = await post("/messages", body);
+    expect(again.headers.get("x-litellm-cache-hit")).toBeNull();
+    expect(chatCalls()).toBe(before + 1);
+
+    const bad = await post("/messages", { ...body, cache: "x" });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({
+      type: "error",
+      error: { type: "invalid_request_error" },
+    });
+  });
+
+  it("hostile cache values and Cache-Control headers are a 400 or ignored, never a 5xx", async () => {
+    const q = fresh("hostile");
+    const messages = [{ role: "user", content: q }];
+    for (const cache of [
+      [],
+      "x",
+      { "no-cache": "yes" },
+      { ttl: 1e300 },
+      { ttl: "5" },
+      { namespace: "ü".repeat(10_000) },
+      { namespace: 5 },
+      { a: { b: { c: { d: [] } } } },
+    ]) {
+      const res = await post("/chat/completions", { model: "gpt-4o", messages, cache });
+      expect(res.status, JSON.stringify(cache).slice(0, 60)).toBeLessThan(500);
+    }
+    for (const header of [
+      "max-age",
+      "max-age=",
+      'max-age="5"',
+      "no-cache=foo",
+      ",,,",
+      "max-age=99999999999999999999",
+      "x".repeat(8000),
+      "no-cache, max-age=-1",
+    ]) {
+      const res = await post(
+        "/chat/completions",
+        { model: "gpt-4o", messages },
+        { "cache-control": header },
+      );
+      expect(res.status, header.slice(0, 60)).toBeLessThan(500);
+    }
+  });
+
+  it("a deeply nested body is a 4xx, not a 500 (the cache key walks the body)", async () => {
+    const depth = 20_000;
+    const nested = "[".repeat(depth) + "]".repeat(depth);
+    const body = `{"model":"gpt-4o","messages":[{"role":"user","content":"deep"}],"x_extra":${nested}}`;
+    const res = await post("/chat/completions", body);
+    expect(res.status).toBeLessThan(500);
+  });
+
+  it("a literal extra_body.cache is read by the cache and never sent upstream", async () => {
+    const q = fresh("extra body");
+    const body = {
+      model: "gpt-4o",
+      messages: [{ role: "user", content: q }],
+      extra_body: { cache: { "no-store": true } },
+    };
+    expect((await post("/chat/completions", body)).status).toBe(200);
+    const sent = upstream.requests.at(-1)?.json as Record<string, unknown>;
+    expect(sent["cache"]).toBeUndefined();
+    expect(sent["extra_body"]).toBeUndefined();
+    const before = chatCalls();
+    expect((await post("/chat/completions", body)).headers.get("x-litellm-cache-hit")).toBeNull();
+    expect(chatCalls()).toBe(before + 1);
+  });
+
+  it("body cache controls work on /responses and /completions too", async () => {
+    for (const [path, body] of [
+      ["/responses", { model: "gpt-4o", input: fresh("responses no-store") }],
+      ["/completions", { model: "gpt-4o", prompt: fresh("completions no-store") }],
+    ] as const) {
+      const opted = { ...body, cache: { "no-store": true } };
+      expect((await post(path, opted)).status, path).toBe(200);
+      const before = chatCalls();
+      expect((await post(path, opted)).headers.get("x-litellm-cache-hit"), path).toBeNull();
+      expect(chatCalls(), path).toBe(before + 1);
+      expect((await post(path, { ...body, cache: "x" })).status, path).toBe(400);
+    }
+  });
+});

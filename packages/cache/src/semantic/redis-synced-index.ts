@@ -76,6 +76,14 @@ export class RedisSyncedVectorIndex implements VectorIndex {
   #lastId = "0-0";
   #caughtUp = false;
   #closed = false;
+  /**
+   * Rejects when the index closes. The reader's commands race it: ioredis's `disconnect()`
+   * settles nothing that sits in its offline queue (a command sent just before Redis went away
+   * waits there for its retry), so without it `close()` could wait for the loop forever, and a
+   * gateway shutting down during a Redis outage would never finish.
+   */
+  readonly #closedSignal: Promise<never>;
+  #signalClosed: () => void = () => {};
 
   constructor(options: RedisSyncedVectorIndexOptions) {
     const createClient = options.createClient ?? ownClientFactory(options.connection);
@@ -101,6 +109,10 @@ export class RedisSyncedVectorIndex implements VectorIndex {
       );
     }
     this.#ready = new Promise((resolve) => (this.#markReady = resolve));
+    this.#closedSignal = new Promise<never>((_resolve, reject) => {
+      this.#signalClosed = () => reject(new Error("semantic index closed"));
+    });
+    this.#closedSignal.catch(() => {});
     this.#loop = this.#readLoop();
   }
 
@@ -149,8 +161,9 @@ export class RedisSyncedVectorIndex implements VectorIndex {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#signalClosed();
     this.#wake();
-    // disconnect() rejects the reader's pending XREAD, which ends the loop.
+    // The closed signal ends the loop's pending command (disconnect() may never settle it).
     this.#reader.disconnect();
     this.#commands.disconnect();
     await this.#loop;
@@ -208,7 +221,10 @@ export class RedisSyncedVectorIndex implements VectorIndex {
   /** One XRANGE page after the last id; the load is done when a page comes back short. */
   async #loadPage(): Promise<void> {
     const start = this.#lastId === "0-0" ? "-" : `(${this.#lastId}`;
-    const page = await this.#reader.xrange(this.#stream, start, "+", "COUNT", this.#pageSize);
+    const page = await Promise.race([
+      this.#reader.xrange(this.#stream, start, "+", "COUNT", this.#pageSize),
+      this.#closedSignal,
+    ]);
     for (const [id, fields] of page) this.#apply(id, fields);
     if (page.length < this.#pageSize) {
       this.#caughtUp = true;
@@ -217,15 +233,18 @@ export class RedisSyncedVectorIndex implements VectorIndex {
   }
 
   async #follow(): Promise<void> {
-    const result = await this.#reader.xread(
-      "COUNT",
-      this.#pageSize,
-      "BLOCK",
-      this.#blockMs,
-      "STREAMS",
-      this.#stream,
-      this.#lastId,
-    );
+    const result = await Promise.race([
+      this.#reader.xread(
+        "COUNT",
+        this.#pageSize,
+        "BLOCK",
+        this.#blockMs,
+        "STREAMS",
+        this.#stream,
+        this.#lastId,
+      ),
+      this.#closedSignal,
+    ]);
     for (const [, items] of result ?? []) {
       for (const [id, fields] of items) this.#apply(id, fields);
     }

@@ -41,7 +41,7 @@ export async function checkQdrantReachable(options: QdrantReachabilityOptions): 
   const timeoutMs = options.timeoutMs ?? 5000;
   let response;
   try {
-    response = await qdrantRequest(options, "GET", "/collections", undefined, timeoutMs);
+    response = await getCollections(options, timeoutMs);
   } catch (error) {
     throw new Error(
       `${prefix} Qdrant at ${url} is not reachable (${describeFailure(error, timeoutMs)}): ${SETTINGS_HINT}`,
@@ -60,6 +60,24 @@ export async function checkQdrantReachable(options: QdrantReachabilityOptions): 
         `${detail ? ` (${detail})` : ""}, not Qdrant's collection list: ` +
         "check that qdrant_api_base is Qdrant's REST address (port 6333, not gRPC's 6334)",
     );
+  }
+}
+
+/**
+ * `GET /collections`, tried once more (within the same time budget) after a reset connection: a
+ * pooled keep-alive socket that Qdrant (or a proxy) closed just as it was reused fails with
+ * ECONNRESET / "other side closed" although Qdrant is up, and one such race must not stop the
+ * gateway's start. GET is idempotent; a Qdrant that resets every time still fails the check.
+ */
+async function getCollections(options: QdrantConnection, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  try {
+    return await qdrantRequest(options, "GET", "/collections", undefined, timeoutMs);
+  } catch (error) {
+    const code = (error as { cause?: { code?: unknown } }).cause?.code;
+    const left = deadline - Date.now();
+    if ((code !== "ECONNRESET" && code !== "UND_ERR_SOCKET") || left <= 0) throw error;
+    return qdrantRequest(options, "GET", "/collections", undefined, left);
   }
 }
 

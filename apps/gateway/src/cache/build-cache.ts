@@ -94,6 +94,9 @@ export async function buildCache(options: BuildCacheOptions): Promise<BuiltCache
           host: redis!.host,
           port: redis!.port,
           password: redis!.password,
+          // cache_params.username, an ACL user (Redis 6+): without it the stream's clients log in
+          // as `default` while the exact store logs in as the user.
+          username: config.redis?.username,
         },
         keyPrefix,
         logger,

@@ -8,14 +8,20 @@ import { tmpdir } from "node:os";
  */
 export class RedisServerProcess {
   readonly port: number;
+  readonly #extraArgs: readonly string[];
   #child: ChildProcess | undefined;
 
-  private constructor(port: number) {
+  private constructor(port: number, extraArgs: readonly string[]) {
     this.port = port;
+    this.#extraArgs = extraArgs;
   }
 
-  static async start(port: number): Promise<RedisServerProcess> {
-    const server = new RedisServerProcess(port);
+  /**
+   * `extraArgs` are more config lines as command-line options, e.g. ACL users:
+   * `["--user", "default", "off", "--user", "app", "on", ">secret", "~*", "&*", "+@all"]`.
+   */
+  static async start(port: number, extraArgs: readonly string[] = []): Promise<RedisServerProcess> {
+    const server = new RedisServerProcess(port, extraArgs);
     await server.restart();
     return server;
   }
@@ -28,7 +34,7 @@ export class RedisServerProcess {
   async restart(): Promise<void> {
     if (this.#child !== undefined) throw new Error("redis-server is already running");
     const args = ["--port", String(this.port), "--bind", "127.0.0.1", "--save", ""];
-    args.push("--appendonly", "no", "--dir", tmpdir(), "--loglevel", "notice");
+    args.push("--appendonly", "no", "--dir", tmpdir(), "--loglevel", "notice", ...this.#extraArgs);
     const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
     this.#child = child;
     let output = "";

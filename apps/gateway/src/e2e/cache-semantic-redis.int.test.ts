@@ -167,4 +167,40 @@ describe.skipIf(!redisUrl)("semantic response cache shared through Redis (redis-
       await server.kill();
     }
   }, 120_000);
+
+  it("Redis killed: requests are served uncached with 200s, and the gateway still shuts down", async () => {
+    const server = await RedisServerProcess.start(await freePort());
+    let gateway: TestGateway | undefined;
+    try {
+      // Closed by this test (afterAll closes the rest).
+      gateway = await start({ host: "127.0.0.1", port: server.port }, `${prefix}outage:`);
+      const [question, paraphrase] = embeddings.paraphrases(
+        `What is the speed of light in vacuum? (${id})`,
+        `How fast does light travel in a vacuum? (${id})`,
+      );
+      await ask(gateway, question);
+      await untilHit(gateway, paraphrase);
+
+      await server.kill();
+      const before = chatCalls();
+      // The vector is still in this instance's index, but the answer lives in Redis: a miss.
+      const res = await ask(gateway, paraphrase);
+      expect(res.response.status).toBe(200);
+      expect(hitOf(res)).toBeNull();
+      expect(res.data.choices[0]!.message.content).toContain(paraphrase);
+      expect(chatCalls() - before).toBe(1);
+
+      // Shutdown during the outage ends (it then flushes spend and closes the database).
+      gateways.splice(gateways.indexOf(gateway), 1);
+      const closing = gateway.close();
+      gateway = undefined;
+      const outcome = await Promise.race([
+        closing.then(() => "closed"),
+        new Promise((resolve) => setTimeout(() => resolve("still closing after 15 s"), 15_000)),
+      ]);
+      expect(outcome).toBe("closed");
+    } finally {
+      await server.kill();
+    }
+  }, 120_000);
 });

@@ -99,6 +99,17 @@ export async function buildGateway(options: {
     readyTimeoutMs: REDIS_READY_TIMEOUT_MS,
   });
 
+  // Before the budgets: their soft-budget crossings feed the alerter. The router is read lazily.
+  let router: Router<GatewayRequestMetadata> | undefined;
+  const observability = buildObservability({
+    logger: logger.child({ component: "observability" }),
+    router: () => router!,
+    ...(options.clock ? { clock: options.clock } : {}),
+    callbacks: loaded.config.litellm_settings,
+    alerting: loaded.config.general_settings,
+    env: env.observability ?? {},
+  });
+
   // Filled once the model list is known (below); the hooks only read it per request.
   const accessGroups = createAccessGroups();
   const budgets = buildBudgets({
@@ -110,7 +121,10 @@ export async function buildGateway(options: {
     logger: logger.child({ component: "budgets" }),
     ...(options.budgetsKeyPrefix ? { keyPrefix: options.budgetsKeyPrefix } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.onSoftBudgetCrossed ? { onSoftBudgetCrossed: options.onSoftBudgetCrossed } : {}),
+    onSoftBudgetCrossed: (event) => {
+      observability.softBudgetCrossed(event);
+      options.onSoftBudgetCrossed?.(event);
+    },
   });
   await budgets.start();
 
@@ -129,7 +143,6 @@ export async function buildGateway(options: {
 
   // The response cache's hooks run after the budget hooks (a refused request never reads the
   // cache; a hit still counts against limits). Its semantic lookups embed through this router.
-  let router: Router<GatewayRequestMetadata> | undefined;
   let cache: BuiltCache | undefined;
   if (loaded.cache !== undefined) {
     logger.info(`response cache: ${loaded.cache.type}`);
@@ -142,11 +155,6 @@ export async function buildGateway(options: {
       ...(options.clock ? { clock: options.clock } : {}),
     });
   }
-  const observability = buildObservability({
-    logger: logger.child({ component: "observability" }),
-    router: () => router!,
-    ...(options.clock ? { clock: options.clock } : {}),
-  });
   router = new Router<GatewayRequestMetadata>({
     modelList: initialModels,
     hooks: composeHooks<GatewayRequestMetadata>(budgets.hooks, cache?.hooks, observability.hooks),
@@ -225,6 +233,8 @@ export async function buildGateway(options: {
     },
     async close() {
       await router.close();
+      // After the router: every request's event is published; flush the sinks (bounded).
+      await observability.close();
       await cache?.close();
       await budgets.close();
       await db.close();

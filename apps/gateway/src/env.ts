@@ -25,7 +25,20 @@ const EnvSchema = z.object({
 export type GatewayProcessEnv = z.infer<typeof EnvSchema> & {
   /** Absolute: GATEWAY_DATA_DIR resolved against the working directory, or the default. */
   GATEWAY_DATA_DIR: string;
+  /**
+   * The variables LiteLLM's callbacks and alerting read (OTEL_*, LANGFUSE_*, GENERIC_LOGGER_*,
+   * SLACK_WEBHOOK_URL, ...), passed as they are to @org/observability, which reads no env.
+   */
+  observability?: Readonly<Record<string, string>>;
 };
+
+/** Names the observability callbacks read; everything else stays out of the packages. */
+function isObservabilityVariable(name: string): boolean {
+  return (
+    /^(OTEL_|LANGFUSE_|GENERIC_LOGGER_)/.test(name) ||
+    ["SLACK_WEBHOOK_URL", "ALERTING_WEBHOOK_URL", "WEBHOOK_URL"].includes(name)
+  );
+}
 
 export function readEnv(
   source: NodeJS.ProcessEnv = process.env,
@@ -38,5 +51,15 @@ export function readEnv(
     const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);
   }
-  return { ...result.data, GATEWAY_DATA_DIR: resolveDataDir(result.data.GATEWAY_DATA_DIR, cwd) };
+  const observability = Object.fromEntries(
+    Object.entries(defined).filter(
+      (entry): entry is [string, string] =>
+        typeof entry[1] === "string" && isObservabilityVariable(entry[0]),
+    ),
+  );
+  return {
+    ...result.data,
+    GATEWAY_DATA_DIR: resolveDataDir(result.data.GATEWAY_DATA_DIR, cwd),
+    observability,
+  };
 }

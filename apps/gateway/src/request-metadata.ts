@@ -11,4 +11,7 @@ export type GatewayRequestMetadata = {
   cacheControl?: string;
   /** The matched route pattern (`/v1/chat/completions`), for metrics and traces. */
   route?: string;
+  /** The request's incoming W3C trace context, continued by the OpenTelemetry spans. */
+  traceparent?: string;
+  tracestate?: string;
 };

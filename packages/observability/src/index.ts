@@ -12,3 +12,5 @@ export * from "./sinks/langfuse-sink.ts";
 export * from "./tracing/request-tracer.ts";
 export * from "./tracing/otel-env.ts";
 export { operationName, providerName } from "./tracing/gen-ai-attributes.ts";
+export * from "./webhooks/index.ts";
+export * from "./alerting/index.ts";

@@ -37,11 +37,22 @@ describe("KEY_SUPPORT", () => {
     }
   });
 
-  it("marks callbacks, alerting and budget keys as planned", () => {
+  it("marks the callback lists and alerting as supported (issue 20 wired them)", () => {
     for (const key of [
       "litellm_settings.callbacks",
       "litellm_settings.success_callback",
+      "litellm_settings.failure_callback",
       "general_settings.alerting",
+      "general_settings.alerting_threshold",
+      "general_settings.alert_types",
+    ]) {
+      expect(KEY_SUPPORT[key], key).toBe("supported");
+    }
+  });
+
+  it("marks budget keys and message logging as planned", () => {
+    for (const key of [
+      "litellm_settings.turn_off_message_logging",
       "litellm_settings.max_budget",
       "general_settings.disable_spend_logs",
     ]) {
@@ -75,10 +86,26 @@ describe("checkKeySupport", () => {
         model_list: [{ model_name: "a", litellm_params: { model: "openai/a", tags: ["eu"] } }],
       }),
     ).toEqual([
-      "config key litellm_settings.success_callback is accepted but not yet supported; it has no effect yet",
       "config key litellm_settings.turn_off_message_logging is accepted but not yet supported; it has no effect yet",
-      "config key general_settings.alerting is accepted but not yet supported; it has no effect yet",
       "config key model_list[0].litellm_params.tags is accepted but not yet supported; it has no effect yet",
+    ]);
+  });
+
+  it("checks callback lists value by value: supported ones say nothing, others still warn", () => {
+    expect(
+      checkKeySupport({
+        litellm_settings: {
+          callbacks: ["otel", "generic_api", "prometheus", "datadog"],
+          success_callback: ["langfuse", "langfuze"],
+          failure_callback: ["langfuse", "sentry"],
+        },
+        general_settings: { alerting: ["slack", "webhook", "email"] },
+      }),
+    ).toEqual([
+      'config value "datadog" in litellm_settings.callbacks is accepted but not yet supported; it has no effect yet',
+      'config value "langfuze" in litellm_settings.success_callback is accepted but not yet supported; it has no effect yet',
+      'config value "sentry" in litellm_settings.failure_callback is accepted but not yet supported; it has no effect yet',
+      'config value "email" in general_settings.alerting is accepted but not yet supported; it has no effect yet',
     ]);
   });
 

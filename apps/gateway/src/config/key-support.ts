@@ -105,10 +105,10 @@ export const KEY_SUPPORT: Readonly<Record<string, KeyStatus>> = {
   "litellm_settings.cache": S,
   "litellm_settings.cache_params": S,
   "litellm_settings.semantic_cache": S, // the product brief's key; LiteLLM uses cache_params.type
-  // logging and callbacks
-  "litellm_settings.callbacks": P,
-  "litellm_settings.success_callback": P,
-  "litellm_settings.failure_callback": P,
+  // logging and callbacks: the lists' values are checked one by one (SUPPORTED_VALUES)
+  "litellm_settings.callbacks": S,
+  "litellm_settings.success_callback": S,
+  "litellm_settings.failure_callback": S,
   "litellm_settings.service_callbacks": P,
   "litellm_settings.turn_off_message_logging": P,
   "litellm_settings.require_auth_for_metrics_endpoint": S,
@@ -171,11 +171,11 @@ export const KEY_SUPPORT: Readonly<Record<string, KeyStatus>> = {
   "general_settings.database_connection_pool_limit": P,
   "general_settings.database_connection_timeout": P,
   "general_settings.allow_requests_on_db_unavailable": P,
-  // alerting
-  "general_settings.alerting": P,
-  "general_settings.alerting_threshold": P,
-  "general_settings.alert_types": P,
-  "general_settings.alerting_args": P,
+  // alerting (alert_types LiteLLM has and we do not are warned about at startup)
+  "general_settings.alerting": S,
+  "general_settings.alerting_threshold": S,
+  "general_settings.alert_types": S,
+  "general_settings.alerting_args": S,
   "general_settings.alert_to_webhook_url": P,
   "general_settings.spend_report_frequency": P,
   // spend logs and budgets
@@ -229,6 +229,19 @@ export const KEY_SUPPORT: Readonly<Record<string, KeyStatus>> = {
 };
 
 /**
+ * List keys whose values are features of their own: a supported key still warns for each value
+ * outside its set (a callback we do not implement, or a misspelt one), so `callbacks: ["otel",
+ * "datadog"]` says datadog has no effect, and otel nothing.
+ */
+const CALLBACKS: ReadonlySet<string> = new Set(["otel", "langfuse", "generic_api", "prometheus"]);
+export const SUPPORTED_VALUES: Readonly<Record<string, ReadonlySet<string>>> = {
+  "litellm_settings.callbacks": CALLBACKS,
+  "litellm_settings.success_callback": CALLBACKS,
+  "litellm_settings.failure_callback": CALLBACKS,
+  "general_settings.alerting": new Set(["slack", "webhook"]),
+};
+
+/**
  * Sections whose children are free-form: provider-specific `litellm_params` (aws_region_name,
  * vertex_project, temperature, ...) are passed to the provider as LiteLLM does, `model_info` is
  * free metadata, and `environment_variables` names any variable. No unknown-key warning there.
@@ -252,6 +265,10 @@ const HAS_CHILDREN: ReadonlySet<string> = new Set(
 
 export function plannedKeyWarning(path: string): string {
   return `config key ${path} is accepted but not yet supported; it has no effect yet`;
+}
+
+export function plannedValueWarning(path: string, value: string): string {
+  return `config value ${JSON.stringify(value)} in ${path} is accepted but not yet supported; it has no effect yet`;
 }
 
 export function unknownKeyWarning(path: string, hint?: string): string {
@@ -288,6 +305,14 @@ export function checkKeySupport(raw: unknown): string[] {
         }
       } else if (status === "planned") {
         if (!isInert(child)) warnings.push(plannedKeyWarning(formatPath(childPath)));
+      } else if (SUPPORTED_VALUES[childPattern] !== undefined) {
+        const supported = SUPPORTED_VALUES[childPattern];
+        if (!Array.isArray(child)) continue; // the schema reports a non-list
+        for (const item of child) {
+          if (typeof item === "string" && !supported.has(item)) {
+            warnings.push(plannedValueWarning(formatPath(childPath), item));
+          }
+        }
       } else if (HAS_CHILDREN.has(childPattern)) {
         walk(child, childPattern, childPath);
       }

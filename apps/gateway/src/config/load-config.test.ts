@@ -296,14 +296,14 @@ describe("loadConfig from a file", () => {
     );
     await writeFile(
       join(main, "..", "models.yaml"),
-      "model_list:\n  - model_name: b\n    litellm_params: {model: anthropic/b}\nlitellm_settings:\n  success_callback: [langfuse]\n",
+      "model_list:\n  - model_name: b\n    litellm_params: {model: anthropic/b}\nlitellm_settings:\n  success_callback: [datadog]\n",
     );
     const loaded = await loadConfig({ path: main, env: {} });
     expect(loaded.router.modelList.map((entry) => entry.model_name)).toEqual(["a", "b"]);
     expect(loaded.router.settings.num_retries).toBe(3);
-    expect(loaded.config.litellm_settings?.success_callback).toEqual(["langfuse"]);
+    expect(loaded.config.litellm_settings?.success_callback).toEqual(["datadog"]);
     expect(loaded.warnings).toEqual([
-      "config key litellm_settings.success_callback is accepted but not yet supported; it has no effect yet",
+      'config value "datadog" in litellm_settings.success_callback is accepted but not yet supported; it has no effect yet',
     ]);
   });
 

@@ -33,6 +33,11 @@ export function routerCallOptions(
   };
   if (clientCallId !== undefined) metadata.clientCallId = clientCallId;
   if (cacheControl !== undefined) metadata.cacheControl = cacheControl;
+  // The OTel spans continue the caller's trace (W3C Trace Context); the tracer validates it.
+  const traceparent = c.req.header("traceparent");
+  if (traceparent !== undefined) metadata.traceparent = traceparent;
+  const tracestate = c.req.header("tracestate");
+  if (tracestate !== undefined) metadata.tracestate = tracestate;
   return { callId: c.get("requestId"), signal: c.req.raw.signal, metadata };
 }
 

@@ -1,33 +1,73 @@
-import { PrometheusMetrics, RequestEventBus, type Logger } from "@org/observability";
+import {
+  PrometheusMetrics,
+  RequestEventBus,
+  type AlertingSettings,
+  type EventObserver,
+  type Logger,
+} from "@org/observability";
+import type { SoftBudgetEvent } from "@org/budgets";
 import type { Router, RouterHooks } from "@org/router";
 import type { GatewayRequestMetadata } from "../request-metadata.ts";
+import { buildAlerter } from "./build-alerter.ts";
+import { buildSinks } from "./build-sinks.ts";
+import type { CallbackSettings } from "./callback-selection.ts";
 import { requestEventOf } from "./request-event-of.ts";
+
+/** How long shutdown waits for the sinks, the alerts and the span export, each. */
+const FLUSH_TIMEOUT_MS = 5_000;
 
 export interface BuiltObservability {
   /** Composed last: every request's one event, after the budget and cache hooks saw it. */
   readonly hooks: RouterHooks<GatewayRequestMetadata>;
   /** `GET /metrics`: state read at scrape time (in flight, deployments), then the registry. */
   scrape(inFlight: number): Promise<{ contentType: string; body: string }>;
+  /** The budgets' soft-budget crossings, for the `budget_alerts` alert. Never throws. */
+  softBudgetCrossed(event: SoftBudgetEvent): void;
+  /** Delivers what the sinks, alerts and tracer hold (bounded), then stops them. */
+  close(): Promise<void>;
 }
 
 /**
  * The gateway's observability: one event per request (the router's post-call, exactly once,
- * streamed or not, cache hit or not) published to the metrics. Publishing is synchronous and
- * cheap (counters in memory); sinks that do I/O sit behind bounded queues (see
- * @org/observability), so none of it can slow or fail a request.
+ * streamed or not, cache hit or not) published to the metrics, the alerter and the sinks
+ * LiteLLM's callback lists name, and turned into OTel spans. Publishing is synchronous and
+ * cheap (counters in memory, appends to bounded queues); sinks that do I/O sit behind those
+ * queues (see @org/observability), so none of it can slow or fail a request.
  */
 export function buildObservability(options: {
   logger: Logger;
   router: () => Router<GatewayRequestMetadata>;
   clock?: { now(): number };
+  /** `litellm_settings`: callbacks, success_callback, failure_callback. */
+  callbacks?: CallbackSettings | undefined;
+  /** `general_settings`: alerting, alerting_threshold, alert_types, alerting_args. */
+  alerting?: AlertingSettings | undefined;
+  /** The variables the callbacks and alerting read (the gateway's env; packages read none). */
+  env?: Readonly<Record<string, string | undefined>>;
 }): BuiltObservability {
+  const { logger } = options;
+  const env = options.env ?? {};
   const metrics = new PrometheusMetrics();
-  const bus = new RequestEventBus({ observers: [metrics], logger: options.logger });
+  const sinks = buildSinks({ settings: options.callbacks, env, logger });
+  const alerter = buildAlerter({ settings: options.alerting, env, logger });
+  const observers: EventObserver[] = [metrics];
+  if (alerter) observers.push(alerter);
+  const bus = new RequestEventBus({ observers, queues: sinks.queues, logger });
+  metrics.watchQueues([...sinks.queues, ...(alerter?.channelQueues() ?? [])]);
+  const stopWatchingSinks = alerter?.watchSinkQueues(sinks.queues);
+  const tracing = sinks.tracer;
   const now = () => options.clock?.now() ?? Date.now();
   return {
     hooks: {
       postCall(ctx, outcome) {
-        bus.publish(requestEventOf(ctx, outcome, now()));
+        const event = requestEventOf(ctx, outcome, now());
+        bus.publish(event);
+        if (tracing?.records(event)) {
+          tracing.tracer.recordRequest(event, {
+            ...(ctx.metadata.traceparent ? { traceparent: ctx.metadata.traceparent } : {}),
+            ...(ctx.metadata.tracestate ? { tracestate: ctx.metadata.tracestate } : {}),
+          });
+        }
       },
     },
     async scrape(inFlight) {
@@ -38,7 +78,36 @@ export function buildObservability(options: {
       for (const d of health.unhealthy) metrics.setDeploymentState(labels(d), 2);
       return metrics.scrape();
     },
+    softBudgetCrossed(event) {
+      // @org/budgets' event maps field for field (its key scope's id is the key's hash).
+      alerter?.softBudgetCrossed({
+        scope: event.scope,
+        id: event.entityId,
+        ...(event.detail !== undefined ? { detail: event.detail } : {}),
+        spend: event.spend,
+        softBudget: event.softBudget,
+        ...(event.maxBudget !== undefined ? { maxBudget: event.maxBudget } : {}),
+      });
+    },
+    async close() {
+      stopWatchingSinks?.();
+      await Promise.all([
+        bus.close({ flushTimeoutMs: FLUSH_TIMEOUT_MS }),
+        alerter?.close({ flushTimeoutMs: FLUSH_TIMEOUT_MS }),
+        tracing ? bounded(tracing.tracer.shutdown(), FLUSH_TIMEOUT_MS) : undefined,
+      ]);
+    },
   };
+}
+
+/** Waits for `work` at most `ms` (a dead collector must not hold shutdown). */
+function bounded(work: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref?.();
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 function labels(d: { id: string; model: string; provider: string }) {

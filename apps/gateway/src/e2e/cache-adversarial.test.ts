@@ -1,7 +1,15 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { json, openaiCompletion, startFakeOpenAI, type FakeServer } from "@org/testing";
+import {
+  json,
+  openaiChunks,
+  openaiCompletion,
+  sse,
+  startFakeOpenAI,
+  type FakeServer,
+} from "@org/testing";
+import { manage } from "../testing/manage.ts";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
 
 // The response cache attacked as a hostile client would, over HTTP with the official SDKs: a
@@ -54,6 +62,8 @@ describe("response cache, adversarial", () => {
               model: "openai/gpt-4o",
               api_key: "sk-upstream",
               api_base: `${upstream.url}/v1`,
+              input_cost_per_token: 0.000001,
+              output_cost_per_token: 0.000002,
             },
           },
         ],
@@ -254,5 +264,136 @@ describe("response cache, adversarial", () => {
       expect(chatCalls(), path).toBe(before + 1);
       expect((await post(path, { ...body, cache: "x" })).status, path).toBe(400);
     }
+  });
+
+  const ask = (content: string, client = openai, extra: Record<string, unknown> = {}) =>
+    client.chat.completions
+      .create({ model: "gpt-4o", messages: [{ role: "user", content }], ...extra })
+      .withResponse();
+  const keyClient = async (body: Record<string, unknown> = {}) => {
+    const { key } = await manage<{ key: string }>(gateway, gateway.masterKey, "/key/generate", body);
+    return { key, client: new OpenAI({ apiKey: key, baseURL: gateway.baseURL, maxRetries: 0 }) };
+  };
+
+  it("an upstream stream cut before its finish chunk is never stored", async () => {
+    const q = fresh("upstream cut");
+    upstream.enqueue(
+      sse(openaiChunks({ model: "gpt-4o", content: ["half ", "an "], finishReason: null }), {
+        endWith: "destroy",
+      }),
+    );
+    const res = await post("/chat/completions", {
+      model: "gpt-4o",
+      stream: true,
+      messages: [{ role: "user", content: q }],
+    });
+    await res.text().catch(() => "");
+    const before = chatCalls();
+    const again = await ask(q);
+    expect(again.response.headers.get("x-litellm-cache-hit")).toBeNull();
+    expect(chatCalls()).toBe(before + 1);
+  });
+
+  it("an error event in the middle of an upstream stream is never stored", async () => {
+    const q = fresh("upstream error event");
+    const chunks = openaiChunks({ model: "gpt-4o", content: ["part "], finishReason: null });
+    upstream.enqueue(
+      sse([...chunks, JSON.stringify({ error: { message: "overloaded", type: "server_error" } })]),
+    );
+    const res = await post("/chat/completions", {
+      model: "gpt-4o",
+      stream: true,
+      messages: [{ role: "user", content: q }],
+    });
+    await res.text().catch(() => "");
+    const before = chatCalls();
+    const again = await ask(q);
+    expect(again.response.headers.get("x-litellm-cache-hit")).toBeNull();
+    expect(chatCalls()).toBe(before + 1);
+  });
+
+  it("n: 2 replayed as a stream keeps both choices (OpenAI SDK)", async () => {
+    const q = fresh("two choices");
+    const one = openaiCompletion({ model: "gpt-4o", content: "first" });
+    const two = openaiCompletion({ model: "gpt-4o", content: "second", finishReason: "length" });
+    upstream.enqueue(json({ ...one, choices: [one.choices[0], { ...two.choices[0], index: 1 }] }));
+    const first = await ask(q, openai, { n: 2 });
+    expect(first.data.choices).toHaveLength(2);
+    const final = await openai.chat.completions
+      .stream({ model: "gpt-4o", n: 2, messages: [{ role: "user", content: q }] })
+      .finalChatCompletion();
+    const view = (choices: typeof first.data.choices) =>
+      choices.map((c) => [c.index, c.message.content, c.finish_reason]);
+    expect(view(final.choices)).toEqual(view(first.data.choices));
+  });
+
+  it("a hit adds nothing to the key's spend; its cost header, if any, says 0", async () => {
+    const { key, client } = await keyClient();
+    const q = fresh("key spend");
+    await ask(q, client);
+    await gateway.gateway.budgets.flushSpendNow();
+    const info = async () =>
+      (await manage<{ info: { spend: number } }>(gateway, gateway.masterKey, `/key/info?key=${key}`))
+        .info.spend;
+    const afterMiss = await info();
+    expect(afterMiss).toBeGreaterThan(0);
+    const hit = await ask(q, client);
+    expect(hit.response.headers.get("x-litellm-cache-hit")).toBe("True");
+    const cost = hit.response.headers.get("x-litellm-response-cost");
+    if (cost !== null) expect(Number(cost)).toBe(0);
+    await gateway.gateway.budgets.flushSpendNow();
+    expect(await info()).toBe(afterMiss);
+  });
+
+  it("a key over its budget, or blocked, gets no cached answer", async () => {
+    const q = fresh("over budget");
+    const { key, client } = await keyClient({ max_budget: 0.0000001 });
+    await ask(q, client);
+    await gateway.gateway.budgets.flushSpendNow();
+    const refused = await ask(q, client).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.APIError);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBeGreaterThanOrEqual(400);
+
+    const other = await keyClient();
+    await ask(q, other.client);
+    await manage(gateway, gateway.masterKey, "/key/block", { key: other.key });
+    const blocked = await ask(q, other.client).catch((error: unknown) => error);
+    expect(blocked).toBeInstanceOf(OpenAI.APIError);
+    void key;
+  });
+
+  it("the master key and a key without a team do not share entries; nor do two team-less keys", async () => {
+    const q = fresh("master vs key");
+    const a = await keyClient();
+    const b = await keyClient();
+    await ask(q);
+    const before = chatCalls();
+    expect((await ask(q, a.client)).response.headers.get("x-litellm-cache-hit")).toBeNull();
+    expect((await ask(q, b.client)).response.headers.get("x-litellm-cache-hit")).toBeNull();
+    expect(chatCalls()).toBe(before + 2);
+  });
+
+  it("a streamed miss keeps its logprobs: a later hit asking for logprobs gets them", async () => {
+    const q = fresh("logprobs");
+    const token = (t: string) => ({ token: t, logprob: -0.5, bytes: null, top_logprobs: [] });
+    const chunks = openaiChunks({ model: "gpt-4o", content: ["Hel", "lo"] }).map((text) => {
+      if (text === "[DONE]") return text;
+      const chunk = JSON.parse(text) as {
+        choices: { delta: { content?: string }; logprobs: unknown }[];
+      };
+      for (const choice of chunk.choices)
+        if (typeof choice.delta.content === "string" && choice.delta.content !== "")
+          choice.logprobs = { content: [token(choice.delta.content)], refusal: null };
+      return JSON.stringify(chunk);
+    });
+    upstream.enqueue(sse(chunks));
+    const body = { model: "gpt-4o", logprobs: true, messages: [{ role: "user", content: q }] };
+    const streamed = await openai.chat.completions.stream(body).finalChatCompletion();
+    expect(streamed.choices[0]!.logprobs?.content?.map((t) => t.token)).toEqual(["Hel", "lo"]);
+    const before = chatCalls();
+    const hit = await openai.chat.completions.create(body).withResponse();
+    expect(hit.response.headers.get("x-litellm-cache-hit")).toBe("True");
+    expect(chatCalls()).toBe(before);
+    expect(hit.data.choices[0]!.logprobs?.content?.map((t) => t.token)).toEqual(["Hel", "lo"]);
   });
 });

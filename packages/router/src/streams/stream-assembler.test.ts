@@ -3,6 +3,31 @@ import { chunk, usage } from "../__fixtures__/fakes.ts";
 import { StreamAssembler } from "./stream-assembler.ts";
 
 describe("StreamAssembler", () => {
+  it("joins the deltas' logprobs per choice (a cached answer must keep what logprobs: true asked)", () => {
+    const a = new StreamAssembler();
+    const lp = (token: string) => ({ token, logprob: -1, bytes: null, top_logprobs: [] });
+    const withLogprobs = (text: string, finish: "stop" | null) =>
+      chunk(null, {
+        choices: [
+          {
+            index: 0,
+            delta: { content: text },
+            finish_reason: finish,
+            logprobs: { content: [lp(text)], refusal: null },
+          },
+        ],
+      });
+    a.add(withLogprobs("Hel", null));
+    a.add(withLogprobs("lo", "stop"));
+    const choice = a.completion().choices[0]!;
+    expect(choice.message.content).toBe("Hello");
+    expect(choice.logprobs).toEqual({ content: [lp("Hel"), lp("lo")], refusal: null });
+    // A stream without logprobs assembles without the field, as before.
+    const plain = new StreamAssembler();
+    plain.add(chunk("x"));
+    expect(plain.completion().choices[0]).not.toHaveProperty("logprobs");
+  });
+
   it("joins content and tool-call deltas into one completion", () => {
     const a = new StreamAssembler();
     a.add(chunk("Hel"));

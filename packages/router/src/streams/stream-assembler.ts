@@ -1,11 +1,15 @@
 import type { ChatCompletion, ChatCompletionChunk, FinishReason, ToolCall, Usage } from "@org/core";
 
+type Logprobs = NonNullable<ChatCompletion["choices"][number]["logprobs"]>;
+
 interface ChoiceState {
   content: string | null;
   reasoning: string | null;
   refusal: string | null;
   finishReason: FinishReason | null;
   toolCalls: Array<{ id: string; name: string; arguments: string }> | undefined;
+  /** The deltas' logprobs, joined: the cache stores this answer for `logprobs: true` requests. */
+  logprobs: { content: unknown[] | null; refusal: unknown[] | null } | undefined;
 }
 
 /**
@@ -37,6 +41,7 @@ export class StreamAssembler {
           refusal: null,
           finishReason: null,
           toolCalls: undefined,
+          logprobs: undefined,
         };
         this.#choices[choice.index] = state;
       }
@@ -58,6 +63,14 @@ export class StreamAssembler {
           if (call.function?.name !== undefined) slot.name += call.function.name;
           if (call.function?.arguments !== undefined) slot.arguments += call.function.arguments;
         }
+      }
+      if (choice.logprobs !== undefined && choice.logprobs !== null) {
+        state.logprobs ??= { content: null, refusal: null };
+        // Appended in place: a long stream has a logprobs entry per token.
+        if (Array.isArray(choice.logprobs.content))
+          for (const item of choice.logprobs.content) (state.logprobs.content ??= []).push(item);
+        if (Array.isArray(choice.logprobs.refusal))
+          for (const item of choice.logprobs.refusal) (state.logprobs.refusal ??= []).push(item);
       }
       if (choice.finish_reason !== null) state.finishReason = choice.finish_reason;
     }
@@ -87,6 +100,7 @@ export class StreamAssembler {
           ...(toolCalls === undefined || toolCalls.length === 0 ? {} : { tool_calls: toolCalls }),
         },
         finish_reason: state.finishReason,
+        ...(state.logprobs === undefined ? {} : { logprobs: state.logprobs as Logprobs }),
       });
     });
     return {

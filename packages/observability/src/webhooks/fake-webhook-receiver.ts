@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 /**
  * A webhook receiver on 127.0.0.1 for tests (Slack, generic_api, alert webhooks): records
  * every POST and answers with the status `respond` picks (200 by default), so a test can
- * play a healthy, failing or refusing receiver. Test-only; not exported from the package.
+ * play a healthy, failing or refusing receiver. Test-only: exported through `./testing`.
  */
 export interface ReceivedRequest {
   readonly method: string;

@@ -62,6 +62,16 @@ export function buildObservability(options: {
       postCall(ctx, outcome) {
         const event = requestEventOf(ctx, outcome, now());
         bus.publish(event);
+        // A key expiring within the warning alerts (once per key per window): one comparison.
+        const identity = ctx.metadata.identity;
+        if (alerter && identity?.kind === "virtual_key" && identity.expiresAt !== undefined) {
+          alerter.nearExpiry({
+            scope: "key",
+            id: identity.keyHash,
+            ...(identity.keyAlias ? { alias: identity.keyAlias } : {}),
+            expiresAt: identity.expiresAt,
+          });
+        }
         if (tracing?.records(event)) {
           tracing.tracer.recordRequest(event, {
             ...(ctx.metadata.traceparent ? { traceparent: ctx.metadata.traceparent } : {}),

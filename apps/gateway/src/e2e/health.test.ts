@@ -35,11 +35,11 @@ describe("health routes (embedded PGlite)", () => {
     });
   });
 
-  it("without litellm_settings.cache, LiteLLM's /cache/ping answers 503 saying how to turn it on", async () => {
+  it("without litellm_settings.cache, LiteLLM's /cache/ping answers 404 saying how to turn it on", async () => {
     const res = await fetch(`${gateway.url}/cache/ping`, {
       headers: { authorization: `Bearer ${gateway.masterKey}` },
     });
-    expect(res.status).toBe(503);
+    expect(res.status).toBe(404);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
       /litellm_settings.cache: true/,
     );

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { InvalidRequestError, PermissionDeniedError, ServiceUnavailableError } from "@org/core";
+import { InvalidRequestError, NotFoundError, PermissionDeniedError } from "@org/core";
 import type { GatewayDeps } from "../deps.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { readJson } from "../http/parse-body.ts";
@@ -10,7 +10,8 @@ const MAX_KEYS = 1000;
  * LiteLLM's cache admin routes, for the proxy admin only (the master key, or a key of a
  * `proxy_admin` user): `GET /cache/ping` (is the cache up, which type) and `POST /cache/delete`
  * (`{"keys": [...]}`, the values of `x-litellm-cache-key`), e.g. to drop a bad cached answer.
- * Without a cache both answer 503, as LiteLLM's do.
+ * Without a cache both answer 404 naming the setting (LiteLLM answers 503; nothing here is
+ * unavailable, the feature is off). A cache whose Redis is down pings 503.
  */
 export function cacheAdminRoutes(deps: GatewayDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
@@ -20,8 +21,9 @@ export function cacheAdminRoutes(deps: GatewayDeps): Hono<GatewayEnv> {
       identity?.kind === "master" ||
       (identity?.kind === "virtual_key" && identity.userRole === "proxy_admin");
     if (!admin) throw new PermissionDeniedError("Only the proxy admin may use the /cache routes.");
+    // Not a server fault: the operator has not turned the cache on, so there is none to ping.
     if (deps.cache === undefined)
-      throw new ServiceUnavailableError(
+      throw new NotFoundError(
         "The response cache is not on: set litellm_settings.cache: true in the config.",
       );
     await next();

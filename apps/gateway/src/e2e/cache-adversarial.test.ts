@@ -2,10 +2,12 @@ import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  FAKE_SIGNATURE,
   json,
   openaiChunks,
   openaiCompletion,
   sse,
+  startFakeAnthropic,
   startFakeOpenAI,
   type FakeServer,
 } from "@org/testing";
@@ -271,7 +273,12 @@ describe("response cache, adversarial", () => {
       .create({ model: "gpt-4o", messages: [{ role: "user", content }], ...extra })
       .withResponse();
   const keyClient = async (body: Record<string, unknown> = {}) => {
-    const { key } = await manage<{ key: string }>(gateway, gateway.masterKey, "/key/generate", body);
+    const { key } = await manage<{ key: string }>(
+      gateway,
+      gateway.masterKey,
+      "/key/generate",
+      body,
+    );
     return { key, client: new OpenAI({ apiKey: key, baseURL: gateway.baseURL, maxRetries: 0 }) };
   };
 
@@ -333,8 +340,13 @@ describe("response cache, adversarial", () => {
     await ask(q, client);
     await gateway.gateway.budgets.flushSpendNow();
     const info = async () =>
-      (await manage<{ info: { spend: number } }>(gateway, gateway.masterKey, `/key/info?key=${key}`))
-        .info.spend;
+      (
+        await manage<{ info: { spend: number } }>(
+          gateway,
+          gateway.masterKey,
+          `/key/info?key=${key}`,
+        )
+      ).info.spend;
     const afterMiss = await info();
     expect(afterMiss).toBeGreaterThan(0);
     const hit = await ask(q, client);
@@ -387,7 +399,11 @@ describe("response cache, adversarial", () => {
       return JSON.stringify(chunk);
     });
     upstream.enqueue(sse(chunks));
-    const body = { model: "gpt-4o", logprobs: true, messages: [{ role: "user", content: q }] };
+    const body = {
+      model: "gpt-4o",
+      logprobs: true,
+      messages: [{ role: "user" as const, content: q }],
+    };
     const streamed = await openai.chat.completions.stream(body).finalChatCompletion();
     expect(streamed.choices[0]!.logprobs?.content?.map((t) => t.token)).toEqual(["Hel", "lo"]);
     const before = chatCalls();
@@ -395,5 +411,54 @@ describe("response cache, adversarial", () => {
     expect(hit.response.headers.get("x-litellm-cache-hit")).toBe("True");
     expect(chatCalls()).toBe(before);
     expect(hit.data.choices[0]!.logprobs?.content?.map((t) => t.token)).toEqual(["Hel", "lo"]);
+  });
+});
+
+describe("response cache over an Anthropic deployment with thinking", () => {
+  let claude: FakeServer;
+  let gateway: TestGateway;
+  let client: Anthropic;
+
+  beforeAll(async () => {
+    claude = await startFakeAnthropic({ apiKey: "sk-ant-upstream" });
+    gateway = await startTestGateway({
+      config: {
+        model_list: [
+          {
+            model_name: "claude-sonnet",
+            litellm_params: {
+              model: "anthropic/claude-sonnet-4-5-20250929",
+              api_key: "sk-ant-upstream",
+              api_base: claude.url,
+            },
+          },
+        ],
+        litellm_settings: { cache: true, cache_params: { type: "local" } },
+      },
+    });
+    client = new Anthropic({ apiKey: gateway.masterKey, baseURL: gateway.url, maxRetries: 0 });
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await claude?.close();
+  });
+
+  it("a streamed miss and a streamed hit keep the signed thinking block (echoed back in tool loops)", async () => {
+    const request = {
+      model: "claude-sonnet",
+      max_tokens: 4096,
+      thinking: { type: "enabled" as const, budget_tokens: 1024 },
+      messages: [{ role: "user" as const, content: `think ${Math.random()}` }],
+    };
+    const live = await client.messages.stream(request).finalMessage();
+    expect(live.content[0]).toMatchObject({ type: "thinking", signature: FAKE_SIGNATURE });
+    const calls = claude.requests.length;
+    const hit = await client.messages.create(request).withResponse();
+    expect(hit.response.headers.get("x-litellm-cache-hit")).toBe("True");
+    expect(hit.data.content).toEqual(live.content);
+    const streamedHit = await client.messages.stream(request).finalMessage();
+    expect(streamedHit.content).toEqual(live.content);
+    expect(claude.requests.length).toBe(calls);
   });
 });

@@ -10,6 +10,11 @@ interface ChoiceState {
   toolCalls: Array<{ id: string; name: string; arguments: string }> | undefined;
   /** The deltas' logprobs, joined: the cache stores this answer for `logprobs: true` requests. */
   logprobs: { content: unknown[] | null; refusal: unknown[] | null } | undefined;
+  /**
+   * LiteLLM's `thinking_blocks` (Anthropic's signed thinking): the signature arrives only here,
+   * and a client must echo it back in a tool loop, so a cached answer needs it.
+   */
+  thinkingBlocks: unknown[] | undefined;
 }
 
 /**
@@ -42,6 +47,7 @@ export class StreamAssembler {
           finishReason: null,
           toolCalls: undefined,
           logprobs: undefined,
+          thinkingBlocks: undefined,
         };
         this.#choices[choice.index] = state;
       }
@@ -64,6 +70,9 @@ export class StreamAssembler {
           if (call.function?.arguments !== undefined) slot.arguments += call.function.arguments;
         }
       }
+      const blocks = (delta as { thinking_blocks?: unknown }).thinking_blocks;
+      if (Array.isArray(blocks))
+        for (const block of blocks) (state.thinkingBlocks ??= []).push(block);
       if (choice.logprobs !== undefined && choice.logprobs !== null) {
         state.logprobs ??= { content: null, refusal: null };
         // Appended in place: a long stream has a logprobs entry per token.
@@ -98,6 +107,7 @@ export class StreamAssembler {
           ...(state.refusal === null ? {} : { refusal: state.refusal }),
           ...(state.reasoning === null ? {} : { reasoning_content: state.reasoning }),
           ...(toolCalls === undefined || toolCalls.length === 0 ? {} : { tool_calls: toolCalls }),
+          ...(state.thinkingBlocks === undefined ? {} : { thinking_blocks: state.thinkingBlocks }),
         },
         finish_reason: state.finishReason,
         ...(state.logprobs === undefined ? {} : { logprobs: state.logprobs as Logprobs }),

@@ -3,7 +3,8 @@ import type { ChatCompletion } from "../../openai/chat-response.ts";
 
 /**
  * A complete chat answer as the chunks a stream of it would carry: one chunk per choice with the
- * whole message and its finish reason, then the usage-only chunk. Lets a stream encoder serve a
+ * whole message and its finish reason (after one per signed thinking block), then the usage-only
+ * chunk. Lets a stream encoder serve a
  * streamed request that was answered whole (a cache hit, a pre-call hook).
  */
 export function chatCompletionToChunks(completion: ChatCompletion): ChatCompletionChunk[] {
@@ -14,10 +15,27 @@ export function chatCompletionToChunks(completion: ChatCompletion): ChatCompleti
     model: completion.model,
     ...(completion.service_tier ? { service_tier: completion.service_tier } : {}),
   };
-  const chunks: ChatCompletionChunk[] = completion.choices.map((choice) => {
+  const chunks: ChatCompletionChunk[] = completion.choices.flatMap((choice) => {
     const message = choice.message;
-    const delta: ChatCompletionChunk["choices"][number]["delta"] = { role: "assistant" };
-    if (message.reasoning_content) delta.reasoning_content = message.reasoning_content;
+    // Signed thinking (LiteLLM's `thinking_blocks`) goes as a live Anthropic stream sends it:
+    // each block's text with the block itself, so encoders keep every signature (a client echoes
+    // them back in tool loops) and the reasoning text is not sent twice.
+    const blocks = Array.isArray(message.thinking_blocks)
+      ? (message.thinking_blocks as unknown[])
+      : [];
+    const thinking: ChatCompletionChunk[] = blocks.map((block, i) => {
+      const text = (block as { type?: unknown; thinking?: unknown } | null)?.thinking;
+      const delta: ChatCompletionChunk["choices"][number]["delta"] = {
+        ...(i === 0 ? { role: "assistant" as const } : {}),
+        ...(typeof text === "string" && text !== "" ? { reasoning_content: text } : {}),
+        thinking_blocks: [block],
+      };
+      return { ...head, choices: [{ index: choice.index, delta, finish_reason: null }] };
+    });
+    const delta: ChatCompletionChunk["choices"][number]["delta"] =
+      thinking.length === 0 ? { role: "assistant" } : {};
+    if (message.reasoning_content && thinking.length === 0)
+      delta.reasoning_content = message.reasoning_content;
     if (message.content) delta.content = message.content;
     if (message.refusal) delta.refusal = message.refusal;
     if (message.tool_calls && message.tool_calls.length > 0) {
@@ -28,7 +46,7 @@ export function chatCompletionToChunks(completion: ChatCompletion): ChatCompleti
         function: { name: call.function.name, arguments: call.function.arguments },
       }));
     }
-    return {
+    const last: ChatCompletionChunk = {
       ...head,
       choices: [
         {
@@ -39,6 +57,7 @@ export function chatCompletionToChunks(completion: ChatCompletion): ChatCompleti
         },
       ],
     };
+    return [...thinking, last];
   });
   if (completion.usage) chunks.push({ ...head, choices: [], usage: completion.usage });
   return chunks;

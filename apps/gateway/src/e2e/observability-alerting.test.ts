@@ -17,6 +17,8 @@ type WebhookAlert = {
   occurrences: number;
 };
 
+// Each test starts its own gateway (an embedded database boot): a longer timeout than the default.
+
 describe("alerting (general_settings.alerting)", () => {
   let upstream: FakeServer;
   const receivers: FakeWebhookReceiver[] = [];
@@ -38,37 +40,47 @@ describe("alerting (general_settings.alerting)", () => {
   const alertsOf = (r: FakeWebhookReceiver) =>
     r.requests.map((q) => JSON.parse(q.body) as WebhookAlert);
 
-  it("a key crossing its soft budget, and expiring soon, alerts once each at the webhook", async () => {
-    const webhook = await receiver();
-    const gateway = await startTestGateway({
-      config: {
-        model_list: [pricedModel(upstream)],
-        general_settings: { alerting: ["webhook"], alert_types: ["budget_alerts", "key_expiry"] },
-      },
-      env: { WEBHOOK_URL: webhook.url },
-    });
-    let key = "";
-    try {
-      expect(gateway.warnings.join("\n")).not.toMatch(/alert/);
-      const generated = await manage<{ key: string }>(gateway, gateway.masterKey, "/key/generate", {
-        soft_budget: 0.00001, // the first request (about 0.00004) crosses it
-        duration: "2d", // inside the 7-day expiry warning
+  it(
+    "a key crossing its soft budget, and expiring soon, alerts once each at the webhook",
+    { timeout: 120_000 },
+    async () => {
+      const webhook = await receiver();
+      const gateway = await startTestGateway({
+        config: {
+          model_list: [pricedModel(upstream)],
+          general_settings: { alerting: ["webhook"], alert_types: ["budget_alerts", "key_expiry"] },
+        },
+        env: { WEBHOOK_URL: webhook.url },
       });
-      key = generated.key;
-      const openai = new OpenAI({ apiKey: key, baseURL: gateway.baseURL, maxRetries: 0 });
-      for (let i = 0; i < 3; i++) await openai.chat.completions.create(pricedRequest(`spend ${i}`));
-    } finally {
-      await gateway.close(); // flushes the alert queue
-    }
-    const alerts = alertsOf(webhook);
-    expect(alerts.map((a) => a.event).sort()).toEqual(["key_expiring", "soft_budget_crossed"]);
-    const budget = alerts.find((a) => a.event === "soft_budget_crossed")!;
-    expect(budget.alert_type).toBe("budget_alerts");
-    expect(budget.token).toMatch(/^[0-9a-f]{16,}$/);
-    for (const request of webhook.requests) expect(request.body).not.toContain(key);
-  });
+      let key = "";
+      try {
+        expect(gateway.warnings.join("\n")).not.toMatch(/alert/);
+        const generated = await manage<{ key: string }>(
+          gateway,
+          gateway.masterKey,
+          "/key/generate",
+          {
+            soft_budget: 0.00001, // the first request (about 0.00004) crosses it
+            duration: "2d", // inside the 7-day expiry warning
+          },
+        );
+        key = generated.key;
+        const openai = new OpenAI({ apiKey: key, baseURL: gateway.baseURL, maxRetries: 0 });
+        for (let i = 0; i < 3; i++)
+          await openai.chat.completions.create(pricedRequest(`spend ${i}`));
+      } finally {
+        await gateway.close(); // flushes the alert queue
+      }
+      const alerts = alertsOf(webhook);
+      expect(alerts.map((a) => a.event).sort()).toEqual(["key_expiring", "soft_budget_crossed"]);
+      const budget = alerts.find((a) => a.event === "soft_budget_crossed")!;
+      expect(budget.alert_type).toBe("budget_alerts");
+      expect(budget.token).toMatch(/^[0-9a-f]{16,}$/);
+      for (const request of webhook.requests) expect(request.body).not.toContain(key);
+    },
+  );
 
-  it("a storm of slow responses alerts once per channel", async () => {
+  it("a storm of slow responses alerts once per channel", { timeout: 120_000 }, async () => {
     const webhook = await receiver();
     const slack = await receiver();
     const gateway = await startTestGateway({

@@ -12,6 +12,8 @@ import { otlpSpans, spanAttributes } from "../testing/otlp-spans.ts";
 const PARENT_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
 const PARENT_SPAN = "00f067aa0ba902b7";
 
+// Each test starts its own gateway (an embedded database boot): a longer timeout than the default.
+
 describe("OpenTelemetry traces (callbacks: otel)", () => {
   let upstream: FakeServer;
   let collector: CaptureServer;
@@ -27,134 +29,144 @@ describe("OpenTelemetry traces (callbacks: otel)", () => {
     await upstream?.close();
   });
 
-  it("exports the span tree over OTLP/HTTP and continues the caller's trace", async () => {
-    const params = {
-      model: "openai/gpt-4o",
-      api_key: "sk-upstream",
-      api_base: `${upstream.url}/v1`,
-    };
-    gateway = await startTestGateway({
-      config: {
-        model_list: [
-          { model_name: "gpt-4o", litellm_params: params },
-          { model_name: "flaky", litellm_params: params },
-        ],
-        router_settings: { num_retries: 0, fallbacks: [{ flaky: ["gpt-4o"] }] },
-        litellm_settings: { callbacks: ["otel"] },
-      },
-      env: {
-        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
-        OTEL_SERVICE_NAME: "gateway-e2e",
-      },
-    });
-    expect(gateway.warnings.join("\n")).not.toMatch(/callbacks/);
-    const openai = new OpenAI({
-      apiKey: gateway.masterKey,
-      baseURL: gateway.baseURL,
-      maxRetries: 0,
-    });
+  it(
+    "exports the span tree over OTLP/HTTP and continues the caller's trace",
+    { timeout: 120_000 },
+    async () => {
+      const params = {
+        model: "openai/gpt-4o",
+        api_key: "sk-upstream",
+        api_base: `${upstream.url}/v1`,
+      };
+      gateway = await startTestGateway({
+        config: {
+          model_list: [
+            { model_name: "gpt-4o", litellm_params: params },
+            { model_name: "flaky", litellm_params: params },
+          ],
+          router_settings: { num_retries: 0, fallbacks: [{ flaky: ["gpt-4o"] }] },
+          litellm_settings: { callbacks: ["otel"] },
+        },
+        env: {
+          OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+          OTEL_SERVICE_NAME: "gateway-e2e",
+        },
+      });
+      expect(gateway.warnings.join("\n")).not.toMatch(/callbacks/);
+      const openai = new OpenAI({
+        apiKey: gateway.masterKey,
+        baseURL: gateway.baseURL,
+        maxRetries: 0,
+      });
 
-    const traced = await openai.chat.completions
-      .create(
-        { model: "gpt-4o", messages: [{ role: "user", content: "traced" }] },
-        { headers: { traceparent: `00-${PARENT_TRACE}-${PARENT_SPAN}-01` } },
-      )
-      .withResponse();
-    // flaky's upstream answers 500; the fallback to gpt-4o answers: two attempts, one trace.
-    upstream.enqueue(() => openaiError(500, { message: "boom" }));
-    const fellBack = await openai.chat.completions
-      .create({ model: "flaky", messages: [{ role: "user", content: "fallback" }] })
-      .withResponse();
+      const traced = await openai.chat.completions
+        .create(
+          { model: "gpt-4o", messages: [{ role: "user", content: "traced" }] },
+          { headers: { traceparent: `00-${PARENT_TRACE}-${PARENT_SPAN}-01` } },
+        )
+        .withResponse();
+      // flaky's upstream answers 500; the fallback to gpt-4o answers: two attempts, one trace.
+      upstream.enqueue(() => openaiError(500, { message: "boom" }));
+      const fellBack = await openai.chat.completions
+        .create({ model: "flaky", messages: [{ role: "user", content: "fallback" }] })
+        .withResponse();
 
-    // Shutdown exports what the batch processor still holds.
-    await gateway.close();
-    gateway = undefined;
+      // Shutdown exports what the batch processor still holds.
+      await gateway.close();
+      gateway = undefined;
 
-    expect(collector.requests.length).toBeGreaterThan(0);
-    expect(collector.requests[0]!.path).toBe("/v1/traces");
-    const spans = otlpSpans(collector.requests);
-    const servers = spans.filter((s) => s.kind === 2);
-    expect(servers).toHaveLength(2);
+      expect(collector.requests.length).toBeGreaterThan(0);
+      expect(collector.requests[0]!.path).toBe("/v1/traces");
+      const spans = otlpSpans(collector.requests);
+      const servers = spans.filter((s) => s.kind === 2);
+      expect(servers).toHaveLength(2);
 
-    // The traced request: its server span continues the incoming trace under the caller's span.
-    const server = servers.find((s) => s.traceId === PARENT_TRACE)!;
-    expect(server, "a server span in the caller's trace").toBeDefined();
-    expect(server.parentSpanId).toBe(PARENT_SPAN);
-    expect(server.name).toBe("POST /v1/chat/completions");
-    const usage = traced.data.usage!;
-    expect(spanAttributes(server)).toMatchObject({
-      "gen_ai.operation.name": "chat",
-      "gen_ai.provider.name": "openai",
-      "gen_ai.request.model": "gpt-4o",
-      "gen_ai.usage.input_tokens": usage.prompt_tokens,
-      "gen_ai.usage.output_tokens": usage.completion_tokens,
-    });
-    const children = spans.filter((s) => s.parentSpanId === server.spanId);
-    expect(children.map((s) => s.kind)).toEqual([3]);
-    expect(children[0]!.traceId).toBe(PARENT_TRACE);
-    expect(spanAttributes(children[0]!)).toMatchObject({
-      "gen_ai.request.model": "gpt-4o",
-      "gen_ai.usage.output_tokens": usage.completion_tokens,
-      "llm_gateway.outcome": "success",
-    });
+      // The traced request: its server span continues the incoming trace under the caller's span.
+      const server = servers.find((s) => s.traceId === PARENT_TRACE)!;
+      expect(server, "a server span in the caller's trace").toBeDefined();
+      expect(server.parentSpanId).toBe(PARENT_SPAN);
+      expect(server.name).toBe("POST /v1/chat/completions");
+      const usage = traced.data.usage!;
+      expect(spanAttributes(server)).toMatchObject({
+        "gen_ai.operation.name": "chat",
+        "gen_ai.provider.name": "openai",
+        "gen_ai.request.model": "gpt-4o",
+        "gen_ai.usage.input_tokens": usage.prompt_tokens,
+        "gen_ai.usage.output_tokens": usage.completion_tokens,
+      });
+      const children = spans.filter((s) => s.parentSpanId === server.spanId);
+      expect(children.map((s) => s.kind)).toEqual([3]);
+      expect(children[0]!.traceId).toBe(PARENT_TRACE);
+      expect(spanAttributes(children[0]!)).toMatchObject({
+        "gen_ai.request.model": "gpt-4o",
+        "gen_ai.usage.output_tokens": usage.completion_tokens,
+        "llm_gateway.outcome": "success",
+      });
 
-    // The fallback: a new trace (no traceparent), one failed attempt then the one that answered.
-    const other = servers.find((s) => s !== server)!;
-    expect(other.traceId).not.toBe(PARENT_TRACE);
-    expect(other.parentSpanId ?? "").toBe("");
-    const attempts = spans.filter((s) => s.parentSpanId === other.spanId && s.kind === 3);
-    expect(attempts.map((s) => spanAttributes(s)["llm_gateway.outcome"]).sort()).toEqual([
-      "failure",
-      "success",
-    ]);
-    const answered = attempts.find((s) => spanAttributes(s)["llm_gateway.outcome"] === "success")!;
-    expect(spanAttributes(answered)["gen_ai.usage.input_tokens"]).toBe(
-      fellBack.data.usage!.prompt_tokens,
-    );
-    const failed = attempts.find((s) => s !== answered)!;
-    expect(failed.status?.code).toBe(2); // ERROR
-    expect(spanAttributes(failed)["http.response.status_code"]).toBe(500);
-  });
-
-  it("ignores a malformed traceparent (a new trace, the request still answered)", async () => {
-    const own = await startCaptureServer();
-    const gw = await startTestGateway({
-      config: {
-        model_list: [
-          {
-            model_name: "gpt-4o",
-            litellm_params: {
-              model: "openai/gpt-4o",
-              api_key: "sk-upstream",
-              api_base: `${upstream.url}/v1`,
-            },
-          },
-        ],
-        litellm_settings: { success_callback: ["otel"] },
-      },
-      env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${own.url}/v1/traces` },
-    });
-    try {
-      const openai = new OpenAI({ apiKey: gw.masterKey, baseURL: gw.baseURL, maxRetries: 0 });
-      const r = await openai.chat.completions.create(
-        { model: "gpt-4o", messages: [{ role: "user", content: "x" }] },
-        { headers: { traceparent: "00-zz-not-a-trace-01" } },
+      // The fallback: a new trace (no traceparent), one failed attempt then the one that answered.
+      const other = servers.find((s) => s !== server)!;
+      expect(other.traceId).not.toBe(PARENT_TRACE);
+      expect(other.parentSpanId ?? "").toBe("");
+      const attempts = spans.filter((s) => s.parentSpanId === other.spanId && s.kind === 3);
+      expect(attempts.map((s) => spanAttributes(s)["llm_gateway.outcome"]).sort()).toEqual([
+        "failure",
+        "success",
+      ]);
+      const answered = attempts.find(
+        (s) => spanAttributes(s)["llm_gateway.outcome"] === "success",
+      )!;
+      expect(spanAttributes(answered)["gen_ai.usage.input_tokens"]).toBe(
+        fellBack.data.usage!.prompt_tokens,
       );
-      expect(r.choices[0]!.message.content).toBeTruthy();
-      // success_callback: a failure is not traced.
-      upstream.enqueue(() => openaiError(400, { message: "bad" }));
-      await expect(
-        openai.chat.completions.create({
-          model: "gpt-4o",
-          messages: [{ role: "user", content: "y" }],
-        }),
-      ).rejects.toBeInstanceOf(OpenAI.BadRequestError);
-    } finally {
-      await gw.close();
-    }
-    const servers = otlpSpans(own.requests).filter((s) => s.kind === 2);
-    expect(servers).toHaveLength(1);
-    expect(servers[0]!.parentSpanId ?? "").toBe("");
-    await own.close();
-  });
+      const failed = attempts.find((s) => s !== answered)!;
+      expect(failed.status?.code).toBe(2); // ERROR
+      expect(spanAttributes(failed)["http.response.status_code"]).toBe(500);
+    },
+  );
+
+  it(
+    "ignores a malformed traceparent (a new trace, the request still answered)",
+    { timeout: 120_000 },
+    async () => {
+      const own = await startCaptureServer();
+      const gw = await startTestGateway({
+        config: {
+          model_list: [
+            {
+              model_name: "gpt-4o",
+              litellm_params: {
+                model: "openai/gpt-4o",
+                api_key: "sk-upstream",
+                api_base: `${upstream.url}/v1`,
+              },
+            },
+          ],
+          litellm_settings: { success_callback: ["otel"] },
+        },
+        env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${own.url}/v1/traces` },
+      });
+      try {
+        const openai = new OpenAI({ apiKey: gw.masterKey, baseURL: gw.baseURL, maxRetries: 0 });
+        const r = await openai.chat.completions.create(
+          { model: "gpt-4o", messages: [{ role: "user", content: "x" }] },
+          { headers: { traceparent: "00-zz-not-a-trace-01" } },
+        );
+        expect(r.choices[0]!.message.content).toBeTruthy();
+        // success_callback: a failure is not traced.
+        upstream.enqueue(() => openaiError(400, { message: "bad" }));
+        await expect(
+          openai.chat.completions.create({
+            model: "gpt-4o",
+            messages: [{ role: "user", content: "y" }],
+          }),
+        ).rejects.toBeInstanceOf(OpenAI.BadRequestError);
+      } finally {
+        await gw.close();
+      }
+      const servers = otlpSpans(own.requests).filter((s) => s.kind === 2);
+      expect(servers).toHaveLength(1);
+      expect(servers[0]!.parentSpanId ?? "").toBe("");
+      await own.close();
+    },
+  );
 });

@@ -20,6 +20,8 @@ const MASTER_KEY = "sk-master-0bs3rv4b1l1ty-secret";
 const UPSTREAM_KEY = "sk-upstream-pr0v1d3r-secret-key";
 const SALT_KEY = "salt-0bs3rv4b1l1ty-secret-value";
 
+// Each test starts its own gateway (an embedded database boot): a longer timeout than the default.
+
 describe("no secret reaches a sink, a span, an alert, a metric or a log", () => {
   let upstream: FakeServer;
   let collector: CaptureServer;
@@ -38,7 +40,7 @@ describe("no secret reaches a sink, a span, an alert, a metric or a log", () => 
     for (const s of [collector, langfuse, hook, alerts, upstream]) await s?.close();
   });
 
-  it("greps every receiver, the scrape and the log lines", async () => {
+  it("greps every receiver, the scrape and the log lines", { timeout: 120_000 }, async () => {
     const logs: string[] = [];
     const gateway = await startTestGateway({
       masterKey: MASTER_KEY,

@@ -13,7 +13,9 @@ export async function embedForCache(
   signal: AbortSignal,
 ): Promise<ArrayLike<number>> {
   const result = await router.embedding(
-    { model, input: text },
+    // No retries: a lookup is bounded (1 s) and a miss costs only the upstream call it saves; an
+    // embedder that is down should not make every request wait out a retry schedule.
+    { model, input: text, num_retries: 0 },
     { signal, metadata: { call_type: "semantic_cache_embedding" } },
   );
   const embedding = result.response.data[0]?.embedding;

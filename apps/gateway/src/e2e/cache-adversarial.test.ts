@@ -230,6 +230,28 @@ describe("response cache, adversarial", () => {
     }
   });
 
+  it("a malformed Cache-Control or body control is a 400 in each route's own envelope", async () => {
+    const messages = await post(
+      "/messages",
+      { model: "gpt-4o", max_tokens: 5, messages: [{ role: "user", content: "hi" }] },
+      { "cache-control": "max-age=soon" },
+    );
+    expect(messages.status).toBe(400);
+    expect(await messages.json()).toMatchObject({
+      type: "error",
+      error: { type: "invalid_request_error" },
+    });
+    const embeddings = await post("/embeddings", {
+      model: "gpt-4o",
+      input: "hi",
+      cache: { ttl: -1 },
+    });
+    expect(embeddings.status).toBe(400);
+    expect(await embeddings.json()).toMatchObject({
+      error: { type: "invalid_request_error", param: "cache.ttl" },
+    });
+  });
+
   it("a deeply nested body is a 4xx, not a 500 (the cache key walks the body)", async () => {
     const depth = 20_000;
     const nested = "[".repeat(depth) + "]".repeat(depth);
@@ -372,6 +394,25 @@ describe("response cache, adversarial", () => {
     const blocked = await ask(q, other.client).catch((error: unknown) => error);
     expect(blocked).toBeInstanceOf(OpenAI.APIError);
     void key;
+  });
+
+  it("a per-model budget spent by the miss refuses the hit too; a roomy one serves it at cost 0", async () => {
+    const q = fresh("per-model budget");
+    const tight = await keyClient({
+      model_max_budget: { "gpt-4o": { budget_limit: 0.0000001, time_period: "1d" } },
+    });
+    await ask(q, tight.client);
+    await gateway.gateway.budgets.flushSpendNow();
+    const refused = await ask(q, tight.client).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.APIError);
+
+    const roomy = await keyClient({
+      model_max_budget: { "gpt-4o": { budget_limit: 10, time_period: "1d" } },
+    });
+    const q2 = fresh("roomy budget");
+    await ask(q2, roomy.client);
+    const hit = await ask(q2, roomy.client);
+    expect(hit.response.headers.get("x-litellm-cache-hit")).toBe("True");
   });
 
   it("the master key and a key without a team do not share entries; nor do two team-less keys", async () => {

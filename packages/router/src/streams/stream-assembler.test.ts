@@ -22,6 +22,21 @@ describe("StreamAssembler", () => {
     const choice = a.completion().choices[0]!;
     expect(choice.message.content).toBe("Hello");
     expect(choice.logprobs).toEqual({ content: [lp("Hel"), lp("lo")], refusal: null });
+    // Citations streamed in deltas are part of the answer too.
+    const cited = new StreamAssembler();
+    const citation = { type: "url_citation", url_citation: { url: "https://example.com" } };
+    cited.add(
+      chunk(null, {
+        choices: [
+          {
+            index: 0,
+            delta: { content: "see", annotations: [citation] } as never,
+            finish_reason: "stop",
+          },
+        ],
+      }),
+    );
+    expect(cited.completion().choices[0]!.message.annotations).toEqual([citation]);
     // A stream without logprobs assembles without the field, as before.
     const plain = new StreamAssembler();
     plain.add(chunk("x"));

@@ -15,6 +15,8 @@ interface ChoiceState {
    * and a client must echo it back in a tool loop, so a cached answer needs it.
    */
   thinkingBlocks: unknown[] | undefined;
+  /** Citations (`annotations`, OpenAI's search models): part of the answer a hit must keep. */
+  annotations: unknown[] | undefined;
 }
 
 /**
@@ -48,6 +50,7 @@ export class StreamAssembler {
           toolCalls: undefined,
           logprobs: undefined,
           thinkingBlocks: undefined,
+          annotations: undefined,
         };
         this.#choices[choice.index] = state;
       }
@@ -73,6 +76,9 @@ export class StreamAssembler {
       const blocks = (delta as { thinking_blocks?: unknown }).thinking_blocks;
       if (Array.isArray(blocks))
         for (const block of blocks) (state.thinkingBlocks ??= []).push(block);
+      const annotations = (delta as { annotations?: unknown }).annotations;
+      if (Array.isArray(annotations))
+        for (const annotation of annotations) (state.annotations ??= []).push(annotation);
       if (choice.logprobs !== undefined && choice.logprobs !== null) {
         state.logprobs ??= { content: null, refusal: null };
         // Appended in place: a long stream has a logprobs entry per token.
@@ -108,6 +114,7 @@ export class StreamAssembler {
           ...(state.reasoning === null ? {} : { reasoning_content: state.reasoning }),
           ...(toolCalls === undefined || toolCalls.length === 0 ? {} : { tool_calls: toolCalls }),
           ...(state.thinkingBlocks === undefined ? {} : { thinking_blocks: state.thinkingBlocks }),
+          ...(state.annotations === undefined ? {} : { annotations: state.annotations }),
         },
         finish_reason: state.finishReason,
         ...(state.logprobs === undefined ? {} : { logprobs: state.logprobs as Logprobs }),

@@ -38,6 +38,9 @@ export function chatCompletionToChunks(completion: ChatCompletion): ChatCompleti
       delta.reasoning_content = message.reasoning_content;
     if (message.content) delta.content = message.content;
     if (message.refusal) delta.refusal = message.refusal;
+    // Citations (OpenAI's search models stream them in a delta too).
+    if (Array.isArray(message.annotations) && message.annotations.length > 0)
+      delta.annotations = message.annotations;
     if (message.tool_calls && message.tool_calls.length > 0) {
       delta.tool_calls = message.tool_calls.map((call, index) => ({
         index,

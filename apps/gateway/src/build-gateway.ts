@@ -72,172 +72,185 @@ export async function buildGateway(options: {
       ? { url: databaseUrl, ...(env.DATABASE_SCHEMA ? { schema: env.DATABASE_SCHEMA } : {}) }
       : { dataDir: resolve(dataDir, "pglite") },
   );
-  const migrated = await db.migrate({
-    onMigration: (step) =>
-      logger.info(`applying database migration ${step.index} of ${step.of} (${step.name})`),
-  });
-  if (migrated.applied === 0) logger.info("database schema is up to date");
-  const dataDescription = databaseUrl
-    ? "PostgreSQL (DATABASE_URL)"
-    : `embedded PGlite database in ${resolve(dataDir, "pglite")}`;
-
-  const masterKey = await resolveMasterKey({
-    fromConfig: loaded.general.masterKey,
-    fromEnv: env.LITELLM_MASTER_KEY,
-    dataDir,
-  });
-
-  // One reader of the Redis settings (router_settings, else REDIS_URL) for the router's state
-  // and the budgets alike; one builder of the router's store (waits, bounded, for Redis).
-  const redis = redisConnectionFrom(loaded.router.settings, env.REDIS_URL);
-  if (redis) logger.info(connectingRedisMessage(redis));
-  const store = await openStateStore({
-    settings: loaded.router.settings,
-    redis,
-    keyPrefix: options.routerStateKeyPrefix ?? DEFAULT_ROUTER_STATE_KEY_PREFIX,
-    logger,
-    readyTimeoutMs: REDIS_READY_TIMEOUT_MS,
-  });
-
-  // Before the budgets: their soft-budget crossings feed the alerter. The router is read lazily.
-  let router: Router<GatewayRequestMetadata> | undefined;
-  const observability = buildObservability({
-    logger: logger.child({ component: "observability" }),
-    router: () => router!,
-    ...(options.clock ? { clock: options.clock } : {}),
-    callbacks: loaded.config.litellm_settings,
-    alerting: loaded.config.general_settings,
-    env: env.observability ?? {},
-  });
-
-  // Filled once the model list is known (below); the hooks only read it per request.
-  const accessGroups = createAccessGroups();
-  const budgets = buildBudgets({
-    accessGroupsOf: accessGroups.of,
-    database: db,
-    masterKey: masterKey.key,
-    redis,
-    saltKey: env.LITELLM_SALT_KEY,
-    logger: logger.child({ component: "budgets" }),
-    ...(options.budgetsKeyPrefix ? { keyPrefix: options.budgetsKeyPrefix } : {}),
-    ...(options.clock ? { clock: options.clock } : {}),
-    onSoftBudgetCrossed: (event) => {
-      observability.softBudgetCrossed(event);
-      options.onSoftBudgetCrossed?.(event);
-    },
-  });
-  await budgets.start();
-
-  // Models added through /model/new live in the database and join the config's at startup.
-  const configModels = enrichModelList(loaded.router.modelList);
-  const storedModels = async () =>
-    enrichModelList(
-      (await budgets.management.models.loadModelList()) as typeof loaded.router.modelList,
-    );
-
-  const initialModels = [...configModels, ...(await storedModels())];
-  logger.info(
-    `loading ${initialModels.length} model deployment(s) (${configModels.length} from the config, ${initialModels.length - configModels.length} from the database)`,
-  );
-  accessGroups.update(initialModels);
-
-  // The response cache's hooks run after the budget hooks (a refused request never reads the
-  // cache; a hit still counts against limits). Its semantic lookups embed through this router.
-  let cache: BuiltCache | undefined;
-  if (loaded.cache !== undefined) {
-    logger.info(`response cache: ${loaded.cache.type}`);
-    cache = await buildCache({
-      config: loaded.cache,
-      routerRedis: redis,
-      embed: (model, text, signal) => embedForCache(router!, model, text, signal),
-      logger: logger.child({ component: "cache" }),
-      ...(options.cacheKeyPrefix ? { keyPrefix: options.cacheKeyPrefix } : {}),
-      ...(options.clock ? { clock: options.clock } : {}),
+  // A start that fails half way (Redis or Qdrant unreachable, a bad alerting setting) closes what
+  // it opened, so a test or an embedding program does not leak a database or connections.
+  const opened: (() => Promise<unknown>)[] = [() => db.close()];
+  try {
+    const migrated = await db.migrate({
+      onMigration: (step) =>
+        logger.info(`applying database migration ${step.index} of ${step.of} (${step.name})`),
     });
-  }
-  router = new Router<GatewayRequestMetadata>({
-    modelList: initialModels,
-    hooks: composeHooks<GatewayRequestMetadata>(budgets.hooks, cache?.hooks, observability.hooks),
-    settings: loaded.router.settings,
-    store,
-    // A non-streamed answer is read whole into memory: bound it (general_settings).
-    transportOptions: {
-      maxResponseBytes: Math.round(loaded.general.maxResponseSizeMb * 1024 * 1024),
-      maxResponseSetting: "general_settings.max_response_size_mb",
-    },
-    countTokens: countRequestTokens,
-    countCompletionTokens,
-    logger: logger.child({ component: "router" }),
-  });
+    if (migrated.applied === 0) logger.info("database schema is up to date");
+    const dataDescription = databaseUrl
+      ? "PostgreSQL (DATABASE_URL)"
+      : `embedded PGlite database in ${resolve(dataDir, "pglite")}`;
 
-  const embeddingModel = loaded.cache?.semantic?.embeddingModel;
-  if (embeddingModel !== undefined && !router.hasModel(embeddingModel)) {
-    await cache?.close();
-    throw new Error(
-      `litellm_settings.cache_params: the semantic cache's embedding model ${JSON.stringify(embeddingModel)} is not a model_name in model_list; add it, or name another with redis_semantic_cache_embedding_model / qdrant_semantic_cache_embedding_model`,
-    );
-  }
+    const masterKey = await resolveMasterKey({
+      fromConfig: loaded.general.masterKey,
+      fromEnv: env.LITELLM_MASTER_KEY,
+      dataDir,
+    });
 
-  const readiness = async (): Promise<ReadinessReport> => {
-    let dbStatus: ReadinessReport["db"] = "connected";
-    try {
-      await db.ping();
-    } catch {
-      dbStatus = "disconnected";
-    }
-    const health = await router.health();
-    return {
-      status: dbStatus === "connected" ? "healthy" : "unhealthy",
-      db: dbStatus,
-      database: db.kind,
-      cache: cache?.status() ?? null,
-      router_state: health.store,
-    };
-  };
+    // One reader of the Redis settings (router_settings, else REDIS_URL) for the router's state
+    // and the budgets alike; one builder of the router's store (waits, bounded, for Redis).
+    const redis = redisConnectionFrom(loaded.router.settings, env.REDIS_URL);
+    if (redis) logger.info(connectingRedisMessage(redis));
+    const store = await openStateStore({
+      settings: loaded.router.settings,
+      redis,
+      keyPrefix: options.routerStateKeyPrefix ?? DEFAULT_ROUTER_STATE_KEY_PREFIX,
+      logger,
+      readyTimeoutMs: REDIS_READY_TIMEOUT_MS,
+    });
+    opened.push(() => store.close());
 
-  const deps: GatewayDeps = {
-    router,
-    authenticator: budgets.authenticator,
-    readiness,
-    logger,
-    maxRequestBodyBytes: Math.round(loaded.general.maxRequestSizeMb * 1024 * 1024),
-    inFlight: new InFlightTracker(),
-    accessGroupsOf: accessGroups.of,
-    ...(loaded.general.enforceUserParam ? { enforceUserParam: true } : {}),
-    ...(cache ? { cache } : {}),
-    observability,
-    ...(loaded.config.litellm_settings?.require_auth_for_metrics_endpoint === true
-      ? { metricsRequireAuth: true }
-      : {}),
-    management: {
-      service: budgets.management,
-      onModelsChanged: async () => {
-        const models = [...configModels, ...(await storedModels())];
-        accessGroups.update(models);
-        router.setModelList(models);
+    // Before the budgets: their soft-budget crossings feed the alerter. The router is read lazily.
+    let router: Router<GatewayRequestMetadata> | undefined;
+    const observability = buildObservability({
+      logger: logger.child({ component: "observability" }),
+      router: () => router!,
+      ...(options.clock ? { clock: options.clock } : {}),
+      callbacks: loaded.config.litellm_settings,
+      alerting: loaded.config.general_settings,
+      env: env.observability ?? {},
+    });
+    opened.push(() => observability.close());
+
+    // Filled once the model list is known (below); the hooks only read it per request.
+    const accessGroups = createAccessGroups();
+    const budgets = buildBudgets({
+      accessGroupsOf: accessGroups.of,
+      database: db,
+      masterKey: masterKey.key,
+      redis,
+      saltKey: env.LITELLM_SALT_KEY,
+      logger: logger.child({ component: "budgets" }),
+      ...(options.budgetsKeyPrefix ? { keyPrefix: options.budgetsKeyPrefix } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+      onSoftBudgetCrossed: (event) => {
+        observability.softBudgetCrossed(event);
+        options.onSoftBudgetCrossed?.(event);
       },
-    },
-  };
+    });
+    await budgets.start();
+    opened.push(() => budgets.close());
 
-  return {
-    deps,
-    db,
-    masterKey,
-    dataDescription,
-    budgets: {
-      runResetsNow: budgets.runResetsNow,
-      flushSpendNow: budgets.flushSpendNow,
-      spendRejectedCount: budgets.spendRejectedCount,
-      /** The router's budget hooks (tests wrap them to hold or observe a request's settlement). */
-      hooks: budgets.hooks,
-    },
-    async close() {
-      await router.close();
-      // After the router: every request's event is published; flush the sinks (bounded).
-      await observability.close();
-      await cache?.close();
-      await budgets.close();
-      await db.close();
-    },
-  };
+    // Models added through /model/new live in the database and join the config's at startup.
+    const configModels = enrichModelList(loaded.router.modelList);
+    const storedModels = async () =>
+      enrichModelList(
+        (await budgets.management.models.loadModelList()) as typeof loaded.router.modelList,
+      );
+
+    const initialModels = [...configModels, ...(await storedModels())];
+    logger.info(
+      `loading ${initialModels.length} model deployment(s) (${configModels.length} from the config, ${initialModels.length - configModels.length} from the database)`,
+    );
+    accessGroups.update(initialModels);
+
+    // The response cache's hooks run after the budget hooks (a refused request never reads the
+    // cache; a hit still counts against limits). Its semantic lookups embed through this router.
+    let cache: BuiltCache | undefined;
+    if (loaded.cache !== undefined) {
+      logger.info(`response cache: ${loaded.cache.type}`);
+      cache = await buildCache({
+        config: loaded.cache,
+        routerRedis: redis,
+        embed: (model, text, signal) => embedForCache(router!, model, text, signal),
+        logger: logger.child({ component: "cache" }),
+        ...(options.cacheKeyPrefix ? { keyPrefix: options.cacheKeyPrefix } : {}),
+        ...(options.clock ? { clock: options.clock } : {}),
+      });
+    }
+    if (cache) opened.push(() => cache!.close());
+    router = new Router<GatewayRequestMetadata>({
+      modelList: initialModels,
+      hooks: composeHooks<GatewayRequestMetadata>(budgets.hooks, cache?.hooks, observability.hooks),
+      settings: loaded.router.settings,
+      store,
+      // A non-streamed answer is read whole into memory: bound it (general_settings).
+      transportOptions: {
+        maxResponseBytes: Math.round(loaded.general.maxResponseSizeMb * 1024 * 1024),
+        maxResponseSetting: "general_settings.max_response_size_mb",
+      },
+      countTokens: countRequestTokens,
+      countCompletionTokens,
+      logger: logger.child({ component: "router" }),
+    });
+    const built = router;
+    opened.push(() => built.close());
+
+    const embeddingModel = loaded.cache?.semantic?.embeddingModel;
+    if (embeddingModel !== undefined && !router.hasModel(embeddingModel)) {
+      throw new Error(
+        `litellm_settings.cache_params: the semantic cache's embedding model ${JSON.stringify(embeddingModel)} is not a model_name in model_list; add it, or name another with redis_semantic_cache_embedding_model / qdrant_semantic_cache_embedding_model`,
+      );
+    }
+
+    const readiness = async (): Promise<ReadinessReport> => {
+      let dbStatus: ReadinessReport["db"] = "connected";
+      try {
+        await db.ping();
+      } catch {
+        dbStatus = "disconnected";
+      }
+      const health = await router.health();
+      return {
+        status: dbStatus === "connected" ? "healthy" : "unhealthy",
+        db: dbStatus,
+        database: db.kind,
+        cache: cache?.status() ?? null,
+        router_state: health.store,
+      };
+    };
+
+    const deps: GatewayDeps = {
+      router,
+      authenticator: budgets.authenticator,
+      readiness,
+      logger,
+      maxRequestBodyBytes: Math.round(loaded.general.maxRequestSizeMb * 1024 * 1024),
+      inFlight: new InFlightTracker(),
+      accessGroupsOf: accessGroups.of,
+      ...(loaded.general.enforceUserParam ? { enforceUserParam: true } : {}),
+      ...(cache ? { cache } : {}),
+      observability,
+      ...(loaded.config.litellm_settings?.require_auth_for_metrics_endpoint === true
+        ? { metricsRequireAuth: true }
+        : {}),
+      management: {
+        service: budgets.management,
+        onModelsChanged: async () => {
+          const models = [...configModels, ...(await storedModels())];
+          accessGroups.update(models);
+          router.setModelList(models);
+        },
+      },
+    };
+
+    return {
+      deps,
+      db,
+      masterKey,
+      dataDescription,
+      budgets: {
+        runResetsNow: budgets.runResetsNow,
+        flushSpendNow: budgets.flushSpendNow,
+        spendRejectedCount: budgets.spendRejectedCount,
+        /** The router's budget hooks (tests wrap them to hold or observe a request's settlement). */
+        hooks: budgets.hooks,
+      },
+      async close() {
+        await router.close();
+        // After the router: every request's event is published; flush the sinks (bounded).
+        await observability.close();
+        await cache?.close();
+        await budgets.close();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    for (const close of opened.reverse()) await close().catch(() => undefined);
+    throw error;
+  }
 }

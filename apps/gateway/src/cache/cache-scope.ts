@@ -12,5 +12,6 @@ export function cacheScopeOf(ctx: CacheHookContext): string {
   if (identity === undefined) return "anonymous";
   if (identity.kind !== "virtual_key") return "admin";
   if (identity.teamId) return `team:${identity.teamId}`;
-  return `key:${identity.keyHash}`;
+  // The key's id, stable across /key/regenerate (the same owner keeps its entries).
+  return `key:${identity.keyId}`;
 }

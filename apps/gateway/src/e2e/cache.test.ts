@@ -39,7 +39,9 @@ describe("response cache (memory) over HTTP", () => {
           { model_name: "gpt-4o", litellm_params: params("openai/gpt-4o") },
           { model_name: "gpt-4o-twin", litellm_params: params("openai/gpt-4o") },
           { model_name: "embed", litellm_params: params("openai/text-embedding-3-small") },
+          { model_name: "primary", litellm_params: params("openai/gpt-4o") },
         ],
+        router_settings: { fallbacks: [{ primary: ["gpt-4o-twin"] }] },
         litellm_settings: { cache: true, cache_params: { type: "local", ttl: 600 } },
       },
     });
@@ -101,6 +103,37 @@ describe("response cache (memory) over HTTP", () => {
     );
     expect(c.headers.get("x-litellm-cache-hit")).toBeNull();
     expect(chatCalls() - before).toBe(2);
+  });
+
+  it("an answer a fallback gave, or one a content filter cut, is not stored", async () => {
+    const { openaiError, openaiCompletion, json } = await import("@org/testing");
+    const q = fresh("fallback");
+    const askPrimary = () =>
+      openai.chat.completions
+        .create({
+          model: "primary",
+          messages: [{ role: "user", content: q }],
+          num_retries: 0,
+        } as never)
+        .withResponse();
+    upstream.enqueue(() => openaiError(500, { message: "primary down" }));
+    const viaFallback = await askPrimary();
+    expect(viaFallback.response.headers.get("x-litellm-attempted-fallbacks")).toBe("1");
+    const before = chatCalls();
+    const again = await askPrimary();
+    expect(again.response.headers.get("x-litellm-cache-hit")).toBeNull();
+    expect(chatCalls() - before).toBe(1);
+
+    const f = fresh("filtered");
+    upstream.enqueue(() =>
+      json(
+        openaiCompletion({ content: "partial", model: "gpt-4o", finishReason: "content_filter" }),
+      ),
+    );
+    await ask(f);
+    const after = chatCalls();
+    expect((await ask(f)).response.headers.get("x-litellm-cache-hit")).toBeNull();
+    expect(chatCalls() - after).toBe(1);
   });
 
   it("another model group is another entry", async () => {

@@ -114,6 +114,9 @@ export function createCacheHooks(settings: CacheSettings): CacheHooks {
       const state = states.get(ctx);
       if (state === undefined || state.hit || ctx.cacheHit || state.controls.noStore) return;
       if (outcome.status !== "success" || outcome.partial === true) return;
+      // Another group answered: storing it under the requested group's key would serve the
+      // fallback's answer for the whole ttl, also after the requested model recovers.
+      if ((ctx.fallbacksTaken?.length ?? 0) > 0) return;
       const ttl = state.controls.ttlSeconds ?? settings.ttlSeconds;
       try {
         if (ctx.kind === "embedding") {
@@ -155,12 +158,18 @@ function answer(ctx: CacheHookContext, entry: CachedChat, now: number): CacheAns
   };
 }
 
-/** Only an answer that ended normally is stored: every choice has its finish reason. */
+/**
+ * Only an answer that ended normally is stored: every choice has its finish reason, and none was
+ * cut by a content filter (filters can be transient; a filtered answer is not "the" answer).
+ */
 function isComplete(completion: ChatCompletion): boolean {
   return (
     completion.choices.length > 0 &&
     completion.choices.every(
-      (choice) => choice.finish_reason !== null && choice.finish_reason !== undefined,
+      (choice) =>
+        choice.finish_reason !== null &&
+        choice.finish_reason !== undefined &&
+        choice.finish_reason !== "content_filter",
     )
   );
 }

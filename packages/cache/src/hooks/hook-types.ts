@@ -20,6 +20,8 @@ export interface CacheHookContext {
   readonly metadata: Readonly<Record<string, unknown>>;
   /** Set by the router when a pre-call hook answered. */
   readonly cacheHit: boolean;
+  /** Fallback groups the router tried; an answer that took one is not stored (see postCall). */
+  readonly fallbacksTaken?: readonly string[];
 }
 
 export interface CacheHookOutcome {

@@ -36,6 +36,8 @@ describe("Router: routing", () => {
       "x-litellm-model-api-base": "https://api.example/v1",
       "x-litellm-attempted-retries": "0",
       "x-litellm-attempted-fallbacks": "0",
+      // Finished (not a stream): how long it took; no cost header, the deployment has no price.
+      "x-litellm-response-duration-ms": expect.stringMatching(/^\d+$/),
     });
     expect(result.attempts).toHaveLength(1);
     expect(result.attempts[0]).toMatchObject({ deploymentId: "dep-a", outcome: "success" });

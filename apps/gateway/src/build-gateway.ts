@@ -156,6 +156,7 @@ export async function buildGateway(options: {
       cache = await buildCache({
         config: loaded.cache,
         routerRedis: redis,
+        database: db.raw,
         embed: (model, text, signal) => embedForCache(router!, model, text, signal),
         logger: logger.child({ component: "cache" }),
         ...(options.cacheKeyPrefix ? { keyPrefix: options.cacheKeyPrefix } : {}),

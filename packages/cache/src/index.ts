@@ -40,3 +40,8 @@ export {
 } from "./semantic/redis-synced-index.ts";
 export { QdrantVectorIndex, type QdrantVectorIndexOptions } from "./semantic/qdrant-index.ts";
 export { checkQdrantReachable } from "./semantic/qdrant-reachable.ts";
+export {
+  PostgresSemanticIndex,
+  type PostgresSemanticIndexOptions,
+} from "./semantic/postgres-semantic-index.ts";
+export type { SemanticSql } from "./semantic/postgres-sql.ts";

@@ -5,3 +5,4 @@
  */
 export { RedisServerProcess } from "./__fixtures__/redis-server-process.ts";
 export { freePort } from "./__fixtures__/redis.ts";
+export { describeVectorIndex, base, vectorAt } from "./__fixtures__/vector-index-contract.ts";

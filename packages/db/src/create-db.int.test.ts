@@ -85,6 +85,7 @@ describe.skipIf(!url)("createDb with PostgreSQL (TEST_DATABASE_URL)", { timeout:
       "organization_memberships",
       "organizations",
       "proxy_models",
+      "semantic_cache_entries",
       "spend_logs",
       "spend_logs_rejected",
       "team_memberships",
@@ -93,7 +94,7 @@ describe.skipIf(!url)("createDb with PostgreSQL (TEST_DATABASE_URL)", { timeout:
       "virtual_keys",
     ]);
     const applied = await admin`select hash from ${admin(raceSchema)}.__drizzle_migrations`;
-    expect(applied).toHaveLength(4);
+    expect(applied).toHaveLength(5);
 
     // Foreign keys point inside the schema, not at public.
     const foreignSchemas = await admin<{ schema: string }[]>`

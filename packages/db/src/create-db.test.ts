@@ -45,6 +45,7 @@ describe("createDb with in-memory PGlite", { timeout: SLOW }, () => {
       "organization_memberships",
       "organizations",
       "proxy_models",
+      "semantic_cache_entries",
       "spend_logs",
       "spend_logs_rejected",
       "team_memberships",
@@ -59,7 +60,7 @@ describe("createDb with in-memory PGlite", { timeout: SLOW }, () => {
       database.db,
       sql`select count(*)::int as count from drizzle.__drizzle_migrations`,
     );
-    expect(applied).toEqual([{ count: 4 }]);
+    expect(applied).toEqual([{ count: 5 }]);
   });
 
   it("inserts and reads back a team and its key with database defaults", async () => {

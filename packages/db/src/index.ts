@@ -4,4 +4,5 @@ export type { MigrateOptions, MigrateResult, MigrationStep } from "./apply-migra
 export { DataDirLockedError } from "./data-dir-lock.ts";
 export type { DbClient, DbSchema } from "./db-client.ts";
 export { executeRows } from "./execute-rows.ts";
+export type { RawSql } from "./raw-sql.ts";
 export * from "./schema/index.ts";

@@ -7,6 +7,7 @@ import { applyMigrations } from "./apply-migrations.ts";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock.ts";
 import type { Database } from "./database.ts";
 import type { DbClient } from "./db-client.ts";
+import { checkChannel } from "./raw-sql.ts";
 import { quoteSchemaName } from "./schema-name.ts";
 import * as schema from "./schema/index.ts";
 
@@ -57,6 +58,17 @@ export async function openPgliteDatabase(options: PgliteDatabaseOptions): Promis
   return {
     kind: "pglite",
     db,
+    raw: {
+      async query(text, params = []) {
+        return (await client.query(text, [...params])).rows as never;
+      },
+      async listen(channel, onNotify, onListen) {
+        // One in-process session: the listener is never disconnected, so onListen runs once.
+        const unlisten = await client.listen(checkChannel(channel), onNotify);
+        onListen?.();
+        return unlisten;
+      },
+    },
     migrate(migrateOptions = {}) {
       const run = () =>
         applyMigrations(drizzle({ client }), {

@@ -4,6 +4,7 @@ import postgres from "postgres";
 import type { Database } from "./database.ts";
 import type { DbClient } from "./db-client.ts";
 import { applyMigrations } from "./apply-migrations.ts";
+import { checkChannel } from "./raw-sql.ts";
 import { quoteSchemaName } from "./schema-name.ts";
 import * as schema from "./schema/index.ts";
 
@@ -43,6 +44,17 @@ export async function openPostgresDatabase(options: PostgresDatabaseOptions): Pr
   return {
     kind: "postgres",
     db,
+    raw: {
+      async query(text, params = []) {
+        return (await client.unsafe(text, [...params] as never[])) as never;
+      },
+      async listen(channel, onNotify, onListen) {
+        // postgres.js listens on a dedicated connection that it reopens by itself after an
+        // outage, calling onListen again each time.
+        const { unlisten } = await client.listen(checkChannel(channel), onNotify, onListen);
+        return unlisten;
+      },
+    },
     async migrate(migrateOptions = {}) {
       // Several gateway replicas may start at once and drizzle's migrator does not lock, so
       // each run holds a session advisory lock (per schema) on a dedicated connection. Ending

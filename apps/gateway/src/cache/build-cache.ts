@@ -1,6 +1,7 @@
 import {
   InProcessVectorIndex,
   MemoryStore,
+  PostgresSemanticIndex,
   QdrantVectorIndex,
   RedisStore,
   RedisSyncedVectorIndex,
@@ -9,6 +10,7 @@ import {
   type CacheHooks,
   type CacheStore,
   type Clock,
+  type SemanticSql,
   type VectorIndex,
 } from "@org/cache";
 import type { RedisConnection } from "@org/router";
@@ -33,6 +35,8 @@ export interface BuildCacheOptions {
   readonly config: CacheConfig;
   /** The router's Redis (router_settings, else REDIS_URL), used when cache_params names none. */
   readonly routerRedis: RedisConnection | undefined;
+  /** The gateway's own database (PostgreSQL or PGlite), for `postgres-semantic`. */
+  readonly database?: SemanticSql;
   /** The semantic cache's prompt embedding, through the gateway's own router. */
   readonly embed: (model: string, text: string, signal: AbortSignal) => Promise<ArrayLike<number>>;
   readonly logger: Logger;
@@ -88,6 +92,14 @@ export async function buildCache(options: BuildCacheOptions): Promise<BuiltCache
       const qdrant = semantic.qdrant!;
       await checkQdrantReachable(qdrant);
       index = new QdrantVectorIndex({ ...qdrant, logger, ...(clock ? { clock } : {}) });
+    } else if (config.type === "postgres-semantic") {
+      if (options.database === undefined)
+        throw new Error("cache_params.type postgres-semantic needs the gateway's database");
+      index = await PostgresSemanticIndex.open({
+        sql: options.database,
+        logger,
+        ...(clock ? { clock } : {}),
+      });
     } else if (config.type === "redis-semantic") {
       const synced = new RedisSyncedVectorIndex({
         connection: redis!.url ?? {

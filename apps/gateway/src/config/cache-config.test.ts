@@ -42,7 +42,7 @@ describe("cache config", () => {
     "type %s is refused at start, naming the supported types",
     (type) => {
       expect(errorOf({ cache: true, cache_params: { type } })).toMatch(
-        /cache_params.type: .*is not supported; supported types: local, redis, local-semantic, redis-semantic, qdrant-semantic/,
+        /cache_params.type: .*is not supported; supported types: local, redis, local-semantic, redis-semantic, qdrant-semantic, postgres-semantic/,
       );
     },
   );
@@ -128,6 +128,26 @@ describe("cache config", () => {
       similarityThreshold: 0.95,
       qdrant: { apiBase: "http://127.0.0.1:6333", collectionName: "c" },
     });
+  });
+
+  it("postgres-semantic (ours) needs no Redis and takes its own or the generic embedding key", () => {
+    const cache = load({
+      cache: true,
+      cache_params: {
+        type: "postgres-semantic",
+        similarity_threshold: 0.92,
+        postgres_semantic_cache_embedding_model: "emb",
+      },
+    }).cache;
+    expect(cache?.type).toBe("postgres-semantic");
+    expect(cache?.redis).toBeUndefined();
+    expect(cache?.semantic).toEqual({ embeddingModel: "emb", similarityThreshold: 0.92 });
+    expect(
+      load({
+        cache: true,
+        cache_params: { type: "postgres-semantic", semantic_cache_embedding_model: "e2" },
+      }).cache?.semantic?.embeddingModel,
+    ).toBe("e2");
   });
 
   it("the product brief's semantic_cache block turns local into local-semantic", () => {

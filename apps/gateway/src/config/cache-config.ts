@@ -1,13 +1,17 @@
 import type { ConfigIssue } from "./config-error.ts";
 import type { GatewayConfig } from "./config-schema.ts";
 
-/** The cache types this gateway builds (LiteLLM's names, plus `local-semantic` of ours). */
+/**
+ * The cache types this gateway builds: LiteLLM's names, plus two of ours, `local-semantic` (one
+ * instance) and `postgres-semantic` (shared through the gateway's own database).
+ */
 export const CACHE_TYPES = [
   "local",
   "redis",
   "local-semantic",
   "redis-semantic",
   "qdrant-semantic",
+  "postgres-semantic",
 ] as const;
 export type CacheType = (typeof CACHE_TYPES)[number];
 

@@ -6,6 +6,7 @@ export * from "./gateway-settings.ts";
 export * from "./organization-memberships.ts";
 export * from "./organizations.ts";
 export * from "./proxy-models.ts";
+export * from "./semantic-cache-entries.ts";
 export * from "./spend-logs.ts";
 export * from "./spend-logs-rejected.ts";
 export * from "./team-memberships.ts";

@@ -117,6 +117,7 @@ export type { SpendFlusher, SpendFlusherOptions } from "./spend/spend-flusher.ts
 // Router hooks
 export { createBudgetHooks } from "./hooks/create-budget-hooks.ts";
 export type {
+  BudgetExceededEvent,
   BudgetHooks,
   BudgetHooksOptions,
   SoftBudgetEvent,

@@ -49,6 +49,19 @@ export function describeLedgerContract(
       expect(await l.read(team, T0)).toEqual({ spend: 0, reserved: 1.2 });
     });
 
+    it("an admitted hold reports each line's settled spend before it (x-litellm-key-spend)", async () => {
+      const l = await ledger();
+      const key = line({ scope: "key", maxBudget: 10, seedSpend: 0.25 });
+      const soft = line({ maxBudget: undefined, softBudget: 5, seedSpend: 1.5 });
+      const a = await l.reserve({ id: "a", lines: [key, soft], amount: 0.5, now: T0 });
+      expect(a).toMatchObject({ ok: true, spends: [0.25, 1.5] });
+      if (a.ok) await l.settle(a.reservation, 0.125, T0);
+      // Holds of requests in flight are not spend: only the settled cost moves it.
+      await l.reserve({ id: "b", lines: [key], amount: 3, now: T0 });
+      const c = await l.reserve({ id: "c", lines: [key, soft], amount: 0.5, now: T0 });
+      expect(c).toMatchObject({ ok: true, spends: [0.375, 1.625] });
+    });
+
     it("a hold above what is left still runs, and holds everything left", async () => {
       // The router's bound for a request may exceed the whole budget (budgets README, "Budgets
       // that hold"): it is admitted while something is left, and then nothing else is.

@@ -19,7 +19,15 @@ export interface Reservation {
 }
 
 export type ReserveResult =
-  | { readonly ok: true; readonly reservation: Reservation }
+  | {
+      readonly ok: true;
+      readonly reservation: Reservation;
+      /**
+       * Each line's settled spend before this hold, in `lines` order: read in the same step as
+       * the check, so the gateway's `x-litellm-key-spend` costs no extra round trip.
+       */
+      readonly spends: readonly number[];
+    }
   /** The first line that refused: its settled spend and what requests in flight hold. */
   | {
       readonly ok: false;

@@ -81,11 +81,13 @@ export function createMemoryBudgetLedger(options: MemoryBudgetLedgerOptions = {}
         touched.push(entry);
       }
       const hold = { amount, expiresAt: now + holdTtlMs };
+      const spends: number[] = [];
       for (const entry of touched) {
+        spends.push(entry.spend);
         entry.reserved += amount;
         entry.holds.set(id, hold);
       }
-      return { ok: true, reservation: { id, lines, amount } };
+      return { ok: true, reservation: { id, lines, amount }, spends };
     },
 
     settle(reservation: Reservation, cost: number, now: number): SettledLine[] {

@@ -34,7 +34,8 @@ end
 /**
  * KEYS: h1, z1, h2, z2, ...
  * ARGV: now, amount, reservation id, hold expiry, then per line: window, seed, max ('' = none), ttl ms
- * Returns {0} when held on every line, else {index, spend, reserved} of the first refusing line.
+ * Returns {0, spend1, spend2, ...} (each line's spend before the hold) when held on every line,
+ * else {index, spend, reserved} of the first refusing line.
  */
 export const RESERVE_SCRIPT = `${PRELUDE}
 local now = tonumber(ARGV[1])
@@ -55,16 +56,18 @@ for i = 1, n do
     end
   end
 end
+local out = {0}
 for i = 1, n do
   local h, z = KEYS[2 * i - 1], KEYS[2 * i]
   local ttl = ARGV[4 + (i - 1) * 4 + 4]
   local r = tonumber(redis.call('HGET', h, 'r')) + amount
+  out[i + 1] = redis.call('HGET', h, 's')
   redis.call('HSET', h, 'r', fmt(r), 'x:' .. id, fmt(amount))
   redis.call('ZADD', z, expiry, id)
   redis.call('PEXPIRE', h, ttl)
   redis.call('PEXPIRE', z, ttl)
 end
-return {0}
+return out
 `;
 
 /**

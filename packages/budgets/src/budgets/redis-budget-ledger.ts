@@ -55,7 +55,7 @@ export function createRedisBudgetLedger(options: RedisBudgetLedgerOptions): Budg
 
   return {
     async reserve({ id, lines, amount, now }): Promise<ReserveResult> {
-      if (lines.length === 0) return { ok: true, reservation: { id, lines, amount } };
+      if (lines.length === 0) return { ok: true, reservation: { id, lines, amount }, spends: [] };
       const keys: string[] = [];
       const args: (string | number)[] = [now, num(amount), id, now + holdTtlMs];
       for (const line of lines) {
@@ -70,7 +70,10 @@ export function createRedisBudgetLedger(options: RedisBudgetLedgerOptions): Budg
       }
       const result = await redis.budgetReserve(keys.length, ...keys, ...args);
       const index = Number(result[0]);
-      if (index === 0) return { ok: true, reservation: { id, lines, amount } };
+      if (index === 0) {
+        const spends = lines.map((_, i) => Number(result[i + 1] ?? 0));
+        return { ok: true, reservation: { id, lines, amount }, spends };
+      }
       return {
         ok: false,
         line: lines[index - 1]!,

@@ -225,6 +225,7 @@ describe("createBudgetHooks with memory stores", () => {
     expect(hooks.responseHeaders(first)).toEqual({
       "x-ratelimit-remaining-requests": "1",
       "x-ratelimit-limit-requests": "2",
+      "x-litellm-key-spend": "0.0", // a virtual key's spend (key-budget-headers.test.ts)
     });
     hooks.postCall(first, ok(0));
     run(hooks, hookContext(key), 0);

@@ -19,6 +19,12 @@ import { systemClock, type Clock } from "../util/clock.ts";
 import { silentLogger, type BudgetsLogger } from "../util/logger.ts";
 import { andThen, isPromise, type MaybePromise } from "../util/maybe-promise.ts";
 import type { BudgetHookContext, BudgetHookOutcome } from "./hook-types.ts";
+import {
+  keyBudgetHeaders,
+  keyLineOf,
+  loadedKeyFigures,
+  type KeyBudgetFigures,
+} from "./key-budget-headers.ts";
 
 /** A budget's soft limit was crossed by a settled request (LiteLLM's soft-budget alert). */
 export interface SoftBudgetEvent {
@@ -33,6 +39,23 @@ export interface SoftBudgetEvent {
   readonly keyHash: string | undefined;
 }
 
+/**
+ * A request was refused because a budget ran out (LiteLLM's `budget_crossed` alert). `spend` is
+ * the line's settled spend; it can be below `maxBudget` when requests in flight hold the rest.
+ */
+export interface BudgetExceededEvent {
+  readonly scope: BudgetScope;
+  readonly entityId: string;
+  /** Team of a team member; model of a per-model budget. */
+  readonly detail?: string;
+  readonly maxBudget: number;
+  readonly spend: number;
+  /** What requests in flight hold on the line. */
+  readonly reserved: number;
+  readonly requestId: string;
+  readonly keyHash: string | undefined;
+}
+
 export interface BudgetHooksOptions {
   ledger: BudgetLedger;
   limiter: RateLimiter;
@@ -43,6 +66,8 @@ export interface BudgetHooksOptions {
   accessGroupsOf?: ModelAccessOptions["accessGroupsOf"];
   /** Soft-budget crossings (alerts, webhooks). Called after settling; must not throw. */
   onSoftBudgetCrossed?: (event: SoftBudgetEvent) => void;
+  /** Requests refused for budget (alerts). Called before the refusal is thrown; must not throw. */
+  onBudgetExceeded?: (event: BudgetExceededEvent) => void;
   /** Where the caller's identity is; default `ctx.metadata.identity`. */
   identityOf?: (ctx: BudgetHookContext) => AuthIdentity | undefined;
   /** Cost held before the call when the router has no estimate (no price known); default 0. */
@@ -77,6 +102,8 @@ interface RequestState {
   reservation: Reservation | undefined;
   /** Kept as counts; headers are only built if the gateway asks for them. */
   remaining: RateRemaining | undefined;
+  /** A virtual key's spend before this request and max budget (`x-litellm-key-*` headers). */
+  keyFigures: KeyBudgetFigures | undefined;
 }
 
 const NONE: readonly never[] = [];
@@ -143,9 +170,15 @@ export function createBudgetHooks(options: BudgetHooksOptions): BudgetHooks {
       const onReserved = (result: Awaited<typeof reserved>) => {
         if (!result.ok) {
           rollback();
+          exceeded(ctx, state, result.line, result.spend, result.reserved);
           throw budgetExceededError(result.line, result.spend, result.reserved);
         }
         state.reservation = result.reservation;
+        // The key's own line is first when it has one: its live spend, read with the hold.
+        const figures = state.keyFigures;
+        if (figures !== undefined && key !== undefined && lines[0] === keyLineOf(key)) {
+          figures.spend = result.spends[0] ?? figures.spend;
+        }
       };
       if (!isPromise(reserved)) return onReserved(reserved);
       return reserved.then(onReserved, (error: unknown) => {
@@ -185,19 +218,45 @@ export function createBudgetHooks(options: BudgetHooksOptions): BudgetHooks {
     );
   };
 
+  const exceeded = (
+    ctx: BudgetHookContext,
+    state: RequestState,
+    line: BudgetLine,
+    spend: number,
+    reserved: number,
+  ) => {
+    const onExceeded = options.onBudgetExceeded;
+    if (onExceeded === undefined || line.maxBudget === undefined) return;
+    try {
+      onExceeded({
+        scope: line.scope,
+        entityId: line.entityId,
+        ...(line.detail === undefined ? {} : { detail: line.detail }),
+        maxBudget: line.maxBudget,
+        spend,
+        reserved,
+        requestId: ctx.callId,
+        keyHash: state.identity?.keyHash,
+      });
+    } catch (error) {
+      logger.error("budget exceeded callback failed", { error: String(error) });
+    }
+  };
+
   return {
     preCall(ctx) {
       const identity = identityOf(ctx);
+      const key = identity?.kind === "virtual_key" ? identity : undefined;
       const state: RequestState = {
         identity,
         endUser: undefined,
         lease: undefined,
         reservation: undefined,
         remaining: undefined,
+        keyFigures: key ? loadedKeyFigures(key) : undefined,
       };
       states.set(ctx, state);
       if (identity === undefined) return;
-      const key = identity.kind === "virtual_key" ? identity : undefined;
       if (key) {
         checkModelAccess(key, ctx.requestedModel, ctx.modelGroup, access);
         // A fallback the caller names is a model they call: a key must not reach past its list.
@@ -262,8 +321,12 @@ export function createBudgetHooks(options: BudgetHooksOptions): BudgetHooks {
     },
 
     responseHeaders(ctx) {
-      const remaining = states.get(ctx)?.remaining;
-      return remaining ? rateLimitHeaders(remaining) : undefined;
+      const state = states.get(ctx);
+      const remaining = state?.remaining;
+      const figures = state?.keyFigures;
+      if (figures === undefined) return remaining ? rateLimitHeaders(remaining) : undefined;
+      const headers = keyBudgetHeaders(figures);
+      return remaining ? Object.assign(headers, rateLimitHeaders(remaining)) : headers;
     },
   };
 }

@@ -167,6 +167,7 @@ export function buildKeyIdentity(loaded: LoadedKey): VirtualKeyIdentity {
     team: team ? { id: team.id, models: team.models } : undefined,
     user: user ? { id: user.id, models: user.models } : undefined,
     organization: organization ? { id: organization.id, models: organization.models } : undefined,
+    spend: key.spend,
     expiresAt: time(key.expiresAt),
     blocked: key.blocked,
     teamBlocked: team?.blocked ?? false,

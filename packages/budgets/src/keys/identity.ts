@@ -41,6 +41,12 @@ export interface VirtualKeyIdentity {
   readonly team: ModelScope | undefined;
   readonly user: ModelScope | undefined;
   readonly organization: ModelScope | undefined;
+  /**
+   * The key's spend as the database held it when the key was loaded (and cached). Only the
+   * `x-litellm-key-spend` header of a key without a budget line reads it; a key with a budget
+   * reports the ledger's live figure instead.
+   */
+  readonly spend?: number;
   /** Epoch ms; undefined never expires. Checked on every request against the clock. */
   readonly expiresAt: number | undefined;
   readonly blocked: boolean;

@@ -9,6 +9,10 @@ export default defineConfig({
   test: {
     root,
     projects: ["packages/*", "apps/*"],
+    // Vitest's default on this 2-core machine is one worker (cores - 1), but most e2e files spend
+    // their time waiting on spawned gateways, sockets and timers, not on the CPU: three files at a
+    // time keep both cores busy. VITEST_MAX_WORKERS overrides it (e.g. 1 to debug a flaky file).
+    maxWorkers: Number(process.env.VITEST_MAX_WORKERS) || 3,
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

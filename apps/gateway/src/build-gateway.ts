@@ -12,6 +12,7 @@ import type { GatewayRequestMetadata } from "./request-metadata.ts";
 import { countCompletionTokens, countRequestTokens } from "./catalog/count-request-tokens.ts";
 import { enrichModelList } from "./catalog/enrich-model-list.ts";
 import { resolveMasterKey, type ResolvedMasterKey } from "./auth/resolve-master-key.ts";
+import { createDashboardSessions } from "./auth/dashboard-sessions.ts";
 import type { LoadedConfig } from "./config/index.ts";
 import type { GatewayDeps, ReadinessReport } from "./deps.ts";
 import type { GatewayProcessEnv } from "./env.ts";
@@ -131,6 +132,7 @@ export async function buildGateway(options: {
         observability.softBudgetCrossed(event);
         options.onSoftBudgetCrossed?.(event);
       },
+      onBudgetExceeded: (event) => observability.budgetExceeded(event),
     });
     await budgets.start();
     opened.push(() => budgets.close());
@@ -166,7 +168,11 @@ export async function buildGateway(options: {
     if (cache) opened.push(() => cache!.close());
     router = new Router<GatewayRequestMetadata>({
       modelList: initialModels,
-      hooks: composeHooks<GatewayRequestMetadata>(budgets.hooks, cache?.hooks, observability.hooks),
+      hooks: composeHooks<GatewayRequestMetadata>(
+        observability.timed("checks", budgets.hooks),
+        observability.timed("cacheLookup", cache?.hooks),
+        observability.hooks,
+      ),
       settings: loaded.router.settings,
       store,
       // A non-streamed answer is read whole into memory: bound it (general_settings).
@@ -208,6 +214,13 @@ export async function buildGateway(options: {
     const deps: GatewayDeps = {
       router,
       authenticator: budgets.authenticator,
+      sessions: createDashboardSessions({
+        masterKey: masterKey.key,
+        authenticator: budgets.authenticator,
+        ...(env.LITELLM_SALT_KEY ? { saltKey: env.LITELLM_SALT_KEY } : {}),
+        ...(env.UI_USERNAME ? { uiUsername: env.UI_USERNAME } : {}),
+        ...(env.UI_PASSWORD ? { uiPassword: env.UI_PASSWORD } : {}),
+      }),
       readiness,
       logger,
       maxRequestBodyBytes: Math.round(loaded.general.maxRequestSizeMb * 1024 * 1024),

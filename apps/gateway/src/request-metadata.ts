@@ -14,4 +14,10 @@ export type GatewayRequestMetadata = {
   /** The request's incoming W3C trace context, continued by the OpenTelemetry spans. */
   traceparent?: string;
   tracestate?: string;
+  /** When the gateway received the request (epoch ms): the server span starts here, before auth. */
+  receivedAt?: number;
+  /** Phase times (epoch ms) the timed hooks record while tracing is on: the OTel child spans. */
+  checksEndedAt?: number;
+  cacheLookupStartedAt?: number;
+  cacheLookupEndedAt?: number;
 };

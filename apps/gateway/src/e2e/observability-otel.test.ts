@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openaiError, startFakeOpenAI, type FakeServer } from "@org/testing";
 import { startCaptureServer, type CaptureServer } from "@org/observability/testing";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
-import { otlpSpans, spanAttributes } from "../testing/otlp-spans.ts";
+import { otlpSpans, spanAttributes, type OtlpSpan } from "../testing/otlp-spans.ts";
 
 // `litellm_settings.callbacks: ["otel"]` with the standard OTEL_EXPORTER_OTLP_* variables: an
 // OTLP/HTTP collector on 127.0.0.1 gets a SERVER span per request with a CLIENT child per
@@ -45,7 +45,11 @@ describe("OpenTelemetry traces (callbacks: otel)", () => {
             { model_name: "flaky", litellm_params: params },
           ],
           router_settings: { num_retries: 0, fallbacks: [{ flaky: ["gpt-4o"] }] },
-          litellm_settings: { callbacks: ["otel"] },
+          litellm_settings: {
+            callbacks: ["otel"],
+            cache: true,
+            cache_params: { type: "local", ttl: 600 },
+          },
         },
         env: {
           OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
@@ -70,6 +74,11 @@ describe("OpenTelemetry traces (callbacks: otel)", () => {
       const fellBack = await openai.chat.completions
         .create({ model: "flaky", messages: [{ role: "user", content: "fallback" }] })
         .withResponse();
+      // The traced request again: a cache hit (its trace has the lookup, no upstream attempt).
+      const hit = await openai.chat.completions
+        .create({ model: "gpt-4o", messages: [{ role: "user", content: "traced" }] })
+        .withResponse();
+      expect(hit.response.headers.get("x-litellm-cache-hit")).toBe("True");
 
       // Shutdown exports what the batch processor still holds.
       await gateway.close();
@@ -79,7 +88,12 @@ describe("OpenTelemetry traces (callbacks: otel)", () => {
       expect(collector.requests[0]!.path).toBe("/v1/traces");
       const spans = otlpSpans(collector.requests);
       const servers = spans.filter((s) => s.kind === 2);
-      expect(servers).toHaveLength(2);
+      expect(servers).toHaveLength(3);
+      const nanos = (t: string | number) => BigInt(t);
+      const within = (child: OtlpSpan, parent: OtlpSpan) => {
+        expect(nanos(child.startTimeUnixNano) >= nanos(parent.startTimeUnixNano)).toBe(true);
+        expect(nanos(child.endTimeUnixNano) <= nanos(parent.endTimeUnixNano)).toBe(true);
+      };
 
       // The traced request: its server span continues the incoming trace under the caller's span.
       const server = servers.find((s) => s.traceId === PARENT_TRACE)!;
@@ -94,17 +108,48 @@ describe("OpenTelemetry traces (callbacks: otel)", () => {
         "gen_ai.usage.input_tokens": usage.prompt_tokens,
         "gen_ai.usage.output_tokens": usage.completion_tokens,
       });
+      // Children: the checks (auth, budgets, limits), the cache lookup (a miss), the attempt.
       const children = spans.filter((s) => s.parentSpanId === server.spanId);
-      expect(children.map((s) => s.kind)).toEqual([3]);
-      expect(children[0]!.traceId).toBe(PARENT_TRACE);
-      expect(spanAttributes(children[0]!)).toMatchObject({
+      expect(children.map((s) => s.name).sort()).toEqual([
+        "chat gpt-4o",
+        "gateway.auth",
+        "gateway.cache_lookup",
+      ]);
+      for (const child of children) {
+        expect(child.traceId).toBe(PARENT_TRACE);
+        within(child, server);
+      }
+      const byName = (list: OtlpSpan[], name: string) => list.find((s) => s.name === name)!;
+      const auth = byName(children, "gateway.auth");
+      const lookup = byName(children, "gateway.cache_lookup");
+      const call = byName(children, "chat gpt-4o");
+      // In order: the checks end before the lookup starts, the lookup before the upstream call.
+      expect(nanos(auth.endTimeUnixNano) <= nanos(lookup.startTimeUnixNano)).toBe(true);
+      expect(nanos(lookup.endTimeUnixNano) <= nanos(call.startTimeUnixNano)).toBe(true);
+      expect(spanAttributes(lookup)["llm_gateway.cache_hit"]).toBe(false);
+      expect(call.kind).toBe(3);
+      expect(spanAttributes(call)).toMatchObject({
         "gen_ai.request.model": "gpt-4o",
         "gen_ai.usage.output_tokens": usage.completion_tokens,
         "llm_gateway.outcome": "success",
       });
 
+      // The cache hit: the checks and a lookup that hit, no upstream attempt.
+      const hitServer = servers.find(
+        (s) => s !== server && spanAttributes(s)["llm_gateway.cache_hit"] === true,
+      )!;
+      expect(hitServer, "the cache hit's server span").toBeDefined();
+      const hitChildren = spans.filter((s) => s.parentSpanId === hitServer.spanId);
+      expect(hitChildren.map((s) => s.name).sort()).toEqual([
+        "gateway.auth",
+        "gateway.cache_lookup",
+      ]);
+      expect(
+        spanAttributes(byName(hitChildren, "gateway.cache_lookup"))["llm_gateway.cache_hit"],
+      ).toBe(true);
+
       // The fallback: a new trace (no traceparent), one failed attempt then the one that answered.
-      const other = servers.find((s) => s !== server)!;
+      const other = servers.find((s) => s !== server && s !== hitServer)!;
       expect(other.traceId).not.toBe(PARENT_TRACE);
       expect(other.parentSpanId ?? "").toBe("");
       const attempts = spans.filter((s) => s.parentSpanId === other.spanId && s.kind === 3);

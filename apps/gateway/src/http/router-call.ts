@@ -23,6 +23,8 @@ export function routerCallOptions(
   if (problem !== undefined) {
     throw new InvalidRequestError(problem, { param: "x-litellm-call-id", code: "invalid_header" });
   }
+  // The router's post-call emits this request's event from here (see refused-request-events).
+  c.set("routed", true);
   const clientCallId = c.get("clientCallId");
   // The response cache reads the request's Cache-Control (no-cache, no-store, max-age).
   const cacheControl = c.req.header("cache-control");
@@ -38,6 +40,9 @@ export function routerCallOptions(
   if (traceparent !== undefined) metadata.traceparent = traceparent;
   const tracestate = c.req.header("tracestate");
   if (tracestate !== undefined) metadata.tracestate = tracestate;
+  // The arrival on the wall clock, from the monotonic stamp the request-context middleware took
+  // (performance.timeOrigin drifts from Date.now() over a long uptime; this does not).
+  metadata.receivedAt = Date.now() - (performance.now() - c.get("startedAt"));
   return { callId: c.get("requestId"), signal: c.req.raw.signal, metadata };
 }
 

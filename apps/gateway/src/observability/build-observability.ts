@@ -4,14 +4,18 @@ import {
   type AlertingSettings,
   type EventObserver,
   type Logger,
+  type RequestEvent,
 } from "@org/observability";
-import type { SoftBudgetEvent } from "@org/budgets";
+import type { BudgetExceededEvent, SoftBudgetEvent } from "@org/budgets";
 import type { Router, RouterHooks } from "@org/router";
 import type { GatewayRequestMetadata } from "../request-metadata.ts";
 import { buildAlerter } from "./build-alerter.ts";
+import { budgetExceededInput } from "./budget-alert-input.ts";
 import { buildSinks } from "./build-sinks.ts";
 import type { CallbackSettings } from "./callback-selection.ts";
 import { requestEventOf } from "./request-event-of.ts";
+import { requestLogObserver } from "./request-log-observer.ts";
+import { timePreCall, type TimedPhase } from "./timed-hooks.ts";
 
 /** How long shutdown waits for the sinks, the alerts and the span export, each. */
 const FLUSH_TIMEOUT_MS = 5_000;
@@ -21,8 +25,20 @@ export interface BuiltObservability {
   readonly hooks: RouterHooks<GatewayRequestMetadata>;
   /** `GET /metrics`: state read at scrape time (in flight, deployments), then the registry. */
   scrape(inFlight: number): Promise<{ contentType: string; body: string }>;
+  /**
+   * `hooks` with their pre-call timed for the trace's child spans (`checks`: auth, budgets and
+   * limits; `cacheLookup`: the response cache), or unchanged when tracing is off (no cost).
+   */
+  timed(
+    phase: TimedPhase,
+    hooks: RouterHooks<GatewayRequestMetadata> | undefined,
+  ): RouterHooks<GatewayRequestMetadata> | undefined;
   /** The budgets' soft-budget crossings, for the `budget_alerts` alert. Never throws. */
   softBudgetCrossed(event: SoftBudgetEvent): void;
+  /** Requests refused for budget, for the `budget_alerts` alert (once per budget per window). */
+  budgetExceeded(event: BudgetExceededEvent): void;
+  /** The event of a request refused before the router (see refused-request-events). */
+  publish(event: RequestEvent): void;
   /** Delivers what the sinks, alerts and tracer hold (bounded), then stops them. */
   close(): Promise<void>;
 }
@@ -52,6 +68,8 @@ export function buildObservability(options: {
   const alerter = buildAlerter({ settings: options.alerting, env, logger });
   const observers: EventObserver[] = [metrics];
   if (alerter) observers.push(alerter);
+  const requestLog = requestLogObserver(logger);
+  if (requestLog) observers.push(requestLog);
   const bus = new RequestEventBus({ observers, queues: sinks.queues, logger });
   metrics.watchQueues([...sinks.queues, ...(alerter?.channelQueues() ?? [])]);
   const stopWatchingSinks = alerter?.watchSinkQueues(sinks.queues);
@@ -80,6 +98,7 @@ export function buildObservability(options: {
         }
       },
     },
+    timed: (phase, hooks) => (tracing ? timePreCall(phase, hooks) : hooks),
     async scrape(inFlight) {
       metrics.setInFlight(inFlight);
       // Deployment state from the router's shared cooldowns: 0 healthy, 2 cooling down.
@@ -99,6 +118,10 @@ export function buildObservability(options: {
         ...(event.maxBudget !== undefined ? { maxBudget: event.maxBudget } : {}),
       });
     },
+    budgetExceeded(event) {
+      alerter?.budgetExceeded(budgetExceededInput(event));
+    },
+    publish: (event) => bus.publish(event),
     async close() {
       stopWatchingSinks?.();
       await Promise.all([

@@ -31,6 +31,12 @@ export function requestEventOf(
   const callType = ctx.metadata.call_type;
   const tags = (ctx.request as { metadata?: { tags?: unknown } | null }).metadata?.tags;
   const lastAttempt = ctx.attempts.at(-1);
+  const metadata = ctx.metadata;
+  // From the request's arrival when the route recorded it (auth ran before the router started).
+  const startTime =
+    metadata.receivedAt !== undefined && metadata.receivedAt < ctx.timings.start
+      ? metadata.receivedAt
+      : ctx.timings.start;
   return {
     callId: ctx.callId,
     route: ctx.metadata.route ?? "",
@@ -38,7 +44,18 @@ export function requestEventOf(
       (callType === undefined ? undefined : CALL_TYPES[callType]) ??
       (ctx.kind === "embedding" ? "embedding" : "chat"),
     stream: ctx.stream,
-    startTime: ctx.timings.start,
+    startTime,
+    ...(metadata.checksEndedAt !== undefined && metadata.checksEndedAt >= startTime
+      ? { authTiming: { startTime, endTime: metadata.checksEndedAt } }
+      : {}),
+    ...(metadata.cacheLookupStartedAt !== undefined && metadata.cacheLookupEndedAt !== undefined
+      ? {
+          cacheLookupTiming: {
+            startTime: metadata.cacheLookupStartedAt,
+            endTime: metadata.cacheLookupEndedAt,
+          },
+        }
+      : {}),
     ...(ctx.attempts.length > 0 && lastAttempt ? { apiCallStartTime: lastAttempt.startedAt } : {}),
     ...(ctx.timings.firstToken !== undefined ? { firstTokenTime: ctx.timings.firstToken } : {}),
     endTime: ctx.timings.end ?? now,

@@ -8,6 +8,9 @@ export interface OtlpSpan {
   name: string;
   /** 2 SERVER, 3 CLIENT, 1 INTERNAL. */
   kind: number;
+  /** Epoch nanoseconds, as a decimal string (the JSON encoding of a 64-bit integer). */
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
   attributes: { key: string; value: Record<string, unknown> }[];
   status?: { code?: number; message?: string };
 }

@@ -20,6 +20,7 @@ import {
 } from "./inference/inference-routes.ts";
 import { modelInfoRoute, modelsRoute } from "./routes/models.ts";
 import { managementRoutes } from "./management/management-routes.ts";
+import { sessionInfoRoute, sessionLoginRoutes } from "./routes/session-routes.ts";
 
 /** The gateway's HTTP app. `serve` and the tests both build it from the same deps. */
 export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
@@ -42,7 +43,11 @@ export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
   // Open by default, as LiteLLM's /metrics is; behind a key when the config says so.
   if (deps.observability && !deps.metricsRequireAuth) app.route("/", metricsRoute(deps));
 
-  app.use(authMiddleware(deps.authenticator));
+  // Dashboard login and logout need no key; the session they set is read by the auth middleware.
+  if (deps.sessions) app.route("/", sessionLoginRoutes(deps.sessions, deps.maxRequestBodyBytes));
+
+  app.use(authMiddleware(deps.authenticator, deps.sessions));
+  if (deps.sessions) app.route("/", sessionInfoRoute(deps.sessions));
   if (deps.observability && deps.metricsRequireAuth) app.route("/", metricsRoute(deps));
   app.use(bodySizeLimit(deps.maxRequestBodyBytes));
 

@@ -3,6 +3,7 @@ import type { Router } from "@org/router";
 import type { Logger } from "@org/observability";
 import type { Management } from "@org/management";
 import type { Authenticator } from "./auth/authenticator.ts";
+import type { DashboardSessions } from "./auth/dashboard-sessions.ts";
 import type { BuiltCache } from "./cache/build-cache.ts";
 import type { BuiltObservability } from "./observability/build-observability.ts";
 import type { InFlightTracker } from "./middleware/in-flight.ts";
@@ -21,6 +22,8 @@ export interface GatewayDeps {
   /** Its calls carry the metadata the budget hooks read (the caller's identity), typed. */
   router: Router<GatewayRequestMetadata>;
   authenticator: Authenticator;
+  /** The dashboard's login sessions (/v2/login, the session cookie); absent in app tests. */
+  sessions?: DashboardSessions;
   readiness: () => Promise<ReadinessReport>;
   logger: Logger;
   /** Largest accepted request body, in bytes (general_settings.max_request_size_mb). */

@@ -14,6 +14,9 @@ const EnvSchema = z.object({
   DATABASE_SCHEMA: z.string().optional(),
   REDIS_URL: z.string().optional(),
   LITELLM_SALT_KEY: z.string().optional(),
+  /** LiteLLM's dashboard login: the admin's username ("admin" without it) and extra password. */
+  UI_USERNAME: z.string().optional(),
+  UI_PASSWORD: z.string().optional(),
   /** Where the embedded database and the generated master key live (see resolveDataDir). */
   GATEWAY_DATA_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

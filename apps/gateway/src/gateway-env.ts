@@ -1,9 +1,12 @@
 import type { AuthIdentity } from "./auth/authenticator.ts";
+import type { SessionClaims } from "./auth/session-token.ts";
 
 /** Typed Hono context variables shared by middleware and routes. */
 export interface GatewayEnv {
   Variables: {
     identity: AuthIdentity;
+    /** The dashboard session the identity came from (cookie), when it did. */
+    session: SessionClaims | undefined;
     /** The call id echoed as `x-litellm-call-id`: the client's when usable, else `requestId`. */
     callId: string;
     /** The gateway's own id for this request (a fresh UUID): the key of its spend and budget holds. */

@@ -10,4 +10,9 @@ import type { AuthIdentity } from "@org/budgets";
 
 export interface Authenticator {
   authenticate(token: string | undefined): Promise<AuthIdentity> | AuthIdentity;
+  /**
+   * A virtual key by its SHA-256 hash, with the same checks as `authenticate`: how a dashboard
+   * session (which holds the hash, never the key) is checked again on every request.
+   */
+  authenticateKeyHash?(keyHash: string): Promise<AuthIdentity> | AuthIdentity;
 }

@@ -9,7 +9,7 @@ import type { AuthIdentity, MasterIdentity, VirtualKeyIdentity } from "./identit
 import { KeyAuthError } from "./key-auth-error.ts";
 import type { Invalidation, KeyInvalidationBus } from "./key-invalidation-bus.ts";
 import type { KeySource } from "./loaded-key.ts";
-import { abbreviateKey } from "./virtual-key.ts";
+import { abbreviateKey, isKeyHash } from "./virtual-key.ts";
 
 export interface AuthenticatorOptions {
   /** The master key; requests presenting it get `{ kind: "master" }`. */
@@ -29,6 +29,12 @@ export interface AuthenticatorOptions {
 /** Resolves the presented key into an identity; the gateway's auth middleware calls it. */
 export interface Authenticator {
   authenticate(token: string | undefined): MaybePromise<AuthIdentity>;
+  /**
+   * Resolves a virtual key by its SHA-256 hex hash, with the same cache and the same checks
+   * (deleted, blocked, expired, team blocked) as `authenticate`. For callers that hold only the
+   * hash, such as the dashboard's signed session (which must never carry the key itself).
+   */
+  authenticateKeyHash(keyHash: string): MaybePromise<VirtualKeyIdentity>;
   /** Drops cached entries (what the bus delivers; callable directly). */
   invalidate(message: Invalidation): void;
   /** Stops listening to the bus. */
@@ -155,6 +161,18 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       if (entry && entry.expiresAt > now) return check(entry.resolved, token, keyHash, now);
       const pending = loading.get(keyHash) ?? load(keyHash, entry);
       return pending.then((resolved) => check(resolved, token, keyHash, clock.now()));
+    },
+    authenticateKeyHash(keyHash) {
+      if (!isKeyHash(keyHash)) {
+        throw new KeyAuthError("auth_error", "Authentication Error, not a key hash.");
+      }
+      // Messages name the key by its hash's last characters: there is no key to abbreviate.
+      const shown = keyHash;
+      const now = clock.now();
+      const entry = cache.get(keyHash);
+      if (entry && entry.expiresAt > now) return check(entry.resolved, shown, keyHash, now);
+      const pending = loading.get(keyHash) ?? load(keyHash, entry);
+      return pending.then((resolved) => check(resolved, shown, keyHash, clock.now()));
     },
     invalidate,
     close() {

@@ -1,0 +1,149 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { AuthenticationError, GatewayError, InvalidRequestError } from "@org/core";
+import { callerFrom } from "@org/management";
+import type { AuthIdentity, Authenticator } from "./authenticator.ts";
+import { createSessionTokenSigner, type SessionClaims } from "./session-token.ts";
+
+/** LiteLLM's UI cookie name, so tools that know LiteLLM's dashboard recognise it. */
+export const SESSION_COOKIE = "litellm_session";
+/** Eight hours, as LiteLLM's UI session. */
+export const SESSION_TTL_SECONDS = 8 * 60 * 60;
+
+/** What /v2/login and /v2/session answer (LiteLLM's field names where it has them). */
+export interface SessionView {
+  user_role: string;
+  user_id: string | null;
+  key_alias: string | null;
+  team_id: string | null;
+  expires_at: string;
+}
+
+export interface DashboardSessions {
+  /** Checks `{username, password}` or `{api_key}`; a signed token for the cookie, or a 401. */
+  login(
+    body: Record<string, unknown>,
+  ): Promise<{ token: string; view: SessionView; maxAgeSeconds: number }>;
+  /**
+   * The identity behind a cookie's token, checked again on every request: a virtual-key session
+   * stops as soon as its key is blocked, deleted or expired. A 401 for anything else.
+   */
+  resolve(token: string): Promise<{ identity: AuthIdentity; claims: SessionClaims }>;
+  view(identity: AuthIdentity, claims: SessionClaims): SessionView;
+}
+
+const MASTER = "master";
+
+const sha256 = (value: string) => createHash("sha256").update(value).digest();
+
+/** Constant-time string equality (both sides hashed first, so lengths never leak either). */
+function sameSecret(given: string, expected: string): boolean {
+  return timingSafeEqual(sha256(given), sha256(expected));
+}
+
+const invalidCredentials = () =>
+  new AuthenticationError("Invalid credentials: check the username and password, or the key.", {
+    code: "invalid_credentials",
+  });
+
+const invalidSession = () =>
+  new AuthenticationError("The dashboard session is invalid or has expired. Log in again.", {
+    code: "invalid_session",
+  });
+
+export function createDashboardSessions(options: {
+  masterKey: string;
+  authenticator: Authenticator;
+  /** LITELLM_SALT_KEY: mixed into the signing secret when set. */
+  saltKey?: string;
+  /** UI_USERNAME (LiteLLM): the admin's login name; "admin" without it. */
+  uiUsername?: string;
+  /** UI_PASSWORD (LiteLLM): accepted as the admin's password besides the master key. */
+  uiPassword?: string;
+  /** Epoch ms; tests move it. */
+  now?: () => number;
+}): DashboardSessions {
+  const signer = createSessionTokenSigner({
+    masterKey: options.masterKey,
+    ...(options.saltKey ? { salt: options.saltKey } : {}),
+  });
+  const now = options.now ?? Date.now;
+  const master: AuthIdentity = {
+    kind: "master",
+    keyHash: sha256(options.masterKey).toString("hex"),
+  };
+  const uiUsername = options.uiUsername ?? "admin";
+
+  const roleOf = (identity: AuthIdentity) =>
+    identity.kind === "master" ? "proxy_admin" : callerFrom(identity).role;
+
+  const issue = (identity: AuthIdentity) => {
+    const iat = Math.floor(now() / 1000);
+    let exp = iat + SESSION_TTL_SECONDS;
+    // A key that expires sooner ends its session then (it would be refused anyway).
+    if (identity.kind === "virtual_key" && identity.expiresAt !== undefined) {
+      exp = Math.min(exp, Math.floor(identity.expiresAt / 1000));
+    }
+    const claims: SessionClaims = {
+      sub: identity.kind === "master" ? MASTER : identity.keyHash,
+      role: roleOf(identity),
+      exp,
+      iat,
+    };
+    return { token: signer.sign(claims), view: view(identity, claims), maxAgeSeconds: exp - iat };
+  };
+
+  const view = (identity: AuthIdentity, claims: SessionClaims): SessionView => ({
+    user_role: roleOf(identity),
+    user_id: identity.kind === "virtual_key" ? identity.userId : null,
+    key_alias: identity.kind === "virtual_key" ? identity.keyAlias : null,
+    team_id: identity.kind === "virtual_key" ? identity.teamId : null,
+    expires_at: new Date(claims.exp * 1000).toISOString(),
+  });
+
+  return {
+    async login(body) {
+      const { username, password, api_key: apiKey } = body;
+      if (apiKey !== undefined) {
+        if (typeof apiKey !== "string" || apiKey.length === 0 || apiKey.length > 512) {
+          throw new InvalidRequestError("api_key must be a non-empty string.", {
+            param: "api_key",
+          });
+        }
+        let identity: AuthIdentity;
+        try {
+          identity = await options.authenticator.authenticate(apiKey);
+        } catch (error) {
+          // One answer for every refused key (unknown, blocked, expired, deleted): a login form
+          // must not tell a guesser which keys exist. A key store outage stays a 503.
+          if (error instanceof GatewayError && error.status >= 500) throw error;
+          throw invalidCredentials();
+        }
+        return issue(identity);
+      }
+      if (typeof username !== "string" || typeof password !== "string") {
+        throw new InvalidRequestError(
+          'Send {"username": ..., "password": ...} or {"api_key": "sk-..."}.',
+          { param: typeof username === "string" ? "password" : "username" },
+        );
+      }
+      // Evaluate every comparison (no short circuit), so timing does not tell which one failed.
+      const nameOk = sameSecret(username, uiUsername);
+      const masterOk = sameSecret(password, options.masterKey);
+      const uiPasswordOk = options.uiPassword ? sameSecret(password, options.uiPassword) : false;
+      if (nameOk && (masterOk || uiPasswordOk)) return issue(master);
+      throw invalidCredentials();
+    },
+
+    async resolve(token) {
+      const claims = signer.verify(token, Math.floor(now() / 1000));
+      if (!claims) throw invalidSession();
+      if (claims.sub === MASTER) return { identity: master, claims };
+      if (!options.authenticator.authenticateKeyHash) throw invalidSession();
+      // Throws the key's own 401 (blocked, deleted, expired, team blocked).
+      const identity = await options.authenticator.authenticateKeyHash(claims.sub);
+      return { identity, claims };
+    },
+
+    view,
+  };
+}

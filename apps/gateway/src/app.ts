@@ -7,6 +7,7 @@ import { authMiddleware } from "./middleware/auth.ts";
 import { bodySizeLimit } from "./middleware/body-size-limit.ts";
 import { inFlightMiddleware } from "./middleware/in-flight.ts";
 import { requestContext } from "./middleware/request-context.ts";
+import { refusedRequestEvents, surfaceOf } from "./observability/refused-request-events.ts";
 import { dashboardRoute } from "./routes/dashboard.ts";
 import { embeddingsRoute } from "./routes/embeddings.ts";
 import { healthRoutes, livelinessRoute } from "./routes/health.ts";
@@ -42,6 +43,19 @@ export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
 
   // Open by default, as LiteLLM's /metrics is; behind a key when the config says so.
   if (deps.observability && !deps.metricsRequireAuth) app.route("/", metricsRoute(deps));
+
+  // Before auth, so an inference request refused there (or by its route before the router)
+  // still yields its one event for /metrics and the sinks.
+  const publish = deps.observability?.publish;
+  if (publish) {
+    for (const route of INFERENCE_ROUTES) {
+      const callType = surfaceOf(route.callType);
+      for (const path of route.paths) app.use(path, refusedRequestEvents(publish, callType, path));
+    }
+    for (const path of ["/v1/embeddings", "/embeddings"]) {
+      app.use(path, refusedRequestEvents(publish, "embedding", path));
+    }
+  }
 
   // Dashboard login and logout need no key; the session they set is read by the auth middleware.
   if (deps.sessions) app.route("/", sessionLoginRoutes(deps.sessions, deps.maxRequestBodyBytes));

@@ -19,5 +19,7 @@ export interface GatewayEnv {
     startedAt: number;
     /** Set by a streaming route: the in-flight count is released when the stream ends. */
     streamHeld: boolean;
+    /** Set when a route hands the request to the router, whose post-call emits its event. */
+    routed: boolean;
   };
 }

@@ -18,6 +18,7 @@ import {
   withFallbackJournal,
   type BudgetResetCounts,
   type Clock,
+  type BudgetExceededEvent,
   type SoftBudgetEvent,
 } from "@org/budgets";
 import { createManagement, type Management } from "@org/management";
@@ -62,6 +63,8 @@ export function buildBudgets(options: {
   clock?: Clock;
   /** Also told of soft-budget crossings (they are always logged). */
   onSoftBudgetCrossed?: (event: SoftBudgetEvent) => void;
+  /** Told of requests refused for budget (the budget_alerts alert). */
+  onBudgetExceeded?: (event: BudgetExceededEvent) => void;
 }): BuiltBudgets {
   const { database, logger } = options;
   // Spread into each part so that production leaves every default (the system clock) in place.
@@ -105,9 +108,10 @@ export function buildBudgets(options: {
     }),
     ...(options.accessGroupsOf ? { accessGroupsOf: options.accessGroupsOf } : {}),
     onSoftBudgetCrossed: (event) => {
-      logger.warn("soft budget crossed", { event });
+      logger.warn("soft budget crossed", { request_id: event.requestId, event });
       options.onSoftBudgetCrossed?.(event);
     },
+    ...(options.onBudgetExceeded ? { onBudgetExceeded: options.onBudgetExceeded } : {}),
     // A failed journal append or limiter release is otherwise silent.
     logger,
     ...clock,

@@ -1,12 +1,16 @@
 import { spawnSync } from "node:child_process";
+import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openaiError, startFakeOpenAI, type FakeServer } from "@org/testing";
+import { manage } from "../testing/manage.ts";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
 
 // GET /metrics after a scripted mix over HTTP (successes, a stream, a cache hit, an upstream 4xx,
 // a 5xx answered by a fallback, a 5xx with nothing left): exact counts and token totals under
-// LiteLLM's metric names, and Prometheus' own checker accepts the page.
+// LiteLLM's metric names, and Prometheus' own checker accepts the page. Requests refused before
+// the router (401, 400) count once each, as do the router's own refusals (model access, 429).
+// A virtual key's answers carry x-litellm-key-spend / x-litellm-key-max-budget; the master's not.
 
 type Sample = { name: string; labels: Record<string, string>; value: number };
 
@@ -139,6 +143,138 @@ describe("GET /metrics", () => {
     const hit = await ask();
     expect(hit.response.headers.get("x-litellm-cache-hit")).toBe("True");
     expect(hit.response.headers.get("x-litellm-response-cost")).toBe("0");
+  });
+
+  it("requests refused before the router count once each, the router's refusals once too", async () => {
+    const scrape = async () => parse(await (await fetch(`${gateway.url}/metrics`)).text());
+    const failed = (samples: Sample[], where: Record<string, string> = {}) =>
+      sum(samples, "litellm_proxy_failed_requests_metric_total", where);
+    const before = await scrape();
+    const chat = { model: "gpt-4o", messages: [{ role: "user" as const, content: "refused" }] };
+    const client = (apiKey: string) =>
+      new OpenAI({ apiKey, baseURL: gateway.baseURL, maxRetries: 0 });
+
+    // 401 before the router: no key, an invented key, a blocked key; and on /v1/messages.
+    const noKey = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(chat),
+    });
+    expect(noKey.status).toBe(401);
+    await expect(client("sk-invented-0000").chat.completions.create(chat)).rejects.toBeInstanceOf(
+      OpenAI.AuthenticationError,
+    );
+    const blocked = await manage<{ key: string }>(gateway, gateway.masterKey, "/key/generate", {});
+    await manage(gateway, gateway.masterKey, "/key/block", { key: blocked.key });
+    await expect(client(blocked.key).chat.completions.create(chat)).rejects.toBeInstanceOf(
+      OpenAI.AuthenticationError,
+    );
+    const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: "sk-nope", maxRetries: 0 });
+    await expect(
+      anthropic.messages.create({
+        model: "gpt-4o",
+        max_tokens: 8,
+        messages: [{ role: "user", content: "refused" }],
+      }),
+    ).rejects.toBeInstanceOf(Anthropic.AuthenticationError);
+    // 400 before the router: a body without messages.
+    await expect(
+      openai.chat.completions.create({ model: "gpt-4o" } as never),
+    ).rejects.toBeInstanceOf(OpenAI.BadRequestError);
+    // The router's refusals (it emits these itself): a model the key may not use, a 429.
+    const limited = await manage<{ key: string }>(gateway, gateway.masterKey, "/key/generate", {
+      models: ["gpt-4o"],
+      rpm_limit: 1,
+    });
+    await expect(
+      client(limited.key).chat.completions.create({ ...chat, model: "flaky" }),
+    ).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    await client(limited.key).chat.completions.create(chat);
+    await expect(client(limited.key).chat.completions.create(chat)).rejects.toBeInstanceOf(
+      OpenAI.RateLimitError,
+    );
+
+    const after = await scrape();
+    const delta = (where: Record<string, string>) => failed(after, where) - failed(before, where);
+    expect(delta({})).toBe(7);
+    expect(delta({ exception_status: "401", route: "/v1/chat/completions" })).toBe(4);
+    expect(delta({ exception_class: "AuthenticationError", route: "/v1/messages" })).toBe(1);
+    expect(delta({ exception_status: "400", exception_class: "BadRequestError" })).toBe(1);
+    expect(delta({ exception_status: "429", exception_class: "RateLimitError" })).toBe(1);
+    const total = (samples: Sample[]) => sum(samples, "litellm_proxy_total_requests_metric_total");
+    expect(total(after) - total(before)).toBe(8); // the 7 refusals and the 429's admitted first
+    // A refused key is not echoed into the page (nor hashed into a label: invented keys are free).
+    const page = await (await fetch(`${gateway.url}/metrics`)).text();
+    for (const secret of [blocked.key, limited.key, "sk-invented-0000", "sk-nope"])
+      expect(page).not.toContain(secret);
+  });
+
+  it("a virtual key's answers carry its spend before the request and its max budget; the master key's neither", async () => {
+    const priced = (u: { prompt_tokens: number; completion_tokens: number }) =>
+      u.prompt_tokens * 0.000001 + u.completion_tokens * 0.000002;
+    const master = await openai.chat.completions
+      .create({ model: "gpt-4o", messages: [{ role: "user", content: "master spend" }] })
+      .withResponse();
+    expect(master.response.headers.get("x-litellm-key-spend")).toBeNull();
+    expect(master.response.headers.get("x-litellm-key-max-budget")).toBeNull();
+
+    const { key } = await manage<{ key: string }>(gateway, gateway.masterKey, "/key/generate", {
+      max_budget: 1,
+    });
+    const client = new OpenAI({ apiKey: key, baseURL: gateway.baseURL, maxRetries: 0 });
+    const spendOf = (headers: Headers) => Number(headers.get("x-litellm-key-spend"));
+    const first = await client.chat.completions
+      .create({ model: "gpt-4o", messages: [{ role: "user", content: "key spend" }] })
+      .withResponse();
+    expect(first.response.headers.get("x-litellm-key-spend")).toBe("0.0");
+    expect(first.response.headers.get("x-litellm-key-max-budget")).toBe("1.0");
+    const firstCost = priced(first.data.usage!);
+
+    // A stream: in its headers, before the first byte, the spend the first request left.
+    const streamed = await client.chat.completions
+      .create({
+        model: "gpt-4o",
+        stream: true,
+        stream_options: { include_usage: true },
+        messages: [{ role: "user", content: "key spend stream" }],
+      })
+      .withResponse();
+    expect(spendOf(streamed.response.headers)).toBeCloseTo(firstCost, 12);
+    expect(streamed.response.headers.get("x-litellm-key-max-budget")).toBe("1.0");
+    let streamCost = 0;
+    for await (const chunk of streamed.data) if (chunk.usage) streamCost = priced(chunk.usage);
+    expect(streamCost).toBeGreaterThan(0);
+
+    // A cache hit of the first question: both answers charged so far; the hit itself costs 0.
+    const hit = await client.chat.completions
+      .create({ model: "gpt-4o", messages: [{ role: "user", content: "key spend" }] })
+      .withResponse();
+    expect(hit.response.headers.get("x-litellm-cache-hit")).toBe("True");
+    expect(spendOf(hit.response.headers)).toBeCloseTo(firstCost + streamCost, 12);
+
+    // The Anthropic route, with the Anthropic SDK: same headers.
+    const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: key, maxRetries: 0 });
+    const messages = await anthropic.messages
+      .create({
+        model: "gpt-4o",
+        max_tokens: 16,
+        messages: [{ role: "user", content: "key spend messages" }],
+      })
+      .withResponse();
+    expect(spendOf(messages.response.headers)).toBeCloseTo(firstCost + streamCost, 12);
+    expect(messages.response.headers.get("x-litellm-key-max-budget")).toBe("1.0");
+
+    // A key without a budget: its spend, and no max budget header.
+    const free = await manage<{ key: string }>(gateway, gateway.masterKey, "/key/generate", {});
+    const unbounded = await new OpenAI({
+      apiKey: free.key,
+      baseURL: gateway.baseURL,
+      maxRetries: 0,
+    }).chat.completions
+      .create({ model: "gpt-4o", messages: [{ role: "user", content: "free" }] })
+      .withResponse();
+    expect(unbounded.response.headers.get("x-litellm-key-spend")).toBe("0.0");
+    expect(unbounded.response.headers.get("x-litellm-key-max-budget")).toBeNull();
   });
 
   it("needs a key when require_auth_for_metrics_endpoint is set", async () => {

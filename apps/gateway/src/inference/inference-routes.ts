@@ -14,6 +14,8 @@ import { inferenceRoute, type InferenceRouteOptions } from "./inference-route.ts
 /** One row of the route table: the paths one inbound format is served on. */
 export interface InferenceRouteEntry {
   readonly paths: readonly string[];
+  /** LiteLLM's call type of the route (`acompletion`, ...). */
+  readonly callType: string;
   /** The format's name and error envelope (for errors raised before the route runs). */
   readonly format: Pick<InboundFormat, "name" | "errorBody">;
   readonly handler: (deps: GatewayDeps) => Handler<GatewayEnv>;
@@ -24,7 +26,12 @@ function entry<Request extends InboundRequest, Event>(
   paths: readonly string[],
   options: InferenceRouteOptions,
 ): InferenceRouteEntry {
-  return { paths, format, handler: (deps) => inferenceRoute(deps, format, options) };
+  return {
+    paths,
+    format,
+    callType: options.callType,
+    handler: (deps) => inferenceRoute(deps, format, options),
+  };
 }
 
 /**

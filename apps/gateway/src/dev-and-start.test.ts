@@ -20,7 +20,11 @@ describe("pnpm dev and pnpm start use one database and one master key", () => {
     // Through turbo (strict env mode) LITELLM_MASTER_KEY, DATABASE_URL, REDIS_URL and provider
     // keys never reached the gateway, and it ran in apps/gateway with its own .data.
     const root = scriptsOf(repoRoot);
-    expect(root.start).toBe("node --import tsx apps/gateway/src/main.ts");
+    // The dashboard is built first when its dist is missing or stale (a no-op otherwise), so a
+    // fresh clone's `pnpm start` serves the real UI at /ui.
+    expect(root.start).toBe(
+      "node apps/dashboard/scripts/build.mjs && node --import tsx apps/gateway/src/main.ts",
+    );
     expect(root.dev).toBe(root.start!.replace("--import tsx", "--import tsx --watch"));
     expect(root.dev).not.toMatch(/turbo/);
   });

@@ -1,0 +1,19 @@
+import { useQuery } from "@tanstack/react-query";
+import type { DailyActivity } from "../lib/activity.ts";
+import { api, query } from "./api.ts";
+
+/** GET /user/daily/activity for a date range (the session's own view when restricted). */
+export function useDailyActivity(
+  range: { start: string; end: string },
+  filters: Record<string, string> = {},
+) {
+  return useQuery({
+    queryKey: ["activity", range.start, range.end, filters],
+    queryFn: () =>
+      api<DailyActivity>(
+        `/user/daily/activity${query({ start_date: range.start, end_date: range.end, ...filters })}`,
+      ),
+    refetchInterval: 30_000,
+    placeholderData: (previous) => previous,
+  });
+}

@@ -7,7 +7,6 @@ import {
   type InboundRequest,
 } from "@org/core";
 import { requireUserParam } from "../auth/enforce-user-param.ts";
-import { carryCacheControls } from "../cache/carry-cache-controls.ts";
 import type { GatewayDeps } from "../deps.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { errorResponse } from "../http/error-response.ts";
@@ -52,7 +51,6 @@ export function inferenceRoute<Request extends InboundRequest, Event>(
       if (fromPath) request.model = fromPath;
       applyKeyAlias(c, request);
       let chat = format.toChat(request, context);
-      carryCacheControls(request, chat);
       if (format.checkChatRequest) chat = validateBody(ChatCompletionRequestSchema, chat);
       requireUserParam(deps, chat.user);
 
@@ -90,7 +88,7 @@ export function inferenceRoute<Request extends InboundRequest, Event>(
       headers["connection"] = "keep-alive";
       return new Response(stream, { status: 200, headers });
     } catch (error) {
-      return errorResponse(error, deps.logger, format);
+      return errorResponse(error, deps.logger, format, c.get("callId"));
     }
   };
 }

@@ -6,6 +6,7 @@ import {
 } from "../../openai/chat-request.ts";
 import type { ErrorEnvelope } from "../../errors/gateway-error.ts";
 import type { InboundFormat } from "../inbound-format.ts";
+import { checkLiteLLMParams } from "../litellm-body-params.ts";
 
 /** `data: [DONE]`, OpenAI's end of stream. */
 export const SSE_DONE = "[DONE]";
@@ -24,7 +25,11 @@ export const chatCompletionsFormat: InboundFormat<ChatCompletionRequest, ChatStr
   checkChatRequest: false,
   relaysChatBytes: true,
   streamContentType: "text/event-stream",
-  toChat: (request) => request,
+  toChat: (request) => {
+    // The identity, once LiteLLM's own parameters are known to be well formed.
+    checkLiteLLMParams(request);
+    return request;
+  },
   fromChat: (completion) => completion,
   createStreamEncoder(request) {
     // The usage-only chunk goes out only when the client asked for it, as OpenAI does.

@@ -1,6 +1,7 @@
 import type { ErrorEnvelope } from "../../errors/gateway-error.ts";
 import { openAIErrorBody, SSE_DONE } from "../chat-completions/chat-completions-format.ts";
 import type { InboundFormat } from "../inbound-format.ts";
+import { checkLiteLLMParams } from "../litellm-body-params.ts";
 import { chatCompletionToTextCompletion } from "./chat-completion-to-text-completion.ts";
 import { completionRequestToChat } from "./completion-request-to-chat.ts";
 import { CompletionRequestSchema, type CompletionRequest } from "./completion-request.ts";
@@ -20,7 +21,10 @@ export const completionsFormat: InboundFormat<CompletionRequest, CompletionStrea
   checkChatRequest: true,
   relaysChatBytes: false,
   streamContentType: "text/event-stream",
-  toChat: (request) => completionRequestToChat(request),
+  toChat: (request) => {
+    checkLiteLLMParams(request);
+    return completionRequestToChat(request);
+  },
   fromChat: (completion, request) => chatCompletionToTextCompletion(completion, request),
   createStreamEncoder(request) {
     const encoder = createCompletionStreamEncoder(request);

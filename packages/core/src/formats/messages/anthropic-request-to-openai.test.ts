@@ -190,3 +190,59 @@ describe("anthropicRequestToOpenAI", () => {
     ]);
   });
 });
+
+describe("anthropicRequestToOpenAI with LiteLLM's body parameters", () => {
+  const base = (extra: Record<string, unknown>) =>
+    AnthropicMessagesRequestSchema.parse({
+      model: "m",
+      max_tokens: 10,
+      messages: [{ role: "user", content: "hi" }],
+      ...extra,
+    });
+
+  it("carries LiteLLM's parameters and drops other unknown fields", () => {
+    const chat = anthropicRequestToOpenAI(
+      base({
+        fallbacks: ["b"],
+        num_retries: 0,
+        mock_response: "x",
+        cache: { "no-store": true },
+        caching: false,
+        disable_fallbacks: true,
+        not_a_litellm_param: 1,
+      }),
+    );
+    expect(chat).toMatchObject({
+      fallbacks: ["b"],
+      num_retries: 0,
+      mock_response: "x",
+      cache: { "no-store": true },
+      caching: false,
+      disable_fallbacks: true,
+    });
+    expect(chat).not.toHaveProperty("not_a_litellm_param");
+  });
+
+  it("metadata.user_id is the user; LiteLLM's other metadata keys stay metadata", () => {
+    const chat = anthropicRequestToOpenAI(
+      base({ metadata: { user_id: "u1", tags: ["t"], trace_name: "n" }, user: "body-user" }),
+    );
+    expect(chat.user).toBe("u1");
+    expect(chat.metadata).toEqual({ tags: ["t"], trace_name: "n" });
+  });
+
+  it("a body user stands in without metadata.user_id, and Anthropic-only metadata adds none", () => {
+    const chat = anthropicRequestToOpenAI(base({ metadata: { user_id: "" }, user: "body-user" }));
+    expect(chat.user).toBe("body-user");
+    expect(chat).not.toHaveProperty("metadata");
+  });
+
+  it("the Anthropic adapter sends back only metadata.user_id, never LiteLLM's keys", () => {
+    const chat = anthropicRequestToOpenAI(base({ metadata: { user_id: "u1", tags: ["t"] } }), {
+      preserveAnthropicFields: true,
+    });
+    const { body } = convertRequest(chat, deployment({ model: "claude-sonnet-4-5" }));
+    expect(body.metadata).toEqual({ user_id: "u1" });
+    expect(body).not.toHaveProperty("fallbacks");
+  });
+});

@@ -9,6 +9,7 @@ import type {
 } from "../../openai/chat-request.ts";
 import { THINKING_BUDGETS } from "../../providers/anthropic/convert-reasoning.ts";
 import { isRecord } from "../../util/is-record.ts";
+import { carryLiteLLMParams } from "../litellm-body-params.ts";
 import {
   type AnthropicContentBlockParam,
   type AnthropicKnownContentBlockParam,
@@ -37,9 +38,11 @@ export interface AnthropicRequestToOpenAIOptions {
  * `system` becomes a leading system message; `tool_result` blocks become `tool` messages placed
  * before the rest of their user turn; `tool_use` becomes `tool_calls`; images become
  * `image_url` parts (data URL or URL); PDFs become `file` parts; `stop_sequences` becomes
- * `stop`; `metadata.user_id` becomes `user`; thinking becomes `reasoning_effort` (LiteLLM's
- * budgets read backwards); `output_config.format` becomes a json_schema `response_format`.
- * Server tools (web search...) have no OpenAI form and are dropped.
+ * `stop`; `metadata.user_id` becomes `user` (LiteLLM's other `metadata` keys stay `metadata`);
+ * thinking becomes `reasoning_effort` (LiteLLM's budgets read backwards); `output_config.format`
+ * becomes a json_schema `response_format`. Server tools (web search...) have no OpenAI form and
+ * are dropped. LiteLLM's body parameters (`fallbacks`, `mock_response`, `cache`...) are carried
+ * over unchanged; other unknown fields are dropped.
  */
 export function anthropicRequestToOpenAI(
   body: AnthropicMessagesRequest,
@@ -72,8 +75,7 @@ export function anthropicRequestToOpenAI(
     request.stop = body.stop_sequences;
   if (body.temperature !== undefined) request.temperature = body.temperature;
   if (body.top_p !== undefined) request.top_p = body.top_p;
-  const userId = body.metadata?.user_id;
-  if (typeof userId === "string" && userId !== "") request.user = userId;
+  mapUserAndMetadata(body, request);
 
   const effort = reasoningEffort(body);
   if (effort !== undefined) request.reasoning_effort = effort;
@@ -98,7 +100,25 @@ export function anthropicRequestToOpenAI(
     // The Anthropic stream ends with usage in `message_delta`, so always ask for it.
     request.stream_options = { include_usage: true };
   }
+  // LiteLLM's own parameters (fallbacks, num_retries, mock_response, cache...) steer the
+  // gateway as on /v1/chat/completions; every adapter strips them before the upstream.
+  carryLiteLLMParams(body, request);
   return request;
+}
+
+/**
+ * Anthropic's `metadata` and LiteLLM's share one field. Anthropic defines only `user_id`, which
+ * becomes chat's `user` as before (the end user of budgets and spend logs; the Anthropic adapter
+ * sends it back as `metadata.user_id`). Every other key is LiteLLM's (`tags`, trace names) and
+ * becomes chat's `metadata`, where the spend log reads the tags; no adapter forwards chat's
+ * `metadata` without `store: true`, which this format never sets. A body `user` (LiteLLM's)
+ * stands in only when `metadata.user_id` is absent: Anthropic's own field wins.
+ */
+function mapUserAndMetadata(body: AnthropicMessagesRequest, request: ChatCompletionRequest): void {
+  const { user_id: userId, ...litellm } = body.metadata ?? {};
+  if (typeof userId === "string" && userId !== "") request.user = userId;
+  else if (typeof body.user === "string" && body.user !== "") request.user = body.user;
+  if (Object.keys(litellm).length > 0) request.metadata = litellm;
 }
 
 function systemMessage(

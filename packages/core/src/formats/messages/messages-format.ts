@@ -1,6 +1,7 @@
 import type { AnthropicMessagesRequest } from "../../providers/anthropic/wire-schemas.ts";
 import { AnthropicMessagesRequestSchema } from "../../providers/anthropic/wire-schemas.ts";
 import type { InboundFormat } from "../inbound-format.ts";
+import { checkLiteLLMParams } from "../litellm-body-params.ts";
 import { anthropicRequestToOpenAI } from "./anthropic-request-to-openai.ts";
 import { openAIResponseToAnthropic } from "./openai-response-to-anthropic.ts";
 import {
@@ -21,12 +22,14 @@ export const messagesFormat: InboundFormat<AnthropicMessagesRequest, AnthropicSs
   checkChatRequest: false,
   relaysChatBytes: false,
   streamContentType: "text/event-stream; charset=utf-8",
-  toChat: (request, context) =>
-    anthropicRequestToOpenAI(request, {
+  toChat: (request, context) => {
+    checkLiteLLMParams(request);
+    return anthropicRequestToOpenAI(request, {
       // Against Anthropic the call passes through faithfully (signed thinking blocks,
       // cache_control, top_k); other providers would reject those fields.
       preserveAnthropicFields: servedOnlyByAnthropic(context.providersOf(request.model)),
-    }),
+    });
+  },
   fromChat: (completion) => openAIResponseToAnthropic(completion),
   createStreamEncoder() {
     const encoder = createOpenAIToAnthropicStreamEncoder();

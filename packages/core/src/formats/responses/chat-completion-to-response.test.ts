@@ -128,6 +128,16 @@ describe("chatCompletionToResponse", () => {
     });
   });
 
+  it("echoes OpenAI's string metadata only, not LiteLLM's tags list", () => {
+    const req = ResponsesRequestSchema.parse({
+      model: "gpt-4o",
+      input: "hi",
+      metadata: { a: "b", tags: ["litellm-tag"] },
+    });
+    const response = chatCompletionToResponse(completion({ content: "ok" }), req, fixedIds());
+    expect(response.metadata).toEqual({ a: "b" });
+  });
+
   it("turns tool calls into function_call items and leaves out an empty message", () => {
     const response = chatCompletionToResponse(
       completion(

@@ -155,6 +155,14 @@ export function createResponseObject(
     truncation: "disabled",
     usage: fields.usage,
     user: request.user ?? null,
-    metadata: request.metadata ?? {},
+    metadata: stringEntries(request.metadata),
   };
+}
+
+/** The echo keeps OpenAI's shape (string values); LiteLLM's `tags` list is the gateway's. */
+function stringEntries(metadata: ResponsesRequest["metadata"]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(metadata ?? {}))
+    if (typeof value === "string") out[key] = value;
+  return out;
 }

@@ -1,5 +1,6 @@
 import { openAIErrorBody } from "../chat-completions/chat-completions-format.ts";
 import type { InboundFormat } from "../inbound-format.ts";
+import { checkLiteLLMParams } from "../litellm-body-params.ts";
 import { chatCompletionToResponse } from "./chat-completion-to-response.ts";
 import { randomResponseIds } from "./response-ids.ts";
 import { responsesRequestToChat } from "./responses-request-to-chat.ts";
@@ -19,7 +20,10 @@ export const responsesFormat: InboundFormat<ResponsesRequest, ResponsesStreamEve
   checkChatRequest: true,
   relaysChatBytes: false,
   streamContentType: "text/event-stream",
-  toChat: (request) => responsesRequestToChat(request),
+  toChat: (request) => {
+    checkLiteLLMParams(request);
+    return responsesRequestToChat(request);
+  },
   fromChat: (completion, request) => chatCompletionToResponse(completion, request),
   createStreamEncoder(request) {
     const encoder = createResponsesStreamEncoder(request, randomResponseIds());

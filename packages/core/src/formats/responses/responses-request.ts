@@ -76,7 +76,10 @@ export const ResponsesRequestSchema = z.looseObject({
     .nullable()
     .optional(),
   stream: z.boolean().nullable().optional(),
-  metadata: z.record(z.string(), z.string()).nullable().optional(),
+  // OpenAI's metadata is string to string; LiteLLM's shares the field with lists (`tags`, which
+  // the spend log records), so any JSON value is accepted as on chat. It is never sent upstream
+  // (chat's `metadata` is forwarded only with `store: true`, which this format does not pass on).
+  metadata: z.record(z.string(), z.unknown()).nullable().optional(),
   user: z.string().nullable().optional(),
   store: z.boolean().nullable().optional(),
   previous_response_id: z.string().nullable().optional(),

@@ -2,7 +2,8 @@ import { extraBodyFields } from "../../openai/extra-body.ts";
 /**
  * Request fields that steer the gateway (LiteLLM's `all_litellm_params` that clients put in a
  * request body) and that no OpenAI-compatible upstream should see: some reject unknown fields,
- * and several carry credentials or routing decisions.
+ * and several carry credentials or routing decisions. It is also the list the inbound formats
+ * carry from their own bodies onto the chat request (formats/litellm-body-params.ts).
  */
 export const GATEWAY_ONLY_PARAMS: ReadonlySet<string> = new Set([
   "mock_response",
@@ -14,6 +15,9 @@ export const GATEWAY_ONLY_PARAMS: ReadonlySet<string> = new Set([
   "mock_testing_context_fallbacks",
   "mock_testing_rate_limit_error",
   "fallbacks",
+  "context_window_fallbacks",
+  "content_policy_fallbacks",
+  "disable_fallbacks",
   "context_window_fallback_dict",
   "num_retries",
   "max_retries",

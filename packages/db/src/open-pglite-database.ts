@@ -1,6 +1,7 @@
 import { mkdir, realpath } from "node:fs/promises";
 import { resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { vector } from "@electric-sql/pglite-pgvector";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/pglite";
 import { applyMigrations } from "./apply-migrations.ts";
@@ -32,7 +33,9 @@ export async function openPgliteDatabase(options: PgliteDatabaseOptions): Promis
 
   let client: PGlite;
   try {
-    client = await PGlite.create(dataDir ?? options.dataDir);
+    // pgvector is available (`create extension vector`) but loaded only when a user creates it:
+    // the shared semantic cache does, to let the database rank vectors.
+    client = await PGlite.create(dataDir ?? options.dataDir, { extensions: { vector } });
   } catch (error) {
     lock?.release();
     throw error;

@@ -17,9 +17,20 @@ afterAll(async () => {
   await database?.close();
 });
 
-describeVectorIndex("PostgresSemanticIndex on PGlite", () =>
-  PostgresSemanticIndex.open({ sql: database.raw }),
+// PGlite ships pgvector: by default the database ranks the vectors; the other mode (the
+// in-process index kept in step, as on a PostgreSQL without pgvector) runs the same contract.
+describeVectorIndex("PostgresSemanticIndex on PGlite with pgvector", async () => {
+  const index = await PostgresSemanticIndex.open({ sql: database.raw });
+  expect(index.usesVectorExtension).toBe(true);
+  return index;
+});
+describeVectorIndex("PostgresSemanticIndex on PGlite, in-process index kept in step", () =>
+  PostgresSemanticIndex.open({ sql: database.raw, useVectorExtension: false }),
 );
+
+/** The in-process mode, whose instances keep their own index in step with the table. */
+const openSynced = (options: Partial<Parameters<typeof PostgresSemanticIndex.open>[0]> = {}) =>
+  PostgresSemanticIndex.open({ sql: database.raw, useVectorExtension: false, ...options });
 
 function recordingLogger() {
   const lines: { message: string; fields?: Record<string, unknown> }[] = [];
@@ -32,7 +43,7 @@ function recordingLogger() {
 
 describe("PostgresSemanticIndex on PGlite", () => {
   it("serves the answer kept in the row, and an index opened later loads the table", async () => {
-    const first = await PostgresSemanticIndex.open({ sql: database.raw });
+    const first = await openSynced();
     await first.add({
       partition: "load",
       key: "k1",
@@ -40,16 +51,37 @@ describe("PostgresSemanticIndex on PGlite", () => {
       expiresAt: Infinity,
       body: "answer-1",
     });
-    const later = await PostgresSemanticIndex.open({ sql: database.raw });
+    const later = await openSynced();
     const match = await later.nearest("load", vectorAt(0.97), 0.95, Date.now());
     expect(match).toMatchObject({ key: "k1", body: "answer-1" });
     expect(match?.similarity).toBeCloseTo(0.97, 4);
     await Promise.all([first.close(), later.close()]);
   });
 
-  it("an entry added on one instance reaches another already running (NOTIFY)", async () => {
-    const a = await PostgresSemanticIndex.open({ sql: database.raw, pollIntervalMs: 3_600_000 });
+  it("with pgvector the database ranks: another instance finds a new entry at once, through an HNSW index", async () => {
+    const a = await PostgresSemanticIndex.open({ sql: database.raw });
     const b = await PostgresSemanticIndex.open({ sql: database.raw, pollIntervalMs: 3_600_000 });
+    await a.add({ partition: "pgv", key: "v", vector: base(7), expiresAt: Infinity, body: "V" });
+    // No notification, no catch-up: b reads the rows themselves.
+    const match = await b.nearest("pgv", vectorAt(0.97, 7, 8), 0.95, Date.now());
+    expect(match).toMatchObject({ key: "v", body: "V" });
+    expect(match?.similarity).toBeCloseTo(0.97, 4);
+    expect(b.size()).toBe(0);
+    await expect
+      .poll(async () =>
+        (
+          await database.raw.query<{ indexname: string }>(
+            `select indexname from pg_indexes where tablename = 'semantic_cache_entries'`,
+          )
+        ).map((row) => row.indexname),
+      )
+      .toContain("semantic_cache_entries_hnsw_16");
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it("an entry added on one instance reaches another already running (NOTIFY)", async () => {
+    const a = await openSynced({ pollIntervalMs: 3_600_000 });
+    const b = await openSynced({ pollIntervalMs: 3_600_000 });
     expect(await b.nearest("notify", base(2), 0.95, Date.now())).toBeUndefined();
     await a.add({ partition: "notify", key: "n", vector: base(2), expiresAt: Infinity, body: "x" });
     await expect
@@ -63,8 +95,8 @@ describe("PostgresSemanticIndex on PGlite", () => {
 
   it("never serves an expired row, even while another instance's index still holds it", async () => {
     const now = Date.now();
-    const a = await PostgresSemanticIndex.open({ sql: database.raw });
-    const b = await PostgresSemanticIndex.open({ sql: database.raw });
+    const a = await openSynced();
+    const b = await openSynced();
     await a.add({
       partition: "exp",
       key: "e",
@@ -80,8 +112,8 @@ describe("PostgresSemanticIndex on PGlite", () => {
   });
 
   it("a row deleted elsewhere is a miss here and leaves this index (removal reaches it lazily)", async () => {
-    const a = await PostgresSemanticIndex.open({ sql: database.raw });
-    const b = await PostgresSemanticIndex.open({ sql: database.raw });
+    const a = await openSynced();
+    const b = await openSynced();
     await a.add({ partition: "del", key: "d", vector: base(3), expiresAt: Infinity, body: "z" });
     await b.catchUp();
     const held = b.size();
@@ -131,7 +163,7 @@ describe("PostgresSemanticIndex on PGlite", () => {
         broken ? Promise.reject(new Error("connection refused")) : database.raw.query(text, params),
       listen: database.raw.listen.bind(database.raw),
     } as typeof database.raw;
-    const index = await PostgresSemanticIndex.open({ sql, logger });
+    const index = await PostgresSemanticIndex.open({ sql, logger, useVectorExtension: false });
     await index.add({
       partition: "down",
       key: "k",

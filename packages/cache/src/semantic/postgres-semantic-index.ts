@@ -11,7 +11,7 @@ import {
   type SemanticSql,
 } from "./postgres-sql.ts";
 import type { VectorEntry, VectorIndex, VectorMatch } from "./vector-index.ts";
-import { normalize } from "./vector-math.ts";
+import { dot, normalize } from "./vector-math.ts";
 
 export interface PostgresSemanticIndexOptions {
   /** The gateway's own database (`@org/db`'s `Database.raw`), migrated to 0004 or later. */
@@ -32,6 +32,11 @@ export interface PostgresSemanticIndexOptions {
   cleanupBatch?: number;
   /** Rows per catch-up read. Default 500. */
   pageSize?: number;
+  /**
+   * Let the database rank the vectors when it has pgvector (`create extension vector`
+   * succeeds): default true. False keeps the in-process index even where pgvector exists.
+   */
+  useVectorExtension?: boolean;
 }
 
 interface EntryRow extends Record<string, unknown> {
@@ -77,6 +82,10 @@ export class PostgresSemanticIndex implements VectorIndex {
   readonly #cleanupBatch: number;
   readonly #timers: NodeJS.Timeout[] = [];
   #channel = "";
+  /** Where pgvector lives, quoted (`"public"`), when the database ranks the vectors; else undefined. */
+  #vectorSchema: string | undefined;
+  /** Dimensions whose HNSW index exists (or was tried). */
+  readonly #hnsw = new Set<number>();
   #lastId = 0;
   #catchingUp: Promise<void> | undefined;
   #catchUpAgain = false;
@@ -110,14 +119,26 @@ export class PostgresSemanticIndex implements VectorIndex {
    */
   static async open(options: PostgresSemanticIndexOptions): Promise<PostgresSemanticIndex> {
     const index = new PostgresSemanticIndex(options);
-    await index.#start(options.pollIntervalMs ?? 5000, options.cleanupIntervalMs ?? 60_000);
+    await index.#start(
+      options.pollIntervalMs ?? 5000,
+      options.cleanupIntervalMs ?? 60_000,
+      options.useVectorExtension ?? true,
+      options.logger ?? silentLogger,
+    );
     return index;
   }
 
   async add(entry: VectorEntry): Promise<void> {
     if (this.#closed) return;
-    this.#local.addSync(entry);
+    // With pgvector the rows are the index; otherwise this instance serves it at once.
+    if (this.#vectorSchema === undefined) this.#local.addSync(entry);
     const vector = normalize(entry.vector);
+    if (!(dot(vector, vector) > 0.5)) {
+      this.#warn("semantic cache: refused a vector that is empty, zero or not finite", {
+        dimensions: vector.length,
+      });
+      return;
+    }
     const entryKey = entryKeyOf(entry.partition, entry.key);
     const before = this.#newest.get(entryKey);
     this.#remember(entryKey, Infinity);
@@ -143,6 +164,7 @@ export class PostgresSemanticIndex implements VectorIndex {
         ],
       ),
     );
+    if (this.#vectorSchema !== undefined) void this.#ensureHnsw(vector.length);
     const id = int8(rows?.[0]?.["id"]);
     if (id !== null) this.#remember(entryKey, id);
     else if (before === undefined) this.#newest.delete(entryKey);
@@ -155,6 +177,8 @@ export class PostgresSemanticIndex implements VectorIndex {
     minSimilarity: number,
     now: number,
   ): Promise<VectorMatch | undefined> {
+    if (this.#vectorSchema !== undefined)
+      return this.#nearestInDatabase(this.#vectorSchema, partition, vector, minSimilarity, now);
     const match = this.#local.nearestSync(partition, vector, minSimilarity, now);
     if (match === undefined) return undefined;
     const rows = await this.#run("read a cached answer", () =>
@@ -252,7 +276,12 @@ export class PostgresSemanticIndex implements VectorIndex {
     await this.#local.close();
   }
 
-  async #start(pollIntervalMs: number, cleanupIntervalMs: number): Promise<void> {
+  async #start(
+    pollIntervalMs: number,
+    cleanupIntervalMs: number,
+    useVectorExtension: boolean,
+    logger: CacheLogger,
+  ): Promise<void> {
     // Start is not a request: a loaded database gets longer than a lookup would.
     const schema = await this.#run(
       "read the schema",
@@ -263,7 +292,16 @@ export class PostgresSemanticIndex implements VectorIndex {
     // schemas of one database from reading each other's ids.
     const name = schema?.[0]?.schema ?? "public";
     this.#channel = `llmgw_semantic_${createHash("sha256").update(name).digest("hex").slice(0, 16)}`;
+    if (useVectorExtension) this.#vectorSchema = await this.#vectorExtension(logger);
+    const every = (ms: number, run: () => Promise<void>) => {
+      const timer = setInterval(() => void run(), ms);
+      timer.unref();
+      this.#timers.push(timer);
+    };
     await this.cleanup();
+    every(cleanupIntervalMs, () => this.cleanup());
+    // With pgvector the database answers every lookup: no index to keep in step.
+    if (this.#vectorSchema !== undefined) return;
     await this.catchUp();
     try {
       this.#unlisten = await this.#sql.listen(
@@ -276,13 +314,93 @@ export class PostgresSemanticIndex implements VectorIndex {
         error: errorMessage(error),
       });
     }
-    const every = (ms: number, run: () => Promise<void>) => {
-      const timer = setInterval(() => void run(), ms);
-      timer.unref();
-      this.#timers.push(timer);
-    };
     every(pollIntervalMs, () => this.catchUp());
-    every(cleanupIntervalMs, () => this.cleanup());
+  }
+
+  /** Whether the database ranks the vectors (pgvector) rather than this instance's index. */
+  get usesVectorExtension(): boolean {
+    return this.#vectorSchema !== undefined;
+  }
+
+  /**
+   * pgvector ranks the partition's live rows by cosine distance (`<=>`); the best row's
+   * similarity is then computed here from its stored vector, exactly as the in-process index
+   * does (an identical vector is exactly 1, so a threshold of 1 still means identical).
+   */
+  async #nearestInDatabase(
+    schema: string,
+    partition: string,
+    query: Float32Array,
+    minSimilarity: number,
+    now: number,
+  ): Promise<VectorMatch | undefined> {
+    const q = normalize(query);
+    if (q.length === 0 || !(dot(q, q) > 0.5)) return undefined;
+    // Dimensions go into the text (a type modifier cannot be a parameter); an integer only.
+    const dims = q.length;
+    const cast = `${schema}.vector(${dims})`;
+    const rows = await this.#run("find the nearest entry", () =>
+      this.#sql.query<EntryRow & { body: string }>(
+        `select cache_key, body, expires_at_ms, embedding::text as embedding
+           from ${SEMANTIC_TABLE}
+          where partition = $1 and dimensions = ${dims}
+            and (expires_at_ms is null or expires_at_ms > $2)
+          order by embedding::${cast} operator(${schema}.<=>) $3::real[]::${cast}
+          limit 1`,
+        [partition, now, vectorLiteral(q)],
+      ),
+    );
+    const row = rows?.[0];
+    if (row === undefined) return undefined;
+    const stored = parseVectorLiteral(row.embedding);
+    if (stored === undefined || stored.length !== dims) return undefined;
+    const similarity = cosineOfUnit(normalize(stored), q);
+    if (!(similarity >= minSimilarity)) return undefined;
+    return {
+      key: row.cache_key,
+      similarity,
+      ...(row.body !== "" ? { body: row.body } : {}),
+    };
+  }
+
+  /**
+   * An HNSW index per dimension (a `vector` column needs fixed dimensions; the table's float4[]
+   * does not, so the index is on the cast, partial on the dimension). Created once per
+   * dimension, concurrently with nothing a request waits for.
+   */
+  async #ensureHnsw(dims: number): Promise<void> {
+    const schema = this.#vectorSchema;
+    if (schema === undefined || this.#hnsw.has(dims)) return;
+    this.#hnsw.add(dims);
+    await this.#run(
+      "create the HNSW index",
+      () =>
+        this.#sql.query(
+          `create index if not exists ${SEMANTIC_TABLE}_hnsw_${dims} on ${SEMANTIC_TABLE}
+             using hnsw ((embedding::${schema}.vector(${dims})) ${schema}.vector_cosine_ops)
+             where dimensions = ${dims}`,
+        ),
+      60_000,
+    );
+  }
+
+  /** Enables pgvector when the database has it; resolves to the schema it is in, quoted. */
+  async #vectorExtension(logger: CacheLogger): Promise<string | undefined> {
+    try {
+      await this.#sql.query(`create extension if not exists vector`);
+      const rows = await this.#sql.query<{ schema: string }>(
+        `select n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace
+          where e.extname = 'vector'`,
+      );
+      const schema = rows[0]?.schema;
+      return schema === undefined ? undefined : `"${schema.replaceAll('"', '""')}"`;
+    } catch (error) {
+      logger.warn(
+        "semantic cache: the database has no pgvector; each instance matches vectors in its own index, kept in step by LISTEN/NOTIFY",
+        { reason: errorMessage(error) },
+      );
+      return undefined;
+    }
   }
 
   #notified(payload: string): void {
@@ -375,6 +493,15 @@ export class PostgresSemanticIndex implements VectorIndex {
       clearTimeout(timer);
     }
   }
+}
+
+/** Cosine of two unit vectors; exactly 1 only for identical ones (as the in-process index). */
+function cosineOfUnit(a: Float32Array, b: Float32Array): number {
+  const similarity = dot(a, b);
+  if (similarity <= 1 - 1e-4) return similarity;
+  for (let i = 0; i < a.length; i++)
+    if (a[i] !== b[i]) return Math.min(similarity, 1 - Number.EPSILON);
+  return 1;
 }
 
 /** Unambiguous for any partition and key. */

@@ -58,6 +58,10 @@ describe("GET /metrics", () => {
             },
           },
           { model_name: "flaky", litellm_params: params },
+          {
+            model_name: "embed",
+            litellm_params: { ...params, model: "openai/text-embedding-3-small" },
+          },
         ],
         router_settings: { num_retries: 0, fallbacks: [{ flaky: ["gpt-4o"] }] },
         litellm_settings: { cache: true },
@@ -181,6 +185,9 @@ describe("GET /metrics", () => {
     await expect(
       openai.chat.completions.create({ model: "gpt-4o" } as never),
     ).rejects.toBeInstanceOf(OpenAI.BadRequestError);
+    await expect(openai.embeddings.create({ model: "embed" } as never)).rejects.toBeInstanceOf(
+      OpenAI.BadRequestError,
+    );
     // The router's refusals (it emits these itself): a model the key may not use, a 429.
     const limited = await manage<{ key: string }>(gateway, gateway.masterKey, "/key/generate", {
       models: ["gpt-4o"],
@@ -196,13 +203,14 @@ describe("GET /metrics", () => {
 
     const after = await scrape();
     const delta = (where: Record<string, string>) => failed(after, where) - failed(before, where);
-    expect(delta({})).toBe(7);
+    expect(delta({})).toBe(8);
     expect(delta({ exception_status: "401", route: "/v1/chat/completions" })).toBe(4);
     expect(delta({ exception_class: "AuthenticationError", route: "/v1/messages" })).toBe(1);
-    expect(delta({ exception_status: "400", exception_class: "BadRequestError" })).toBe(1);
+    expect(delta({ exception_status: "400", route: "/v1/chat/completions" })).toBe(1);
+    expect(delta({ exception_class: "BadRequestError", route: "/v1/embeddings" })).toBe(1);
     expect(delta({ exception_status: "429", exception_class: "RateLimitError" })).toBe(1);
     const total = (samples: Sample[]) => sum(samples, "litellm_proxy_total_requests_metric_total");
-    expect(total(after) - total(before)).toBe(8); // the 7 refusals and the 429's admitted first
+    expect(total(after) - total(before)).toBe(9); // the 8 refusals and the 429's admitted first
     // A refused key is not echoed into the page (nor hashed into a label: invented keys are free).
     const page = await (await fetch(`${gateway.url}/metrics`)).text();
     for (const secret of [blocked.key, limited.key, "sk-invented-0000", "sk-nope"])
@@ -263,6 +271,20 @@ describe("GET /metrics", () => {
       .withResponse();
     expect(spendOf(messages.response.headers)).toBeCloseTo(firstCost + streamCost, 12);
     expect(messages.response.headers.get("x-litellm-key-max-budget")).toBe("1.0");
+    const messagesCost = priced({
+      prompt_tokens: messages.data.usage.input_tokens,
+      completion_tokens: messages.data.usage.output_tokens,
+    });
+
+    // Embeddings: the same headers (the embedding model has no price, so it adds nothing).
+    const embedded = await client.embeddings
+      .create({ model: "embed", input: "key spend" })
+      .withResponse();
+    expect(spendOf(embedded.response.headers)).toBeCloseTo(
+      firstCost + streamCost + messagesCost,
+      12,
+    );
+    expect(embedded.response.headers.get("x-litellm-key-max-budget")).toBe("1.0");
 
     // A key without a budget: its spend, and no max budget header.
     const free = await manage<{ key: string }>(gateway, gateway.masterKey, "/key/generate", {});

@@ -187,4 +187,27 @@ describe("PostgresSemanticIndex on PGlite", () => {
     expect(await index.nearest("down", base(4), 0.95, Date.now())).toMatchObject({ body: "b" });
     await index.close();
   });
+
+  it("with pgvector too, a database that fails is a miss, not a rejection", async () => {
+    let broken = false;
+    const sql = {
+      query: (text: string, params?: readonly unknown[]) =>
+        broken ? Promise.reject(new Error("connection refused")) : database.raw.query(text, params),
+      listen: database.raw.listen.bind(database.raw),
+    } as typeof database.raw;
+    const index = await PostgresSemanticIndex.open({ sql });
+    expect(index.usesVectorExtension).toBe(true);
+    await index.add({
+      partition: "down-v",
+      key: "k",
+      vector: base(9),
+      expiresAt: Infinity,
+      body: "b",
+    });
+    broken = true;
+    await expect(index.nearest("down-v", base(9), 0.95, Date.now())).resolves.toBeUndefined();
+    broken = false;
+    expect(await index.nearest("down-v", base(9), 0.95, Date.now())).toMatchObject({ body: "b" });
+    await index.close();
+  });
 });

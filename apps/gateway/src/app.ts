@@ -29,7 +29,9 @@ export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
 
   // Errors thrown before a route runs (auth, allowed routes, body size) answer in the envelope
   // of the route that was asked for: Anthropic SDK clients read only Anthropic's.
-  app.onError((error, c) => errorResponse(error, deps.logger, formatOfPath(c.req.path)));
+  app.onError((error, c) =>
+    errorResponse(error, deps.logger, formatOfPath(c.req.path), c.get("callId")),
+  );
   app.notFound((c) =>
     errorResponse(new NotFoundError(`Route not found: ${c.req.method} ${c.req.path}`)),
   );

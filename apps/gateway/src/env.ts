@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseLogLevel } from "@org/observability";
 import { resolveDataDir } from "./data-dir.ts";
 
 /**
@@ -21,6 +22,20 @@ const EnvSchema = z.object({
   GATEWAY_DATA_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+  /** LiteLLM's level variable: DEBUG, INFO, WARNING, ERROR (any case); wins over LOG_LEVEL. */
+  LITELLM_LOG: z
+    .string()
+    .transform((value, ctx) => {
+      const level = parseLogLevel(value);
+      if (level === undefined) {
+        ctx.addIssue({ code: "custom", message: "expected DEBUG, INFO, WARNING or ERROR" });
+        return z.NEVER;
+      }
+      return level;
+    })
+    .optional(),
+  /** `production` makes the logs JSON lines unless LOG_FORMAT or json_logs says otherwise. */
+  NODE_ENV: z.string().optional(),
   /** How long SIGTERM waits for in-flight requests and streams before closing them. */
   GRACEFUL_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
 });

@@ -1,8 +1,8 @@
-import { createLogger } from "@org/observability";
 import { createApp } from "./app.ts";
 import { buildGateway } from "./build-gateway.ts";
 import { CLI_USAGE, loadConfig, parseCliArgs, resolveServerOptions } from "./config/index.ts";
 import { readEnv } from "./env.ts";
+import { createGatewayLogger, gatewayLogSettings } from "./logging/gateway-logger.ts";
 import { strayDataDir } from "./data-dir.ts";
 import { formatBanner } from "./server/banner.ts";
 import { upstreamTimeoutOf } from "./server/upstream-timeout.ts";
@@ -19,13 +19,16 @@ async function main(): Promise<void> {
     return;
   }
   const env = readEnv();
-  const logger = createLogger({
-    level: env.LOG_LEVEL,
-    format: env.LOG_FORMAT ?? (process.stderr.isTTY ? "pretty" : "json"),
-  });
-
   const server = resolveServerOptions(args, process.env);
   const loaded = await loadConfig({ path: server.configPath, env: process.env });
+  // After the config: litellm_settings.json_logs chooses the format as much as the env does.
+  const logger = createGatewayLogger(
+    gatewayLogSettings({
+      env,
+      jsonLogs: loaded.config.litellm_settings?.json_logs,
+      stderrIsTTY: process.stderr.isTTY === true,
+    }),
+  );
   // As LiteLLM does, environment_variables from the file are set in the process environment
   // (overriding what was there, the same precedence the loader used for os.environ/ refs).
   Object.assign(process.env, loaded.environmentVariables);

@@ -1,6 +1,7 @@
 export * from "./logger/logger.ts";
 export * from "./logger/create-logger.ts";
 export * from "./logger/redact-fields.ts";
+export * from "./logger/log-level.ts";
 export * from "./events/request-event.ts";
 export * from "./events/request-event-bus.ts";
 export * from "./sinks/sink-queue.ts";

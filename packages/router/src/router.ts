@@ -420,20 +420,21 @@ export class Router<M extends RequestMetadata = RequestMetadata> {
       const pending = postCall(state.ctx, outcome);
       if (pending !== undefined && typeof pending.then === "function") {
         pending.then(state.markSettled, (error: unknown) => {
-          logHookError(rt, error);
+          logHookError(rt, state, error);
           state.markSettled();
         });
         return;
       }
     } catch (error) {
-      logHookError(rt, error);
+      logHookError(rt, state, error);
     }
     state.markSettled();
   }
 }
 
-function logHookError(rt: Runtime, error: unknown): void {
+function logHookError(rt: Runtime, state: RequestState, error: unknown): void {
   rt.logger.error("router: post-call hook failed", {
+    request_id: state.ctx.callId,
     error: error instanceof Error ? error.message : String(error),
   });
 }

@@ -115,7 +115,7 @@ export const KEY_SUPPORT: Readonly<Record<string, KeyStatus>> = {
   "litellm_settings.redact_user_api_key_info": P,
   "litellm_settings.langfuse_default_tags": P,
   "litellm_settings.set_verbose": P,
-  "litellm_settings.json_logs": P,
+  "litellm_settings.json_logs": S,
   // budgets and keys
   "litellm_settings.max_budget": P,
   "litellm_settings.budget_duration": P,

@@ -25,9 +25,11 @@ export function errorResponse(
   error: unknown,
   logger?: Logger,
   format: Pick<InboundFormat, "errorBody"> = chatCompletionsFormat,
+  /** The request's call id, for the log line (request_id on every line of a request). */
+  requestId?: string,
 ): Response {
   if (!(error instanceof GatewayError)) {
-    logger?.error("unhandled error", { error });
+    logger?.error("unhandled error", { request_id: requestId, error });
   }
   const visible = visibleError(error);
   return new Response(JSON.stringify(format.errorBody(visible)), {

@@ -15,6 +15,7 @@ import { buildSinks } from "./build-sinks.ts";
 import type { CallbackSettings } from "./callback-selection.ts";
 import { requestEventOf } from "./request-event-of.ts";
 import { requestLogObserver } from "./request-log-observer.ts";
+import { requestLogObserver } from "./request-log-observer.ts";
 import { timePreCall, type TimedPhase } from "./timed-hooks.ts";
 
 /** How long shutdown waits for the sinks, the alerts and the span export, each. */
@@ -68,6 +69,8 @@ export function buildObservability(options: {
   const alerter = buildAlerter({ settings: options.alerting, env, logger });
   const observers: EventObserver[] = [metrics];
   if (alerter) observers.push(alerter);
+  const requestLog = requestLogObserver(logger);
+  if (requestLog) observers.push(requestLog);
   const requestLog = requestLogObserver(logger);
   if (requestLog) observers.push(requestLog);
   const bus = new RequestEventBus({ observers, queues: sinks.queues, logger });

@@ -40,7 +40,7 @@ export function countTokensRoute(deps: GatewayDeps) {
       const target: TokenizerTarget = targets[0] ?? { provider: "openai", model: body.model };
       return c.json({ input_tokens: countChatTokens(request, target) });
     } catch (error) {
-      return errorResponse(error, deps.logger, messagesFormat);
+      return errorResponse(error, deps.logger, messagesFormat, c.get("callId"));
     }
   };
 }

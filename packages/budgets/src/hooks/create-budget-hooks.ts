@@ -130,8 +130,9 @@ export function createBudgetHooks(options: BudgetHooksOptions): BudgetHooks {
   const access: ModelAccessOptions = { accessGroupsOf: options.accessGroupsOf };
   const states = new WeakMap<object, RequestState>();
 
-  const storeFailed = (what: string) => (error: unknown) => {
-    logger.error(`${what} failed`, { error: String(error) });
+  // request_id on every line logged while serving a request: the call id the client sees.
+  const storeFailed = (what: string, requestId: string) => (error: unknown) => {
+    logger.error(`${what} failed`, { request_id: requestId, error: String(error) });
     if (allowOnStoreError) return undefined;
     throw new ServiceUnavailableError(
       `Budget and rate limit checks are unavailable (${what} failed). Try again shortly.`,
@@ -165,7 +166,7 @@ export function createBudgetHooks(options: BudgetHooksOptions): BudgetHooks {
         reserved = ledger.reserve({ id: ctx.callId, lines, amount, now });
       } catch (error) {
         rollback();
-        return storeFailed("budget ledger")(error);
+        return storeFailed("budget ledger", ctx.callId)(error);
       }
       const onReserved = (result: Awaited<typeof reserved>) => {
         if (!result.ok) {
@@ -183,14 +184,14 @@ export function createBudgetHooks(options: BudgetHooksOptions): BudgetHooks {
       if (!isPromise(reserved)) return onReserved(reserved);
       return reserved.then(onReserved, (error: unknown) => {
         rollback();
-        return storeFailed("budget ledger")(error);
+        return storeFailed("budget ledger", ctx.callId)(error);
       });
     };
     const rollback = () => {
       const lease = state.lease;
       if (lease === undefined) return;
       state.lease = undefined;
-      settleQuietly(limiter.release(lease, { tokens: 0, now, rollback: true }), logger);
+      settleQuietly(limiter.release(lease, { tokens: 0, now, rollback: true }), logger, ctx.callId);
     };
 
     if (descriptors.length === 0) return reserve();
@@ -209,12 +210,12 @@ export function createBudgetHooks(options: BudgetHooksOptions): BudgetHooks {
         now,
       });
     } catch (error) {
-      return storeFailed("rate limiter")(error) ?? reserve();
+      return storeFailed("rate limiter", ctx.callId)(error) ?? reserve();
     }
     if (!isPromise(acquired)) return onAcquired(acquired);
     return acquired.then(
       onAcquired,
-      (error: unknown) => storeFailed("rate limiter")(error) ?? reserve(),
+      (error: unknown) => storeFailed("rate limiter", ctx.callId)(error) ?? reserve(),
     );
   };
 
@@ -239,7 +240,10 @@ export function createBudgetHooks(options: BudgetHooksOptions): BudgetHooks {
         keyHash: state.identity?.keyHash,
       });
     } catch (error) {
-      logger.error("budget exceeded callback failed", { error: String(error) });
+      logger.error("budget exceeded callback failed", {
+        request_id: ctx.callId,
+        error: String(error),
+      });
     }
   };
 
@@ -287,13 +291,17 @@ export function createBudgetHooks(options: BudgetHooksOptions): BudgetHooks {
           if (isPromise(settled)) {
             settled.then(
               (lines) => emitCrossings(lines, ctx, state, options.onSoftBudgetCrossed, logger),
-              (error: unknown) => logger.error("budget settle failed", { error: String(error) }),
+              (error: unknown) =>
+                logger.error("budget settle failed", {
+                  request_id: ctx.callId,
+                  error: String(error),
+                }),
             );
           } else {
             emitCrossings(settled, ctx, state, options.onSoftBudgetCrossed, logger);
           }
         } catch (error) {
-          logger.error("budget settle failed", { error: String(error) });
+          logger.error("budget settle failed", { request_id: ctx.callId, error: String(error) });
         }
       }
       if (state?.lease) {
@@ -301,7 +309,7 @@ export function createBudgetHooks(options: BudgetHooksOptions): BudgetHooks {
         state.lease = undefined;
         // A cache hit counts as a request but not as tokens (LiteLLM's rule): no model ran.
         const tokens = ctx.cacheHit ? 0 : (outcome.usage?.total_tokens ?? 0);
-        settleQuietly(limiter.release(lease, { tokens, now }), logger);
+        settleQuietly(limiter.release(lease, { tokens, now }), logger, ctx.callId);
       }
       if (outcome.status === "failure" && !recordFailures) return;
       const record = spendRecord(ctx, outcome, state, cost, now);
@@ -309,12 +317,18 @@ export function createBudgetHooks(options: BudgetHooksOptions): BudgetHooks {
       try {
         appended = journal.append(record);
       } catch (error) {
-        logger.error("spend journal append failed", { error: String(error) });
+        logger.error("spend journal append failed", {
+          request_id: ctx.callId,
+          error: String(error),
+        });
         return;
       }
       if (isPromise(appended)) {
         const done = appended.catch((error: unknown) => {
-          logger.error("spend journal append failed", { error: String(error) });
+          logger.error("spend journal append failed", {
+            request_id: ctx.callId,
+            error: String(error),
+          });
         });
         return done;
       }
@@ -344,10 +358,10 @@ function collect<T>(base: readonly T[], a: T | undefined, b: T | undefined): rea
   return out;
 }
 
-function settleQuietly(result: MaybePromise<void>, logger: BudgetsLogger): void {
+function settleQuietly(result: MaybePromise<void>, logger: BudgetsLogger, requestId: string): void {
   if (isPromise(result)) {
     result.catch((error: unknown) =>
-      logger.error("rate limit release failed", { error: String(error) }),
+      logger.error("rate limit release failed", { request_id: requestId, error: String(error) }),
     );
   }
 }
@@ -375,7 +389,10 @@ function emitCrossings(
         keyHash: state.identity?.keyHash,
       });
     } catch (error) {
-      logger.error("soft budget callback failed", { error: String(error) });
+      logger.error("soft budget callback failed", {
+        request_id: ctx.callId,
+        error: String(error),
+      });
     }
   }
 }

@@ -10,6 +10,11 @@ export interface Logger {
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
   child(fields: Record<string, unknown>): Logger;
+  /**
+   * Whether a line at `level` would be written. Optional so that hand-written loggers (tests)
+   * still fit; callers that build costly fields check it first (absent means "yes").
+   */
+  isLevelEnabled?(level: LogLevel): boolean;
 }
 
 export const LOG_LEVEL_ORDER: Record<LogLevel, number> = {

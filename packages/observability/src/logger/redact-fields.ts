@@ -17,7 +17,9 @@ export function redactValue(value: string): string {
 /** Returns a copy of `fields` with secret-looking keys and values replaced. */
 export function redactFields(fields: unknown, depth = 0): unknown {
   if (typeof fields === "string") return redactValue(fields);
-  if (fields === null || typeof fields !== "object" || depth > 6) return fields;
+  if (fields === null || typeof fields !== "object") return fields;
+  // Deeper than any record we log on purpose: not walked, so not written (it could hide a key).
+  if (depth > 6) return "[too deep]";
   if (fields instanceof Error) {
     return { name: fields.name, message: redactValue(fields.message) };
   }

@@ -80,7 +80,8 @@ export function openAttempt(
         ...(sample.latencySample === undefined ? {} : { latencySample: sample.latencySample }),
         ...(sample.ttftSample === undefined ? {} : { ttftSample: sample.ttftSample }),
       });
-      if (isPromiseLike(result)) result.then(undefined, (e: unknown) => logStoreError(rt, e));
+      if (isPromiseLike(result))
+        result.then(undefined, (e: unknown) => logStoreError(rt, state, e));
     },
     fail(error) {
       if (settled) return { cooldownUntil: 0 };
@@ -103,6 +104,7 @@ export function openAttempt(
         if (r.cooldownUntil > 0) {
           record.cooldownUntil = r.cooldownUntil;
           rt.logger.warn("router: deployment cooling down", {
+            request_id: state.ctx.callId,
             deploymentId: deployment.id,
             modelGroup: group,
             until: new Date(r.cooldownUntil).toISOString(),
@@ -113,7 +115,7 @@ export function openAttempt(
       };
       return isPromiseLike(result)
         ? result.then(note, (e: unknown) => {
-            logStoreError(rt, e);
+            logStoreError(rt, state, e);
             return { cooldownUntil: 0 };
           })
         : note(result);
@@ -122,7 +124,8 @@ export function openAttempt(
       if (settled) return;
       const now = settle("cancelled");
       const result = rt.store.release({ id: deployment.id, now, acquired: true, tokens: 0 });
-      if (isPromiseLike(result)) result.then(undefined, (e: unknown) => logStoreError(rt, e));
+      if (isPromiseLike(result))
+        result.then(undefined, (e: unknown) => logStoreError(rt, state, e));
     },
   };
 }
@@ -142,8 +145,9 @@ export function secretsOf(deployment: Deployment): string[] {
   return deployment.target.apiKey === undefined ? [] : [deployment.target.apiKey];
 }
 
-function logStoreError(rt: Runtime, error: unknown): void {
+function logStoreError(rt: Runtime, state: RequestState, error: unknown): void {
   rt.logger.error("router: state store release failed", {
+    request_id: state.ctx.callId,
     error: error instanceof Error ? error.message : String(error),
   });
 }

@@ -64,7 +64,7 @@ export async function runGroup<T>(
       if (error instanceof LocalRequestError) {
         // Nothing reached the upstream: no retry policy applies, another try fails the same way.
         rt.logger.warn("router: request failed locally before reaching the upstream", {
-          callId: state.ctx.callId,
+          request_id: state.ctx.callId,
           deploymentId: deployment.id,
           error: error.message,
           stack: error.cause instanceof Error ? error.cause.stack : undefined,
@@ -111,7 +111,7 @@ export async function runGroup<T>(
       retries++;
       state.retries++;
       rt.logger.debug("router: retrying", {
-        callId: state.ctx.callId,
+        request_id: state.ctx.callId,
         modelGroup: group.name,
         deploymentId: deployment.id,
         errorClass,

@@ -41,12 +41,16 @@ export async function runWithFallbacks<T>(
       if (visited.has(target)) continue;
       visited.add(target);
       if (!rt.table.has(target)) {
-        rt.logger.warn("router: fallback group does not exist", { from: groupName, to: target });
+        rt.logger.warn("router: fallback group does not exist", {
+          request_id: state.ctx.callId,
+          from: groupName,
+          to: target,
+        });
         continue;
       }
       state.ctx.fallbacksTaken.push(target);
       rt.logger.info("router: falling back", {
-        callId: state.ctx.callId,
+        request_id: state.ctx.callId,
         from: groupName,
         to: target,
         errorClass: classifyError(error),

@@ -175,6 +175,7 @@ describe("LiteLLM body parameters on /v1/messages, /v1/responses and /v1/complet
       ["timeout", 0],
       ["disable_fallbacks", "yes"],
       ["metadata", { tags: "not-a-list" }],
+      ["extra_body", { max_tokens: 100_000 }],
     ])(
       "%s: %j is a 400 in Anthropic's envelope, before any upstream call",
       async (field, value) => {

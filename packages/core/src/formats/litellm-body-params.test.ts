@@ -30,6 +30,8 @@ describe("checkLiteLLMParams", () => {
     ["disable_fallbacks", { disable_fallbacks: "true" }],
     ["metadata.tags", { metadata: { tags: "x" } }],
     ["metadata.tags", { metadata: { tags: ["ok", 2] } }],
+    ["extra_body", { extra_body: "x" }],
+    ["extra_body.max_tokens", { extra_body: { max_tokens: 99999 } }],
   ])("refuses a bad %s with a 400 naming it", (param, body) => {
     const error = thrownBy(() => checkLiteLLMParams(body));
     expect(error.status).toBe(400);

@@ -1,4 +1,5 @@
 import { InvalidRequestError } from "../errors/gateway-error.ts";
+import { EXTRA_BODY_RESERVED } from "../openai/extra-body.ts";
 import { GATEWAY_ONLY_PARAMS } from "../providers/openai/convert-request.ts";
 import { isRecord } from "../util/is-record.ts";
 
@@ -56,6 +57,25 @@ export function checkLiteLLMParams(body: Readonly<Record<string, unknown>>): voi
     throw invalid("disable_fallbacks", "disable_fallbacks must be true or false");
   }
   checkMetadataTags(body.metadata);
+  checkExtraBody(body.extra_body);
+}
+
+/**
+ * A literal `extra_body` as chat's schema checks it, for the formats whose translation is not
+ * checked as chat's (Messages): the builders would silently drop a reserved field (`model`,
+ * `max_tokens`...), where chat refuses it.
+ */
+function checkExtraBody(extra: unknown): void {
+  if (extra == null) return;
+  if (!isRecord(extra)) throw invalid("extra_body", "extra_body must be an object");
+  for (const name of Object.keys(extra)) {
+    if (EXTRA_BODY_RESERVED.has(name)) {
+      throw invalid(
+        `extra_body.${name}`,
+        `extra_body.${name} is not allowed: send ${name} as a top-level field`,
+      );
+    }
+  }
 }
 
 /** LiteLLM's request tags (`metadata.tags`), which the spend log records. */

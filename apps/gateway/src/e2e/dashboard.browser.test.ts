@@ -171,6 +171,38 @@ describe("the dashboard in a real browser", { timeout: 120_000 }, () => {
     expect(refused).toBeInstanceOf(OpenAI.APIError);
     expect([401, 403]).toContain((refused as InstanceType<typeof OpenAI.APIError>).status);
 
+    // Edit, regenerate and delete another key from its row's menu.
+    const spare = await admin<{ key: string }>("/key/generate", { key_alias: "spare-key" });
+    await page.reload();
+    let spareRow = page.locator('tr[data-key-alias="spare-key"]');
+    await spareRow.getByRole("button", { name: "Actions for spare-key" }).click();
+    await page.getByRole("menuitem", { name: "Edit" }).click();
+    dialog = page.getByRole("dialog");
+    await field(dialog, "key_alias").fill("spare-key-2");
+    await field(dialog, "rpm_limit").fill("60");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    spareRow = page.locator('tr[data-key-alias="spare-key-2"]');
+    await spareRow.getByText("RPM 60", { exact: false }).waitFor();
+    await spareRow.getByRole("button", { name: "Actions for spare-key-2" }).click();
+    await page.getByRole("menuitem", { name: "Regenerate" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Regenerate" }).click();
+    const regenerated = (await page.getByTestId("new-key").innerText()).trim();
+    expect(regenerated).toMatch(/^sk-/);
+    expect(regenerated).not.toBe(spare.key);
+    await page.getByRole("button", { name: "I have copied it" }).click();
+    const oldRefused = await sdk(spare.key)
+      .models.list()
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(oldRefused).toBeInstanceOf(OpenAI.APIError);
+    await spareRow.getByRole("button", { name: "Actions for spare-key-2" }).click();
+    await page.getByRole("menuitem", { name: "Delete" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Delete key" }).click();
+    await spareRow.waitFor({ state: "detached" });
+    await shot("key-edited-regenerated-deleted");
+
     // Add a model with a credential: it is served in /v1/models and its key never comes back.
     await nav(page, "Models");
     await page.getByRole("button", { name: "Add model" }).click();

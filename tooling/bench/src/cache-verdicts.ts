@@ -1,6 +1,5 @@
-import type { TargetRun } from "./measure-target.ts";
-import { median } from "./percentiles.ts";
 import { cacheHitCounts, type RunSet } from "./report.ts";
+import { medianDiff, p50Overhead, shown, verdict } from "./run-diffs.ts";
 import type { TargetKey } from "./targets.ts";
 
 /**
@@ -12,33 +11,6 @@ import type { TargetKey } from "./targets.ts";
 const MEMORY_CPU_MS = 0.1;
 const MEMORY_P50_MS = 0.2;
 const REDIS_P50_MS = 1;
-
-type Diff = { value: number; saturated: boolean } | undefined;
-
-function p50Overhead(run: TargetRun | undefined, rate: number): Diff {
-  const open = run?.open.find((o) => o.rate === rate);
-  const value = open?.latency?.p50;
-  const direct = open?.pairedDirect?.latency?.p50;
-  if (value === undefined || direct === undefined) return undefined;
-  return { value: value - direct, saturated: !!(open?.saturated || open?.pairedDirect?.saturated) };
-}
-
-function medianDiff(runSets: RunSet[], diff: (runs: RunSet) => Diff): Diff {
-  const diffs = runSets.map(diff).filter((d): d is NonNullable<Diff> => d !== undefined);
-  const value = median(diffs.map((d) => d.value));
-  return value === undefined ? undefined : { value, saturated: diffs.some((d) => d.saturated) };
-}
-
-function shown(diff: Diff, unit: string, digits: number): string {
-  if (!diff) return "not measured";
-  return `${diff.value >= 0 ? "+" : ""}${diff.value.toFixed(digits)} ${unit}${diff.saturated ? " †" : ""}`;
-}
-
-function verdict(diff: Diff, limit: number, unit: string, digits: number): string {
-  if (!diff) return "not measured";
-  const met = diff.value <= limit ? "**met**" : "**NOT met**";
-  return `${shown({ ...diff, saturated: false }, unit, digits)} (target ≤ ${limit} ${unit}): ${met}${diff.saturated ? " † (a rate not sustained: queueing, not the target)" : ""}`;
-}
 
 function hitLine(runSets: RunSet[], key: TargetKey): string {
   let hits = 0;

@@ -27,6 +27,7 @@ export const KEYS: TargetKey[] = [
   "floor",
   "gateway",
   "gatewayVk",
+  "gatewayObs",
   "portkey",
   "cacheMemory",
   "cacheRedis",
@@ -36,12 +37,14 @@ const COLUMN_NAMES: Record<TargetKey, string> = {
   floor: "floor",
   gateway: "gateway (master key)",
   gatewayVk: "gateway (virtual key)",
+  gatewayObs: "gateway, Prometheus + OTel on",
   portkey: "Portkey",
   cacheMemory: "gateway, memory cache hit",
   cacheRedis: "gateway, Redis cache hit",
 };
 const RATIOS: [TargetKey, TargetKey, string][] = [
   ["gatewayVk", "gateway", "virtual key ÷ master key"],
+  ["gatewayObs", "gateway", "OTel on ÷ off"],
   ["floor", "direct", "floor ÷ direct"],
   ["gateway", "direct", "gateway ÷ direct"],
   ["portkey", "direct", "Portkey ÷ direct"],
@@ -54,7 +57,7 @@ const RATIOS: [TargetKey, TargetKey, string][] = [
   ["cacheRedis", "floor", "Redis hit ÷ floor"],
 ];
 /** The gateway's columns: they can carry cache hits, and their cost over the floor is of interest. */
-const GATEWAYS: TargetKey[] = ["gateway", "gatewayVk", "cacheMemory", "cacheRedis"];
+const GATEWAYS: TargetKey[] = ["gateway", "gatewayVk", "gatewayObs", "cacheMemory", "cacheRedis"];
 
 const defined = (value: number | undefined, saturated?: boolean): Cell | undefined =>
   value === undefined || !Number.isFinite(value)
@@ -210,6 +213,18 @@ export function metricRows(rates: number[], cache: boolean): MetricRow[] {
         return vk?.cpuMsPerRequest === undefined || master?.cpuMsPerRequest === undefined
           ? undefined
           : defined(vk.cpuMsPerRequest - master.cpuMsPerRequest, vk.saturated || master.saturated);
+      },
+    },
+    {
+      label: "CPU-ms per request, closed loop: OTel on − off",
+      digits: 3,
+      noRatio: true,
+      onlyFor: ["gatewayObs"],
+      cell: (runs, key) => {
+        if (key !== "gatewayObs") return undefined;
+        const on = runs.gatewayObs?.closed?.cpuMsPerRequest;
+        const off = runs.gateway?.closed?.cpuMsPerRequest;
+        return on === undefined || off === undefined ? undefined : defined(on - off);
       },
     },
     ...latencyRows(rates),

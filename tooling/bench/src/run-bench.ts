@@ -4,6 +4,7 @@ import { cpus, loadavg, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { renderCacheVerdicts } from "./cache-verdicts.ts";
+import { renderObservabilityVerdicts } from "./observability-verdicts.ts";
 import { renderProfile, summariseProfile } from "./cpu-profile.ts";
 import {
   measureTarget,
@@ -51,6 +52,9 @@ const USAGE = `pnpm bench [options]   (run by hand; not part of the test suite)
                      and the gateway answering from its memory cache and from its Redis cache
                      (every request the same, so all but the first are hits); no Portkey, no
                      virtual key. Without --cache the cache targets run beside all the others.
+  --observability    only the observability comparison: direct, floor, the gateway with no
+                     callbacks and the same gateway with callbacks prometheus + otel (spans to
+                     the fake upstream's OTLP path). Without it that target runs beside the others.
   --redis-url URL    the Redis of the Redis-cache target (loopback only); default TEST_REDIS_URL,
                      then REDIS_URL; with none, that target is skipped and the report says so
   --no-pin           do not pin latency runs with taskset
@@ -73,6 +77,7 @@ interface Cli {
   stream: boolean;
   virtualKey: boolean;
   cache: boolean;
+  observability: boolean;
   redisUrl: string | undefined;
 }
 
@@ -88,6 +93,7 @@ function parseCli(argv: string[]): Cli {
     stream: false,
     virtualKey: false,
     cache: false,
+    observability: false,
     redisUrl: undefined,
   };
   let repsGiven = false;
@@ -109,6 +115,7 @@ function parseCli(argv: string[]): Cli {
     else if (arg === "--stream") cli.stream = true;
     else if (arg === "--virtual-key") cli.virtualKey = true;
     else if (arg === "--cache") cli.cache = true;
+    else if (arg === "--observability") cli.observability = true;
     else if (arg === "--redis-url") {
       const next = argv[++i];
       if (!next || next.startsWith("--")) throw new Error("--redis-url needs a URL");
@@ -120,6 +127,8 @@ function parseCli(argv: string[]): Cli {
   }
   if (cli.quick && !repsGiven) cli.reps = 1;
   if (cli.cache && cli.profile) throw new Error("--cache and --profile do not go together");
+  if (cli.observability && (cli.cache || cli.profile))
+    throw new Error("--observability goes with neither --cache nor --profile");
   return cli;
 }
 
@@ -277,13 +286,29 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
   // start shows as "skipped").
   const columns: TargetKey[] = cli.cache
     ? ["direct", "floor", "gateway", "cacheMemory", "cacheRedis"]
-    : ["direct", "floor", "gateway", "gatewayVk", "portkey", "cacheMemory", "cacheRedis"];
+    : cli.observability
+      ? ["direct", "floor", "gateway", "gatewayObs"]
+      : [
+          "direct",
+          "floor",
+          "gateway",
+          "gatewayVk",
+          "gatewayObs",
+          "portkey",
+          "cacheMemory",
+          "cacheRedis",
+        ];
+  // A focused mode runs only its own comparison (shorter, less drift between its targets).
+  const focused = cli.cache || cli.observability;
   const redis = cacheRedis(cli);
   // Its own namespace per run: the first request is a miss even on a Redis kept from before.
   const cacheNamespace = `bench-${startedAt.getTime().toString(36)}`;
 
   let peer: Awaited<ReturnType<typeof installPeer>> | undefined;
-  if (cli.cache) notes.push("Portkey and the virtual key skipped: --cache.");
+  if (focused)
+    notes.push(
+      `Portkey and the virtual key skipped: ${cli.cache ? "--cache" : "--observability"}.`,
+    );
   else if (cli.peer) {
     peer = await installPeer(log);
     if (typeof peer === "string") {
@@ -293,7 +318,7 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
   } else notes.push("Portkey skipped: --no-peer.");
 
   log(
-    `starting the fake upstream, the floor, the gateway${cli.cache ? "" : " and the peer"} and the cache gateways`,
+    `starting the fake upstream, the floor, the gateway${focused ? "" : " and the peer"} and the ${cli.observability ? "traced gateway" : "cache gateways"}`,
   );
   const fake = await startFake(paths);
   servers.push(fake.process);
@@ -306,16 +331,33 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
     const install = peer;
     starters.push(["portkey", () => startPortkey(paths, install, fake.origin)]);
   }
-  starters.push([
-    "cacheMemory",
-    () =>
-      startGateway(paths, fake.origin, {
-        key: "cacheMemory",
-        logName: "gateway-cache-memory",
-        litellmSettings: cacheSettings("local", cacheNamespace),
-      }),
-  ]);
-  if (redis) {
+  if (columns.includes("gatewayObs")) {
+    starters.push([
+      "gatewayObs",
+      () =>
+        startGateway(paths, fake.origin, {
+          key: "gatewayObs",
+          logName: "gateway-observability",
+          litellmSettings: { callbacks: ["prometheus", "otel"] },
+          // The fake upstream answers any POST with 200, so it takes the OTLP exports too.
+          env: {
+            OTEL_EXPORTER_OTLP_ENDPOINT: fake.origin,
+            OTEL_SERVICE_NAME: "bench-gateway",
+          },
+        }),
+    ]);
+  }
+  if (columns.includes("cacheMemory"))
+    starters.push([
+      "cacheMemory",
+      () =>
+        startGateway(paths, fake.origin, {
+          key: "cacheMemory",
+          logName: "gateway-cache-memory",
+          litellmSettings: cacheSettings("local", cacheNamespace),
+        }),
+    ]);
+  if (columns.includes("cacheRedis") && redis) {
     starters.push([
       "cacheRedis",
       () =>
@@ -325,7 +367,7 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
           litellmSettings: cacheSettings("redis", cacheNamespace, redis.url),
         }),
     ]);
-  } else {
+  } else if (columns.includes("cacheRedis")) {
     const why =
       "Redis cache target skipped: no Redis given (pass --redis-url redis://127.0.0.1:6379 or set TEST_REDIS_URL)";
     notes.push(`${why}.`);
@@ -336,7 +378,7 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
       const target = await start();
       if (target.process) servers.push(target.process);
       targets.push(target);
-      if (key === "gateway" && !cli.cache) {
+      if (key === "gateway" && !focused) {
         // The same process again, called with a virtual key (team, budgets, rpm/tpm limits).
         try {
           targets.push(await virtualKeyTarget(target));
@@ -505,6 +547,17 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
     );
     lines.push("");
   }
+  if (columns.includes("gatewayObs")) {
+    lines.push("## Issue 20 observability cost (medians of per-run differences)");
+    lines.push("");
+    lines.push(
+      ...renderObservabilityVerdicts(
+        medianOver.map((r) => r.runs),
+        settings.rates.includes(500) ? 500 : settings.rates[Math.floor(settings.rates.length / 2)]!,
+      ),
+    );
+    lines.push("");
+  }
   lines.push("## Runs");
   for (const repetition of repetitions) {
     lines.push("");
@@ -646,7 +699,11 @@ async function main(): Promise<void> {
     benchDir,
     cli.profile
       ? ["profile", ...(cli.stream ? ["stream"] : []), ...(cli.virtualKey ? ["vk"] : [])].join("-")
-      : [...(cli.cache ? ["cache"] : []), ...(cli.quick ? ["quick"] : [])].join("-"),
+      : [
+          ...(cli.cache ? ["cache"] : []),
+          ...(cli.observability ? ["observability"] : []),
+          ...(cli.quick ? ["quick"] : []),
+        ].join("-"),
   );
   writeFileSync(file, report);
   process.stdout.write(report);

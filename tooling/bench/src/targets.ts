@@ -14,13 +14,21 @@ import type { PeerInstall } from "./peer.ts";
 import { freePort, startProcess, waitForHttp, type ServerProcess } from "./processes.ts";
 
 export type TargetKey =
-  "direct" | "floor" | "gateway" | "gatewayVk" | "portkey" | "cacheMemory" | "cacheRedis";
+  | "direct"
+  | "floor"
+  | "gateway"
+  | "gatewayVk"
+  | "gatewayObs"
+  | "portkey"
+  | "cacheMemory"
+  | "cacheRedis";
 
 export const TARGET_LABELS: Record<TargetKey, string> = {
   direct: "direct (fake upstream)",
   floor: "floor (node:http + undici)",
   gateway: "our gateway (master key)",
   gatewayVk: "our gateway (virtual key)",
+  gatewayObs: "our gateway, Prometheus + OTel on (master key)",
   portkey: "Portkey 1.15.2",
   cacheMemory: "our gateway, memory cache hits",
   cacheRedis: "our gateway, Redis cache hits",
@@ -99,6 +107,8 @@ export interface GatewayStartOptions {
   key?: TargetKey;
   /** LiteLLM's `litellm_settings` for this gateway, e.g. `{cache: true, cache_params: {...}}`. */
   litellmSettings?: Record<string, unknown>;
+  /** Extra environment for this gateway, e.g. `OTEL_EXPORTER_OTLP_ENDPOINT`. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -144,6 +154,7 @@ export async function startGateway(
   env.LITELLM_MASTER_KEY = GATEWAY_MASTER_KEY;
   env.GATEWAY_DATA_DIR = dataDir;
   env.NODE_ENV = "production";
+  Object.assign(env, options.env);
   const server = startProcess({
     name: "gateway",
     command: process.execPath,

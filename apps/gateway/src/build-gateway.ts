@@ -114,6 +114,9 @@ export async function buildGateway(options: {
       callbacks: loaded.config.litellm_settings,
       alerting: loaded.config.general_settings,
       env: env.observability ?? {},
+      // LiteLLM logs content unless turned off; here it is off unless the config turns it on by
+      // setting the flag to false on purpose (an unset flag keeps prompts out of the callbacks).
+      messageLogging: loaded.config.litellm_settings?.turn_off_message_logging === false,
     });
     opened.push(() => observability.close());
 

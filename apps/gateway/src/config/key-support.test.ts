@@ -50,9 +50,10 @@ describe("KEY_SUPPORT", () => {
     }
   });
 
-  it("marks budget keys and message logging as planned", () => {
+  it("marks message logging supported, and budget keys and key-info redaction as planned", () => {
+    expect(KEY_SUPPORT["litellm_settings.turn_off_message_logging"]).toBe("supported");
     for (const key of [
-      "litellm_settings.turn_off_message_logging",
+      "litellm_settings.redact_user_api_key_info",
       "litellm_settings.max_budget",
       "general_settings.disable_spend_logs",
     ]) {
@@ -81,12 +82,12 @@ describe("checkKeySupport", () => {
   it("names every planned key that is set, with its YAML path", () => {
     expect(
       checkKeySupport({
-        litellm_settings: { success_callback: ["langfuse"], turn_off_message_logging: true },
+        litellm_settings: { success_callback: ["langfuse"], redact_user_api_key_info: true },
         general_settings: { alerting: ["slack"] },
         model_list: [{ model_name: "a", litellm_params: { model: "openai/a", tags: ["eu"] } }],
       }),
     ).toEqual([
-      "config key litellm_settings.turn_off_message_logging is accepted but not yet supported; it has no effect yet",
+      "config key litellm_settings.redact_user_api_key_info is accepted but not yet supported; it has no effect yet",
       "config key model_list[0].litellm_params.tags is accepted but not yet supported; it has no effect yet",
     ]);
   });

@@ -110,7 +110,8 @@ export const KEY_SUPPORT: Readonly<Record<string, KeyStatus>> = {
   "litellm_settings.success_callback": S,
   "litellm_settings.failure_callback": S,
   "litellm_settings.service_callbacks": P,
-  "litellm_settings.turn_off_message_logging": P,
+  // Content reaches the callbacks only when this is set to false on purpose (see build-gateway).
+  "litellm_settings.turn_off_message_logging": S,
   "litellm_settings.require_auth_for_metrics_endpoint": S,
   "litellm_settings.redact_user_api_key_info": P,
   "litellm_settings.langfuse_default_tags": P,

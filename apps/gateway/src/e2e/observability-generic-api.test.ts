@@ -30,7 +30,8 @@ describe("generic_api callback", () => {
             },
           },
         ],
-        litellm_settings: { callbacks: ["generic_api"] },
+        // Message logging on (LiteLLM's flag set to false on purpose): payloads carry content.
+        litellm_settings: { callbacks: ["generic_api"], turn_off_message_logging: false },
       },
       env: {
         GENERIC_LOGGER_ENDPOINT: receiver.url,
@@ -84,7 +85,13 @@ describe("generic_api callback", () => {
     expect(success.metadata.user_api_key_alias).toBe("hooked");
     expect(success.metadata.user_api_key_hash).toMatch(/^[0-9a-f]{16,}$/);
     if (token) expect(success.metadata.user_api_key_hash).toBe(token);
+    // Content, because the config turned message logging on: the messages and the answer.
+    expect(success.messages).toEqual([{ role: "user", content: "hello hook" }]);
+    expect(success.response).toMatchObject({
+      choices: [{ message: { content: ok.data.choices[0]!.message.content } }],
+    });
     const failure = payloads.find((p) => p.status === "failure")!;
     expect(failure.metadata.http_status).toBe(400);
+    expect(failure.messages).toEqual([{ role: "user", content: "x" }]);
   });
 });

@@ -81,6 +81,10 @@ describe("Langfuse (success_callback: langfuse)", () => {
       },
     });
     expect((generation.costDetails as { total: number }).total).toBeCloseTo(cost, 12);
+    // Message logging is off unless the config turns it on: no prompt or answer leaves.
+    expect(generation.input).toBeUndefined();
+    expect(generation.output).toBeUndefined();
+    expect(request.body).not.toContain("hello langfuse");
 
     // Langfuse dies: a bounded number of requests all complete (the queue drops or retries).
     await langfuse.close();

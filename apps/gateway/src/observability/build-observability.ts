@@ -15,7 +15,6 @@ import { buildSinks } from "./build-sinks.ts";
 import type { CallbackSettings } from "./callback-selection.ts";
 import { requestEventOf } from "./request-event-of.ts";
 import { requestLogObserver } from "./request-log-observer.ts";
-import { requestLogObserver } from "./request-log-observer.ts";
 import { timePreCall, type TimedPhase } from "./timed-hooks.ts";
 
 /** How long shutdown waits for the sinks, the alerts and the span export, each. */
@@ -61,6 +60,11 @@ export function buildObservability(options: {
   alerting?: AlertingSettings | undefined;
   /** The variables the callbacks and alerting read (the gateway's env; packages read none). */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Put the request's messages and the answer on the events (the callbacks that store content
+   * get them). Off unless `litellm_settings.turn_off_message_logging: false` says so.
+   */
+  messageLogging?: boolean;
 }): BuiltObservability {
   const { logger } = options;
   const env = options.env ?? {};
@@ -71,17 +75,19 @@ export function buildObservability(options: {
   if (alerter) observers.push(alerter);
   const requestLog = requestLogObserver(logger);
   if (requestLog) observers.push(requestLog);
-  const requestLog = requestLogObserver(logger);
-  if (requestLog) observers.push(requestLog);
   const bus = new RequestEventBus({ observers, queues: sinks.queues, logger });
   metrics.watchQueues([...sinks.queues, ...(alerter?.channelQueues() ?? [])]);
   const stopWatchingSinks = alerter?.watchSinkQueues(sinks.queues);
   const tracing = sinks.tracer;
   const now = () => options.clock?.now() ?? Date.now();
+  const logContent = options.messageLogging === true;
+  if (logContent && (sinks.queues.length > 0 || tracing)) {
+    logger.info("message logging on: callbacks receive request messages and responses");
+  }
   return {
     hooks: {
       postCall(ctx, outcome) {
-        const event = requestEventOf(ctx, outcome, now());
+        const event = requestEventOf(ctx, outcome, now(), logContent);
         bus.publish(event);
         // A key expiring within the warning alerts (once per key per window): one comparison.
         const identity = ctx.metadata.identity;

@@ -15,13 +15,13 @@ const CALL_TYPES: Readonly<Record<string, CallType>> = {
 /**
  * The one event of a request, from the router's context and outcome (at its post-call, exactly
  * once per request, streamed or not). Identity fields come from the caller's key; the key itself
- * never (only its hash). Messages and responses are not carried: message logging is off by
- * default and no sink wired today stores content.
+ * never (only its hash). Messages and the response only with `logContent` (message logging on).
  */
 export function requestEventOf(
   ctx: RequestContext<GatewayRequestMetadata>,
   outcome: PostCallOutcome,
   now: number,
+  logContent = false,
 ): RequestEvent {
   const identity = ctx.metadata.identity;
   const key = identity?.kind === "virtual_key" ? identity : undefined;
@@ -114,5 +114,23 @@ export function requestEventOf(
       : {}),
     ...(outcome.partial ? { partial: true } : {}),
     tags: Array.isArray(tags) ? tags.filter((t): t is string => typeof t === "string") : [],
+    ...(logContent ? contentOf(ctx, outcome) : {}),
+  };
+}
+
+/**
+ * What was asked and answered, for the callbacks that store content (Langfuse's input/output,
+ * generic_api's messages/response, OTel's gen_ai.*.messages): the chat messages, else the
+ * embedding input or completion prompt; the answer as the router assembled it (a stream's too).
+ */
+function contentOf(
+  ctx: RequestContext<GatewayRequestMetadata>,
+  outcome: PostCallOutcome,
+): { messages?: unknown; response?: unknown } {
+  const request = ctx.request as { messages?: unknown; input?: unknown; prompt?: unknown };
+  const messages = request.messages ?? request.input ?? request.prompt;
+  return {
+    ...(messages !== undefined ? { messages } : {}),
+    ...(outcome.response !== undefined ? { response: outcome.response } : {}),
   };
 }

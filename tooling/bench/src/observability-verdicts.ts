@@ -16,7 +16,8 @@ function onMinusOff(
   return medianDiff(runSets, (runs) => {
     const on = pick(runs, "gatewayObs");
     const off = pick(runs, "gateway");
-    return on === undefined || off === undefined
+    // A target that answered nothing in a phase has an infinite CPU per request: not a result.
+    return on === undefined || off === undefined || !Number.isFinite(on) || !Number.isFinite(off)
       ? undefined
       : { value: on - off, saturated: false };
   });

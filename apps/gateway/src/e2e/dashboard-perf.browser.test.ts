@@ -80,14 +80,20 @@ describe(
       expect(await page.locator("[data-testid=logs-table] tbody tr").count()).toBe(50);
       expect(await page.getByText("100,000 requests").count()).toBe(1);
       // Page 2 and a filter are answered by the server too.
+      // Each response is awaited from before its click: a fast answer must not be missed (the
+      // wait would then last until the page's next poll, 10 s later).
       let started = Date.now();
-      await page.getByRole("button", { name: "2", exact: true }).click();
-      await page.waitForResponse((r) => r.url().includes("/spend/logs/ui?page=2"));
+      await Promise.all([
+        page.waitForResponse((r) => r.url().includes("/spend/logs/ui?page=2")),
+        page.getByRole("button", { name: "2", exact: true }).click(),
+      ]);
       figures["admin /logs page 2"] = Date.now() - started;
-      started = Date.now();
       await page.getByLabel("Model").fill(seeded.models[2]!.modelGroup);
-      await page.getByRole("button", { name: "Apply filters" }).click();
-      await page.waitForResponse((r) => r.url().includes("model="));
+      started = Date.now();
+      await Promise.all([
+        page.waitForResponse((r) => r.url().includes("model=")),
+        page.getByRole("button", { name: "Apply filters" }).click(),
+      ]);
       figures["admin /logs filtered by model"] = Date.now() - started;
       await page.context().close();
 

@@ -61,7 +61,7 @@ const CSV_COLUMNS: CsvColumn<TableRow>[] = [
 
 /** Spend by team, key, model, provider and day over a date range, as chart, table and CSV. */
 export function Usage() {
-  const [range, setRange] = useState(() => lastDays(30, new Date()));
+  const [range, setRange] = useState(() => lastDays(7, new Date()));
   const [view, setView] = useState<View>("days");
   const valid =
     /^\d{4}-\d{2}-\d{2}$/.test(range.start) &&

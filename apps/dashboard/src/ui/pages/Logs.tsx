@@ -52,6 +52,20 @@ export interface LogRow {
   [field: string]: unknown;
 }
 
+/** What /spend/logs/ui/<id> adds to a row for the detail view. */
+interface LogDetailFields {
+  retries?: number | null;
+  fallbacks?: unknown[];
+  error?: {
+    error_class?: string | null;
+    error_message?: string | null;
+    status_code?: number | null;
+  } | null;
+  deployment?: Record<string, unknown>;
+  messages?: unknown;
+  response?: unknown;
+}
+
 interface LogPage {
   data: LogRow[];
   total: number;
@@ -238,7 +252,7 @@ function LogDetail({ requestId }: { requestId: string }) {
   if (detail.isPending) return <Loading what="the request" />;
   if (detail.error) return <ErrorState error={detail.error} retry={() => void detail.refetch()} />;
   const row = detail.data;
-  const { metadata, ...fields } = row;
+  const { metadata } = row;
   const facts: [string, string][] = [
     ["Request id", row.request_id],
     ["Status", `${row.status}${row.status_code ? ` (${row.status_code})` : ""}`],
@@ -254,9 +268,25 @@ function LogDetail({ requestId }: { requestId: string }) {
     ["Cache hit", String(row.cache_hit ?? false)],
     ["Started", new Date(row.startTime).toLocaleString()],
   ];
-  const extra = Object.fromEntries(
-    Object.entries(fields).filter(([k]) => /retr|fallback|error|exception|deployment/i.test(k)),
-  );
+  const extra = row as LogRow & LogDetailFields;
+  const error = extra.error;
+  if (typeof extra.retries === "number") facts.push(["Retries", String(extra.retries)]);
+  if (Array.isArray(extra.fallbacks) && extra.fallbacks.length > 0) {
+    facts.push([
+      "Fallbacks",
+      extra.fallbacks.map((f) => (typeof f === "string" ? f : JSON.stringify(f))).join(" → "),
+    ]);
+  }
+  if (error) {
+    facts.push([
+      "Error",
+      [error.error_class, error.error_message].filter(Boolean).join(": ") || "—",
+    ]);
+  }
+  const bodies: [string, unknown][] = [
+    ["Request", extra.messages],
+    ["Response", extra.response],
+  ];
   return (
     <Stack data-testid="log-detail">
       <Table>
@@ -269,12 +299,16 @@ function LogDetail({ requestId }: { requestId: string }) {
           ))}
         </Table.Tbody>
       </Table>
-      {Object.keys(extra).length > 0 && (
-        <>
-          <Title order={5}>Retries, fallbacks and errors</Title>
-          <Code block>{JSON.stringify(extra, null, 2)}</Code>
-        </>
-      )}
+      {bodies
+        .filter(([, body]) => body !== null && body !== undefined && JSON.stringify(body) !== "{}")
+        .map(([title, body]) => (
+          <Stack key={title} gap={4}>
+            <Title order={5}>{title}</Title>
+            <Code block mah={300} style={{ overflow: "auto" }}>
+              {JSON.stringify(body, null, 2)}
+            </Code>
+          </Stack>
+        ))}
       {metadata && Object.keys(metadata).length > 0 && (
         <>
           <Title order={5}>Metadata</Title>

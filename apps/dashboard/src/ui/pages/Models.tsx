@@ -53,17 +53,16 @@ const MODEL_FIELDS: FieldSpec[] = [
   { name: "output_cost_per_token", label: "Output cost per token ($)", kind: "money" },
 ];
 
-/** Fields of a model_info row that describe a cooldown, whatever the API names them. */
+/**
+ * The router's cooldown of a deployment, from /model/info's `in_cooldown` and `cooldown_until`
+ * (ours; LiteLLM's UI has no such field): undefined when it is taking traffic.
+ */
 function cooldownOf(info: Record<string, unknown>): string | undefined {
-  for (const [name, value] of Object.entries(info)) {
-    if (!/cooldown/i.test(name) || value === null || value === undefined || value === false)
-      continue;
-    if (typeof value === "string" && /^\d{4}-/.test(value))
-      return `until ${new Date(value).toLocaleTimeString()}`;
-    if (typeof value === "object") return JSON.stringify(value);
-    return String(value);
+  const until = info.cooldown_until;
+  if (typeof until === "string" && !Number.isNaN(Date.parse(until))) {
+    return `until ${new Date(until).toLocaleTimeString()}`;
   }
-  return undefined;
+  return info.in_cooldown === true ? "cooling down" : undefined;
 }
 
 export function Models() {

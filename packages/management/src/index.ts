@@ -19,3 +19,6 @@ export type { StoredModel } from "./model-service.ts";
 
 // UI login passwords (users.password).
 export { hashPassword, verifyPassword } from "./password.ts";
+
+// The dashboard request log's page query as SQL (for EXPLAIN in tests and by operators).
+export { spendLogsUiPageSql } from "./spend-log-pages.ts";

@@ -5,6 +5,8 @@ import { canReadAll, denied, deniedField, type Caller } from "./caller.ts";
 import type { ResolvedDeps } from "./management-deps.ts";
 import { parse, SpendLogsQuery, SpendReportQuery } from "./schemas.ts";
 import { spendLogJson } from "./serializers.ts";
+import { createDailyActivity } from "./daily-activity.ts";
+import { createSpendLogPages } from "./spend-log-pages.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -39,6 +41,10 @@ export function createSpendService(deps: ResolvedDeps) {
   const { db } = deps;
 
   return {
+    // The dashboard's views (spend-log-pages.ts, daily-activity.ts): paged and grouped in SQL.
+    ...createSpendLogPages(db),
+    dailyActivity: createDailyActivity(db, () => deps.clock.now()),
+
     /** GET /spend/logs: rows in LiteLLM's field names, newest first. Non-admins see their own. */
     async logs(caller: Caller, query: unknown) {
       const q = parse(SpendLogsQuery, query);

@@ -214,6 +214,18 @@ export function managementRoutes(deps: ManagementRouteDeps): Hono<GatewayEnv> {
     "/spend/logs",
     query((who, input) => spend.logs(who, input)),
   );
+  // The dashboard's request log and usage charts (LiteLLM's routes), paged and grouped in SQL.
+  app.get(
+    "/spend/logs/ui",
+    query((who, input) => spend.logsUi(who, input)),
+  );
+  app.get("/spend/logs/ui/:request_id", async (c) =>
+    c.json(await spend.logUi(caller(c), c.req.param("request_id"))),
+  );
+  app.get(
+    "/user/daily/activity",
+    query((who, input) => spend.dailyActivity(who, input)),
+  );
   app.get(
     "/global/spend/report",
     query((who, input) => spend.report(who, input)),

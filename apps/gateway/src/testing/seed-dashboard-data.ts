@@ -163,6 +163,10 @@ export async function seedDashboardData(
       join ${models} on m.idx = r.i % ${SEED_MODELS.length}::int`);
   }
 
+  // Fresh statistics, as autovacuum would gather on a server, so plans match production's.
+  await run(`analyze spend_logs`);
+  await run(`analyze virtual_keys`);
+
   const keys: SeededKey[] = [];
   for (let n = 0; n < keyCount; n++) {
     const key = rawKey(n);

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { boolean, index, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
 import { jsonObject, stringList } from "../columns/json.ts";
 import { money } from "../columns/money.ts";
@@ -64,6 +65,10 @@ export const spendLogs = pgTable(
     index("spend_logs_team_id_start_time_idx").on(t.teamId, t.startTime),
     index("spend_logs_user_id_start_time_idx").on(t.userId, t.startTime),
     index("spend_logs_end_user_id_start_time_idx").on(t.endUserId, t.startTime),
+    // The dashboard's request log filters by model (the group the client asked for, else the
+    // provider's name) and by failures, newest first: each its own (filter, start_time) index.
+    index("spend_logs_model_start_time_idx").on(sql`coalesce("model_group", "model")`, t.startTime),
+    index("spend_logs_status_start_time_idx").on(t.status, t.startTime),
   ],
 );
 

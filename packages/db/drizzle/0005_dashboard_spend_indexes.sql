@@ -1,0 +1,2 @@
+CREATE INDEX "spend_logs_model_start_time_idx" ON "spend_logs" USING btree (coalesce("model_group", "model"),"start_time");--> statement-breakpoint
+CREATE INDEX "spend_logs_status_start_time_idx" ON "spend_logs" USING btree ("status","start_time");

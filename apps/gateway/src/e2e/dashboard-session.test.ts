@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openaiError, startFakeOpenAI, type FakeServer } from "@org/testing";
 import { createSessionTokenSigner } from "../auth/session-token.ts";
 import { manage } from "../testing/manage.ts";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
@@ -16,6 +17,7 @@ function cookieOf(res: Response): string {
 
 describe("dashboard sessions over HTTP", () => {
   let gateway: TestGateway;
+  let upstream: FakeServer;
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${gateway.url}${path}`, {
       method: "POST",
@@ -31,9 +33,30 @@ describe("dashboard sessions over HTTP", () => {
   };
 
   beforeAll(async () => {
-    gateway = await startTestGateway({ masterKey: "sk-dashboard-master-0123456789" });
+    upstream = await startFakeOpenAI();
+    upstream.setDefault(openaiError(500));
+    gateway = await startTestGateway({
+      masterKey: "sk-dashboard-master-0123456789",
+      config: {
+        model_list: [
+          {
+            model_name: "broken",
+            litellm_params: {
+              model: "openai/broken",
+              api_key: "sk-up",
+              api_base: `${upstream.url}/v1`,
+            },
+            model_info: { id: "broken-1" },
+          },
+        ],
+        router_settings: { allowed_fails: 1, cooldown_time: 600, num_retries: 0 },
+      },
+    });
   });
-  afterAll(() => gateway?.close());
+  afterAll(async () => {
+    await gateway?.close();
+    await upstream?.close();
+  });
 
   it("logs the admin in with the master key: an HttpOnly, SameSite=Strict cookie without the key", async () => {
     const res = await post("/v2/login", { username: "admin", password: gateway.masterKey });
@@ -214,6 +237,31 @@ describe("dashboard sessions over HTTP", () => {
     expect((await get("/v2/session", { cookie, ...DASHBOARD })).status).toBe(401);
     // And it cannot log in again.
     expect((await post("/v2/login", { api_key: key })).status).toBe(401);
+  });
+
+  it("shows a deployment's cooldown in /model/info (in_cooldown, cooldown_until) to the session", async () => {
+    const cookie = await loginAdmin();
+    type Info = {
+      data: { model_info: { id: string; in_cooldown: boolean; cooldown_until: string | null } }[];
+    };
+    const info = async () => {
+      const res = await get("/model/info", { cookie, ...DASHBOARD });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as Info).data.find((d) => d.model_info.id === "broken-1")!
+        .model_info;
+    };
+    expect(await info()).toMatchObject({ in_cooldown: false, cooldown_until: null });
+    // Failures past allowed_fails put the only deployment in cooldown (the router's own rule).
+    for (let i = 0; i < 5 && !(await info()).in_cooldown; i++) {
+      await post(
+        "/v1/chat/completions",
+        { model: "broken", messages: [{ role: "user", content: "hi" }] },
+        { authorization: `Bearer ${gateway.masterKey}` },
+      );
+    }
+    const cooled = await info();
+    expect(cooled.in_cooldown).toBe(true);
+    expect(Date.parse(cooled.cooldown_until!)).toBeGreaterThan(Date.now());
   });
 
   it("logs out: the cookie is cleared, and /v2/session without one is a 401", async () => {

@@ -30,9 +30,12 @@ export function modelsRoute(deps: GatewayDeps) {
  * credentials; a virtual key sees only the models it may call. `?litellm_model_id=` picks one.
  */
 export function modelInfoRoute(deps: GatewayDeps) {
-  return (c: Context<GatewayEnv>) => {
+  return async (c: Context<GatewayEnv>) => {
     const identity = c.get("identity");
     const id = c.req.query("litellm_model_id");
+    // Cooldowns come from the router's shared state (no provider call), for the dashboard.
+    const health = await deps.router.health();
+    const cooldowns = new Map(health.unhealthy.map((d) => [d.id, d.cooldownUntil]));
     const data = deps.router
       .deployments()
       .filter(
@@ -40,12 +43,12 @@ export function modelInfoRoute(deps: GatewayDeps) {
           (id === undefined || d.id === id) &&
           mayUseModel(identity, d.modelName, deps.accessGroupsOf),
       )
-      .map(modelInfoEntry);
+      .map((d) => modelInfoEntry(d, cooldowns.get(d.id)));
     return c.json({ data });
   };
 }
 
-function modelInfoEntry(d: DeploymentInfo) {
+function modelInfoEntry(d: DeploymentInfo, cooldownUntil: number | undefined) {
   return {
     model_name: d.modelName,
     // Only fields known to be harmless (an allowlist): any key allowed to call the model reads
@@ -60,6 +63,9 @@ function modelInfoEntry(d: DeploymentInfo) {
       max_output_tokens: d.maxOutputTokens ?? null,
       input_cost_per_token: d.inputCostPerToken ?? null,
       output_cost_per_token: d.outputCostPerToken ?? null,
+      // Ours: whether the router is skipping this deployment after failures, and until when.
+      in_cooldown: cooldownUntil !== undefined,
+      cooldown_until: cooldownUntil === undefined ? null : new Date(cooldownUntil).toISOString(),
     },
   };
 }

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -168,7 +169,12 @@ describe("GET /metrics", () => {
     await expect(client("sk-invented-0000").chat.completions.create(chat)).rejects.toBeInstanceOf(
       OpenAI.AuthenticationError,
     );
-    const blocked = await manage<{ key: string }>(gateway, gateway.masterKey, "/key/generate", {});
+    const blocked = await manage<{ key: string; token: string }>(
+      gateway,
+      gateway.masterKey,
+      "/key/generate",
+      {},
+    );
     await manage(gateway, gateway.masterKey, "/key/block", { key: blocked.key });
     await expect(client(blocked.key).chat.completions.create(chat)).rejects.toBeInstanceOf(
       OpenAI.AuthenticationError,
@@ -211,10 +217,14 @@ describe("GET /metrics", () => {
     expect(delta({ exception_status: "429", exception_class: "RateLimitError" })).toBe(1);
     const total = (samples: Sample[]) => sum(samples, "litellm_proxy_total_requests_metric_total");
     expect(total(after) - total(before)).toBe(9); // the 8 refusals and the 429's admitted first
-    // A refused key is not echoed into the page (nor hashed into a label: invented keys are free).
+    // A held key refused at auth is named by its hash; an invented one is not hashed into a label
+    // (anyone can invent keys), and no key is echoed into the page.
+    expect(delta({ hashed_api_key: blocked.token })).toBe(1);
     const page = await (await fetch(`${gateway.url}/metrics`)).text();
     for (const secret of [blocked.key, limited.key, "sk-invented-0000", "sk-nope"])
       expect(page).not.toContain(secret);
+    const sha = (k: string) => createHash("sha256").update(k).digest("hex");
+    expect(page).not.toContain(sha("sk-invented-0000"));
   });
 
   it("a virtual key's answers carry its spend before the request and its max budget; the master key's neither", async () => {

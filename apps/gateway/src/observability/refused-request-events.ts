@@ -1,4 +1,5 @@
 import { createMiddleware } from "hono/factory";
+import { KeyAuthError } from "@org/budgets";
 import { GatewayError } from "@org/core";
 import type { CallType, RequestEvent } from "@org/observability";
 import { classifyError } from "@org/router";
@@ -14,8 +15,9 @@ import type { GatewayEnv } from "../gateway-env.ts";
  *
  * Mounted before auth on the inference paths only, so it sees each one's final status, also when
  * auth throws (Hono's onError answers inside the chain). The event carries what is known without
- * reading the body: the route, the status and error class, and the caller when auth resolved it
- * (a key refused at auth is not hashed here: a flood of invented keys must not become labels).
+ * reading the body: the route, the status and error class, and the caller when auth resolved it,
+ * or the hash of a held key auth refused (blocked, expired); an unknown key is never hashed here:
+ * a flood of invented keys must not become labels.
  */
 export function refusedRequestEvents(
   publish: (event: RequestEvent) => void,
@@ -31,6 +33,9 @@ export function refusedRequestEvents(
     const identity = c.get("identity");
     const key = identity?.kind === "virtual_key" ? identity : undefined;
     const error = c.error instanceof GatewayError ? c.error : undefined;
+    // A held key refused at auth (blocked, expired, team blocked) is named by its hash.
+    const keyHash =
+      identity?.keyHash ?? (error instanceof KeyAuthError ? error.keyHash : undefined);
     publish({
       callId: c.get("callId"),
       route,
@@ -39,7 +44,7 @@ export function refusedRequestEvents(
       // The arrival on the wall clock, from the monotonic stamp taken by request-context.
       startTime: endTime - (performance.now() - c.get("startedAt")),
       endTime,
-      ...(identity?.keyHash ? { keyHash: identity.keyHash } : {}),
+      ...(keyHash ? { keyHash } : {}),
       ...(key?.keyAlias ? { keyAlias: key.keyAlias } : {}),
       ...(key?.teamId ? { teamId: key.teamId } : {}),
       ...(key?.teamAlias ? { teamAlias: key.teamAlias } : {}),

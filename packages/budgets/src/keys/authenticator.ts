@@ -210,19 +210,21 @@ function check(
     throw new KeyAuthError(
       "auth_error",
       "Authentication Error, Key is blocked. Update via `/key/unblock` if you're an admin.",
+      { keyHash },
     );
   }
   if (identity.expiresAt !== undefined && identity.expiresAt <= now) {
     throw new KeyAuthError(
       "expired_key",
       `Authentication Error - Expired Key. Key Expiry time ${new Date(identity.expiresAt).toISOString()} and current time ${new Date(now).toISOString()}`,
-      { param: abbreviateKey(token) },
+      { param: abbreviateKey(token), keyHash },
     );
   }
   if (identity.teamBlocked) {
     throw new KeyAuthError(
       "auth_error",
       `Authentication Error, Team=${identity.teamId} is blocked. Update via \`/team/unblock\` if you're an admin.`,
+      { keyHash },
     );
   }
   return identity;

@@ -6,8 +6,21 @@ import { AuthenticationError, type GatewayErrorOptions } from "@org/core";
  * match on. GatewayError fixes `type` per class, hence the assignment after `super`.
  */
 export class KeyAuthError extends AuthenticationError {
-  constructor(type: string, message: string, options: GatewayErrorOptions = {}) {
-    super(message, { code: "401", ...options });
+  /**
+   * The refused key's hash when it is a key the gateway holds (blocked, expired, its team
+   * blocked), so the refusal's event can name it. Never set for unknown keys: a flood of invented
+   * keys must not become metric labels.
+   */
+  readonly keyHash: string | undefined;
+
+  constructor(
+    type: string,
+    message: string,
+    options: GatewayErrorOptions & { keyHash?: string } = {},
+  ) {
+    const { keyHash, ...rest } = options;
+    super(message, { code: "401", ...rest });
     (this as { type: string }).type = type;
+    this.keyHash = keyHash;
   }
 }

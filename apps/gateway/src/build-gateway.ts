@@ -117,6 +117,7 @@ export async function buildGateway(options: {
       // LiteLLM logs content unless turned off; here it is off unless the config turns it on by
       // setting the flag to false on purpose (an unset flag keeps prompts out of the callbacks).
       messageLogging: loaded.config.litellm_settings?.turn_off_message_logging === false,
+      redis,
     });
     opened.push(() => observability.close());
 

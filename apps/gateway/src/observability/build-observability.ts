@@ -7,7 +7,7 @@ import {
   type RequestEvent,
 } from "@org/observability";
 import type { BudgetExceededEvent, SoftBudgetEvent } from "@org/budgets";
-import type { Router, RouterHooks } from "@org/router";
+import type { RedisConnection, Router, RouterHooks } from "@org/router";
 import type { GatewayRequestMetadata } from "../request-metadata.ts";
 import { buildAlerter } from "./build-alerter.ts";
 import { budgetExceededInput } from "./budget-alert-input.ts";
@@ -65,12 +65,21 @@ export function buildObservability(options: {
    * get them). Off unless `litellm_settings.turn_off_message_logging: false` says so.
    */
   messageLogging?: boolean;
+  /** The gateway's Redis: alerts are deduped across instances through it. */
+  redis?: RedisConnection | undefined;
+  alertClaimKeyPrefix?: string;
 }): BuiltObservability {
   const { logger } = options;
   const env = options.env ?? {};
   const metrics = new PrometheusMetrics();
   const sinks = buildSinks({ settings: options.callbacks, env, logger });
-  const alerter = buildAlerter({ settings: options.alerting, env, logger });
+  const alerter = buildAlerter({
+    settings: options.alerting,
+    env,
+    logger,
+    redis: options.redis,
+    ...(options.alertClaimKeyPrefix ? { claimKeyPrefix: options.alertClaimKeyPrefix } : {}),
+  });
   const observers: EventObserver[] = [metrics];
   if (alerter) observers.push(alerter);
   const requestLog = requestLogObserver(logger);

@@ -10,6 +10,7 @@ import {
   type AlertChannelSink,
 } from "./alert-channel-sink.ts";
 import { AlertDeduper } from "./alert-deduper.ts";
+import type { AlertClaimer } from "./shared-alert-claim.ts";
 import type {
   BudgetInput,
   CooldownInput,
@@ -53,6 +54,12 @@ export interface AlerterOptions {
   readonly queue?: Omit<SinkQueueOptions, "logger" | "now" | "maxBatch">;
   readonly logger?: Logger;
   readonly maxTrackedConditions?: number;
+  /**
+   * Dedupes across gateway instances (e.g. `redisAlertClaimer`): after this instance's own
+   * once-per-window check, the alert is sent only if the claim is won. Without it each
+   * instance alerts once per condition per window.
+   */
+  readonly claimer?: AlertClaimer;
 }
 
 /** LiteLLM's `budget_alert_ttl` default (24 h) for budgets and expiry; 10 minutes for the rest. */
@@ -93,6 +100,10 @@ export class Alerter implements EventObserver {
   private readonly sinks = new Map<AlertChannel, AlertChannelSink>();
   private readonly lastSinkStats = new Map<string, { failed: number; dropped: number }>();
   private raisedCount = 0;
+  private claimedElsewhere = 0;
+  /** Claims still in flight: close() waits for them (each is bounded by the claimer). */
+  private readonly pendingClaims = new Set<Promise<void>>();
+  private readonly claimer: AlertClaimer | undefined;
 
   constructor(options: AlerterOptions) {
     this.enabled = new Set(options.alertTypes ?? IMPLEMENTED_ALERT_TYPES);
@@ -105,6 +116,7 @@ export class Alerter implements EventObserver {
     this.expiryWarningMs = options.expiryWarningMs ?? 7 * 86_400_000;
     this.now = options.now ?? Date.now;
     this.deduper = new AlertDeduper({ now: this.now, maxTracked: options.maxTrackedConditions });
+    this.claimer = options.claimer;
     const logger = (options.logger ?? noopLogger).child({ component: "alerting" });
     for (const channel of new Set(options.channels)) {
       const url = channel === "slack" ? options.slackWebhookUrl : options.webhookUrl;
@@ -314,7 +326,11 @@ export class Alerter implements EventObserver {
     for (const [channel, queue] of this.queues) {
       channels[channel] = { ...queue.stats(), rejected: this.sinks.get(channel)?.rejected() ?? 0 };
     }
-    return { raised: this.raisedCount, suppressed: this.deduper.suppressed(), channels };
+    return {
+      raised: this.raisedCount,
+      suppressed: this.deduper.suppressed() + this.claimedElsewhere,
+      channels,
+    };
   }
 
   /** The alerter's queues, e.g. for `PrometheusMetrics.watchQueues`. */
@@ -324,7 +340,9 @@ export class Alerter implements EventObserver {
 
   /** Delivers what is queued (bounded by the timeout) and stops accepting alerts. */
   async close(options: { flushTimeoutMs?: number } = {}): Promise<void> {
+    await Promise.all([...this.pendingClaims]);
     await Promise.all([...this.queues.values()].map((queue) => queue.close(options)));
+    await this.claimer?.close?.().catch(() => undefined);
   }
 
   private raise(
@@ -340,7 +358,9 @@ export class Alerter implements EventObserver {
     },
   ): boolean {
     if (!this.isEnabled(condition)) return false;
-    const occurrences = this.deduper.admit(`${condition}|${subject}`, this.windows[condition]);
+    const key = `${condition}|${subject}`;
+    const window = this.windows[condition];
+    const occurrences = this.deduper.admit(key, window);
     if (occurrences === 0) return false;
     const full: Alert = {
       ...alert,
@@ -349,9 +369,23 @@ export class Alerter implements EventObserver {
       timestamp: this.now(),
       occurrences,
     };
-    this.raisedCount += 1;
-    for (const queue of this.queues.values()) queue.publish(full);
+    if (this.claimer === undefined) {
+      this.deliver(full);
+      return true;
+    }
+    // Another instance may have sent it in this window: the shared claim decides (never rejects).
+    const claim = this.claimer.claim(key, window).then((won) => {
+      this.pendingClaims.delete(claim);
+      if (won) this.deliver(full);
+      else this.claimedElsewhere += 1;
+    });
+    this.pendingClaims.add(claim);
     return true;
+  }
+
+  private deliver(alert: Alert): void {
+    this.raisedCount += 1;
+    for (const queue of this.queues.values()) queue.publish(alert);
   }
 }
 

@@ -5,3 +5,4 @@ export * from "./alert-inputs.ts";
 export * from "./alerter.ts";
 export * from "./alerting-config.ts";
 export type { AlertChannel } from "./alert-channel-sink.ts";
+export * from "./shared-alert-claim.ts";

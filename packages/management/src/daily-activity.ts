@@ -60,6 +60,15 @@ function metricsOf(r: Row): ActivityMetrics {
 
 const dayText = (d: Date) => d.toISOString().slice(0, 10);
 
+/** The breakdowns, in LiteLLM's names, and the CTE column each groups by. */
+const BREAKDOWNS = ["models", "api_keys", "teams", "providers"] as const;
+const BREAKDOWN_COLUMN = {
+  models: "model",
+  api_keys: "api_key",
+  teams: "team_id",
+  providers: "provider",
+} as const;
+
 /**
  * GET /user/daily/activity (LiteLLM's shape): per UTC day, the totals and their breakdown by
  * model, key, team and provider, and the totals of the whole range. One SQL statement with
@@ -98,6 +107,10 @@ export function createDailyActivity(db: DbClient, now: () => number) {
     if (q.team_id) filters.push(eq(spendLogs.teamId, q.team_id));
     if (q.model) filters.push(eq(modelOf, q.model));
 
+    // Per-day breakdowns asked for (all by default, LiteLLM's shape); each is a grouping set.
+    const daily = BREAKDOWNS.filter((b) => q.daily_breakdown.includes(b))
+      .map((b) => `(day, ${BREAKDOWN_COLUMN[b]}), `)
+      .join("");
     // The day is a date computed once per row in the CTE (cheaper than formatting each row);
     // every grouping set then works on plain columns.
     const rows = await executeRows<Row>(
@@ -127,32 +140,32 @@ export function createDailyActivity(db: DbClient, now: () => number) {
           percentile_cont(0.5) within group (order by duration) as latency_p50_ms,
           percentile_cont(0.95) within group (order by duration) as latency_p95_ms
         from r
-        group by grouping sets ((day), (day, model), (day, api_key), (day, team_id),
-          (day, provider), ())`,
+        group by grouping sets ((day), ${sql.raw(daily)}(model), (api_key), (team_id), (provider), ())`,
     );
 
     const days = new Map<string, { metrics: ActivityMetrics; breakdown: Breakdown }>();
+    const emptyBreakdown = (): Breakdown => ({
+      models: {},
+      api_keys: {},
+      teams: {},
+      providers: {},
+    });
     const dayEntry = (d: string) => {
       let entry = days.get(d);
       if (!entry) {
-        entry = {
-          metrics: metricsOf({}),
-          breakdown: { models: {}, api_keys: {}, teams: {}, providers: {} },
-        };
+        entry = { metrics: metricsOf({}), breakdown: emptyBreakdown() };
         days.set(d, entry);
       }
       return entry;
     };
+    // Ours: the same breakdowns summed over the whole range (small whatever the range's length).
+    const range = { metrics: metricsOf({}), breakdown: emptyBreakdown() };
     let totals = metricsOf({});
     const keyHashes = new Set<string>();
     const teamIds = new Set<string>();
     for (const r of rows) {
       const m = metricsOf(r);
-      if (num(r.g_day) === 1) {
-        totals = m;
-        continue;
-      }
-      const entry = dayEntry(String(r.day));
+      const entry = num(r.g_day) === 1 ? range : dayEntry(String(r.day));
       if (num(r.g_model) === 0) entry.breakdown.models[String(r.model)] = { metrics: m };
       else if (num(r.g_key) === 0) {
         const hash = String(r.api_key);
@@ -168,6 +181,7 @@ export function createDailyActivity(db: DbClient, now: () => number) {
         entry.breakdown.teams[id] = { metrics: m, metadata: { team_alias: null } };
       } else if (num(r.g_provider) === 0)
         entry.breakdown.providers[String(r.provider)] = { metrics: m };
+      else if (entry === range) totals = m;
       else entry.metrics = m;
     }
 
@@ -192,7 +206,7 @@ export function createDailyActivity(db: DbClient, now: () => number) {
     ]);
     const keyInfo = new Map(keyRows.map((k) => [k.hash, k]));
     const teamAlias = new Map(teamRows.map((t) => [t.id, t.alias]));
-    for (const entry of days.values()) {
+    for (const entry of [...days.values(), range]) {
       for (const [hash, item] of Object.entries(entry.breakdown.api_keys)) {
         const info = keyInfo.get(hash);
         item.metadata = { key_alias: info?.alias ?? null, team_id: info?.teamId ?? null };
@@ -203,6 +217,7 @@ export function createDailyActivity(db: DbClient, now: () => number) {
     }
 
     return {
+      breakdown: range.breakdown,
       results: [...days]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([date, entry]) => ({ date, metrics: entry.metrics, breakdown: entry.breakdown })),

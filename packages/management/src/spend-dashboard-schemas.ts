@@ -33,4 +33,24 @@ export const DailyActivityQuery = z.object({
   api_key: filter(),
   team_id: filter(),
   model: filter(),
+  /**
+   * Ours: which breakdowns each day carries (comma separated; default all, LiteLLM's shape). The
+   * range-wide `breakdown` always has all four, so a client charting days can leave out the
+   * per-day `api_keys` (one entry per key per day: the bulk of a large answer).
+   */
+  daily_breakdown: z.preprocess(
+    (v) =>
+      v === undefined || v === ""
+        ? undefined
+        : typeof v === "string"
+          ? v
+              .split(",")
+              .map((part) => part.trim())
+              .filter((part) => part !== "")
+          : v,
+    z
+      .array(z.enum(["models", "api_keys", "teams", "providers", "none"]))
+      .max(5)
+      .default(["models", "api_keys", "teams", "providers"]),
+  ),
 });

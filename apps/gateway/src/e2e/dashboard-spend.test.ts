@@ -44,6 +44,7 @@ interface Activity {
       providers: Record<string, { metrics: Metrics }>;
     };
   }[];
+  breakdown: Activity["results"][number]["breakdown"];
   metadata: Record<string, number>;
 }
 
@@ -383,6 +384,31 @@ describe("dashboard spend API over HTTP (100,000 seeded rows)", () => {
     expect(Object.keys(day.breakdown.models).sort()).toEqual(
       seeded.models.map((m) => m.modelGroup).sort(),
     );
+
+    // Ours: the breakdowns summed over the range, and per-day breakdowns a client may leave out.
+    for (const part of ["models", "api_keys", "teams", "providers"] as const) {
+      const items = Object.values(activity.breakdown[part]);
+      expect(sumOf(items, "api_requests"), part).toBe(totals!.n);
+      expect(sumOf(items, "spend"), part).toBeCloseTo(totals!.spend, 6);
+    }
+    expect(Object.keys(activity.breakdown.api_keys)).toHaveLength(seeded.keys.length + 1);
+    expect(activity.breakdown.api_keys[seeded.keys[0]!.keyHash]!.metadata.key_alias).toBe(
+      seeded.keys[0]!.keyAlias,
+    );
+    const slim = await admin<Activity>(
+      `/user/daily/activity?start_date=${start}&end_date=${end}&daily_breakdown=models,teams`,
+    );
+    expect(slim.metadata.total_api_requests).toBe(totals!.n);
+    expect(slim.breakdown).toEqual(activity.breakdown);
+    for (const d of slim.results) {
+      expect(d.breakdown.api_keys).toEqual({});
+      expect(d.breakdown.providers).toEqual({});
+      expect(sumOf(Object.values(d.breakdown.teams), "api_requests")).toBe(d.metrics.api_requests);
+    }
+    const badPart = await fetch(`${gateway.url}/user/daily/activity?daily_breakdown=secrets`, {
+      headers: { authorization: `Bearer ${gateway.masterKey}` },
+    });
+    expect(badPart.status).toBe(400);
 
     // Filters narrow the same way as the log's.
     const team = seeded.teamIds[4]!;

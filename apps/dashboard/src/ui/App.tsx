@@ -109,16 +109,18 @@ function Shell({ session, onLogout }: { session: Session; onLogout: () => void }
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
-            <Title order={4}>LLM gateway</Title>
+            <Title order={4} style={{ whiteSpace: "nowrap" }}>
+              LLM gateway
+            </Title>
           </Group>
           <Group gap="sm" wrap="nowrap">
             <Text size="sm" visibleFrom="xs" truncate maw={200}>
               {who}
             </Text>
-            <Badge variant="light" data-testid="role">
+            <Badge variant="light" data-testid="role" visibleFrom="sm">
               {session.user_role}
             </Badge>
-            <Button size="xs" variant="default" onClick={onLogout}>
+            <Button size="xs" variant="default" onClick={onLogout} style={{ flexShrink: 0 }}>
               Sign out
             </Button>
           </Group>

@@ -53,6 +53,8 @@ describe("OpenTelemetry traces (callbacks: otel)", () => {
         },
         env: {
           OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+          // JSON so the test reads the spans back (the default is protobuf).
+          OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
           OTEL_SERVICE_NAME: "gateway-e2e",
         },
       });
@@ -188,7 +190,10 @@ describe("OpenTelemetry traces (callbacks: otel)", () => {
           ],
           litellm_settings: { success_callback: ["otel"] },
         },
-        env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${own.url}/v1/traces` },
+        env: {
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${own.url}/v1/traces`,
+          OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "http/json",
+        },
       });
       try {
         const openai = new OpenAI({ apiKey: gw.masterKey, baseURL: gw.baseURL, maxRetries: 0 });

@@ -8,6 +8,8 @@ export interface CapturedRequest {
   readonly headers: IncomingHttpHeaders;
   /** The body as text (gunzipped when the sender compressed it). */
   readonly body: string;
+  /** The same bytes undecoded (protobuf bodies). */
+  readonly raw: Buffer;
 }
 
 export interface CaptureServer {
@@ -42,6 +44,7 @@ export async function startCaptureServer(
         path: req.url ?? "",
         headers: req.headers,
         body: raw.toString("utf8"),
+        raw,
       };
       requests.push(captured);
       const answer = respond(captured);

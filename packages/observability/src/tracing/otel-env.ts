@@ -17,6 +17,11 @@ export interface OtlpTraceConfig {
   readonly resourceAttributes: Readonly<Record<string, string>>;
   /** OTEL_SDK_DISABLED=true turns tracing off. */
   readonly disabled: boolean;
+  /**
+   * The body's encoding: `http/protobuf` (the spec's default, and the cheaper: about half the
+   * CPU and bytes of JSON per span) unless OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL is `http/json`.
+   */
+  readonly encoding: "protobuf" | "json";
   /** OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL when it is one this exporter cannot speak. */
   readonly unsupportedProtocol?: string;
 }
@@ -36,8 +41,7 @@ export function otlpTraceConfigFromEnv(env: OtelEnv): OtlpTraceConfig {
   const protocol = nonEmpty(
     env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL,
   );
-  // An OTLP/HTTP receiver must accept both JSON and protobuf, so http/protobuf is satisfied by
-  // the JSON this exporter sends; gRPC is a different transport and port.
+  // gRPC is a different transport and port: such a setting gets protobuf over HTTP, with a warning.
   const unsupportedProtocol =
     protocol !== undefined && protocol !== "http/json" && protocol !== "http/protobuf"
       ? protocol
@@ -47,6 +51,7 @@ export function otlpTraceConfigFromEnv(env: OtelEnv): OtlpTraceConfig {
     headers,
     serviceName,
     resourceAttributes,
+    encoding: protocol === "http/json" ? "json" : "protobuf",
     disabled: env.OTEL_SDK_DISABLED?.trim().toLowerCase() === "true",
     ...(unsupportedProtocol !== undefined ? { unsupportedProtocol } : {}),
   };

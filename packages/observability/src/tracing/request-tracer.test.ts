@@ -129,6 +129,8 @@ async function setup(extraEnv: Record<string, string> = {}) {
       OTEL_EXPORTER_OTLP_ENDPOINT: `${collector.url}/otlp/`,
       OTEL_EXPORTER_OTLP_HEADERS: "Authorization=Bearer%20collector-token,x-team=obs",
       OTEL_SERVICE_NAME: "gateway-under-test",
+      // JSON, so the spans can be read back; the default (protobuf) has its own test below.
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
       ...extraEnv,
     },
     scheduledDelayMillis: 50,
@@ -138,6 +140,28 @@ async function setup(extraEnv: Record<string, string> = {}) {
 }
 
 describe("createRequestTracer", () => {
+  it("sends OTLP/HTTP protobuf by default, as the spec's default protocol", async () => {
+    const collector = await startCaptureServer();
+    opened.push(collector);
+    const tracer = createRequestTracer({
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url },
+      scheduledDelayMillis: 50,
+    });
+    opened.push(tracer);
+    tracer.recordRequest(baseEvent(), { traceparent: `00-${PARENT_TRACE}-${PARENT_SPAN}-01` });
+    await tracer.forceFlush();
+    expect(collector.requests.length).toBeGreaterThan(0);
+    const request = collector.requests[0]!;
+    expect(request.path).toBe("/v1/traces");
+    expect(request.headers["content-type"]).toBe("application/x-protobuf");
+    // No decoder here: protobuf keeps strings as UTF-8 and ids as raw bytes, so both are findable.
+    expect(request.raw.includes(Buffer.from(PARENT_TRACE, "hex"))).toBe(true);
+    for (const name of ["POST /v1/chat/completions", "gateway.auth", "gen_ai.usage.input_tokens"]) {
+      expect(request.raw.includes(Buffer.from(name)), name).toBe(true);
+    }
+    expect(() => JSON.parse(request.body)).toThrow();
+  });
+
   it("exports the request's span tree, continuing the incoming traceparent", async () => {
     const { collector, tracer } = await setup();
     tracer.recordRequest(baseEvent(), { traceparent: `00-${PARENT_TRACE}-${PARENT_SPAN}-01` });
@@ -348,5 +372,16 @@ describe("otlpTraceConfigFromEnv", () => {
     expect(config.serviceName).toBe("from-resource");
     expect(config.resourceAttributes["deployment.environment"]).toBe("prod");
     expect(config.unsupportedProtocol).toBe("grpc");
+    expect(config.encoding).toBe("protobuf");
+    expect(otlpTraceConfigFromEnv({}).encoding).toBe("protobuf");
+    expect(otlpTraceConfigFromEnv({ OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" }).encoding).toBe(
+      "json",
+    );
+    expect(
+      otlpTraceConfigFromEnv({
+        OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "http/protobuf",
+      }).encoding,
+    ).toBe("protobuf");
   });
 });

@@ -15,7 +15,8 @@ import {
   W3CTraceContextPropagator,
   type ExportResult,
 } from "@opentelemetry/core";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { OTLPTraceExporter as OTLPJsonTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { OTLPTraceExporter as OTLPProtobufTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import {
   AlwaysOnSampler,
@@ -93,13 +94,15 @@ export function createRequestTracer(options: RequestTracerOptions): RequestTrace
   const config = otlpTraceConfigFromEnv(options.env);
   if (config.disabled) return disabledTracer();
   if (config.unsupportedProtocol !== undefined) {
-    logger.warn("OTLP protocol not supported: spans are sent as OTLP/HTTP JSON", {
+    logger.warn("OTLP protocol not supported: spans are sent as OTLP/HTTP protobuf", {
       protocol: config.unsupportedProtocol,
       url: config.url,
     });
   }
 
   const exportTimeoutMillis = options.exportTimeoutMillis ?? 10_000;
+  const OTLPTraceExporter =
+    config.encoding === "json" ? OTLPJsonTraceExporter : OTLPProtobufTraceExporter;
   const inner =
     options.exporter ??
     new OTLPTraceExporter({

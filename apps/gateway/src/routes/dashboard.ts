@@ -1,7 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { Hono, type Context } from "hono";
+import { NotFoundError } from "@org/core";
 import { dashboardAssetsDir } from "@org/dashboard";
+import { errorResponse } from "../http/error-response.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 
 /**
@@ -70,9 +72,10 @@ export function dashboardRoute(options: { assetsDir?: string } = {}): Hono<Gatew
   return app;
 }
 
+/** A missing asset answers like any unknown route: a JSON 404 in OpenAI's envelope. */
 function notFound(c: Context<GatewayEnv>) {
-  return c.text("Not found", 404, {
-    "x-content-type-options": "nosniff",
-    "cache-control": "no-store",
-  });
+  const res = errorResponse(new NotFoundError(`Not found: GET ${c.req.path}`));
+  res.headers.set("x-content-type-options", "nosniff");
+  res.headers.set("cache-control", "no-store");
+  return res;
 }

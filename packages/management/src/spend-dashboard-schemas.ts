@@ -54,3 +54,6 @@ export const DailyActivityQuery = z.object({
       .default(["models", "api_keys", "teams", "providers"]),
   ),
 });
+
+/** GET /spend/logs/ui/:request_id. */
+export const RequestIdParam = z.object({ request_id: boundedText().min(1, "must not be empty") });

@@ -15,7 +15,7 @@ import {
 import { hashKey } from "@org/budgets";
 import type { Caller } from "./caller.ts";
 import { parse } from "./schemas.ts";
-import { SpendLogsUiQuery } from "./spend-dashboard-schemas.ts";
+import { RequestIdParam, SpendLogsUiQuery } from "./spend-dashboard-schemas.ts";
 import { spendScope } from "./spend-scope.ts";
 
 const DAY_MS = 86_400_000;
@@ -147,7 +147,9 @@ export function createSpendLogPages(db: DbClient) {
     },
 
     /** One row and what the detail view shows about it, or 404 (also for rows not the caller's). */
-    async logUi(caller: Caller, requestId: string) {
+    async logUi(caller: Caller, rawRequestId: string) {
+      // Bounded like every management input: a NUL or an oversized id is a 400, not a 500.
+      const { request_id: requestId } = parse(RequestIdParam, { request_id: rawRequestId });
       const scope = spendScope(caller, undefined);
       const [row] = await db
         .select({ log: spendLogs, keyAlias: virtualKeys.keyAlias })

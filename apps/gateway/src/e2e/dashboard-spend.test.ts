@@ -272,6 +272,13 @@ describe("dashboard spend API over HTTP (100,000 seeded rows)", () => {
       headers: { authorization: `Bearer ${gateway.masterKey}` },
     });
     expect(missing.status).toBe(404);
+    for (const hostile of ["%00", "a%00b"]) {
+      const res = await fetch(`${gateway.url}/spend/logs/ui/${hostile}`, {
+        headers: { authorization: `Bearer ${gateway.masterKey}` },
+      });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: { type: "invalid_request_error" } });
+    }
   });
 
   it("a restricted session sees only its own rows, whatever filter it passes", async () => {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHash } from "node:crypto";
 import { z } from "zod";
+import { executeRows } from "@org/db";
 import { managementSchemas, type Management } from "@org/management";
 import { startFakeOpenAI, type FakeServer } from "@org/testing";
 import { managementRoutes } from "../management/management-routes.ts";
@@ -176,6 +178,20 @@ describe("management permissions matrix over HTTP", () => {
       return id;
     },
     models: () => read("/model/info"),
+    spendLog: async (role) => {
+      // A row the role may read: its key's user's, or (a key without a user) its key's own.
+      const key = callers[role];
+      const info = (await read(`/key/info?key=${key}`)).body.info as { user_id?: string | null };
+      const id = fx.uid("spend");
+      const hash = createHash("sha256").update(key).digest("hex");
+      const user = typeof info?.user_id === "string" ? `'${info.user_id}'` : "null";
+      await executeRows(
+        gateway.gateway.db.db,
+        `insert into spend_logs (request_id, call_type, api_key_hash, start_time, end_time, user_id)
+         values ('${id}', 'acompletion', '${hash}', now(), now(), ${user})`,
+      );
+      return id;
+    },
   };
 
   beforeAll(async () => {

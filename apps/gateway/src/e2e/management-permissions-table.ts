@@ -49,6 +49,8 @@ export interface Fixtures {
   budgetInfo(id: string): Promise<unknown>;
   model(): Promise<string>;
   models(): Promise<unknown>;
+  /** The id of a new spend-log row the role may read (the dashboard's log detail). */
+  spendLog(role: Role): Promise<string>;
 }
 
 export interface Prepared {
@@ -539,6 +541,13 @@ export const PERMISSIONS: Record<string, RouteRow> = {
       page_size: base("5"),
     },
   },
+  // The dashboard's views: everyone reads, scoped to what they may see (dashboard-spend.test.ts).
+  "GET /spend/logs/ui": { prepare: async () => ({ input: {} }), allowed: ALL },
+  "GET /spend/logs/ui/:request_id": {
+    prepare: async (fx, role) => ({ input: {}, path: `/spend/logs/ui/${await fx.spendLog(role)}` }),
+    allowed: ALL,
+  },
+  "GET /user/daily/activity": { prepare: async () => ({ input: {} }), allowed: ALL },
   "GET /global/spend/report": {
     schema: "SpendReportQuery",
     prepare: async () => ({ input: { start_date: "2020-01-01", end_date: "2099-01-01" } }),

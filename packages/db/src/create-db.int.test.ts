@@ -6,6 +6,7 @@ import { createDb } from "./create-db.ts";
 import type { Database } from "./database.ts";
 import { executeRows } from "./execute-rows.ts";
 import { spendLogs, teamMemberships, teams, users, virtualKeys } from "./schema/index.ts";
+import { journalEntryCount } from "./__fixtures__/journal-entries.ts";
 
 // Needs a real PostgreSQL. Skipped without TEST_DATABASE_URL on a developer machine, but in
 // CI a missing URL must fail rather than quietly skip the only test of the postgres.js path.
@@ -94,7 +95,7 @@ describe.skipIf(!url)("createDb with PostgreSQL (TEST_DATABASE_URL)", { timeout:
       "virtual_keys",
     ]);
     const applied = await admin`select hash from ${admin(raceSchema)}.__drizzle_migrations`;
-    expect(applied).toHaveLength(5);
+    expect(applied).toHaveLength(journalEntryCount());
 
     // Foreign keys point inside the schema, not at public.
     const foreignSchemas = await admin<{ schema: string }[]>`

@@ -8,6 +8,7 @@ import type { Database } from "./database.ts";
 import type { DbClient } from "./db-client.ts";
 import { executeRows } from "./execute-rows.ts";
 import { spendLogs, teams, virtualKeys } from "./schema/index.ts";
+import { journalEntryCount } from "./__fixtures__/journal-entries.ts";
 
 // PGlite boots a WebAssembly Postgres per instance: allow more than vitest's 5 s default.
 const SLOW = 60_000;
@@ -60,7 +61,7 @@ describe("createDb with in-memory PGlite", { timeout: SLOW }, () => {
       database.db,
       sql`select count(*)::int as count from drizzle.__drizzle_migrations`,
     );
-    expect(applied).toEqual([{ count: 5 }]);
+    expect(applied).toEqual([{ count: journalEntryCount() }]);
   });
 
   it("inserts and reads back a team and its key with database defaults", async () => {

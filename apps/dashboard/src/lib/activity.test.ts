@@ -85,6 +85,20 @@ describe("breakdownRows", () => {
     expect(breakdownRows(activity, "providers")).toEqual([]);
   });
 
+  it("uses the range's own breakdown when the API sends one (days then carry none)", () => {
+    const ranged = {
+      results: activity.results.map(({ breakdown: _dropped, ...day }) => day),
+      breakdown: {
+        models: {
+          "gpt-4o": { metrics: { ...activity.results[0]!.metrics, spend: 7, api_requests: 3 } },
+        },
+      },
+    };
+    const rows = breakdownRows(ranged, "models");
+    expect(rows.map((r) => [r.id, r.spend, r.api_requests])).toEqual([["gpt-4o", 7, 3]]);
+    expect(breakdownRows(ranged, "teams")).toEqual([]);
+  });
+
   it("folds the tail into one Other row for charts, keeping the total", () => {
     const rows = breakdownRows(activity, "models");
     const top = topWithOther(rows, 1);

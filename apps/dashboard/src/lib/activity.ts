@@ -34,6 +34,8 @@ export interface DailyResult {
 
 export interface DailyActivity {
   results: DailyResult[];
+  /** The whole range's breakdown (the gateway's addition): per-day ones are then not needed. */
+  breakdown?: Partial<Record<Dimension, Record<string, BreakdownEntry>>>;
   metadata?: {
     total_spend?: number;
     total_prompt_tokens?: number;
@@ -109,7 +111,9 @@ export interface EntityRow extends Metrics {
 /** Totals per entity of one dimension over all days, most spend first (ties: most requests). */
 export function breakdownRows(activity: DailyActivity, dimension: Dimension): EntityRow[] {
   const rows = new Map<string, EntityRow>();
-  for (const day of activity.results) {
+  // The range's own breakdown when the API sent it, else the days' summed (LiteLLM's shape).
+  const sources = activity.breakdown ? [{ breakdown: activity.breakdown }] : activity.results;
+  for (const day of sources) {
     for (const [id, entry] of Object.entries(day.breakdown?.[dimension] ?? {})) {
       const previous = rows.get(id);
       const metadata = { ...previous?.metadata, ...entry.metadata };

@@ -50,6 +50,9 @@ export function createSessionTokenSigner(options: {
       const [, payload, signature] = parts as [string, string, string];
       const expected = mac(`${VERSION}.${payload}`);
       const given = Buffer.from(signature, "base64url");
+      // Canonical only: base64url decoding skips characters outside its alphabet, so `mac*` would
+      // decode to the same MAC (many strings, one token: a replay that dodges any token list).
+      if (given.toString("base64url") !== signature) return undefined;
       // Constant time; the length check first because timingSafeEqual requires equal lengths.
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
       let claims: unknown;

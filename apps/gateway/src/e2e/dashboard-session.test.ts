@@ -131,6 +131,73 @@ describe("dashboard sessions over HTTP", () => {
     }
   });
 
+  it("never echoes a password or key from a malformed login body", async () => {
+    // JSON.parse's own message quotes the text around the error: here, the secret. An `sk-`
+    // key is redacted from every error, but a UI_PASSWORD has no recognisable shape.
+    for (const raw of [
+      '{"username":"admin","password": hunter2-secret}',
+      '{"username":"admin","password": "hunter2-secret" "x"}',
+      '{"api_key": sk-hunter2-secret}',
+      '{"password":"hunter2-secret",}',
+    ]) {
+      const res = await fetch(`${gateway.url}/v2/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: raw,
+      });
+      const text = await res.text();
+      expect(res.status, raw).toBe(400);
+      expect(JSON.parse(text)).toMatchObject({ error: { type: "invalid_request_error" } });
+      expect(text, raw).not.toContain("hunter2");
+    }
+  });
+
+  it("refuses a cross-site form posting to /v2/login or /v2/logout (login CSRF)", async () => {
+    // A form can send text/plain or urlencoded, never JSON nor a custom header, without CORS.
+    const textPlainJson = `{"api_key":"${gateway.masterKey}","x":"="}`;
+    for (const [contentType, body] of [
+      ["text/plain", textPlainJson],
+      ["application/x-www-form-urlencoded", `username=admin&password=${gateway.masterKey}`],
+      ["multipart/form-data; boundary=x", textPlainJson],
+    ] as const) {
+      const login = await fetch(`${gateway.url}/v2/login`, {
+        method: "POST",
+        headers: { "content-type": contentType },
+        body,
+      });
+      expect(login.status, contentType).toBe(400);
+      expect(login.headers.get("set-cookie"), contentType).toBeNull();
+      expect(await login.json()).toMatchObject({ error: { type: "invalid_request_error" } });
+      const logout = await fetch(`${gateway.url}/v2/logout`, {
+        method: "POST",
+        headers: { "content-type": contentType },
+        body: "a=b",
+      });
+      expect(logout.status, contentType).toBe(400);
+      expect(logout.headers.get("set-cookie"), contentType).toBeNull();
+    }
+    // What the dashboard sends: the header, JSON only with a body.
+    const ok = await fetch(`${gateway.url}/v2/logout`, { method: "POST", headers: DASHBOARD });
+    expect(ok.status).toBe(200);
+  });
+
+  it("has no CORS policy another origin could use to send x-dashboard-request with the cookie", async () => {
+    const preflight = await fetch(`${gateway.url}/key/list`, {
+      method: "OPTIONS",
+      headers: {
+        origin: "https://evil.example",
+        "access-control-request-method": "GET",
+        "access-control-request-headers": "x-dashboard-request",
+      },
+    });
+    expect(preflight.headers.get("access-control-allow-origin")).toBeNull();
+    expect(preflight.headers.get("access-control-allow-headers")).toBeNull();
+    expect(preflight.headers.get("access-control-allow-credentials")).toBeNull();
+    const cookie = await loginAdmin();
+    const read = await get("/key/list", { cookie, ...DASHBOARD, origin: "https://evil.example" });
+    expect(read.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
   it("accepts the cookie only with the x-dashboard-request header, and only on management routes", async () => {
     const cookie = await loginAdmin();
     const noHeader = await get("/key/list", { cookie });
@@ -189,6 +256,9 @@ describe("dashboard sessions over HTTP", () => {
       `${version}.${forgedPayload}.${mac}`,
       `${version}.${payload}.${flippedMac}`,
       `${version}.${payload}`,
+      // Base64url decoding skips characters outside its alphabet: the token must be canonical.
+      `${version}.${payload}.${mac}*`,
+      `${version}.${payload}.*${mac}`,
       `v2.${payload}.${mac}`,
       otherSecret,
       expired,

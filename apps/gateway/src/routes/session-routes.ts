@@ -1,8 +1,10 @@
-import { AuthenticationError } from "@org/core";
+import { AuthenticationError, InvalidRequestError } from "@org/core";
 import { Hono, type Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { SESSION_COOKIE, type DashboardSessions } from "../auth/dashboard-sessions.ts";
+import { DASHBOARD_HEADER } from "../auth/session-cookie-routes.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
+import { invalidJsonError } from "../http/error-response.ts";
 import { parseJsonObject } from "../http/parse-body.ts";
 import { bodySizeLimit } from "../middleware/body-size-limit.ts";
 
@@ -10,6 +12,35 @@ import { bodySizeLimit } from "../middleware/body-size-limit.ts";
 function overHttps(c: Context<GatewayEnv>): boolean {
   if (new URL(c.req.url).protocol === "https:") return true;
   return c.req.header("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase() === "https";
+}
+
+/**
+ * Login CSRF guard: a cross-site form can post text/plain (which can spell a JSON body) or
+ * urlencoded, but never `application/json` nor a custom header without a CORS preflight, which
+ * the gateway does not answer. Without it another site could log a visitor in as the attacker's
+ * key, or out.
+ */
+function refuseCrossSiteForm(c: Context<GatewayEnv>): void {
+  if (c.req.header(DASHBOARD_HEADER) === "1") return;
+  const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
+  if (type === "application/json") return;
+  throw new InvalidRequestError(
+    `Send the body as Content-Type: application/json, or the header '${DASHBOARD_HEADER}: 1'.`,
+    { code: "invalid_content_type" },
+  );
+}
+
+/**
+ * The login body. JSON.parse's message quotes the text around the error, which here is the
+ * password or key (an `sk-` key is redacted from errors, a UI_PASSWORD has no shape to redact):
+ * so a malformed body gets one message that quotes nothing.
+ */
+function parseLoginBody(text: string): Record<string, unknown> {
+  try {
+    return parseJsonObject(text);
+  } catch {
+    throw invalidJsonError('expected a JSON object: {"username", "password"} or {"api_key"}');
+  }
 }
 
 /**
@@ -23,7 +54,8 @@ export function sessionLoginRoutes(
 ): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
   app.post("/v2/login", bodySizeLimit(maxRequestBodyBytes), async (c) => {
-    const body = parseJsonObject(await c.req.raw.text());
+    refuseCrossSiteForm(c);
+    const body = parseLoginBody(await c.req.raw.text());
     const { token, view, maxAgeSeconds } = await sessions.login(body);
     setCookie(c, SESSION_COOKIE, token, {
       httpOnly: true,
@@ -36,6 +68,7 @@ export function sessionLoginRoutes(
     return c.json(view);
   });
   app.post("/v2/logout", (c) => {
+    refuseCrossSiteForm(c);
     // Nothing to revoke server side: the cookie is the session and it is cleared here.
     deleteCookie(c, SESSION_COOKIE, {
       path: "/",

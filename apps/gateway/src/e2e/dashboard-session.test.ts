@@ -349,4 +349,30 @@ describe("dashboard sessions over HTTP", () => {
     });
     expect(bearer.status).toBe(401);
   });
+
+  // Last in the file: it locks this test client's address out of /v2/login for the window.
+  it("locks an address out of /v2/login after repeated wrong passwords, even for a right one", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const res = await post("/v2/login", { username: "admin", password: `guess-${i}` });
+      statuses.push(res.status);
+      if (res.status === 429) break;
+    }
+    // Earlier tests in this file refused a few logins from this address too: they count.
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.slice(0, -1).every((s) => s === 401)).toBe(true);
+
+    // The right password now changes nothing: no cookie, and no hint that it was right.
+    const right = await post("/v2/login", { username: "admin", password: gateway.masterKey });
+    expect(right.status).toBe(429);
+    expect(right.headers.get("set-cookie")).toBeNull();
+    expect(Number(right.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await right.json()).toMatchObject({
+      error: { type: "rate_limit_error", code: "too_many_login_attempts" },
+    });
+    expect((await post("/v2/login", { api_key: gateway.masterKey })).status).toBe(429);
+    // API keys are not behind the login's lock.
+    const bearer = await get("/key/list", { authorization: `Bearer ${gateway.masterKey}` });
+    expect(bearer.status).toBe(200);
+  });
 });

@@ -1,7 +1,9 @@
 import { AuthenticationError, InvalidRequestError } from "@org/core";
 import { Hono, type Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
+import { getConnInfo } from "@hono/node-server/conninfo";
 import { SESSION_COOKIE, type DashboardSessions } from "../auth/dashboard-sessions.ts";
+import { createLoginThrottle } from "../auth/login-throttle.ts";
 import { DASHBOARD_HEADER } from "../auth/session-cookie-routes.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { invalidJsonError } from "../http/error-response.ts";
@@ -43,6 +45,16 @@ function parseLoginBody(text: string): Record<string, unknown> {
   }
 }
 
+/** The TCP peer's address (not a forwarded header, which the client could set). */
+function peerAddress(c: Context<GatewayEnv>): string {
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    // Not served by @hono/node-server (app.request in tests): one shared bucket.
+    return "unknown";
+  }
+}
+
 /**
  * POST /v2/login and POST /v2/logout: mounted before the auth middleware (logging in needs no
  * key). The session itself lives only in an HttpOnly cookie holding a signed token; the master
@@ -53,10 +65,17 @@ export function sessionLoginRoutes(
   maxRequestBodyBytes: number,
 ): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
+  const throttle = createLoginThrottle();
   app.post("/v2/login", bodySizeLimit(maxRequestBodyBytes), async (c) => {
     refuseCrossSiteForm(c);
+    const address = peerAddress(c);
+    throttle.check(address);
     const body = parseLoginBody(await c.req.raw.text());
-    const { token, view, maxAgeSeconds } = await sessions.login(body);
+    const { token, view, maxAgeSeconds } = await sessions.login(body).catch((error: unknown) => {
+      // Only refused credentials count: a malformed body guesses nothing, an outage is ours.
+      if (error instanceof AuthenticationError) throttle.failed(address);
+      throw error;
+    });
     setCookie(c, SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: "Strict",

@@ -41,10 +41,10 @@ export function createLoginThrottle(
     check(address) {
       const entry = current(address);
       if (entry && entry.failures >= maxFailures) {
-        throw new RateLimitError(
-          "Too many failed logins from this address. Try again later.",
-          { code: "too_many_login_attempts", retryAfterMs: entry.start + windowMs - now() },
-        );
+        throw new RateLimitError("Too many failed logins from this address. Try again later.", {
+          code: "too_many_login_attempts",
+          retryAfterMs: entry.start + windowMs - now(),
+        });
       }
     },
     failed(address) {

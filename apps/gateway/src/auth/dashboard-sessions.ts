@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { AuthenticationError, GatewayError, InvalidRequestError } from "@org/core";
 import { callerFrom } from "@org/management";
 import type { AuthIdentity, Authenticator } from "./authenticator.ts";
@@ -29,7 +29,15 @@ export interface DashboardSessions {
    */
   resolve(token: string): Promise<{ identity: AuthIdentity; claims: SessionClaims }>;
   view(identity: AuthIdentity, claims: SessionClaims): SessionView;
+  /**
+   * Logout: this token is refused from now until it would have expired, so a copy of the cookie
+   * does not outlive the logout. In memory: it holds on this gateway instance (see the README).
+   */
+  revoke(token: string): void;
 }
+
+/** Revoked tokens held at once; beyond it the oldest revocations are dropped. */
+const MAX_REVOKED = 100_000;
 
 const MASTER = "master";
 
@@ -88,6 +96,7 @@ export function createDashboardSessions(options: {
       role: roleOf(identity),
       exp,
       iat,
+      jti: randomBytes(12).toString("base64url"),
     };
     return { token: signer.sign(claims), view: view(identity, claims), maxAgeSeconds: exp - iat };
   };
@@ -99,6 +108,15 @@ export function createDashboardSessions(options: {
     team_id: identity.kind === "virtual_key" ? identity.teamId : null,
     expires_at: new Date(claims.exp * 1000).toISOString(),
   });
+
+  // A revoked token's MAC (unique per token: the MAC must be canonical) and its expiry, seconds.
+  const revoked = new Map<string, number>();
+  const macOf = (token: string) => token.slice(token.lastIndexOf(".") + 1);
+  const pruneRevoked = () => {
+    const nowSeconds = Math.floor(now() / 1000);
+    for (const [mac, exp] of revoked) if (exp <= nowSeconds) revoked.delete(mac);
+    while (revoked.size >= MAX_REVOKED) revoked.delete(revoked.keys().next().value!);
+  };
 
   return {
     async login(body) {
@@ -136,7 +154,7 @@ export function createDashboardSessions(options: {
 
     async resolve(token) {
       const claims = signer.verify(token, Math.floor(now() / 1000));
-      if (!claims) throw invalidSession();
+      if (!claims || revoked.has(macOf(token))) throw invalidSession();
       if (claims.sub === MASTER) return { identity: master, claims };
       if (!options.authenticator.authenticateKeyHash) throw invalidSession();
       // Throws the key's own 401 (blocked, deleted, expired, team blocked).
@@ -145,5 +163,13 @@ export function createDashboardSessions(options: {
     },
 
     view,
+
+    revoke(token) {
+      const claims = signer.verify(token, Math.floor(now() / 1000));
+      // Only a valid token is remembered: junk cannot fill the list.
+      if (!claims) return;
+      if (revoked.size >= MAX_REVOKED / 2) pruneRevoked();
+      revoked.set(macOf(token), claims.exp);
+    },
   };
 }

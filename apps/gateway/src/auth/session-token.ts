@@ -15,6 +15,8 @@ export interface SessionClaims {
   exp: number;
   /** Issued at, epoch seconds. */
   iat: number;
+  /** Random per login, so two logins in one second are two tokens (logout revokes one). */
+  jti?: string;
 }
 
 const VERSION = "v1";

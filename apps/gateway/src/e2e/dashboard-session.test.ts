@@ -350,6 +350,22 @@ describe("dashboard sessions over HTTP", () => {
     expect(bearer.status).toBe(401);
   });
 
+  it("logout ends the session: the same cookie replayed afterwards is refused", async () => {
+    const cookie = await loginAdmin();
+    const other = await loginAdmin();
+    expect((await get("/key/list", { cookie, ...DASHBOARD })).status).toBe(200);
+    const out = await fetch(`${gateway.url}/v2/logout`, {
+      method: "POST",
+      headers: { cookie, ...DASHBOARD },
+    });
+    expect(out.status).toBe(200);
+    // A copy of the cookie (stolen, or kept by a tool) does not outlive the logout.
+    expect((await get("/key/list", { cookie, ...DASHBOARD })).status).toBe(401);
+    expect((await get("/v2/session", { cookie, ...DASHBOARD })).status).toBe(401);
+    // Another session of the same admin is its own: it stays.
+    expect((await get("/key/list", { cookie: other, ...DASHBOARD })).status).toBe(200);
+  });
+
   // Last in the file: it locks this test client's address out of /v2/login for the window.
   it("locks an address out of /v2/login after repeated wrong passwords, even for a right one", async () => {
     const statuses: number[] = [];

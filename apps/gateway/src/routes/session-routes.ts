@@ -1,6 +1,6 @@
 import { AuthenticationError, InvalidRequestError } from "@org/core";
 import { Hono, type Context } from "hono";
-import { deleteCookie, setCookie } from "hono/cookie";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { SESSION_COOKIE, type DashboardSessions } from "../auth/dashboard-sessions.ts";
 import { createLoginThrottle } from "../auth/login-throttle.ts";
@@ -88,7 +88,9 @@ export function sessionLoginRoutes(
   });
   app.post("/v2/logout", (c) => {
     refuseCrossSiteForm(c);
-    // Nothing to revoke server side: the cookie is the session and it is cleared here.
+    // The token is revoked (a copy replayed later is refused) and the cookie cleared.
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token !== undefined) sessions.revoke(token);
     deleteCookie(c, SESSION_COOKIE, {
       path: "/",
       httpOnly: true,

@@ -105,6 +105,19 @@ describe("dashboard sessions", () => {
     await expect(after.resolve(token)).rejects.toMatchObject({ status: 401 });
   });
 
+  it("changing UI_PASSWORD ends the sessions it let in (the old password's holder is out)", async () => {
+    const make = (uiPassword: string) =>
+      createDashboardSessions({
+        masterKey: MASTER,
+        uiPassword,
+        authenticator: fakeAuthenticator(keyIdentity()),
+      });
+    const before = make("old-ui-password");
+    const { token } = await before.login({ username: "admin", password: "old-ui-password" });
+    await expect(before.resolve(token)).resolves.toMatchObject({ claims: { sub: "master" } });
+    await expect(make("new-ui-password").resolve(token)).rejects.toMatchObject({ status: 401 });
+  });
+
   it("does not tell a refused key's reason (or echo it) at login", async () => {
     const sessions = createDashboardSessions({
       masterKey: MASTER,

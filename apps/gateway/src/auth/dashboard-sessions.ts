@@ -71,7 +71,11 @@ export function createDashboardSessions(options: {
   now?: () => number;
 }): DashboardSessions {
   const signer = createSessionTokenSigner({
-    masterKey: options.masterKey,
+    // UI_PASSWORD is part of the secret too: changing it (say, after it leaked) ends the sessions
+    // it let in, as rotating the master key does. Without it, the master key alone.
+    masterKey: options.uiPassword
+      ? `${options.masterKey}\u0000${options.uiPassword}`
+      : options.masterKey,
     ...(options.saltKey ? { salt: options.saltKey } : {}),
   });
   const now = options.now ?? Date.now;

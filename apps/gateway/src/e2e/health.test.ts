@@ -13,7 +13,10 @@ describe("health routes (embedded PGlite)", () => {
     const res = await fetch(`${gateway.url}/ui`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/html");
-    expect(await res.text()).toContain("<h1>LLM gateway</h1>");
+    // The built single-page app (the root package's postinstall builds it): its shell and bundle.
+    const page = await res.text();
+    expect(page).toContain("<title>LLM gateway · dashboard</title>");
+    expect(page).toMatch(/<script type="module"[^>]* src="\/ui\/assets\/[^"]+\.js"/);
   });
 
   it("liveliness needs no key", async () => {

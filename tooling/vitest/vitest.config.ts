@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -9,10 +10,11 @@ export default defineConfig({
   test: {
     root,
     projects: ["packages/*", "apps/*"],
-    // Vitest's default on this 2-core machine is one worker (cores - 1), but most e2e files spend
-    // their time waiting on spawned gateways, sockets and timers, not on the CPU: three files at a
-    // time keep both cores busy. VITEST_MAX_WORKERS overrides it (e.g. 1 to debug a flaky file).
-    maxWorkers: Number(process.env.VITEST_MAX_WORKERS) || 3,
+    // Vitest's default on this 2-core machine is one worker (cores - 1), but many e2e files spend
+    // their time waiting on spawned gateways, sockets and timers: one file per core keeps both
+    // busy. Three was tried and was slower (every file re-imports the gateway's module graph, and
+    // that is CPU). VITEST_MAX_WORKERS overrides it (e.g. 1 to debug a flaky file).
+    maxWorkers: Number(process.env.VITEST_MAX_WORKERS) || Math.max(2, availableParallelism()),
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -305,8 +305,35 @@ describe("dashboard spend API over HTTP (100,000 seeded rows)", () => {
       expect(page.total, params).toBe(0);
       expect(page.data, params).toEqual([]);
     }
+    // Adversary, part two: SQL-ish text, LIKE wildcards, a raw key in another case, arrays,
+    // unknown spellings of user_id, repeated params (the first one is the one checked and used).
+    for (const params of [
+      `team_id=${encodeURIComponent("' OR '1'='1")}`,
+      `key_alias=%25`,
+      `model=${encodeURIComponent("x') OR true --")}`,
+      `api_key=${other.key.toUpperCase()}`,
+      `api_key=${other.keyHash.toUpperCase()}`,
+      `user_id[]=${other.userId}`,
+      `USER_ID=${other.userId}`,
+      `user_id=${own.userId}&user_id=${other.userId}`,
+    ]) {
+      const res = await getWith(cookie, `/spend/logs/ui?page_size=100&${params}`);
+      expect(res.status, params).toBe(200);
+      const page = (await res.json()) as Page;
+      expect(page.total, params).toBeLessThanOrEqual(ownCount);
+      expect(
+        page.data.every((r) => r.user === own.userId),
+        params,
+      ).toBe(true);
+    }
     const otherUser = await getWith(cookie, `/spend/logs/ui?user_id=${other.userId}`);
     expect(otherUser.status).toBe(403);
+    const otherFirst = `/spend/logs/ui?user_id=${other.userId}&user_id=${own.userId}`;
+    expect((await getWith(cookie, otherFirst)).status).toBe(403);
+    expect((await getWith(cookie, `/spend/logs/ui/${realRequestId}/`)).status).toBe(404);
+    expect((await getWith(cookie, `/spend/logs/ui/${realRequestId.toUpperCase()}`)).status).toBe(
+      404,
+    );
     expect((await getWith(cookie, `/spend/logs/ui/${realRequestId}`)).status).toBe(404);
     const activity = (await (
       await getWith(cookie, `/user/daily/activity?team_id=${other.teamId}`)

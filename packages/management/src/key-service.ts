@@ -65,8 +65,9 @@ export function createKeyService(deps: ResolvedDeps) {
     requireWriter(caller, action);
     const authority = await authorityOver(tx, caller, key);
     if (authority === undefined) {
+      // Not the key's name: `sk-...<last 4>` is part of a secret this caller may not see.
       throw denied(
-        `You are not allowed to ${action} key ${key.keyName ?? key.id}: it belongs to another user or team.`,
+        `You are not allowed to ${action} this key: it belongs to another user or team.`,
       );
     }
     return authority;
@@ -78,7 +79,7 @@ export function createKeyService(deps: ResolvedDeps) {
     if (key.tokenHash === caller.keyHash) return;
     if (key.userId !== null && key.userId === caller.userId) return;
     if ((await authorityOver(tx, caller, key)) !== undefined) return;
-    throw denied(`You are not allowed to view key ${key.keyName ?? key.id}.`);
+    throw denied("You are not allowed to view this key.");
   };
 
   /** The team, organization and user a key will have after a change. */

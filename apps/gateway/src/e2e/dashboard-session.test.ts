@@ -366,6 +366,33 @@ describe("dashboard sessions over HTTP", () => {
     expect((await get("/key/list", { cookie: other, ...DASHBOARD })).status).toBe(200);
   });
 
+  it("a restricted session refused another user's key learns nothing of that key's secret", async () => {
+    await manage(gateway, gateway.masterKey, "/user/new", { user_id: "review-a" });
+    await manage(gateway, gateway.masterKey, "/user/new", { user_id: "review-b" });
+    const mine = await manage<{ key: string }>(gateway, gateway.masterKey, "/key/generate", {
+      user_id: "review-a",
+    });
+    const theirs = await manage<{ key: string; token: string }>(
+      gateway,
+      gateway.masterKey,
+      "/key/generate",
+      { user_id: "review-b" },
+    );
+    const login = await post("/v2/login", { api_key: mine.key });
+    const cookie = cookieOf(login);
+    // Asked by hash (seen in spend logs and metrics): the refusal must not print `sk-...<last 4>`.
+    const info = await get(`/key/info?key=${theirs.token}`, { cookie, ...DASHBOARD });
+    expect(info.status).toBe(403);
+    expect(await info.text()).not.toContain(theirs.key.slice(-4));
+    const update = await post(
+      "/key/update",
+      { key: theirs.token, max_budget: 1 },
+      { cookie, ...DASHBOARD },
+    );
+    expect(update.status).toBe(403);
+    expect(await update.text()).not.toContain(theirs.key.slice(-4));
+  });
+
   // Last in the file: it locks this test client's address out of /v2/login for the window.
   it("locks an address out of /v2/login after repeated wrong passwords, even for a right one", async () => {
     const statuses: number[] = [];

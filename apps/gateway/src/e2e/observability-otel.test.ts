@@ -11,6 +11,7 @@ import { otlpSpans, spanAttributes, type OtlpSpan } from "../testing/otlp-spans.
 
 const PARENT_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
 const PARENT_SPAN = "00f067aa0ba902b7";
+const REFUSED_TRACE = "5bf92f3577b34da6a3ce929d0e0e4737";
 
 // Each test starts its own gateway (an embedded database boot): a longer timeout than the default.
 
@@ -81,6 +82,17 @@ describe("OpenTelemetry traces (callbacks: otel)", () => {
         .create({ model: "gpt-4o", messages: [{ role: "user", content: "traced" }] })
         .withResponse();
       expect(hit.response.headers.get("x-litellm-cache-hit")).toBe("True");
+      // A key that does not exist: refused at auth, before the router; it still gets its span.
+      const refused = await fetch(`${gateway.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: {
+          authorization: "Bearer sk-no-such-key",
+          "content-type": "application/json",
+          traceparent: `00-${REFUSED_TRACE}-${PARENT_SPAN}-01`,
+        },
+        body: JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "x" }] }),
+      });
+      expect(refused.status).toBe(401);
 
       // Shutdown exports what the batch processor still holds.
       await gateway.close();
@@ -90,7 +102,14 @@ describe("OpenTelemetry traces (callbacks: otel)", () => {
       expect(collector.requests[0]!.path).toBe("/v1/traces");
       const spans = otlpSpans(collector.requests);
       const servers = spans.filter((s) => s.kind === 2);
-      expect(servers).toHaveLength(3);
+      expect(servers).toHaveLength(4);
+      // The refused request: a server span in its caller's trace, an error with the 401, no children.
+      const refusedServer = servers.find((s) => s.traceId === REFUSED_TRACE)!;
+      expect(refusedServer, "the refused request's server span").toBeDefined();
+      expect(refusedServer.parentSpanId).toBe(PARENT_SPAN);
+      expect(refusedServer.status?.code).toBe(2); // ERROR
+      expect(spanAttributes(refusedServer)["http.response.status_code"]).toBe(401);
+      expect(spans.filter((s) => s.parentSpanId === refusedServer.spanId)).toEqual([]);
       const nanos = (t: string | number) => BigInt(t);
       const within = (child: OtlpSpan, parent: OtlpSpan) => {
         expect(nanos(child.startTimeUnixNano) >= nanos(parent.startTimeUnixNano)).toBe(true);
@@ -138,7 +157,10 @@ describe("OpenTelemetry traces (callbacks: otel)", () => {
 
       // The cache hit: the checks and a lookup that hit, no upstream attempt.
       const hitServer = servers.find(
-        (s) => s !== server && spanAttributes(s)["llm_gateway.cache_hit"] === true,
+        (s) =>
+          s !== server &&
+          s !== refusedServer &&
+          spanAttributes(s)["llm_gateway.cache_hit"] === true,
       )!;
       expect(hitServer, "the cache hit's server span").toBeDefined();
       const hitChildren = spans.filter((s) => s.parentSpanId === hitServer.spanId);
@@ -151,7 +173,7 @@ describe("OpenTelemetry traces (callbacks: otel)", () => {
       ).toBe(true);
 
       // The fallback: a new trace (no traceparent), one failed attempt then the one that answered.
-      const other = servers.find((s) => s !== server && s !== hitServer)!;
+      const other = servers.find((s) => s !== server && s !== hitServer && s !== refusedServer)!;
       expect(other.traceId).not.toBe(PARENT_TRACE);
       expect(other.parentSpanId ?? "").toBe("");
       const attempts = spans.filter((s) => s.parentSpanId === other.spanId && s.kind === 3);

@@ -4,6 +4,7 @@ import {
   type AlertingSettings,
   type EventObserver,
   type Logger,
+  type RecordRequestOptions,
   type RequestEvent,
 } from "@org/observability";
 import type { BudgetExceededEvent, SoftBudgetEvent } from "@org/budgets";
@@ -37,8 +38,11 @@ export interface BuiltObservability {
   softBudgetCrossed(event: SoftBudgetEvent): void;
   /** Requests refused for budget, for the `budget_alerts` alert (once per budget per window). */
   budgetExceeded(event: BudgetExceededEvent): void;
-  /** The event of a request refused before the router (see refused-request-events). */
-  publish(event: RequestEvent): void;
+  /**
+   * The event of a request refused before the router (see refused-request-events), with the
+   * request's incoming trace context: it gets its server span like every other request.
+   */
+  publish(event: RequestEvent, trace?: RecordRequestOptions): void;
   /** Delivers what the sinks, alerts and tracer hold (bounded), then stops them. */
   close(): Promise<void>;
 }
@@ -139,7 +143,10 @@ export function buildObservability(options: {
     budgetExceeded(event) {
       alerter?.budgetExceeded(budgetExceededInput(event));
     },
-    publish: (event) => bus.publish(event),
+    publish(event, trace) {
+      bus.publish(event);
+      if (tracing?.records(event)) tracing.tracer.recordRequest(event, trace);
+    },
     async close() {
       stopWatchingSinks?.();
       await Promise.all([

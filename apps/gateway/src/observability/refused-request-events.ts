@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { KeyAuthError } from "@org/budgets";
 import { GatewayError } from "@org/core";
-import type { CallType, RequestEvent } from "@org/observability";
+import type { CallType, RecordRequestOptions, RequestEvent } from "@org/observability";
 import { classifyError } from "@org/router";
 import type { GatewayEnv } from "../gateway-env.ts";
 
@@ -20,7 +20,7 @@ import type { GatewayEnv } from "../gateway-env.ts";
  * a flood of invented keys must not become labels.
  */
 export function refusedRequestEvents(
-  publish: (event: RequestEvent) => void,
+  publish: (event: RequestEvent, trace?: RecordRequestOptions) => void,
   callType: CallType,
   route: string,
 ) {
@@ -36,7 +36,7 @@ export function refusedRequestEvents(
     // A held key refused at auth (blocked, expired, team blocked) is named by its hash.
     const keyHash =
       identity?.keyHash ?? (error instanceof KeyAuthError ? error.keyHash : undefined);
-    publish({
+    const event: RequestEvent = {
       callId: c.get("callId"),
       route,
       callType,
@@ -61,6 +61,13 @@ export function refusedRequestEvents(
       // Auth refusals name the presented key (abbreviated) and its hash: kept out of the sinks.
       ...(error && status !== 401 ? { errorMessage: error.message } : {}),
       tags: [],
+    };
+    // Its server span (OTel) continues the caller's trace like a routed request's.
+    const traceparent = c.req.header("traceparent");
+    const tracestate = c.req.header("tracestate");
+    publish(event, {
+      ...(traceparent !== undefined ? { traceparent } : {}),
+      ...(tracestate !== undefined ? { tracestate } : {}),
     });
   });
 }

@@ -3,8 +3,8 @@ import type { Transport } from "../transport/transport.ts";
 
 /**
  * What the SDK functions take besides the OpenAI request, with LiteLLM's names. Keys are never
- * read from the environment: `@org/core` does not touch `process.env`, so pass `api_key`
- * yourself (for example `api_key: process.env.OPENAI_API_KEY` in your application).
+ * read from the environment: `@org/core` reads no environment variables, so pass `api_key`
+ * yourself (your application reads OPENAI_API_KEY or wherever it keeps the key).
  */
 export interface SdkCallOptions {
   api_key?: string;

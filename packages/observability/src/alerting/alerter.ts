@@ -39,7 +39,7 @@ export interface AlerterOptions {
   readonly alertTypes?: readonly AlertType[];
   /** `alerting_threshold`: a response slower than this many seconds alerts. Default 300. */
   readonly slowThresholdSeconds?: number;
-  /** SLACK_WEBHOOK_URL (passed in: this package never reads process.env). */
+  /** SLACK_WEBHOOK_URL, passed in by the caller: this package reads no environment variables. */
   readonly slackWebhookUrl?: string;
   /** WEBHOOK_URL, and the headers to send it (e.g. a bearer token). */
   readonly webhookUrl?: string;

@@ -2,7 +2,7 @@ import { systemClock, type Clock } from "../util/clock.ts";
 import { logOncePerInterval } from "../util/log-once-per-interval.ts";
 import { silentLogger, type CacheLogger } from "../util/logger.ts";
 import type { VectorEntry, VectorIndex, VectorMatch } from "./vector-index.ts";
-import { normalize } from "./vector-math.ts";
+import { normalize, similarityAt } from "./vector-math.ts";
 
 export interface InProcessVectorIndexOptions {
   /** Most entries held over all partitions; the oldest inserted goes first. Default 100,000. */
@@ -14,14 +14,6 @@ export interface InProcessVectorIndexOptions {
 
 /** Slots a new partition starts with; it doubles from there (capped at `maxEntries`). */
 const INITIAL_CAPACITY = 16;
-
-/**
- * Above this a dot product may be float32 rounding of an identical vector: only then are the
- * elements compared, so an identical vector reports exactly 1 and nothing else ever does (a
- * threshold of 1.0 behaves as an exact match).
- */
-const NEAR_ONE = 1 - 1e-4;
-const BELOW_ONE = 1 - Number.EPSILON;
 
 /**
  * One partition's entries, packed: slot i's vector is `vectors[i*dims .. (i+1)*dims)`, so a
@@ -185,10 +177,7 @@ export class InProcessVectorIndex implements VectorIndex {
         (expired ??= []).push(slot);
         continue;
       }
-      let similarity = dotAt(vectors, slot * dims, q, dims);
-      if (similarity > NEAR_ONE) {
-        similarity = equalAt(vectors, slot * dims, q, dims) ? 1 : Math.min(similarity, BELOW_ONE);
-      }
+      const similarity = similarityAt(vectors, slot * dims, q);
       if (similarity > best) {
         best = similarity;
         bestSlot = slot;
@@ -254,26 +243,4 @@ function unitOrUndefined(vector: Float32Array): Float32Array | undefined {
   let sum = 0;
   for (let i = 0; i < unit.length; i++) sum += unit[i]! * unit[i]!;
   return Number.isFinite(sum) && sum > 0.5 ? unit : undefined;
-}
-
-/** Dot product of `block[offset .. offset+dims)` with `q`, unrolled by four (the hot loop). */
-function dotAt(block: Float32Array, offset: number, q: Float32Array, dims: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let i = 0;
-  for (; i + 3 < dims; i += 4) {
-    s0 += block[offset + i]! * q[i]!;
-    s1 += block[offset + i + 1]! * q[i + 1]!;
-    s2 += block[offset + i + 2]! * q[i + 2]!;
-    s3 += block[offset + i + 3]! * q[i + 3]!;
-  }
-  for (; i < dims; i++) s0 += block[offset + i]! * q[i]!;
-  return s0 + s1 + s2 + s3;
-}
-
-function equalAt(block: Float32Array, offset: number, q: Float32Array, dims: number): boolean {
-  for (let i = 0; i < dims; i++) if (block[offset + i] !== q[i]) return false;
-  return true;
 }

@@ -11,7 +11,7 @@ import {
   type SemanticSql,
 } from "./postgres-sql.ts";
 import type { VectorEntry, VectorIndex, VectorMatch } from "./vector-index.ts";
-import { dot, normalize } from "./vector-math.ts";
+import { dot, normalize, similarityAt } from "./vector-math.ts";
 
 export interface PostgresSemanticIndexOptions {
   /** The gateway's own database (`@org/db`'s `Database.raw`), migrated to 0004 or later. */
@@ -354,7 +354,7 @@ export class PostgresSemanticIndex implements VectorIndex {
     if (row === undefined) return undefined;
     const stored = parseVectorLiteral(row.embedding);
     if (stored === undefined || stored.length !== dims) return undefined;
-    const similarity = cosineOfUnit(normalize(stored), q);
+    const similarity = similarityAt(normalize(stored), 0, q);
     if (!(similarity >= minSimilarity)) return undefined;
     return {
       key: row.cache_key,
@@ -493,15 +493,6 @@ export class PostgresSemanticIndex implements VectorIndex {
       clearTimeout(timer);
     }
   }
-}
-
-/** Cosine of two unit vectors; exactly 1 only for identical ones (as the in-process index). */
-function cosineOfUnit(a: Float32Array, b: Float32Array): number {
-  const similarity = dot(a, b);
-  if (similarity <= 1 - 1e-4) return similarity;
-  for (let i = 0; i < a.length; i++)
-    if (a[i] !== b[i]) return Math.min(similarity, 1 - Number.EPSILON);
-  return 1;
 }
 
 /** Unambiguous for any partition and key. */

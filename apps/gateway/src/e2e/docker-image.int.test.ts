@@ -1,7 +1,7 @@
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,9 +16,9 @@ import { REPO_ROOT } from "../testing/repo-root.ts";
 import { integrationUrl } from "../testing/require-env.ts";
 import { exited } from "../testing/spawn-gateway.ts";
 
-// The image's install and start commands, replayed from a clean folder without Docker: the
-// files the Dockerfile COPYs (minus its .dockerignore), its RUN install (offline, from the
-// host's pnpm store), then its CMD with the compose file's environment pointed at the local
+// The image's install, dashboard build and start commands, replayed from a clean folder without
+// Docker: the files the Dockerfile COPYs (minus its .dockerignore), its RUN install (offline,
+// from the host's pnpm store) and dashboard build stage, then its CMD with the compose file's environment pointed at the local
 // PostgreSQL and Redis, probed with the compose healthcheck until healthy, then SIGTERM.
 
 const databaseUrl = integrationUrl("TEST_DATABASE_URL");
@@ -51,7 +51,7 @@ describe.skipIf(!databaseUrl || !redisUrl)(
     });
 
     it(
-      "installs from the manifests alone, starts, turns healthy, answers, and exits cleanly on SIGTERM",
+      "installs from the manifests alone, builds the dashboard, starts, turns healthy, serves /ui, answers, and exits cleanly on SIGTERM",
       { timeout: 180_000 },
       async () => {
         const folder = await mkdtemp(join(tmpdir(), "gateway-image-"));
@@ -62,11 +62,11 @@ describe.skipIf(!databaseUrl || !redisUrl)(
           context: REPO_ROOT,
           dockerfile: join(DOCKER_DIR, "Dockerfile"),
           into: folder,
-          beforeRun: async (command) => {
+          beforeRun: async (command, stageFolder) => {
             if (!command.startsWith("pnpm install")) return;
             sawInstall = true;
             // The dependency layer: manifests only, no sources yet.
-            const files = await readdir(folder, { recursive: true });
+            const files = await readdir(stageFolder, { recursive: true });
             expect(files.filter((file) => /\.(ts|tsx|js|sql)$/.test(String(file)))).toEqual([]);
             expect(files.map(String)).toContain(join("packages", "core", "package.json"));
           },
@@ -76,6 +76,11 @@ describe.skipIf(!databaseUrl || !redisUrl)(
         expect(existsSync(join(image.workdir, "node_modules", ".modules.yaml"))).toBe(true);
         expect(existsSync(join(image.workdir, "apps", "gateway", "src", "main.ts"))).toBe(true);
         expect(existsSync(join(image.workdir, ".git"))).toBe(false);
+        // The dashboard stage built the UI and the image carries it (the context has no dist).
+        expect(image.log).toContain("RUN node apps/dashboard/scripts/build.mjs --force");
+        expect(existsSync(join(image.workdir, "apps", "dashboard", "dist", "index.html"))).toBe(
+          true,
+        );
 
         // The compose service's environment, with the services' hostnames replaced by the local
         // PostgreSQL (a schema of its own) and Redis (an empty database of its own).
@@ -170,6 +175,22 @@ describe.skipIf(!databaseUrl || !redisUrl)(
         // Only liveliness is keyless.
         expect((await fetch(`http://127.0.0.1:${port}/v1/models`)).status).toBe(401);
         expect(output).toContain(join(DOCKER_DIR, "config.yaml"));
+
+        // The image serves the real dashboard at /ui (not the "not built" page), and the
+        // bundle its page loads exists.
+        const ui = await fetch(`http://127.0.0.1:${port}/ui`);
+        const page = await ui.text();
+        expect(ui.status, page).toBe(200);
+        const title = /<title>([^<]+)<\/title>/.exec(
+          await readFile(join(REPO_ROOT, "apps", "dashboard", "index.html"), "utf8"),
+        )![1]!;
+        expect(page).toContain(`<title>${title}</title>`);
+        const script = /<script[^>]+src="(\/ui\/assets\/[^"]+\.js)"/.exec(page)?.[1];
+        expect(script, page).toBeDefined();
+        const bundle = await fetch(`http://127.0.0.1:${port}${script}`);
+        expect(bundle.status).toBe(200);
+        expect(bundle.headers.get("content-type")).toMatch(/javascript/);
+        expect((await bundle.text()).length).toBeGreaterThan(10_000);
         expect(output).not.toContain(masterKey);
 
         child.kill("SIGTERM");

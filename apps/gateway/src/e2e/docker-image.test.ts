@@ -1,12 +1,18 @@
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
-import { join, posix } from "node:path";
+import { join, posix, relative } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { defaultProviders } from "@org/core";
+import { dashboardAssetsDir } from "@org/dashboard";
 import { loadConfig } from "../config/index.ts";
 import { DOCKER_DIR, readCompose, readDockerfile } from "../testing/docker-files.ts";
-import { isIgnored, parseDockerignore, type Instruction } from "../testing/dockerfile.ts";
+import {
+  dockerStages,
+  isIgnored,
+  parseDockerignore,
+  type Instruction,
+} from "../testing/dockerfile.ts";
 import { REPO_ROOT } from "../testing/repo-root.ts";
 
 // docker/ checked without Docker (this machine has none): what `docker compose up` needs from
@@ -172,6 +178,41 @@ describe("docker/Dockerfile", () => {
     const cmd = (await readDockerfile()).find((step) => step.keyword === "CMD")!;
     expect(cmd.exec).toBe(true);
     expect(cmd.words.slice(0, 4)).toEqual(["node", "--import", "tsx", "apps/gateway/src/main.ts"]);
+  });
+
+  it("builds the dashboard in a stage of its own and copies its output where the gateway serves /ui", async () => {
+    const stages = dockerStages(await readDockerfile());
+    const image = stages.at(-1)!;
+    const fromStage = image.steps.filter((step) => step.keyword === "COPY" && step.flags.from);
+    // The folder the gateway serves /ui from, relative to the repo (and so to WORKDIR).
+    const served = relative(REPO_ROOT, dashboardAssetsDir);
+    const workdir = stages[0]!.steps.find((step) => step.keyword === "WORKDIR")!.words[0]!;
+    const copy = fromStage.find(
+      (step) => posix.normalize(step.words.at(-1)!).replace(/\/$/, "") === served,
+    );
+    expect(copy, `a COPY --from=<stage> ... ${served}/`).toBeDefined();
+    expect(copy!.words.slice(0, -1)).toEqual([`${workdir}/${served}`]);
+    // Copied after the sources, so nothing in the context can shadow the built UI.
+    const sources = image.steps.findIndex(
+      (step) => step.keyword === "COPY" && step.args.endsWith(". ."),
+    );
+    expect(image.steps.indexOf(copy!)).toBeGreaterThan(sources);
+
+    const build = stages.find((stage) => stage.name === copy!.flags.from)!;
+    expect(build, `stage ${copy!.flags.from}`).toBeDefined();
+    // It starts from the installed workspace (vite is a devDependency there) and runs the build.
+    expect(build.from).toBe(stages[0]!.name);
+    const runs = build.steps.filter((step) => step.keyword === "RUN").map((step) => step.args);
+    expect(runs).toContain("node apps/dashboard/scripts/build.mjs --force");
+    // Only the dashboard's sources and the tsconfig it extends go in: an edit to the gateway
+    // must not rebuild the UI's layer.
+    const copied = build.steps.filter((step) => step.keyword === "COPY").flatMap(copySources);
+    expect(copied.sort()).toEqual(["apps/dashboard", "tooling/tsconfig"]);
+    // The context never carries a host's build output (it could be stale or from another branch).
+    const rules = parseDockerignore(
+      await readFile(join(DOCKER, "Dockerfile.dockerignore"), "utf8"),
+    );
+    expect(isIgnored(`${served}/index.html`, rules)).toBe(true);
   });
 
   it("its .dockerignore keeps installed, generated and secret files out of the build context", async () => {

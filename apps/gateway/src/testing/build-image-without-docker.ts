@@ -1,8 +1,15 @@
 import { execFile } from "node:child_process";
-import { copyFile, mkdir, readdir, readFile, stat } from "node:fs/promises";
-import { dirname, join, posix } from "node:path";
+import { existsSync } from "node:fs";
+import { copyFile, mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
+import { basename, dirname, join, posix, relative as relativePath } from "node:path";
 import { promisify } from "node:util";
-import { isIgnored, parseDockerfile, parseDockerignore, type IgnoreRule } from "./dockerfile.ts";
+import {
+  isIgnored,
+  parseDockerfile,
+  parseDockerignore,
+  type IgnoreRule,
+  type Instruction,
+} from "./dockerfile.ts";
 
 const run = promisify(execFile);
 
@@ -18,42 +25,47 @@ export interface ImageWithoutDocker {
 }
 
 /**
- * Replays docker/Dockerfile into `into` without Docker: COPY copies from the build context (the
- * repo) honouring Dockerfile.dockerignore, RUN runs the install as written plus `--offline`
- * (the host's pnpm store stands in for the network), with the image's ENV. Root-only setup
+ * Replays docker/Dockerfile into `into` without Docker, one folder per stage (`into/stage-N`; a
+ * `FROM <earlier stage>` starts from a copy of it): COPY copies from the build context (the
+ * repo) honouring Dockerfile.dockerignore, or with --from=<stage> from that stage's folder; RUN
+ * runs the install as written plus `--offline` (the host's pnpm store stands in for the
+ * network) and `node <script>` as written, with the stage's ENV. Root-only setup
  * (`npm install -g pnpm@V`, `chown`) is checked, not run: pnpm's version must be V.
- * `beforeRun` sees the folder just before each RUN (e.g. to check which files the layer has).
+ * `beforeRun` sees the stage's folder just before each RUN (e.g. to check which files the layer
+ * has). The image is the last stage: its folder is `workdir`.
  */
 export async function buildImageWithoutDocker(options: {
   context: string;
   dockerfile: string;
   into: string;
-  beforeRun?: (command: string) => Promise<void>;
+  beforeRun?: (command: string, stageFolder: string) => Promise<void>;
 }): Promise<ImageWithoutDocker> {
   const { context, into } = options;
   const instructions = parseDockerfile(await readFile(options.dockerfile, "utf8"));
   const rules = parseDockerignore(
     await readFile(`${options.dockerfile}.dockerignore`, "utf8").catch(() => ""),
   );
-  const env: Record<string, string> = {};
   const log: string[] = [];
-  let containerWorkdir = "/";
+  const stages = new Map<string, Stage>();
+  let stage: Stage | undefined;
+  let stageCount = 0;
   let cmd: string[] = [];
-  // Container paths map into `into`: with WORKDIR /app, /app/x -> <into>/x. Nothing outside
-  // the app folder is replayed (the base image's own files are not ours to check).
-  const root = instructions.find((step) => step.keyword === "WORKDIR")?.words[0];
-  if (!root?.startsWith("/")) throw new Error("the Dockerfile needs an absolute WORKDIR");
-  const hostPath = (containerPath: string) => {
-    const absolute = posix.resolve(containerWorkdir, containerPath);
-    if (!(absolute === root || absolute.startsWith(`${root}/`))) {
-      throw new Error(`${containerPath} is outside the WORKDIR ${root}`);
-    }
-    return join(into, posix.relative(root, absolute));
-  };
 
-  for (const step of instructions) {
+  for (const [index, step] of instructions.entries()) {
+    if (step.keyword === "FROM") {
+      // FROM <image> [AS name]: a stage named earlier starts as a copy of it; any other image is
+      // a base image whose own files are not ours to replay, so it starts empty.
+      const [base, as, name] = step.words;
+      const folder = join(into, `stage-${stageCount++}`);
+      const parent = stages.get(base!);
+      stage = parent ? await cloneStage(parent, folder) : newStage(folder, instructions, index);
+      if (as?.toUpperCase() === "AS" && name) stages.set(name, stage);
+      log.push(`FROM ${step.words.join(" ")}`);
+      continue;
+    }
+    if (!stage) throw new Error(`${step.keyword} before FROM`);
+    const current = stage;
     switch (step.keyword) {
-      case "FROM":
       case "EXPOSE":
       case "HEALTHCHECK":
       case "USER":
@@ -61,29 +73,46 @@ export async function buildImageWithoutDocker(options: {
       case "ENV":
         for (const pair of step.words) {
           const at = pair.indexOf("=");
-          env[pair.slice(0, at)] = pair
+          current.env[pair.slice(0, at)] = pair
             .slice(at + 1)
-            .replace(/\$(\w+)|\$\{(\w+)\}/g, (_, a, b) => env[a ?? b] ?? process.env[a ?? b] ?? "");
+            .replace(
+              /\$(\w+)|\$\{(\w+)\}/g,
+              (_, a, b) => current.env[a ?? b] ?? process.env[a ?? b] ?? "",
+            );
         }
         break;
       case "WORKDIR":
-        containerWorkdir = posix.resolve(containerWorkdir, step.words[0]!);
-        await mkdir(hostPath("."), { recursive: true }); // later WORKDIRs must stay inside
+        current.workdir = posix.resolve(current.workdir, step.words[0]!);
+        await mkdir(hostPath(current, "."), { recursive: true });
         break;
       case "COPY": {
-        if (step.flags.from) throw new Error("COPY --from (multi-stage) is not replayed");
         const sources = step.words.slice(0, -1);
         const destination = step.words.at(-1)!;
-        for (const source of sources) {
-          await copyFromContext(context, source, hostPath(destination), destination, rules);
+        const to = hostPath(current, destination);
+        if (step.flags.from) {
+          // COPY --from=<stage>: container paths of that stage, not the build context (so the
+          // .dockerignore does not apply).
+          const from = stages.get(step.flags.from);
+          if (!from) throw new Error(`COPY --from=${step.flags.from}: no stage of that name`);
+          for (const source of sources) {
+            await copyFolderOrFile(hostPath(from, source), to, destination);
+          }
+        } else {
+          for (const source of sources) {
+            await copyFromContext(context, source, to, destination, rules);
+          }
         }
-        log.push(`COPY ${step.words.join(" ")}`);
+        log.push(`COPY ${step.flags.from ? `--from=${step.flags.from} ` : ""}${step.args}`);
         break;
       }
       case "RUN":
         for (const command of step.args.split("&&").map((part) => part.trim())) {
-          await options.beforeRun?.(command);
-          await runCommand(command, { env, cwd: () => hostPath("."), hostPath });
+          await options.beforeRun?.(command, current.folder);
+          await runCommand(command, {
+            env: current.env,
+            cwd: () => hostPath(current, "."),
+            hostPath: (path) => hostPath(current, path),
+          });
           log.push(`RUN ${command}`);
         }
         break;
@@ -95,7 +124,73 @@ export async function buildImageWithoutDocker(options: {
         throw new Error(`Dockerfile instruction ${step.keyword} is not replayed by this test`);
     }
   }
-  return { workdir: hostPath("."), env, cmd, log };
+  if (!stage) throw new Error("the Dockerfile has no FROM");
+  return { workdir: hostPath(stage, "."), env: stage.env, cmd, log };
+}
+
+/** One build stage: its folder (standing for its WORKDIR's root), ENV and current WORKDIR. */
+interface Stage {
+  folder: string;
+  env: Record<string, string>;
+  workdir: string;
+  root?: string;
+}
+
+/** A stage FROM a base image: its first WORKDIR (even if a RUN before it writes there, as the
+ * root setup does) is the app folder that the stage's folder stands for. */
+function newStage(folder: string, instructions: readonly Instruction[], from: number): Stage {
+  const next = instructions.findIndex((step, i) => i > from && step.keyword === "FROM");
+  const own = instructions.slice(from + 1, next === -1 ? undefined : next);
+  const root = own.find((step) => step.keyword === "WORKDIR")?.words[0];
+  return { folder, env: {}, workdir: "/", root };
+}
+
+/**
+ * `FROM <earlier stage>`: the same files, ENV and WORKDIR. Files are hard-linked, not copied (the
+ * install is ~400 MB): later steps only add files (a build's output), which stays per stage.
+ */
+async function cloneStage(parent: Stage, folder: string): Promise<Stage> {
+  await run("cp", ["-al", parent.folder, folder]);
+  return { folder, env: { ...parent.env }, workdir: parent.workdir, root: parent.root };
+}
+
+/**
+ * Container paths map into the stage's folder: with WORKDIR /app, /app/x -> <folder>/x. Nothing
+ * outside the app folder is replayed (the base image's own files are not ours to check).
+ */
+function hostPath(stage: Stage, containerPath: string): string {
+  const root = stage.root;
+  if (!root?.startsWith("/")) throw new Error("the Dockerfile needs an absolute WORKDIR");
+  const absolute = posix.resolve(stage.workdir, containerPath);
+  if (!(absolute === root || absolute.startsWith(`${root}/`))) {
+    throw new Error(`${containerPath} is outside the WORKDIR ${root}`);
+  }
+  return join(stage.folder, posix.relative(root, absolute));
+}
+
+/** COPY --from: a file, or a folder's contents, as Docker copies them. */
+async function copyFolderOrFile(from: string, to: string, destinationAsWritten: string) {
+  if (!existsSync(from)) throw new Error(`COPY --from: ${from} does not exist in that stage`);
+  if ((await stat(from)).isFile()) {
+    const target = destinationAsWritten.endsWith("/") ? join(to, basename(from)) : to;
+    await copyReplacing(from, target);
+    return;
+  }
+  for (const entry of await readdir(from, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    await copyReplacing(path, join(to, relativePath(from, path)));
+  }
+}
+
+/**
+ * Copies a file, first unlinking whatever is at the target: a stage's files are hard links to
+ * its parent stage's, and writing through one would change the parent too.
+ */
+async function copyReplacing(from: string, to: string): Promise<void> {
+  await mkdir(dirname(to), { recursive: true });
+  await rm(to, { force: true });
+  await copyFile(from, to);
 }
 
 async function runCommand(
@@ -118,6 +213,15 @@ async function runCommand(
   if (words[0] === "chown") return; // root-only; the static test checks the owner
   if (words[0] === "mkdir" && words[1] === "-p") {
     for (const path of words.slice(2)) await mkdir(context.hostPath(path), { recursive: true });
+    return;
+  }
+  if (words[0] === "node") {
+    // A script of the image's own (the dashboard build): run with the stage's ENV, in its WORKDIR.
+    await run(process.execPath, words.slice(1), {
+      cwd: context.cwd(),
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...context.env },
+      maxBuffer: 16 * 1024 * 1024,
+    });
     return;
   }
   if (words[0] === "pnpm") {
@@ -148,8 +252,7 @@ async function copyFromContext(
     const target = destinationAsWritten.endsWith("/")
       ? join(destinationHost, posix.basename(relative))
       : destinationHost;
-    await mkdir(dirname(target), { recursive: true });
-    await copyFile(from, target);
+    await copyReplacing(from, target);
     return;
   }
   const walk = async (folder: string): Promise<void> => {
@@ -159,8 +262,7 @@ async function copyFromContext(
       const inside = relative === "" ? path : posix.relative(relative, path);
       if (entry.isDirectory()) await walk(path);
       else if (entry.isFile()) {
-        await mkdir(dirname(join(destinationHost, inside)), { recursive: true });
-        await copyFile(join(context, path), join(destinationHost, inside));
+        await copyReplacing(join(context, path), join(destinationHost, inside));
       }
     }
   };

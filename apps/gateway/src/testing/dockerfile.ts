@@ -33,6 +33,24 @@ export function parseDockerfile(text: string): Instruction[] {
   return logical.map(parseInstruction);
 }
 
+/** A build stage: FROM's image, its `AS` name if any, and its instructions after FROM. */
+export interface Stage {
+  from: string;
+  name?: string;
+  steps: Instruction[];
+}
+
+export function dockerStages(instructions: readonly Instruction[]): Stage[] {
+  const stages: Stage[] = [];
+  for (const step of instructions) {
+    if (step.keyword === "FROM") {
+      const [from, as, name] = step.words;
+      stages.push({ from: from!, name: as?.toUpperCase() === "AS" ? name : undefined, steps: [] });
+    } else stages.at(-1)?.steps.push(step);
+  }
+  return stages;
+}
+
 function parseInstruction(line: string): Instruction {
   const keyword = line.split(/\s+/)[0] ?? "";
   let rest = line.slice(keyword.length).trim();

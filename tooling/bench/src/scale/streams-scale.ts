@@ -1,0 +1,187 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Agent, request } from "undici";
+import { readFileSync, readdirSync } from "node:fs";
+import { processCpuMs, rssMiB } from "../proc-stats.ts";
+import { stopProcess } from "../processes.ts";
+import { startGateway, type Paths } from "../targets.ts";
+
+export interface StreamsRow {
+  readonly streams: number;
+  readonly chunks: number;
+  readonly seconds: number;
+  /** The gateway process's CPU (all threads) per content chunk delivered, µs. */
+  readonly cpuUsPerChunk: number;
+  readonly rssBeforeMiB: number | undefined;
+  readonly rssDuringMiB: number | undefined;
+  readonly completed: number;
+}
+
+/**
+ * CPU time of every live thread of `pid`, in ms with nanosecond resolution (the scheduler's
+ * /proc/<pid>/task/<tid>/schedstat), where /proc's stat counts 10 ms ticks: a 10-stream wave
+ * uses too little CPU for ticks. Falls back to the ticks where schedstat is missing.
+ */
+function threadCpuMs(pid: number): number {
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+    }
+    return ns / 1e6;
+  } catch {
+    return processCpuMs(pid);
+  }
+}
+
+/** Milliseconds between two content chunks of one stream: a model writing ~10 tokens/s. */
+const CHUNK_INTERVAL_MS = 100;
+
+function sse(data: unknown): string {
+  return `data: ${JSON.stringify(data)}\n\n`;
+}
+
+/**
+ * An OpenAI-compatible upstream whose streams trickle: one content chunk every 100 ms for
+ * `chunks` chunks, then usage and [DONE], so `n` concurrent streams stay open together.
+ */
+async function startSlowUpstream(chunks: number): Promise<{ server: Server; origin: string }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+      const base = {
+        id: "chatcmpl-slow",
+        object: "chat.completion.chunk",
+        created: 1,
+        model: "gpt-4o-mini",
+      };
+      res.write(
+        sse({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" } }] }),
+      );
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (sent < chunks) {
+          sent++;
+          res.write(sse({ ...base, choices: [{ index: 0, delta: { content: "word " } }] }));
+          return;
+        }
+        clearInterval(timer);
+        res.write(sse({ ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }));
+        res.write(
+          sse({
+            ...base,
+            choices: [],
+            usage: { prompt_tokens: 9, completion_tokens: chunks, total_tokens: 9 + chunks },
+          }),
+        );
+        res.end("data: [DONE]\n\n");
+      }, CHUNK_INTERVAL_MS);
+      res.on("close", () => clearInterval(timer));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { server, origin: `http://127.0.0.1:${port}` };
+}
+
+/** Opens `n` streams at once through the gateway and reads each to its end; counts content chunks. */
+async function runStreams(
+  url: string,
+  headers: Record<string, string>,
+  model: string,
+  n: number,
+  dispatcher: Agent,
+): Promise<{ chunks: number; completed: number }> {
+  let chunks = 0;
+  let completed = 0;
+  const body = JSON.stringify({
+    model,
+    stream: true,
+    messages: [{ role: "user", content: "Trickle." }],
+  });
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      const response = await request(url, { method: "POST", headers, body, dispatcher });
+      if (response.statusCode !== 200) {
+        await response.body.dump();
+        return;
+      }
+      let text = "";
+      for await (const piece of response.body) text += piece.toString();
+      chunks += text.split('"content":"word ').length - 1;
+      if (text.includes("data: [DONE]")) completed++;
+    }),
+  );
+  return { chunks, completed };
+}
+
+/**
+ * CPU per streamed chunk with 10 and 1,000 concurrent streams through the real gateway process
+ * (embedded mode, master key): each stream lasts `chunks` × 100 ms, all open at once; the
+ * gateway's CPU over the whole wave divided by the content chunks it delivered.
+ */
+export async function streamsScale(
+  paths: Paths,
+  sizes: readonly number[],
+  chunks: number,
+  log: (line: string) => void,
+): Promise<StreamsRow[]> {
+  const upstream = await startSlowUpstream(chunks);
+  const gateway = await startGateway(paths, upstream.origin, { logName: "scale-streams" });
+  const dispatcher = new Agent({ connections: Math.max(...sizes) + 10, pipelining: 0 });
+  const rows: StreamsRow[] = [];
+  try {
+    const pid = gateway.process!.pid;
+    // Warm-up: the JIT and the connection pools, not measured.
+    await runStreams(gateway.url, gateway.headers, gateway.model, 20, dispatcher);
+    for (const streams of sizes) {
+      log(`streams: ${streams} concurrent streams × ${chunks} chunks`);
+      const rssBeforeMiB = rssMiB(pid);
+      let rssDuringMiB: number | undefined;
+      const sampler = setInterval(() => {
+        const rss = rssMiB(pid);
+        if (rss !== undefined && (rssDuringMiB === undefined || rss > rssDuringMiB))
+          rssDuringMiB = rss;
+      }, 200);
+      const cpu0 = threadCpuMs(pid);
+      const started = performance.now();
+      const result = await runStreams(
+        gateway.url,
+        gateway.headers,
+        gateway.model,
+        streams,
+        dispatcher,
+      );
+      const seconds = (performance.now() - started) / 1000;
+      clearInterval(sampler);
+      const cpuMs = threadCpuMs(pid) - cpu0;
+      rows.push({
+        streams,
+        chunks: result.chunks,
+        seconds,
+        cpuUsPerChunk: result.chunks > 0 ? (cpuMs * 1000) / result.chunks : NaN,
+        rssBeforeMiB,
+        rssDuringMiB,
+        completed: result.completed,
+      });
+    }
+  } finally {
+    await dispatcher.close();
+    await stopProcess(gateway.process!);
+    upstream.server.closeAllConnections();
+    await new Promise<void>((resolve) => upstream.server.close(() => resolve()));
+  }
+  return rows;
+}
+
+export function renderStreams(rows: readonly StreamsRow[]): string[] {
+  return [
+    "| concurrent streams | content chunks delivered | streams completed | wave seconds | gateway CPU per chunk | RSS before, MiB | peak RSS during, MiB |",
+    "|---:|---:|---:|---:|---:|---:|---:|",
+    ...rows.map(
+      (r) =>
+        `| ${r.streams.toLocaleString("en-US")} | ${r.chunks.toLocaleString("en-US")} | ${r.completed.toLocaleString("en-US")} | ${r.seconds.toFixed(1)} | ${r.cpuUsPerChunk.toFixed(1)} µs | ${r.rssBeforeMiB ?? "-"} | ${r.rssDuringMiB ?? "-"} |`,
+    ),
+  ];
+}

@@ -99,6 +99,8 @@ export { rateLimitError, rateLimitHeaders } from "./limits/rate-limit-error.ts";
 
 // Spend
 export type { SpendRecord } from "./spend/spend-record.ts";
+export { MAX_ROUTING_ENTRIES, routingMetadata } from "./spend/routing-metadata.ts";
+export type { FailedAttemptEntry, RoutingMetadata } from "./spend/routing-metadata.ts";
 export type { JournalEntry, SpendJournal } from "./spend/spend-journal.ts";
 export { createMemorySpendJournal } from "./spend/memory-spend-journal.ts";
 export { createRedisSpendJournal } from "./spend/redis-spend-journal.ts";
@@ -123,6 +125,7 @@ export type {
   SoftBudgetEvent,
 } from "./hooks/create-budget-hooks.ts";
 export type {
+  BudgetHookAttempt,
   BudgetHookContext,
   BudgetHookOutcome,
   BudgetRequestMetadata,

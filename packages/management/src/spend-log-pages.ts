@@ -72,6 +72,28 @@ function uiRow(s: ListRow, keyAlias: string | null): Record<string, unknown> {
   };
 }
 
+/**
+ * The detail's `retries` (null when the row does not say), `fallbacks` (the groups tried after
+ * the requested one, in order) and `failed_attempts` (deployment, group, error class, status),
+ * read defensively: metadata is jsonb another writer may have filled.
+ */
+function routingDetail(meta: Record<string, unknown>) {
+  const retries = meta["attempted_retries"];
+  const chain = meta["fallback_chain"];
+  const failed = meta["failed_attempts"];
+  const omitted = meta["failed_attempts_omitted"];
+  return {
+    retries: typeof retries === "number" ? retries : null,
+    original_model_group:
+      typeof meta["original_model_group"] === "string" ? meta["original_model_group"] : null,
+    fallbacks: Array.isArray(chain) ? chain.filter((g) => typeof g === "string") : [],
+    failed_attempts: Array.isArray(failed)
+      ? failed.filter((a): a is Record<string, unknown> => typeof a === "object" && a !== null)
+      : [],
+    failed_attempts_omitted: typeof omitted === "number" ? omitted : 0,
+  };
+}
+
 type LogsUiQuery = ReturnType<typeof SpendLogsUiQuery.parse>;
 
 /** The page and count statements of GET /spend/logs/ui: the filters, each on an indexed column. */
@@ -167,8 +189,9 @@ export function createSpendLogPages(db: DbClient) {
       const meta = s.metadata;
       return {
         ...uiRow(s, row.keyAlias),
-        retries: typeof meta["retries"] === "number" ? meta["retries"] : null,
-        fallbacks: Array.isArray(meta["fallbacks"]) ? meta["fallbacks"] : [],
+        // What the router did (recorded by @org/budgets' routingMetadata); rows written before it
+        // was recorded have no count: null, not a claimed 0.
+        ...routingDetail(meta),
         error:
           s.status === "success"
             ? null

@@ -2,17 +2,20 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { executeRows, type DbClient } from "@org/db";
 import { callerFrom, spendLogsUiPageSql } from "@org/management";
-import { startFakeOpenAI, type FakeServer } from "@org/testing";
+import { openaiError, openaiRateLimitError, startFakeOpenAI, type FakeServer } from "@org/testing";
 import { manage } from "../testing/manage.ts";
 import { seedDashboardData, type SeededDashboardData } from "../testing/seed-dashboard-data.ts";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
 
 // The dashboard's spend views over HTTP on 100,000 seeded rows (PGlite): /spend/logs/ui paged and
 // filtered, its detail, /user/daily/activity, what a restricted session may see, and the page
-// query's plan (index use, asserted on EXPLAIN, never on a timing).
+// query's plan (index use, asserted on EXPLAIN, never on a timing). Last, requests whose first
+// deployments fail: each row records the retries, the fallback chain and the failed tries.
 
 const DASHBOARD = { "x-dashboard-request": "1" };
 const ROWS = 100_000;
+/** Put in the failing upstream's error bodies: the log of a failed try must never keep it. */
+const UPSTREAM_BODY = "upstream-error-body-do-not-log";
 
 interface Page {
   data: Record<string, unknown>[];
@@ -60,6 +63,8 @@ function inline(statement: string, params: unknown[]): string {
 
 describe("dashboard spend API over HTTP (100,000 seeded rows)", () => {
   let upstream: FakeServer;
+  /** Every deployment on it fails: a 429 for models named "ratelimited-*", else a 500. */
+  let broken: FakeServer;
   let gateway: TestGateway;
   let db: DbClient;
   let seeded: SeededDashboardData;
@@ -89,7 +94,16 @@ describe("dashboard spend API over HTTP (100,000 seeded rows)", () => {
   };
 
   beforeAll(async () => {
-    upstream = await startFakeOpenAI();
+    [upstream, broken] = await Promise.all([startFakeOpenAI(), startFakeOpenAI()]);
+    broken.setDefault((req) =>
+      String((req.json as { model?: unknown }).model).startsWith("ratelimited-")
+        ? openaiRateLimitError({ retryAfter: 0, message: UPSTREAM_BODY })
+        : openaiError(500, { message: UPSTREAM_BODY }),
+    );
+    const failing = (group: string, model: string) => ({
+      model_name: group,
+      litellm_params: { model: `openai/${model}`, api_key: "sk-up", api_base: `${broken.url}/v1` },
+    });
     gateway = await startTestGateway({
       config: {
         model_list: [
@@ -103,7 +117,26 @@ describe("dashboard spend API over HTTP (100,000 seeded rows)", () => {
               output_cost_per_token: 0.001,
             },
           },
+          // Two failing deployments per group: the retry goes to the other one at once (no
+          // back-off), so each group is one try and one retry.
+          failing("flaky", "flaky-a"),
+          failing("flaky", "ratelimited-b"),
+          failing("flaky-stream", "flaky-c"),
+          failing("flaky-stream", "ratelimited-d"),
+          failing("doomed", "doomed-a"),
+          failing("doomed", "ratelimited-doomed-b"),
+          failing("doomed-backup", "doomed-c"),
+          failing("doomed-backup", "doomed-d"),
         ],
+        router_settings: {
+          num_retries: 1,
+          disable_cooldowns: true,
+          fallbacks: [
+            { flaky: ["gpt-4o"] },
+            { "flaky-stream": ["gpt-4o"] },
+            { doomed: ["doomed-backup"] },
+          ],
+        },
       },
     });
     db = gateway.gateway.db.db;
@@ -127,7 +160,7 @@ describe("dashboard spend API over HTTP (100,000 seeded rows)", () => {
   }, 300_000);
   afterAll(async () => {
     await gateway?.close();
-    await upstream?.close();
+    await Promise.all([upstream?.close(), broken?.close()]);
   });
 
   it("pages newest first with LiteLLM's row fields, page_size at most 100", async () => {
@@ -487,5 +520,106 @@ describe("dashboard spend API over HTTP (100,000 seeded rows)", () => {
       expect(plan, JSON.stringify(query)).toMatch(index);
       expect(plan, JSON.stringify(query)).not.toMatch(/Seq Scan on spend_logs/);
     }
+  });
+  // Runs last: its rows would change the counts the tests above assert.
+  it("records retries, the fallback chain and every failed try; the detail shows them", async () => {
+    const client = new OpenAI({
+      apiKey: gateway.masterKey,
+      baseURL: gateway.baseURL,
+      maxRetries: 0,
+    });
+    const idsOf = (group: string) =>
+      gateway.gateway.deps.router
+        .deployments()
+        .filter((d) => d.modelName === group)
+        .map((d) => d.id)
+        .sort();
+    const messages = [{ role: "user" as const, content: "through the fallbacks" }];
+    type Detail = Record<string, unknown> & {
+      failed_attempts: { model_id: string; model_group: string; error_class: string }[];
+    };
+    const detailOf = (id: string) => admin<Detail>(`/spend/logs/ui/${encodeURIComponent(id)}`);
+
+    // flaky: a 500 and a 429 (one try, one retry), then gpt-4o answers.
+    const served = await client.chat.completions
+      .create({ model: "flaky", messages })
+      .withResponse();
+    expect(served.response.headers.get("x-litellm-attempted-retries")).toBe("1");
+    expect(served.response.headers.get("x-litellm-attempted-fallbacks")).toBe("1");
+    // The same, streamed.
+    const streamed = await client.chat.completions
+      .create({ model: "flaky-stream", messages, stream: true })
+      .withResponse();
+    for await (const _chunk of streamed.data) {
+      // drained: the log is written once the stream ends
+    }
+    // doomed: two tries, then doomed-backup: two tries; all fail and the client gets the error.
+    const refused = await client.chat.completions.create({ model: "doomed", messages }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(OpenAI.APIError);
+    const refusedId = (refused as InstanceType<typeof OpenAI.APIError>).headers?.get(
+      "x-litellm-call-id",
+    );
+    expect(refusedId).toBeTruthy();
+    await gateway.gateway.budgets.flushSpendNow();
+
+    for (const [response, group] of [
+      [served.response, "flaky"],
+      [streamed.response, "flaky-stream"],
+    ] as const) {
+      const detail = await detailOf(response.headers.get("x-litellm-call-id")!);
+      expect(detail, group).toMatchObject({
+        status: "success",
+        model_group: "gpt-4o",
+        original_model_group: group,
+        retries: 1,
+        fallbacks: ["gpt-4o"],
+        failed_attempts_omitted: 0,
+        // LiteLLM's names in the row's metadata: a count of fallbacks, as its header has it.
+        metadata: { attempted_retries: 1, attempted_fallbacks: 1, original_model_group: group },
+      });
+      const failed = [...detail.failed_attempts].sort((a, b) =>
+        a.error_class.localeCompare(b.error_class),
+      );
+      expect(failed, group).toMatchObject([
+        { model_group: group, error_class: "InternalServerError", status_code: 500 },
+        { model_group: group, error_class: "RateLimitError", status_code: 429 },
+      ]);
+      expect(failed.map((a) => a.model_id).sort(), group).toEqual(idsOf(group));
+      // Neither the upstream's error body nor its key is kept.
+      expect(JSON.stringify(detail), group).not.toContain(UPSTREAM_BODY);
+      expect(JSON.stringify(detail), group).not.toContain("sk-up");
+    }
+
+    // Served at the first try: 0 retries, no chain, nothing failed.
+    expect(await detailOf(realRequestId)).toMatchObject({
+      retries: 0,
+      fallbacks: [],
+      failed_attempts: [],
+      metadata: { attempted_retries: 0, attempted_fallbacks: 0 },
+    });
+
+    // Every fallback failed: each of the four tries is in the failed request's row.
+    const failedDetail = await detailOf(refusedId!);
+    expect(failedDetail).toMatchObject({
+      status: "failure",
+      original_model_group: "doomed",
+      retries: 2,
+      fallbacks: ["doomed-backup"],
+      error: { error_class: expect.any(String) },
+    });
+    expect(failedDetail.failed_attempts).toHaveLength(4);
+    expect(failedDetail.failed_attempts.map((a) => a.model_group)).toEqual([
+      "doomed",
+      "doomed",
+      "doomed-backup",
+      "doomed-backup",
+    ]);
+    expect(failedDetail.failed_attempts.map((a) => a.model_id).sort()).toEqual(
+      [...idsOf("doomed"), ...idsOf("doomed-backup")].sort(),
+    );
+    expect(JSON.stringify(failedDetail.failed_attempts)).not.toContain(UPSTREAM_BODY);
   });
 });

@@ -1,7 +1,7 @@
 import OpenAI from "openai";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FakeServer } from "@org/testing";
+import { openaiError, type FakeServer } from "@org/testing";
 import {
   ensureDashboardBuilt,
   isUnauthorizedLoad,
@@ -32,7 +32,21 @@ describe("the dashboard in a real browser", { timeout: 120_000 }, () => {
     upstream = await startPricedUpstream();
     [gateway, browser] = await Promise.all([
       startTestGateway({
-        config: { model_list: [pricedModel(upstream)] },
+        config: {
+          model_list: [
+            pricedModel(upstream),
+            // A group whose one deployment the test makes fail once: the request falls back.
+            {
+              model_name: "flaky",
+              litellm_params: {
+                model: "openai/gpt-4o-mini",
+                api_key: "sk-upstream",
+                api_base: `${upstream.url}/v1`,
+              },
+            },
+          ],
+          router_settings: { num_retries: 0, fallbacks: [{ flaky: ["priced"] }] },
+        },
         env: { LITELLM_SALT_KEY: "dashboard-test-salt-key" },
       }),
       launchChromium(),
@@ -154,6 +168,29 @@ describe("the dashboard in a real browser", { timeout: 120_000 }, () => {
     await detail.waitFor();
     expect(await detail.innerText()).toContain("priced");
     await shot("log-detail");
+    await page.keyboard.press("Escape");
+
+    // A request whose first deployment fails (a 500) and that falls back: the detail says so.
+    upstream.enqueue(openaiError(500, { message: "first deployment down" }));
+    const { response: fellBack } = await sdk(createdKey)
+      .chat.completions.create({ ...pricedRequest("fall back"), model: "flaky" })
+      .withResponse();
+    expect(fellBack.headers.get("x-litellm-attempted-fallbacks")).toBe("1");
+    const fellBackId = fellBack.headers.get("x-litellm-call-id")!;
+    await gateway.gateway.budgets.flushSpendNow();
+    await page.getByLabel("Request id").fill(fellBackId);
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await page
+      .locator(`tr[data-request-id="${fellBackId}"]`)
+      .getByRole("button", { name: "Details" })
+      .click();
+    const routed = page.getByTestId("log-detail").filter({ hasText: fellBackId });
+    await routed.getByText("flaky → priced").waitFor();
+    const routedText = await routed.innerText();
+    expect(routedText).toMatch(/Retries\s+0/);
+    expect(routedText).toContain("Fallbacks");
+    expect(routedText).toContain("InternalServerError (500) · flaky");
+    await shot("log-detail-fallback");
     await page.keyboard.press("Escape");
 
     // Block the key from its row's menu: the next request is refused.

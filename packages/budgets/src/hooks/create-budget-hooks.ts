@@ -13,6 +13,7 @@ import type {
   RateLimiter,
   RateRemaining,
 } from "../limits/rate-limiter.ts";
+import { routingMetadata } from "../spend/routing-metadata.ts";
 import type { SpendJournal } from "../spend/spend-journal.ts";
 import type { SpendRecord } from "../spend/spend-record.ts";
 import { systemClock, type Clock } from "../util/clock.ts";
@@ -451,6 +452,8 @@ function spendRecord(
       partial: outcome.partial || undefined,
       // The client's x-litellm-call-id; requestId is the gateway's own id (see request-context).
       litellm_call_id: ctx.metadata.clientCallId,
+      // Retries, fallbacks and failed tries: the dashboard's request detail reads them.
+      ...routingMetadata(ctx),
     },
     cacheHit: ctx.cacheHit,
     status: outcome.status,

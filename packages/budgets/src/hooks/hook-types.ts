@@ -47,6 +47,21 @@ export interface BudgetHookContext {
   readonly cacheHit: boolean;
   /** Fallbacks the request body names, with their groups: access-checked like `model`. */
   readonly requestFallbacks?: readonly { readonly model: string; readonly group?: string }[];
+  /** Every try of a deployment, in order (the router's); kept in the spend log's metadata. */
+  readonly attempts?: readonly BudgetHookAttempt[];
+  /** The fallback groups tried after the requested one, in order (the router's). */
+  readonly fallbacksTaken?: readonly string[];
+}
+
+/** The parts of the router's AttemptRecord the spend log keeps (never its error message). */
+export interface BudgetHookAttempt {
+  readonly deploymentId: string;
+  readonly modelGroup: string;
+  readonly outcome: "success" | "failure" | "cancelled";
+  /** LiteLLM's exception name ("RateLimitError", "InternalServerError", ...). */
+  readonly errorClass?: string;
+  /** The error's status (the upstream's when it came from a provider). */
+  readonly status?: number;
 }
 
 export interface BudgetHookOutcome {

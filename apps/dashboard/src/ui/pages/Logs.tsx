@@ -21,6 +21,7 @@ import {
   validateLogFilters,
   type LogFilters,
 } from "../../lib/logs-query.ts";
+import { failedAttemptLines, formatFallbackChain, formatRetries } from "../../lib/log-routing.ts";
 import { formatCount, formatDuration, formatMoney } from "../../lib/money.ts";
 import { api } from "../api.ts";
 import { ErrorState, Loading, QueryState } from "../components/States.tsx";
@@ -54,8 +55,13 @@ export interface LogRow {
 
 /** What /spend/logs/ui/<id> adds to a row for the detail view. */
 interface LogDetailFields {
+  /** Null for rows logged before retries were recorded. */
   retries?: number | null;
+  /** The groups tried after the requested one, in order. */
   fallbacks?: unknown[];
+  original_model_group?: string | null;
+  failed_attempts?: unknown[];
+  failed_attempts_omitted?: number;
   error?: {
     error_class?: string | null;
     error_message?: string | null;
@@ -270,13 +276,12 @@ function LogDetail({ requestId }: { requestId: string }) {
   ];
   const extra = row as LogRow & LogDetailFields;
   const error = extra.error;
-  if (typeof extra.retries === "number") facts.push(["Retries", String(extra.retries)]);
-  if (Array.isArray(extra.fallbacks) && extra.fallbacks.length > 0) {
-    facts.push([
-      "Fallbacks",
-      extra.fallbacks.map((f) => (typeof f === "string" ? f : JSON.stringify(f))).join(" → "),
-    ]);
-  }
+  // What the router did: always the retry count, the chain and failed tries only when there were.
+  facts.push(["Retries", formatRetries(extra.retries)]);
+  const chain = formatFallbackChain(extra.original_model_group, extra.fallbacks);
+  if (chain) facts.push(["Fallbacks", chain]);
+  const failedTries = failedAttemptLines(extra.failed_attempts, extra.failed_attempts_omitted);
+  if (failedTries.length > 0) facts.push(["Failed attempts", failedTries.join("\n")]);
   if (error) {
     facts.push([
       "Error",
@@ -294,7 +299,9 @@ function LogDetail({ requestId }: { requestId: string }) {
           {facts.map(([label, value]) => (
             <Table.Tr key={label}>
               <Table.Th w={140}>{label}</Table.Th>
-              <Table.Td style={{ wordBreak: "break-all" }}>{value}</Table.Td>
+              <Table.Td style={{ wordBreak: "break-all", whiteSpace: "pre-line" }}>
+                {value}
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>

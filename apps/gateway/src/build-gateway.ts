@@ -221,6 +221,7 @@ export async function buildGateway(options: {
       sessions: createDashboardSessions({
         masterKey: masterKey.key,
         authenticator: budgets.authenticator,
+        users: budgets.management.userLogin,
         ...(env.LITELLM_SALT_KEY ? { saltKey: env.LITELLM_SALT_KEY } : {}),
         ...(env.UI_USERNAME ? { uiUsername: env.UI_USERNAME } : {}),
         ...(env.UI_PASSWORD ? { uiPassword: env.UI_PASSWORD } : {}),

@@ -8,6 +8,7 @@ import { createOrganizationMembers } from "./organization-members.ts";
 import { createOrganizationService } from "./organization-service.ts";
 import { createSpendService } from "./spend-service.ts";
 import { createTeamService } from "./team-service.ts";
+import { createUserLogin } from "./user-login.ts";
 import { createUserService } from "./user-service.ts";
 
 /**
@@ -22,6 +23,8 @@ export function createManagement(deps: ManagementDeps) {
     keys: withDatabaseErrors(keys),
     teams: withDatabaseErrors(createTeamService(resolved)),
     users: withDatabaseErrors(createUserService(resolved, keys)),
+    /** Dashboard login of internal users with the password /user/new or /user/update set. */
+    userLogin: withDatabaseErrors(createUserLogin(resolved.db)),
     organizations: withDatabaseErrors({
       ...createOrganizationService(resolved),
       ...createOrganizationMembers(resolved),

@@ -19,6 +19,7 @@ export type { StoredModel } from "./model-service.ts";
 
 // UI login passwords (users.password).
 export { hashPassword, verifyPassword } from "./password.ts";
+export type { LoginUser, UserLogin } from "./user-login.ts";
 
 // The dashboard request log's page query as SQL (for EXPLAIN in tests and by operators).
 export { spendLogsUiPageSql } from "./spend-log-pages.ts";

@@ -428,15 +428,20 @@ export function createKeyService(deps: ResolvedDeps) {
               )
           : [];
         const own = caller.userId ? eq(virtualKeys.userId, caller.userId) : undefined;
+        // The calling key itself, also when it has no user (a team's service key), as /key/info
+        // lets any key read itself: its dashboard session would otherwise list nothing. A user's
+        // password session has no key (keyHash "").
+        const self = caller.keyHash ? eq(virtualKeys.tokenHash, caller.keyHash) : undefined;
         const teamKeys = adminOf.length
           ? inArray(
               virtualKeys.teamId,
               adminOf.map((t) => t.teamId),
             )
           : undefined;
-        const visible = own && teamKeys ? or(own, teamKeys) : (own ?? teamKeys);
-        if (!visible) return { keys: [], total_count: 0, current_page: q.page, total_pages: 0 };
-        filters.push(visible);
+        const visible = [own, self, teamKeys].filter((c): c is SQL => c !== undefined);
+        if (visible.length === 0)
+          return { keys: [], total_count: 0, current_page: q.page, total_pages: 0 };
+        filters.push(visible.length === 1 ? visible[0]! : or(...visible)!);
       }
       const where = filters.length ? and(...filters) : undefined;
       const [{ total }] = (await db.select({ total: count() }).from(virtualKeys).where(where)) as [

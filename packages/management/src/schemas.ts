@@ -176,6 +176,16 @@ const userFields = {
   allowed_cache_controls: strings(),
   ...limitFields,
 };
+/**
+ * A UI login password (LiteLLM's `password` on /user/new and /user/update): stored only as a
+ * salted scrypt hash. Not empty (an empty password would be a login anyone can guess); null on
+ * /user/update removes it, which ends the user's dashboard sessions.
+ */
+const password = () =>
+  boundedText(256)
+    .min(1, "must not be empty: send null to remove the user's password")
+    .nullable()
+    .optional();
 const UserTeam = z.union([
   idText(),
   z.object({
@@ -194,12 +204,13 @@ export const NewUserRequest = z.object({
   duration: duration(),
   send_invite_email: z.boolean().nullable().optional(),
   sso_user_id: text(),
+  password: password(),
 });
 export const UpdateUserRequest = z
   .object({
     ...userFields,
     user_id: text(),
-    password: text(),
+    password: password(),
   })
   .refine((u) => u.user_id || u.user_email, {
     message: "Either user id or user email must be provided",

@@ -164,6 +164,8 @@ export function createUserService(deps: ResolvedDeps, keys: KeyService) {
       }
       requireAssignableRole(caller, req.user_role);
       const now = clock.now();
+      // Hashed before the transaction: scrypt is slow on purpose and holds no row lock.
+      const passwordHash = req.password ? await hashPassword(req.password) : null;
       const { user, teamIds, key } = await db.transaction(async (tx) => {
         if (req.user_id) {
           const [exists] = await tx
@@ -186,6 +188,7 @@ export function createUserService(deps: ResolvedDeps, keys: KeyService) {
             userRole: req.user_role ?? "internal_user",
             organizationId: organizationId ?? null,
             ssoUserId: req.sso_user_id ?? null,
+            passwordHash,
           })
           .returning();
         if (organizationId) {
@@ -294,7 +297,9 @@ export function createUserService(deps: ResolvedDeps, keys: KeyService) {
         // Found by email: the email identifies the user and is not a change.
         if (!req.user_id) delete (fields as { user_email?: unknown }).user_email;
         const set = columnsFrom(fields, now);
+        // null removes the password (no more dashboard login; open sessions end with it).
         if (password) set.passwordHash = await hashPassword(password);
+        else if (password === null) set.passwordHash = null;
         // Nothing to change (e.g. only unknown fields, which are dropped): answer as is.
         const [row] =
           Object.keys(set).length === 0

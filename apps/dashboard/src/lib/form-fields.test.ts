@@ -116,3 +116,23 @@ describe("formBody and changedBody", () => {
     });
   });
 });
+
+describe("a user's password field", () => {
+  const password: FieldSpec[] = [{ name: "password", label: "Password", kind: "password" }];
+
+  it("asks for 8 to 256 characters and no NUL, and leaves an empty one out (unchanged)", () => {
+    expect(validateForm(password, { password: "short" }).password).toBe("At least 8 characters");
+    expect(validateForm(password, { password: "x".repeat(257) }).password).toMatch(/At most/);
+    expect(validateForm(password, { password: "long enough\u0000" }).password).toMatch(/NUL/);
+    expect(validateForm(password, { password: "" })).toEqual({});
+    expect(formBody(password, { password: "   " })).toEqual({});
+  });
+
+  it("is sent exactly as typed (spaces are part of it) and never filled in from a record", () => {
+    expect(formBody(password, { password: " pass word " })).toEqual({ password: " pass word " });
+    expect(formValuesOf(password, { password: "scrypt$stored" }).password).toBe("");
+    expect(changedBody(password, { password: "a new one!" }, { password: "" })).toEqual({
+      password: "a new one!",
+    });
+  });
+});

@@ -6,7 +6,17 @@
  */
 
 export type FieldKind =
-  "text" | "money" | "integer" | "list" | "json" | "duration" | "boolean" | "select" | "secret";
+  | "text"
+  | "money"
+  | "integer"
+  | "list"
+  | "json"
+  | "duration"
+  | "boolean"
+  | "select"
+  | "secret"
+  // A user's sign-in password: never filled in, sent exactly as typed (spaces are part of it).
+  | "password";
 
 export interface FieldSpec {
   name: string;
@@ -23,6 +33,9 @@ export interface FieldSpec {
 export type FormValues = Record<string, string>;
 
 const DURATION = /^\d+(s|m|h|d|w|mo|y)$/;
+/** The API accepts 1 to 256 characters (LiteLLM sets no minimum); the form asks for 8 or more. */
+export const PASSWORD_MIN = 8;
+const PASSWORD_MAX = 256;
 const MAX_TEXT = 512;
 
 /** Error per field name; empty when the form may be sent. */
@@ -82,6 +95,10 @@ function problemWith(field: FieldSpec, raw: string): string | undefined {
       return field.options?.includes(raw)
         ? undefined
         : `Choose one of: ${field.options?.join(", ")}`;
+    case "password":
+      if (raw.length < PASSWORD_MIN) return `At least ${PASSWORD_MIN} characters`;
+      if (raw.length > PASSWORD_MAX) return `At most ${PASSWORD_MAX} characters`;
+      return raw.includes("\u0000") ? "Contains a NUL character" : undefined;
     case "text":
     case "secret":
       if (raw.length > MAX_TEXT) return `At most ${MAX_TEXT} characters`;
@@ -121,6 +138,10 @@ export function formBody(
       case "boolean":
         body[field.name] = raw === "true";
         break;
+      case "password":
+        // Untrimmed: the login page sends the password as typed.
+        body[field.name] = values[field.name];
+        break;
       default:
         body[field.name] = raw;
     }
@@ -136,7 +157,7 @@ export function formValuesOf(
   const values: FormValues = {};
   for (const field of fields) {
     const value = record[field.name];
-    if (field.kind === "secret" || value === null || value === undefined) {
+    if (field.kind === "secret" || field.kind === "password" || value == null) {
       values[field.name] = "";
     } else if (field.kind === "list" && Array.isArray(value)) {
       values[field.name] = value.join(", ");

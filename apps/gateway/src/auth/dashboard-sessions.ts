@@ -1,8 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { AuthenticationError, GatewayError, InvalidRequestError } from "@org/core";
-import { callerFrom } from "@org/management";
+import { callerFrom, type LoginUser, type UserLogin } from "@org/management";
 import type { AuthIdentity, Authenticator } from "./authenticator.ts";
 import { createSessionTokenSigner, type SessionClaims } from "./session-token.ts";
+import { userIdOfSubject, userSessionIdentity, userSubject } from "./user-session-identity.ts";
 
 /** LiteLLM's UI cookie name, so tools that know LiteLLM's dashboard recognise it. */
 export const SESSION_COOKIE = "litellm_session";
@@ -58,6 +59,17 @@ const invalidSession = () =>
     code: "invalid_session",
   });
 
+/**
+ * Worth a database lookup: bounded as /user/new bounds them, and no NUL (PostgreSQL refuses it in
+ * text, which would be a 500 instead of the one refusal).
+ */
+const plausibleLogin = (username: string, password: string) =>
+  username.length > 0 &&
+  username.length <= 512 &&
+  password.length > 0 &&
+  password.length <= 256 &&
+  !username.includes("\u0000");
+
 export function createDashboardSessions(options: {
   masterKey: string;
   authenticator: Authenticator;
@@ -67,6 +79,11 @@ export function createDashboardSessions(options: {
   uiUsername?: string;
   /** UI_PASSWORD (LiteLLM): accepted as the admin's password besides the master key. */
   uiPassword?: string;
+  /**
+   * Internal users' password logins (`{username: user_id or user_email, password}`), with the
+   * password /user/new or /user/update set; without it only the admin logs in by password.
+   */
+  users?: Pick<UserLogin, "verify" | "load">;
   /** Epoch ms; tests move it. */
   now?: () => number;
 }): DashboardSessions {
@@ -88,7 +105,8 @@ export function createDashboardSessions(options: {
   const roleOf = (identity: AuthIdentity) =>
     identity.kind === "master" ? "proxy_admin" : callerFrom(identity).role;
 
-  const issue = (identity: AuthIdentity) => {
+  /** `user`: an internal user's password login (its session names the user, not a key). */
+  const issue = (identity: AuthIdentity, user?: LoginUser) => {
     const iat = Math.floor(now() / 1000);
     let exp = iat + SESSION_TTL_SECONDS;
     // A key that expires sooner ends its session then (it would be refused anyway).
@@ -96,8 +114,10 @@ export function createDashboardSessions(options: {
       exp = Math.min(exp, Math.floor(identity.expiresAt / 1000));
     }
     const claims: SessionClaims = {
-      sub: identity.kind === "master" ? MASTER : identity.keyHash,
+      sub: user ? userSubject(user.userId) : identity.kind === "master" ? MASTER : identity.keyHash,
       role: roleOf(identity),
+      // Which password opened it: a changed or removed password ends the session.
+      ...(user ? { pwd: user.passwordVersion } : {}),
       exp,
       iat,
       jti: randomBytes(12).toString("base64url"),
@@ -153,6 +173,12 @@ export function createDashboardSessions(options: {
       const masterOk = sameSecret(password, options.masterKey);
       const uiPasswordOk = options.uiPassword ? sameSecret(password, options.uiPassword) : false;
       if (nameOk && (masterOk || uiPasswordOk)) return issue(master);
+      // An internal user by user_id or email. Same answer for an unknown user, one without a
+      // password and a wrong password (the lookup runs one scrypt in every case).
+      if (options.users && plausibleLogin(username, password)) {
+        const user = await options.users.verify(username, password);
+        if (user) return issue(userSessionIdentity(user), user);
+      }
       throw invalidCredentials();
     },
 
@@ -160,6 +186,15 @@ export function createDashboardSessions(options: {
       const claims = signer.verify(token, Math.floor(now() / 1000));
       if (!claims || revoked.has(macOf(token))) throw invalidSession();
       if (claims.sub === MASTER) return { identity: master, claims };
+      const userId = userIdOfSubject(claims.sub);
+      if (userId !== undefined) {
+        // Read again on every request: a deleted user, or a changed or removed password, ends
+        // the session, and a changed role applies at once.
+        const user =
+          options.users && claims.pwd ? await options.users.load(userId, claims.pwd) : undefined;
+        if (!user) throw invalidSession();
+        return { identity: userSessionIdentity(user), claims };
+      }
       if (!options.authenticator.authenticateKeyHash) throw invalidSession();
       // Throws the key's own 401 (blocked, deleted, expired, team blocked).
       const identity = await options.authenticator.authenticateKeyHash(claims.sub);

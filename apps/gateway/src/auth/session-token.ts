@@ -8,7 +8,10 @@ import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
  * session. Anything that does not verify exactly (MAC, version, shape, expiry) is refused whole.
  */
 export interface SessionClaims {
-  /** "master" (master key or UI_USERNAME login) or the virtual key's SHA-256 hex hash. */
+  /**
+   * "master" (master key or UI_USERNAME login), the virtual key's SHA-256 hex hash, or
+   * "user:<user_id>" (an internal user's password login).
+   */
   sub: string;
   role: string;
   /** Expiry, epoch seconds. */
@@ -17,6 +20,8 @@ export interface SessionClaims {
   iat: number;
   /** Random per login, so two logins in one second are two tokens (logout revokes one). */
   jti?: string;
+  /** An internal user's session (`sub` "user:<id>"): a digest of the password it was opened with. */
+  pwd?: string;
 }
 
 const VERSION = "v1";

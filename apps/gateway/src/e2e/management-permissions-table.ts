@@ -369,6 +369,8 @@ export const PERMISSIONS: Record<string, RouteRow> = {
       duration: base("1d"),
       send_invite_email: base(false),
       sso_user_id: base((fx: Fixtures) => fx.uid("sso")),
+      // A new user's dashboard password: whoever may create the user may give it one.
+      password: base("a-first-password-1"),
       max_budget: base(1),
       soft_budget: base(1),
       max_parallel_requests: base(1),

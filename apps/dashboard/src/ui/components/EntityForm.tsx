@@ -148,13 +148,14 @@ function FieldInput(props: {
       />
     );
   }
-  if (field.kind === "secret") {
+  if (field.kind === "secret" || field.kind === "password") {
     return (
       <PasswordInput
         {...common}
         value={value}
         onChange={(e) => onChange(e.currentTarget.value)}
-        autoComplete="off"
+        // A password set for someone else: the browser must not offer (or save) the admin's own.
+        autoComplete={field.kind === "password" ? "new-password" : "off"}
       />
     );
   }

@@ -16,8 +16,9 @@ import { api } from "../api.ts";
 import type { Session } from "../session.tsx";
 
 /**
- * Sign in with the admin username and password (the master key, LiteLLM's UI login) or with a
- * virtual key for that key's restricted view. The gateway answers with an HttpOnly session cookie;
+ * Sign in with a username and password: the admin's (the master key or UI_PASSWORD, LiteLLM's UI
+ * login), or an internal user's email (or user id) and the password an admin gave them, for their
+ * own keys and teams; or with a virtual key for that key's restricted view. The gateway answers with an HttpOnly session cookie;
  * the key typed here is sent once and kept nowhere (the field is cleared on success).
  */
 export function Login({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
@@ -34,7 +35,7 @@ export function Login({ onSignedIn }: { onSignedIn: (session: Session) => void }
     setError(undefined);
     const secret = mode === "admin" ? password : apiKey;
     if (!secret.trim()) {
-      setFieldError(mode === "admin" ? "Enter the password (the master key)" : "Enter your key");
+      setFieldError(mode === "admin" ? "Enter your password" : "Enter your key");
       return;
     }
     if (mode === "key" && !secret.trim().startsWith("sk-")) {
@@ -77,14 +78,15 @@ export function Login({ onSignedIn }: { onSignedIn: (session: Session) => void }
                 setFieldError(undefined);
               }}
               data={[
-                { value: "admin", label: "Admin" },
+                { value: "admin", label: "Password" },
                 { value: "key", label: "Virtual key" },
               ]}
             />
             {mode === "admin" ? (
               <>
                 <TextInput
-                  label="Username"
+                  label="Username or email"
+                  description="admin, or your email or user id"
                   name="username"
                   value={username}
                   onChange={(e) => setUsername(e.currentTarget.value)}
@@ -92,7 +94,7 @@ export function Login({ onSignedIn }: { onSignedIn: (session: Session) => void }
                 />
                 <PasswordInput
                   label="Password"
-                  description="The master key, or UI_PASSWORD when set"
+                  description="Admin: the master key (or UI_PASSWORD). Users: the password you were given"
                   name="password"
                   value={password}
                   error={fieldError}

@@ -33,6 +33,13 @@ const USER_FIELDS: FieldSpec[] = [
     description: "Empty: generated",
   },
   { name: "user_email", label: "Email", kind: "text" },
+  {
+    name: "password",
+    label: "Password",
+    kind: "password",
+    description:
+      "Lets the user sign in here with their email or user id. Stored hashed; empty: unchanged",
+  },
   { name: "user_alias", label: "Name", kind: "text" },
   { name: "user_role", label: "Role", kind: "select", options: ROLES },
   { name: "organization_id", label: "Organization id", kind: "text" },

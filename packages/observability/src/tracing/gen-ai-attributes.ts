@@ -1,10 +1,10 @@
-import type { Attributes } from "@opentelemetry/api";
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_HTTP_ROUTE,
 } from "@opentelemetry/semantic-conventions";
 import type { CallType, RequestEvent } from "../events/request-event.ts";
+import type { AttributeWriter } from "./span-encoder.ts";
 
 /**
  * Span attributes for one request: the OpenTelemetry GenAI semantic conventions where they
@@ -68,58 +68,68 @@ export function responseModel(event: Pick<RequestEvent, "providerModel" | "provi
   return model;
 }
 
-/** The SERVER span's attributes (the whole request). */
-export function requestAttributes(event: RequestEvent): Attributes {
-  const a: Attributes = {
-    "gen_ai.operation.name": operationName(event.callType),
-    "gen_ai.request.model": event.requestedModel,
-    [ATTR_HTTP_ROUTE]: event.route,
-    [ATTR_HTTP_RESPONSE_STATUS_CODE]: event.httpStatus,
-    "llm_gateway.call_id": event.callId,
-    "llm_gateway.call_type": event.callType,
-    "llm_gateway.stream": event.stream,
-    "llm_gateway.cache_hit": event.cacheHit,
-    "llm_gateway.retries": event.retries,
-  };
-  set(a, "gen_ai.provider.name", event.provider && providerName(event.provider));
-  set(a, "gen_ai.response.model", responseModel(event));
-  const tokens = event.tokens;
-  if (tokens !== undefined) {
-    a["gen_ai.usage.input_tokens"] = tokens.prompt;
-    a["gen_ai.usage.output_tokens"] = tokens.completion;
-    if (tokens.cached > 0) a["gen_ai.usage.cache_read.input_tokens"] = tokens.cached;
-    if (tokens.reasoning > 0) a["llm_gateway.usage.reasoning_tokens"] = tokens.reasoning;
-    if (tokens.estimated === true) a["llm_gateway.usage.estimated"] = true;
-  }
-  set(a, "llm_gateway.cost_usd", event.cost);
-  set(a, "llm_gateway.model_group", event.modelGroup);
-  set(a, "llm_gateway.deployment_id", event.deploymentId);
-  set(a, "llm_gateway.api_base", event.apiBase);
-  set(a, "llm_gateway.key_hash", event.keyHash);
-  set(a, "llm_gateway.key_alias", event.keyAlias);
-  set(a, "llm_gateway.team_id", event.teamId);
-  set(a, "llm_gateway.team_alias", event.teamAlias);
-  set(a, "llm_gateway.user_id", event.userId);
-  set(a, "llm_gateway.end_user", event.endUser);
-  set(a, "llm_gateway.org_id", event.orgId);
-  if (event.fallbacks.length > 0) a["llm_gateway.fallbacks"] = [...event.fallbacks];
-  if (event.tags.length > 0) a["llm_gateway.tags"] = [...event.tags];
+/**
+ * The SERVER span's attributes (the whole request), written into `a` in a fixed order. Values
+ * that are absent, empty or false are left out, as before (the SDK dropped undefined ones).
+ */
+export function writeRequestAttributes(event: RequestEvent, a: AttributeWriter): void {
+  a.str("gen_ai.operation.name", operationName(event.callType));
+  a.str("gen_ai.request.model", event.requestedModel);
+  a.str(ATTR_HTTP_ROUTE, event.route);
+  a.num(ATTR_HTTP_RESPONSE_STATUS_CODE, event.httpStatus);
+  a.str("llm_gateway.call_id", event.callId);
+  a.str("llm_gateway.call_type", event.callType);
+  a.bool("llm_gateway.stream", event.stream);
+  a.bool("llm_gateway.cache_hit", event.cacheHit);
+  a.num("llm_gateway.retries", event.retries);
+  if (event.provider) a.str("gen_ai.provider.name", providerName(event.provider));
+  str(a, "gen_ai.response.model", responseModel(event));
+  writeUsage(event, a);
+  if (event.cost !== undefined) a.num("llm_gateway.cost_usd", event.cost);
+  str(a, "llm_gateway.model_group", event.modelGroup);
+  str(a, "llm_gateway.deployment_id", event.deploymentId);
+  str(a, "llm_gateway.api_base", event.apiBase);
+  str(a, "llm_gateway.key_hash", event.keyHash);
+  str(a, "llm_gateway.key_alias", event.keyAlias);
+  str(a, "llm_gateway.team_id", event.teamId);
+  str(a, "llm_gateway.team_alias", event.teamAlias);
+  str(a, "llm_gateway.user_id", event.userId);
+  str(a, "llm_gateway.end_user", event.endUser);
+  str(a, "llm_gateway.org_id", event.orgId);
+  if (event.fallbacks.length > 0) a.strs("llm_gateway.fallbacks", event.fallbacks);
+  if (event.tags.length > 0) a.strs("llm_gateway.tags", event.tags);
   if (event.firstTokenTime !== undefined && event.stream) {
-    a["llm_gateway.time_to_first_token_ms"] = event.firstTokenTime - event.startTime;
+    a.num("llm_gateway.time_to_first_token_ms", event.firstTokenTime - event.startTime);
   }
-  if (event.partial === true) a["llm_gateway.partial"] = true;
+  if (event.partial === true) a.bool("llm_gateway.partial", true);
   if (event.status === "failure") {
-    a[ATTR_ERROR_TYPE] = event.errorClass ?? "_OTHER";
-    set(a, "llm_gateway.error_status", event.errorStatus);
+    a.str(ATTR_ERROR_TYPE, event.errorClass || "_OTHER");
+    if (event.errorStatus !== undefined) a.num("llm_gateway.error_status", event.errorStatus);
   }
   // Content only when whoever built the event put it there (message logging on).
-  if (event.messages !== undefined) a["gen_ai.input.messages"] = json(event.messages);
-  if (event.response !== undefined) a["gen_ai.output.messages"] = json(event.response);
-  return a;
+  if (event.messages !== undefined) a.str("gen_ai.input.messages", json(event.messages));
+  if (event.response !== undefined) a.str("gen_ai.output.messages", json(event.response));
 }
 
-function set(a: Attributes, key: string, value: string | number | undefined | "" | false): void {
-  if (value !== undefined && value !== "" && value !== false) a[key] = value;
+/** The answer's provider, model and usage: on the server span and the attempt that answered. */
+export function writeAnswer(event: RequestEvent, a: AttributeWriter): void {
+  if (event.provider) a.str("gen_ai.provider.name", providerName(event.provider));
+  str(a, "gen_ai.response.model", responseModel(event));
+  writeUsage(event, a);
+}
+
+function writeUsage(event: RequestEvent, a: AttributeWriter): void {
+  const tokens = event.tokens;
+  if (tokens === undefined) return;
+  a.num("gen_ai.usage.input_tokens", tokens.prompt);
+  a.num("gen_ai.usage.output_tokens", tokens.completion);
+  if (tokens.cached > 0) a.num("gen_ai.usage.cache_read.input_tokens", tokens.cached);
+  if (tokens.reasoning > 0) a.num("llm_gateway.usage.reasoning_tokens", tokens.reasoning);
+  if (tokens.estimated === true) a.bool("llm_gateway.usage.estimated", true);
+}
+
+function str(a: AttributeWriter, key: string, value: string | undefined): void {
+  if (value !== undefined && value !== "") a.str(key, value);
 }
 
 function json(value: unknown): string {

@@ -333,4 +333,66 @@ describe("the dashboard in a real browser", { timeout: 120_000 }, () => {
     expect(errors.filter((e) => !e.includes("/key/list"))).toEqual([]);
     await page.context().close();
   });
+
+  it("the admin gives a user a password and a team in the UI; the user signs in with it and sees only their own", async () => {
+    const PASSWORD = "pw user's sign-in 1";
+    const { page, errors, shot } = await watchedPage(browser, "user-password", { expected });
+    await page.goto(`${gateway.url}/ui/users`);
+    await page.locator("input[name=password]").fill(gateway.masterKey);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Users" }).waitFor();
+
+    // Create the user with a password: a short one is refused in the form, before sending.
+    await page.getByRole("button", { name: "Create user" }).click();
+    let dialog = page.getByRole("dialog");
+    await field(dialog, "user_id").fill("pw-user");
+    await field(dialog, "user_email").fill("pw.user@example.com");
+    await field(dialog, "password").fill("short");
+    await dialog.getByRole("button", { name: "Create user" }).click();
+    await dialog.getByText("At least 8 characters").waitFor();
+    await field(dialog, "password").fill(PASSWORD);
+    await dialog.getByRole("button", { name: "Create user" }).click();
+    await page.getByRole("cell", { name: "pw-user", exact: true }).waitFor();
+    expect(await page.content()).not.toContain(PASSWORD);
+    await shot("user-created");
+
+    // Team members: add by email, remove, add again by user id.
+    await nav(page, "Teams");
+    await page.getByRole("button", { name: "Actions for search-team" }).click();
+    await page.getByRole("menuitem", { name: "Members" }).click();
+    dialog = page.getByRole("dialog");
+    const memberRow = dialog.getByRole("row").filter({ hasText: "pw-user" });
+    await dialog.getByLabel("User id or email").fill("pw.user@example.com");
+    await dialog.getByRole("button", { name: "Add member" }).click();
+    await memberRow.waitFor();
+    await memberRow.getByRole("button", { name: "Remove" }).click();
+    await memberRow.waitFor({ state: "detached" });
+    await dialog.getByLabel("User id or email").fill("pw-user");
+    await dialog.getByRole("button", { name: "Add member" }).click();
+    await memberRow.waitFor();
+    await shot("team-members");
+    await page.keyboard.press("Escape");
+    await admin("/key/generate", { user_id: "pw-user", team_id: teamId, key_alias: "pw-user-key" });
+    await page.getByRole("button", { name: "Sign out" }).click();
+
+    // The user signs in with their email and password: their key and team, nobody else's.
+    await page.locator("input[name=username]").fill("pw.user@example.com");
+    await page.locator("input[name=password]").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Overview" }).waitFor();
+    expect(await page.getByRole("link", { name: "Users", exact: true }).count()).toBe(0);
+    await nav(page, "Keys");
+    await page.locator('tr[data-key-alias="pw-user-key"]').waitFor();
+    // Not another team's key, another member's, nor the team's own key (a member, not its admin).
+    for (const other of ["other-team-key", "search-member-key", "search-key"]) {
+      expect(await page.locator(`tr[data-key-alias="${other}"]`).count(), other).toBe(0);
+    }
+    await shot("user-keys");
+    await nav(page, "Teams");
+    await page.getByRole("cell", { name: "search-team", exact: true }).waitFor();
+    expect(await page.getByRole("cell", { name: "other-team", exact: true }).count()).toBe(0);
+    await shot("user-teams");
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
 });

@@ -100,6 +100,55 @@ describe.skipIf(!dbUrl)("spend writer on PostgreSQL (TEST_DATABASE_URL)", () => 
     expect(customer!.spend).toBe(1);
   });
 
+  it("a batch from many keys, teams and end users adds to each exactly the sum of its logged rows", async () => {
+    const db = database.db;
+    const [team] = await db.insert(teams).values({ teamAlias: "wide" }).returning();
+    const keyHashes = Array.from({ length: 60 }, () => hashKey(`sk-${randomUUID()}`));
+    await db
+      .insert(virtualKeys)
+      .values(keyHashes.map((tokenHash) => ({ tokenHash, teamId: team!.id })));
+    // Costs with more digits than the spend column keeps, and float sums that drift (0.1 + 0.2).
+    const costs = [0.1, 0.2, 1.23456789012345e-7, 0.3, 7e-11, 0.000123456789];
+    const records = Array.from({ length: 480 }, (_, i) =>
+      spendRecord({
+        apiKeyHash: keyHashes[i % keyHashes.length]!,
+        virtualKey: true,
+        teamId: team!.id,
+        endUserId: `wide-customer-${i % 7}`,
+        spend: costs[i % costs.length]!,
+        modelGroup: i % 3 ? "gpt-4o" : "claude",
+      }),
+    );
+    expect(await createDbSpendWriter(db).write(records)).toBe(480);
+    // Compared in SQL (numeric), so no JS rounding can hide a difference.
+    const mismatched = await database.raw.query<{ token_hash: string }>(
+      `select k.token_hash from virtual_keys k
+         join (select api_key_hash, sum(spend) as s from spend_logs group by api_key_hash) l
+           on l.api_key_hash = k.token_hash
+        where k.team_id = $1 and k.spend <> l.s`,
+      [team!.id],
+    );
+    expect(mismatched).toEqual([]);
+    const [teamCheck] = await database.raw.query<{
+      equal: boolean;
+      models: Record<string, string>;
+    }>(
+      `select t.spend = (select sum(l.spend) from spend_logs l where l.team_id = t.id) as equal,
+              t.model_spend as models
+         from teams t where t.id = $1`,
+      [team!.id],
+    );
+    expect(teamCheck!.equal).toBe(true);
+    expect(Object.keys(teamCheck!.models).sort()).toEqual(["claude", "gpt-4o"]);
+    const customers = await database.raw.query<{ id: string; equal: boolean }>(
+      `select e.id, e.spend = (select sum(l.spend) from spend_logs l where l.end_user_id = e.id) as equal
+         from end_users e where e.id like 'wide-customer-%' order by e.id`,
+      [],
+    );
+    expect(customers).toHaveLength(7);
+    expect(customers.every((c) => c.equal)).toBe(true);
+  });
+
   it("stores every field of the record in its spend_logs column", async () => {
     const writer = createDbSpendWriter(database.db);
     const full = spendRecord({

@@ -1,19 +1,8 @@
-import {
-  endUsers,
-  organizations,
-  spendLogs,
-  spendLogsRejected,
-  teamMemberships,
-  teams,
-  users,
-  virtualKeys,
-  executeRows,
-  type DbClient,
-} from "@org/db";
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
-import type { PgColumn } from "drizzle-orm/pg-core";
+import { spendLogs, spendLogsRejected, executeRows, type DbClient } from "@org/db";
+import { inArray, sql, type SQL } from "drizzle-orm";
 import { RESET_LOCK_ID } from "../budgets/reset-lock.ts";
 import { silentLogger, type BudgetsLogger } from "../util/logger.ts";
+import { addToRunningTotals } from "./spend-rollups.ts";
 import { isRecordError, recordErrorCode, recordErrorReason } from "./record-error.ts";
 import type { SpendRecord } from "./spend-record.ts";
 
@@ -48,11 +37,6 @@ export interface DbSpendWriter extends SpendWriter {
   rejectedCount(): number;
 }
 
-interface Total {
-  spend: number;
-  readonly models: Map<string, number>;
-}
-
 /**
  * The Postgres side of the spend ledger. One transaction per batch:
  * 1. insert the `spend_logs` rows, skipping request ids already there (a batch replayed after a
@@ -60,7 +44,9 @@ interface Total {
  * 2. add only the newly inserted rows to the running totals (`spend`, `model_spend`) of keys,
  *    teams, users, organizations, team memberships and end users (created on first spend).
  * Replaying a batch therefore changes nothing: the ledger converges to exactly the sum served.
- * Rows are updated in sorted order so concurrent flushers on several instances cannot deadlock.
+ * Each total grows by exactly the sum of its new rows (summed as numeric in SQL, two statements
+ * per table: spend-rollups.ts); rows are locked in id order, so concurrent flushers on several
+ * instances cannot deadlock.
  */
 export function createDbSpendWriter(
   db: DbClient,
@@ -166,91 +152,7 @@ export function createDbSpendWriter(
       const fresh = unique.filter((r) => inserted.has(r.requestId));
       if (fresh.length === 0) return 0;
 
-      const keys = new Map<string, Total>();
-      const teamTotals = new Map<string, Total>();
-      const userTotals = new Map<string, Total>();
-      const orgTotals = new Map<string, Total>();
-      const members = new Map<string, { teamId: string; userId: string; spend: number }>();
-      const endUserTotals = new Map<string, number>();
-      let lastActive = 0;
-      for (const r of fresh) {
-        const model = r.modelGroup ?? r.model;
-        // Keys are touched even at zero cost (last_active_at); end users are created on first use.
-        if (r.virtualKey && r.apiKeyHash) add(keys, r.apiKeyHash, model, r.spend);
-        if (r.endUserId)
-          endUserTotals.set(r.endUserId, (endUserTotals.get(r.endUserId) ?? 0) + r.spend);
-        lastActive = Math.max(lastActive, r.endTime);
-        if (r.spend === 0) continue;
-        if (r.teamId) add(teamTotals, r.teamId, model, r.spend);
-        if (r.userId) add(userTotals, r.userId, model, r.spend);
-        if (r.organizationId) add(orgTotals, r.organizationId, model, r.spend);
-        if (r.teamId && r.userId) {
-          const id = `${r.teamId}\u0000${r.userId}`;
-          const m = members.get(id) ?? { teamId: r.teamId, userId: r.userId, spend: 0 };
-          m.spend += r.spend;
-          members.set(id, m);
-        }
-      }
-
-      for (const [hash, total] of sorted(keys)) {
-        await tx
-          .update(virtualKeys)
-          .set({
-            spend: increment(virtualKeys.spend, total.spend),
-            modelSpend: mergeModelSpend(virtualKeys.modelSpend, total.models),
-            lastActiveAt: sql`greatest(coalesce(${virtualKeys.lastActiveAt}, to_timestamp(0)), to_timestamp(${lastActive / 1000}))`,
-            updatedAt: sql`${virtualKeys.updatedAt}`,
-          })
-          .where(eq(virtualKeys.tokenHash, hash));
-      }
-      for (const [id, total] of sorted(teamTotals)) {
-        await tx
-          .update(teams)
-          .set({
-            spend: increment(teams.spend, total.spend),
-            modelSpend: mergeModelSpend(teams.modelSpend, total.models),
-            updatedAt: sql`${teams.updatedAt}`,
-          })
-          .where(eq(teams.id, id));
-      }
-      for (const [id, total] of sorted(userTotals)) {
-        await tx
-          .update(users)
-          .set({
-            spend: increment(users.spend, total.spend),
-            modelSpend: mergeModelSpend(users.modelSpend, total.models),
-            updatedAt: sql`${users.updatedAt}`,
-          })
-          .where(eq(users.id, id));
-      }
-      for (const [id, total] of sorted(orgTotals)) {
-        await tx
-          .update(organizations)
-          .set({
-            spend: increment(organizations.spend, total.spend),
-            modelSpend: mergeModelSpend(organizations.modelSpend, total.models),
-            updatedAt: sql`${organizations.updatedAt}`,
-          })
-          .where(eq(organizations.id, id));
-      }
-      for (const [, m] of sorted(members)) {
-        if (m.spend === 0) continue;
-        await tx
-          .update(teamMemberships)
-          .set({ spend: increment(teamMemberships.spend, m.spend) })
-          .where(and(eq(teamMemberships.teamId, m.teamId), eq(teamMemberships.userId, m.userId)));
-      }
-      const endUserRows = sorted(endUserTotals).map(([id, spend]) => ({ id, spend }));
-      if (endUserRows.length > 0) {
-        // End users exist as soon as they spend (LiteLLM creates them on first use).
-        await tx
-          .insert(endUsers)
-          .values(endUserRows)
-          .onConflictDoUpdate({
-            target: endUsers.id,
-            set: { spend: sql`${endUsers.spend} + excluded.spend` },
-          });
-      }
+      await addToRunningTotals(tx, fresh);
       return fresh.length;
     });
 
@@ -294,36 +196,6 @@ function dedupe(records: readonly SpendRecord[]): SpendRecord[] {
     out.push(r);
   }
   return out;
-}
-
-function add(totals: Map<string, Total>, id: string, model: string, spend: number): void {
-  let total = totals.get(id);
-  if (total === undefined) {
-    total = { spend: 0, models: new Map() };
-    totals.set(id, total);
-  }
-  total.spend += spend;
-  if (model && spend !== 0) total.models.set(model, (total.models.get(model) ?? 0) + spend);
-}
-
-function sorted<V>(map: Map<string, V>): [string, V][] {
-  return [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
-function increment(column: PgColumn, delta: number): SQL {
-  return sql`${column} + ${String(delta)}::numeric`;
-}
-
-/** `model_spend || {model: model_spend[model] + delta, ...}`, exact numeric addition per model. */
-function mergeModelSpend(column: PgColumn, models: Map<string, number>): SQL {
-  if (models.size === 0) return sql`${column}`;
-  const pairs: SQL[] = [];
-  for (const [model, delta] of models) {
-    pairs.push(
-      sql`${model}::text, coalesce((${column}->>${model}::text)::numeric, 0) + ${String(delta)}::numeric`,
-    );
-  }
-  return sql`coalesce(${column}, '{}'::jsonb) || jsonb_build_object(${sql.join(pairs, sql`, `)})`;
 }
 
 /**

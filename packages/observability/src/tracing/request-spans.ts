@@ -57,8 +57,9 @@ export function writeRequestSpans(
     });
 
   if (event.authTiming !== undefined) {
+    // No attributes: the name says what it timed (auth, budgets, rate limits), and every byte
+    // of every span is exported from the gateway's own thread.
     child("gateway.auth", event.authTiming.startTime, event.authTiming.endTime);
-    enc.str("llm_gateway.phase", "auth_budget_rate_limit");
     enc.endSpan();
   }
 

@@ -26,6 +26,12 @@ export interface CallChatOptions {
   callId: string;
   transport: Transport;
   signal?: AbortSignal;
+  /**
+   * A controller this call alone may abort, already following the caller's signal (the router's
+   * attempt guard): the call's deadlines and clean-ups abort it directly rather than a controller
+   * of the call's own that listens to `signal`. `signal`, if also given, must be its signal.
+   */
+  abortController?: AbortController;
   /** Non-streamed: the whole call. Streamed, without `streamTimeoutMs`: until the first chunk. */
   timeoutMs?: number;
   /**
@@ -66,7 +72,7 @@ export async function callChat(options: CallChatOptions): Promise<ChatCallResult
   const decode = stream ? streamDecoderFor(chat.streamFraming) : undefined;
   const provider = deployment.provider;
 
-  const controller = createCallController(options.signal);
+  const controller = createCallController(options.signal, options.abortController);
   const deadlineMs = stream ? (options.streamTimeoutMs ?? options.timeoutMs) : options.timeoutMs;
   controller.startTimer(deadlineMs, () =>
     stream ? firstChunkTimeoutError(provider, deadlineMs) : callTimeoutError(provider, deadlineMs),
@@ -128,6 +134,7 @@ export async function callChat(options: CallChatOptions): Promise<ChatCallResult
       upstreamHeaders: response.headers,
       parts: createChatStreamParts({
         body: response.body,
+        ...(response.signalEndsBody === true ? { signalEndsBody: true } : {}),
         decode,
         transformer: chat.createStreamTransformer(ctx),
         passthrough,

@@ -22,6 +22,8 @@ export interface CallEmbeddingOptions {
   callId: string;
   transport: Transport;
   signal?: AbortSignal;
+  /** As callChat's: a controller this call alone aborts, already following the caller. */
+  abortController?: AbortController;
   /** The whole call. */
   timeoutMs?: number;
 }
@@ -43,7 +45,7 @@ export async function callEmbedding(options: CallEmbeddingOptions): Promise<Embe
   const provider = deployment.provider;
 
   // The call owns its deadline (the router only computes it), from before the request is built.
-  const controller = createCallController(options.signal);
+  const controller = createCallController(options.signal, options.abortController);
   controller.startTimer(options.timeoutMs, () => callTimeoutError(provider, options.timeoutMs));
   const upstreamRequest = await buildUnderDeadline(() => embeddings.buildRequest(ctx), controller);
   try {

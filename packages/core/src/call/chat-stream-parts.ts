@@ -11,6 +11,8 @@ import { toCallError } from "./to-call-error.ts";
 
 export interface ChatStreamPartsOptions {
   body: AsyncIterable<Uint8Array>;
+  /** The transport fails a pending read of `body` once the call's signal aborts (see Transport). */
+  signalEndsBody?: boolean;
   decode: StreamDecoder;
   transformer: ChatStreamTransformer;
   /** Attach each read's bytes to its part, so the gateway can relay them unchanged. */
@@ -58,10 +60,15 @@ async function* generateParts(options: ChatStreamPartsOptions): AsyncGenerator<C
   let reads: AsyncGenerator<DecodedRead> | undefined;
   let completed = false;
   let first = true;
+  const raceReads = options.signalEndsBody !== true;
   try {
     reads = options.decode(options.body);
     for (;;) {
-      const read = await raceSignal(reads.next(), controller.signal);
+      // Racing each read is the guarantee for transports that may ignore the signal; one that
+      // fails its reads on abort is read directly (a listener pair and a promise per chunk less).
+      const read = raceReads
+        ? await raceSignal(reads.next(), controller.signal)
+        : await reads.next();
       if (read.done === true) break;
       const chunks: ChatCompletionChunk[] = [];
       let failure: { error: unknown } | undefined;

@@ -23,6 +23,9 @@ export async function readUpstreamResponse(
     }),
     signal,
   );
-  const body = await raceSignal(response.text(), signal);
+  const body =
+    response.signalEndsBody === true
+      ? await response.text()
+      : await raceSignal(response.text(), signal);
   return { status: response.status, headers: response.headers, body };
 }

@@ -14,6 +14,12 @@ export interface TransportResponse {
   text(): Promise<string>;
   /** Releases the connection without reading the rest of the body. */
   dump(): Promise<void>;
+  /**
+   * True when aborting the send's signal also fails any pending or later read of this body at
+   * once (`text()` and `body`), as undici's does: callers then need not race every read against
+   * the signal themselves (a listener pair and a promise per read). Leave it unset otherwise.
+   */
+  readonly signalEndsBody?: boolean;
 }
 
 export interface TransportOptions {

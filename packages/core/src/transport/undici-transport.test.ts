@@ -154,6 +154,42 @@ describe("createUndiciTransport", () => {
     await upstreamClosed;
   });
 
+  // It says `signalEndsBody`, so callChat reads its bodies without racing the signal: an abort
+  // after the headers must fail a pending read itself, with and without a response size limit.
+  for (const maxResponseBytes of [undefined, 1_000_000]) {
+    it(`fails pending body reads when the signal aborts after the headers (limit: ${maxResponseBytes ?? "none"})`, async () => {
+      const upstreamClosed: Promise<void>[] = [];
+      server = await startLocalServer((_req, res) => {
+        upstreamClosed.push(closed(res));
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.write("data: one\n\n"); // then nothing more: only the abort can end the reads
+      });
+      transport = createUndiciTransport(maxResponseBytes === undefined ? {} : { maxResponseBytes });
+      const send = async () => {
+        const controller = new AbortController();
+        const response = await transport!.send(
+          { url: `${server!.origin}/x`, method: "GET", headers: {} },
+          { signal: controller.signal },
+        );
+        expect(response.signalEndsBody).toBe(true);
+        return { response, controller };
+      };
+
+      const whole = await send();
+      const text = whole.response.text();
+      whole.controller.abort(new Error("client went away"));
+      await expect(text).rejects.toBeDefined();
+
+      const streamed = await send();
+      const reader = streamed.response.body[Symbol.asyncIterator]();
+      await reader.next(); // the first event
+      const next = reader.next();
+      streamed.controller.abort(new Error("client went away"));
+      await expect(next).rejects.toBeDefined();
+      await Promise.all(upstreamClosed);
+    });
+  }
+
   it("rejects with an AbortError when the signal has no reason of its own", async () => {
     server = await startLocalServer(() => {});
     transport = createUndiciTransport();

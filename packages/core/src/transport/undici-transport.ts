@@ -39,15 +39,17 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Tra
     ...(options.connections === undefined ? {} : { connections: options.connections }),
   });
 
+  const targets = new TargetCache();
+
   return {
     async send(request: UpstreamRequest, sendOptions: TransportOptions = {}) {
-      const url = new URL(request.url);
+      const url = targets.get(request.url);
       const { signal } = sendOptions;
       let response;
       try {
         response = await agent.request({
           origin: url.origin,
-          path: url.pathname + url.search,
+          path: url.path,
           method: request.method,
           headers: request.headers,
           body: request.body ?? null,
@@ -73,6 +75,33 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Tra
 
 type UndiciResponse = Awaited<ReturnType<Agent["request"]>>;
 
+interface Target {
+  origin: string;
+  path: string;
+}
+
+const MAX_CACHED_TARGETS = 256;
+
+/**
+ * Origin and path of each upstream URL, parsed once: a gateway calls the same few deployment
+ * URLs over and over, and WHATWG URL parsing was a visible share of every send. Bounded, and
+ * emptied when full (URLs are config, so it rarely is). An invalid URL throws as before.
+ */
+class TargetCache {
+  readonly #targets = new Map<string, Target>();
+
+  get(url: string): Target {
+    let target = this.#targets.get(url);
+    if (target === undefined) {
+      const parsed = new URL(url);
+      target = { origin: parsed.origin, path: parsed.pathname + parsed.search };
+      if (this.#targets.size >= MAX_CACHED_TARGETS) this.#targets.clear();
+      this.#targets.set(url, target);
+    }
+    return target;
+  }
+}
+
 function toTransportResponse(
   response: UndiciResponse,
   origin: string,
@@ -83,6 +112,9 @@ function toTransportResponse(
   return {
     status: response.statusCode,
     headers: flattenHeaders(response.headers),
+    // undici keeps its listener on the signal until the body closes, and destroys the body with
+    // the signal's reason on abort: every pending or later read rejects at once.
+    signalEndsBody: true,
     body: {
       async *[Symbol.asyncIterator]() {
         try {
@@ -122,7 +154,7 @@ interface ResponseLimit {
  * is refused before reading, and a body without one is cut as soon as the bytes read pass it
  * (destroying the body closes the socket, so the upstream stops sending).
  */
-async function readLimited(
+function readLimited(
   response: UndiciResponse,
   limit: ResponseLimit,
   origin: string,
@@ -131,21 +163,52 @@ async function readLimited(
   const announced = Number(response.headers["content-length"]);
   if (Number.isFinite(announced) && announced > limit.bytes) {
     body.destroy();
-    throw new ResponseTooLargeError(origin, limit.bytes, limit.setting, announced);
+    return Promise.reject(new ResponseTooLargeError(origin, limit.bytes, limit.setting, announced));
   }
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of body) {
-    const buffer = chunk as Buffer;
-    total += buffer.length;
-    if (total > limit.bytes) {
-      body.destroy();
-      throw new ResponseTooLargeError(origin, limit.bytes, limit.setting);
-    }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks, total).toString("utf8");
+  // Plain stream events rather than `for await`: Node's async iterator over a Readable costs a
+  // promise per chunk and its own machinery, on every non-streamed answer.
+  return new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const settle = () => {
+      body.off("data", onData);
+      body.off("end", onEnd);
+      body.off("error", onError);
+      body.off("close", onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > limit.bytes) {
+        settle();
+        // undici destroys with an abort error: heard here, or it would surface as uncaught.
+        body.on("error", ignore);
+        body.destroy();
+        reject(new ResponseTooLargeError(origin, limit.bytes, limit.setting));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      settle();
+      resolve(Buffer.concat(chunks, total).toString("utf8"));
+    };
+    const onError = (error: unknown) => {
+      settle();
+      reject(error);
+    };
+    // Destroyed without an error (e.g. by undici itself): as `for await` does, a premature close.
+    const onClose = () => {
+      settle();
+      reject(Object.assign(new Error("Premature close"), { code: "ERR_STREAM_PREMATURE_CLOSE" }));
+    };
+    body.on("data", onData);
+    body.on("end", onEnd);
+    body.on("error", onError);
+    body.on("close", onClose);
+  });
 }
+
+function ignore(): void {}
 
 /** Header names from undici are already lower-case; repeated headers join with ", ". */
 function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {

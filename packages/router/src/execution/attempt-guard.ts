@@ -8,17 +8,24 @@ import { ClientClosedError } from "../errors/client-closed-error.ts";
  * with a call function that ignores its signal. It arms no timer: the call owns the attempt's
  * deadlines (`timeoutMs` / `streamTimeoutMs`, computed by the router), so exactly one timer runs
  * per attempt.
+ *
+ * The controller is handed to the call as its own (`abortController`), so the call aborts it on
+ * its deadlines instead of making a second one that follows this one. That is why the guard
+ * keeps its own record of why it stopped (`reason`): the controller may also be aborted by the
+ * call (a deadline, a failed call's clean-up), which is the call's error to report, not a stop.
  */
 export class AttemptGuard {
   readonly #controller = new AbortController();
   readonly #client: AbortSignal | undefined;
   #reject: ((error: unknown) => void) | undefined;
+  #stopped: unknown = undefined;
   readonly #onClientAbort = () => this.stop(new ClientClosedError());
 
   constructor(client: AbortSignal | undefined) {
     this.#client = client;
     if (client?.aborted === true) {
-      this.#controller.abort(new ClientClosedError());
+      this.#stopped = new ClientClosedError();
+      this.#controller.abort(this.#stopped);
       return;
     }
     client?.addEventListener("abort", this.#onClientAbort, { once: true });
@@ -28,8 +35,14 @@ export class AttemptGuard {
     return this.#controller.signal;
   }
 
+  /** The controller to hand to the call as its own (see the class comment). */
+  get controller(): AbortController {
+    return this.#controller;
+  }
+
   /** Aborts the call with `reason`, rejecting the current wait. */
   stop(reason: GatewayError): void {
+    this.#stopped ??= reason;
     if (!this.#controller.signal.aborted) this.#controller.abort(reason);
     const reject = this.#reject;
     this.#reject = undefined;
@@ -38,10 +51,9 @@ export class AttemptGuard {
 
   /** `promise`, unless the attempt is stopped first. */
   wait<T>(promise: Promise<T>): Promise<T> {
-    const signal = this.#controller.signal;
-    if (signal.aborted) {
+    if (this.#stopped !== undefined) {
       promise.catch(() => {});
-      return Promise.reject(signal.reason);
+      return Promise.reject(this.#stopped);
     }
     return new Promise<T>((resolve, reject) => {
       this.#reject = reject;
@@ -63,8 +75,8 @@ export class AttemptGuard {
     this.#client?.removeEventListener("abort", this.#onClientAbort);
   }
 
-  /** Why the attempt was stopped, if it was. */
+  /** Why the attempt was stopped (the caller left, or the router gave up), if it was. */
   get reason(): unknown {
-    return this.#controller.signal.aborted ? this.#controller.signal.reason : undefined;
+    return this.#stopped;
   }
 }

@@ -49,6 +49,7 @@ export async function chatAttempt(
         callId: ctx.callId,
         transport: rt.transport,
         signal: guard.signal,
+        abortController: guard.controller,
         timeoutMs: deadlineMs,
         streamTimeoutMs,
       }),

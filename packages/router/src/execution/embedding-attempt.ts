@@ -29,6 +29,7 @@ export async function embeddingAttempt(
         callId: ctx.callId,
         transport: rt.transport,
         signal: guard.signal,
+        abortController: guard.controller,
         timeoutMs,
       }),
     );

@@ -180,31 +180,36 @@ describe("createDb with PGlite on disk", { timeout: SLOW }, () => {
   });
   afterAll(() => rm(tempDir, { recursive: true, force: true }));
 
-  it("creates the data directory and keeps data across close and reopen", async () => {
-    // A nested directory that does not exist yet.
-    const dataDir = join(tempDir, "nested", "pglite");
+  // initdb runs in a child process (init-pglite-data-dir.ts): a node start more than in-process.
+  it(
+    "creates the data directory and keeps data across close and reopen",
+    { timeout: 2 * SLOW },
+    async () => {
+      // A nested directory that does not exist yet.
+      const dataDir = join(tempDir, "nested", "pglite");
 
-    const first = await createDb({ dataDir });
-    await first.migrate();
-    await first.migrate();
-    await first.ping();
-    await first.db
-      .insert(teams)
-      .values({ id: "team-disk", teamAlias: "persisted", maxBudget: 100 });
-    await first.close();
+      const first = await createDb({ dataDir });
+      await first.migrate();
+      await first.migrate();
+      await first.ping();
+      await first.db
+        .insert(teams)
+        .values({ id: "team-disk", teamAlias: "persisted", maxBudget: 100 });
+      await first.close();
 
-    const second = await createDb({ dataDir });
-    try {
-      expect(second.kind).toBe("pglite");
-      await second.migrate();
-      await second.ping();
-      const rows = await second.db.select().from(teams).where(eq(teams.id, "team-disk"));
-      expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ teamAlias: "persisted", maxBudget: 100 });
-    } finally {
-      await second.close();
-    }
-  });
+      const second = await createDb({ dataDir });
+      try {
+        expect(second.kind).toBe("pglite");
+        await second.migrate();
+        await second.ping();
+        const rows = await second.db.select().from(teams).where(eq(teams.id, "team-disk"));
+        expect(rows).toHaveLength(1);
+        expect(rows[0]).toMatchObject({ teamAlias: "persisted", maxBudget: 100 });
+      } finally {
+        await second.close();
+      }
+    },
+  );
 });
 
 describe("createDb options", () => {

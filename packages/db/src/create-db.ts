@@ -1,6 +1,4 @@
 import type { Database } from "./database.ts";
-import { openPgliteDatabase } from "./open-pglite-database.ts";
-import { openPostgresDatabase } from "./open-postgres-database.ts";
 
 export interface CreateDbOptions {
   /** PostgreSQL connection URL. When set (non-empty) postgres.js is used; otherwise PGlite. */
@@ -25,8 +23,13 @@ export async function createDb(options: CreateDbOptions = {}): Promise<Database>
   if (options.max !== undefined && (!Number.isInteger(options.max) || options.max < 1)) {
     throw new Error(`createDb: max must be a positive integer, got ${options.max}`);
   }
+  // Each driver is imported only when chosen: PGlite's module graph (drizzle's pglite driver,
+  // the emscripten glue) cost ~40 MiB of RSS under tsx in a gateway that talks to PostgreSQL and
+  // never opens it.
   if (options.url) {
+    const { openPostgresDatabase } = await import("./open-postgres-database.ts");
     return openPostgresDatabase({ url: options.url, schema: options.schema, max: options.max });
   }
+  const { openPgliteDatabase } = await import("./open-pglite-database.ts");
   return openPgliteDatabase({ dataDir: options.dataDir, schema: options.schema });
 }

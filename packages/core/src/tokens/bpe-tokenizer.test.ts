@@ -59,6 +59,21 @@ describe.each(["o200k_base", "cl100k_base"] as const)("%s", (name) => {
       expect(tokenizer.count(text)).toBe(expected.length); // again, through the merge cache
     }
   });
+
+  it("counts the same through its whole-text cache, after it fills and empties, and past its size bound", () => {
+    const tokenizer = tiktokenEncoding(name);
+    // More distinct texts than the cache holds (512), each counted twice: every count, cached,
+    // evicted or fresh, is the reference's.
+    // (Word-like text: js-tiktoken's reference is slow on merge-heavy random letters.)
+    const texts = Array.from({ length: 700 }, (_, i) => `turn ${i}: the quick brown fox, ${i * 7}`);
+    texts.push(`${"hello world, ".repeat(400)} end`); // longer than a cached text may be
+    for (const round of [1, 2]) {
+      for (const text of texts) {
+        const expected = reference.encode(text, [], []).length;
+        expect(tokenizer.count(text), `round ${round}: ${text.slice(0, 30)}`).toBe(expected);
+      }
+    }
+  });
 });
 
 describe("known ids", () => {

@@ -3,6 +3,12 @@ import { BytePairMerger } from "./byte-pair-merger.ts";
 
 const MAX_CACHED_PIECES = 8192;
 const MAX_CACHED_PIECE = 64;
+/**
+ * Whole texts whose count is kept: up to 512 of up to 4,096 characters (at most ~4 MB of strings
+ * in the worst case, usually far less: the map holds references to strings the requests made).
+ */
+const MAX_CACHED_TEXTS = 512;
+const MAX_CACHED_TEXT = 4096;
 
 /**
  * A tiktoken encoder: the encoding's pre-tokenizer regex splits text into pieces, and each piece
@@ -26,6 +32,14 @@ export class BpeTokenizer {
    * when full; a count never depends on it.
    */
   private readonly mergedCounts = new Map<string, number>();
+  /**
+   * Token counts of whole texts. Requests repeat most of their text: a chat resends its whole
+   * history every turn, system prompts and tool descriptions recur across requests, and every
+   * role name is counted per message. Looking a text up costs one hash of it, far less than
+   * running the pre-tokenizer regex over it (the bulk of counting). Bounded, emptied when full;
+   * a count never depends on it.
+   */
+  private readonly textCounts = new Map<string, number>();
 
   constructor(
     private readonly table: BpeRankTable,
@@ -39,7 +53,13 @@ export class BpeTokenizer {
 
   /** The number of tokens in `text`. */
   count(text: string): number {
-    return this.run(text, undefined);
+    if (text.length > MAX_CACHED_TEXT) return this.run(text, undefined);
+    const known = this.textCounts.get(text);
+    if (known !== undefined) return known;
+    const tokens = this.run(text, undefined);
+    if (this.textCounts.size >= MAX_CACHED_TEXTS) this.textCounts.clear();
+    this.textCounts.set(text, tokens);
+    return tokens;
   }
 
   /** The token ids of `text` (for tests and callers that need ids). */

@@ -76,7 +76,26 @@ function bareModel(provider: string, model: string): string {
     .replace(/^(?:us|us-gov|eu|apac|jp|au|ca|global)\./, "");
 }
 
-export function tokenizerProfile({ provider, model }: TokenizerTarget): TokenizerProfile {
+const MAX_CACHED_PROFILES = 1024;
+/**
+ * Profiles already worked out, by provider and model: every request is counted for the same few
+ * targets (the gateway's is constant), and the dozen regexes below ran on each count. Bounded,
+ * emptied when full; profiles are pure functions of the target.
+ */
+const profiles = new Map<string, TokenizerProfile>();
+
+export function tokenizerProfile(target: TokenizerTarget): TokenizerProfile {
+  const key = `${target.provider}\u0000${target.model}`;
+  let profile = profiles.get(key);
+  if (profile === undefined) {
+    profile = Object.freeze(profileOf(target));
+    if (profiles.size >= MAX_CACHED_PROFILES) profiles.clear();
+    profiles.set(key, profile);
+  }
+  return profile;
+}
+
+function profileOf({ provider, model }: TokenizerTarget): TokenizerProfile {
   const id = bareModel(provider, model);
   // A provider's own id may carry an organisation ("openai/gpt-oss-120b" on Groq).
   const name = id.slice(id.lastIndexOf("/") + 1);

@@ -60,11 +60,17 @@ function chunk(delta: Record<string, unknown>, finishReason: string | null): str
   return `data: ${JSON.stringify(body)}\n\n`;
 }
 
-export const STREAM_SSE =
-  chunk({ role: "assistant", content: "" }, null) +
-  STREAM_PIECES.map((piece) => chunk({ content: piece }, null)).join("") +
+/** The stream's first two events (role, first piece): what a held stream sends before waiting. */
+export const STREAM_SSE_HEAD =
+  chunk({ role: "assistant", content: "" }, null) + chunk({ content: STREAM_PIECES[0] }, null);
+/** The rest: the other pieces, the finish reason, [DONE]. */
+export const STREAM_SSE_TAIL =
+  STREAM_PIECES.slice(1)
+    .map((piece) => chunk({ content: piece }, null))
+    .join("") +
   chunk({}, "stop") +
   "data: [DONE]\n\n";
+export const STREAM_SSE = STREAM_SSE_HEAD + STREAM_SSE_TAIL;
 
 /** Concatenates `choices[0].delta.content` over an SSE body; `done` says whether [DONE] came. */
 export function readStreamText(sse: string): { text: string; done: boolean } {

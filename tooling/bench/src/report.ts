@@ -28,6 +28,7 @@ export const KEYS: TargetKey[] = [
   "gateway",
   "gatewayVk",
   "gatewayObs",
+  "gatewayPg",
   "portkey",
   "cacheMemory",
   "cacheRedis",
@@ -38,6 +39,7 @@ const COLUMN_NAMES: Record<TargetKey, string> = {
   gateway: "gateway (master key)",
   gatewayVk: "gateway (virtual key)",
   gatewayObs: "gateway, Prometheus + OTel on",
+  gatewayPg: "gateway, PostgreSQL + Redis",
   portkey: "Portkey",
   cacheMemory: "gateway, memory cache hit",
   cacheRedis: "gateway, Redis cache hit",
@@ -45,6 +47,7 @@ const COLUMN_NAMES: Record<TargetKey, string> = {
 const RATIOS: [TargetKey, TargetKey, string][] = [
   ["gatewayVk", "gateway", "virtual key ÷ master key"],
   ["gatewayObs", "gateway", "OTel on ÷ off"],
+  ["gatewayPg", "gateway", "PostgreSQL + Redis ÷ embedded"],
   ["floor", "direct", "floor ÷ direct"],
   ["gateway", "direct", "gateway ÷ direct"],
   ["portkey", "direct", "Portkey ÷ direct"],
@@ -57,7 +60,14 @@ const RATIOS: [TargetKey, TargetKey, string][] = [
   ["cacheRedis", "floor", "Redis hit ÷ floor"],
 ];
 /** The gateway's columns: they can carry cache hits, and their cost over the floor is of interest. */
-const GATEWAYS: TargetKey[] = ["gateway", "gatewayVk", "gatewayObs", "cacheMemory", "cacheRedis"];
+const GATEWAYS: TargetKey[] = [
+  "gateway",
+  "gatewayVk",
+  "gatewayObs",
+  "gatewayPg",
+  "cacheMemory",
+  "cacheRedis",
+];
 
 const defined = (value: number | undefined, saturated?: boolean): Cell | undefined =>
   value === undefined || !Number.isFinite(value)

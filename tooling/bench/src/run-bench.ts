@@ -41,126 +41,9 @@ import {
   type TargetKey,
 } from "./targets.ts";
 import { runWrk, writeWrkScript, wrkAvailable } from "./wrk.ts";
-
-const USAGE = `pnpm bench [options]   (run by hand; not part of the test suite)
-
-  --quick            smoke run: 1 repetition, 3 s measurements (checks the harness works)
-  --reps N           repetitions (default 3; alternating target order; medians reported)
-  --duration S       seconds per measurement (default 10; --quick: 3)
-  --no-peer          skip Portkey (no npm install)
-  --cache            only the response-cache comparison: direct, floor, the uncached gateway,
-                     and the gateway answering from its memory cache and from its Redis cache
-                     (every request the same, so all but the first are hits); no Portkey, no
-                     virtual key. Without --cache the cache targets run beside all the others.
-  --observability    only the observability comparison: direct, floor, the gateway with no
-                     callbacks and the same gateway with callbacks prometheus + otel (spans to
-                     the fake upstream's OTLP path). Without it that target runs beside the others.
-  --redis-url URL    the Redis of the Redis-cache target (loopback only); default TEST_REDIS_URL,
-                     then REDIS_URL; with none, that target is skipped and the report says so
-  --no-pin           do not pin latency runs with taskset
-  --max-foreign C    discard a repetition when other processes used more than C cores on
-                     average during its measurements (default 1.0)
-  --profile          profile the gateway instead (node --cpu-prof under closed-loop load) and
-                     report the top self-time functions (--stream: streaming requests;
-                     --virtual-key: called with a virtual key in a team with budgets and
-                     rpm/tpm limits instead of the master key)
-  --help`;
-
-interface Cli {
-  quick: boolean;
-  reps: number;
-  durationS: number | undefined;
-  peer: boolean;
-  pin: boolean;
-  maxForeignCores: number;
-  profile: boolean;
-  stream: boolean;
-  virtualKey: boolean;
-  cache: boolean;
-  observability: boolean;
-  redisUrl: string | undefined;
-}
-
-function parseCli(argv: string[]): Cli {
-  const cli: Cli = {
-    quick: false,
-    reps: 3,
-    durationS: undefined,
-    peer: true,
-    pin: true,
-    maxForeignCores: 1,
-    profile: false,
-    stream: false,
-    virtualKey: false,
-    cache: false,
-    observability: false,
-    redisUrl: undefined,
-  };
-  let repsGiven = false;
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i]!;
-    const value = () => {
-      const next = Number(argv[++i]);
-      if (!Number.isFinite(next) || next <= 0) throw new Error(`${arg} needs a positive number`);
-      return next;
-    };
-    if (arg === "--") continue;
-    else if (arg === "--quick") cli.quick = true;
-    else if (arg === "--reps") ((cli.reps = Math.round(value())), (repsGiven = true));
-    else if (arg === "--duration") cli.durationS = value();
-    else if (arg === "--no-peer") cli.peer = false;
-    else if (arg === "--no-pin") cli.pin = false;
-    else if (arg === "--max-foreign") cli.maxForeignCores = value();
-    else if (arg === "--profile") cli.profile = true;
-    else if (arg === "--stream") cli.stream = true;
-    else if (arg === "--virtual-key") cli.virtualKey = true;
-    else if (arg === "--cache") cli.cache = true;
-    else if (arg === "--observability") cli.observability = true;
-    else if (arg === "--redis-url") {
-      const next = argv[++i];
-      if (!next || next.startsWith("--")) throw new Error("--redis-url needs a URL");
-      cli.redisUrl = next;
-    } else if (arg === "--help" || arg === "-h") {
-      process.stdout.write(USAGE + "\n");
-      process.exit(0);
-    } else throw new Error(`unknown option ${arg}\n\n${USAGE}`);
-  }
-  if (cli.quick && !repsGiven) cli.reps = 1;
-  if (cli.cache && cli.profile) throw new Error("--cache and --profile do not go together");
-  if (cli.observability && (cli.cache || cli.profile))
-    throw new Error("--observability goes with neither --cache nor --profile");
-  return cli;
-}
-
-/**
- * The Redis-cache target's Redis: --redis-url, else TEST_REDIS_URL, else REDIS_URL. Loopback only
- * (the issue's figure is "on loopback", and the bench sends no traffic off the machine). Returns
- * the URL and how to show it (credentials removed: a report must not carry a password).
- */
-function cacheRedis(cli: Cli): { url: string; shown: string; from: string } | undefined {
-  const [url, from] = cli.redisUrl
-    ? [cli.redisUrl, "--redis-url"]
-    : process.env.TEST_REDIS_URL
-      ? [process.env.TEST_REDIS_URL, "TEST_REDIS_URL"]
-      : process.env.REDIS_URL
-        ? [process.env.REDIS_URL, "REDIS_URL"]
-        : [undefined, ""];
-  if (!url) return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new Error(`${from} is not a URL`);
-  }
-  if (parsed.protocol !== "redis:") throw new Error(`${from} must be a redis:// URL`);
-  if (!["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname))
-    throw new Error(
-      `${from} must point at loopback (127.0.0.1): the bench measures a Redis hit on loopback`,
-    );
-  parsed.username = "";
-  parsed.password = "";
-  return { url, shown: parsed.toString(), from };
-}
+import { cacheRedis, parseCli, type Cli } from "./cli.ts";
+import { runMemory } from "./run-memory.ts";
+import { dropBenchSchema, postgresRedisEnv, postgresRedisFrom } from "./postgres-redis.ts";
 
 function settingsFor(cli: Cli, canPin: boolean): BenchSettings {
   const durationS = cli.durationS ?? (cli.quick ? 3 : 10);
@@ -222,9 +105,10 @@ function resultsFile(benchDir: string, suffix: string): string {
   const dir = join(benchDir, "results");
   mkdirSync(dir, { recursive: true });
   const date = new Date().toISOString().slice(0, 10);
-  if (suffix) return join(dir, `${date}-${suffix}.md`);
-  let file = join(dir, `${date}.md`);
-  for (let n = 2; existsSync(file); n += 1) file = join(dir, `${date}-${n}.md`);
+  // Never over an earlier run's file (committed results included): -2, -3, ... instead.
+  const base = suffix ? `${date}-${suffix}` : date;
+  let file = join(dir, `${base}.md`);
+  for (let n = 2; existsSync(file); n += 1) file = join(dir, `${base}-${n}.md`);
   return file;
 }
 
@@ -294,6 +178,7 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
           "gateway",
           "gatewayVk",
           "gatewayObs",
+          "gatewayPg",
           "portkey",
           "cacheMemory",
           "cacheRedis",
@@ -301,6 +186,9 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
   // A focused mode runs only its own comparison (shorter, less drift between its targets).
   const focused = cli.cache || cli.observability;
   const redis = cacheRedis(cli);
+  const pgRedis = columns.includes("gatewayPg")
+    ? postgresRedisFrom(cli, process.env, startedAt)
+    : undefined;
   // Its own namespace per run: the first request is a miss even on a Redis kept from before.
   const cacheNamespace = `bench-${startedAt.getTime().toString(36)}`;
 
@@ -346,6 +234,21 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
           },
         }),
     ]);
+  }
+  if (pgRedis && typeof pgRedis !== "string") {
+    const where = pgRedis;
+    starters.push([
+      "gatewayPg",
+      () =>
+        startGateway(paths, fake.origin, {
+          key: "gatewayPg",
+          logName: "gateway-postgres-redis",
+          env: postgresRedisEnv(where),
+        }),
+    ]);
+  } else if (typeof pgRedis === "string") {
+    notes.push(`${TARGET_LABELS.gatewayPg} skipped: ${pgRedis}.`);
+    log(`gatewayPg skipped: ${pgRedis}`);
   }
   if (columns.includes("cacheMemory"))
     starters.push([
@@ -464,6 +367,10 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
 
   log("stopping processes");
   for (const server of [...servers].reverse()) await stopProcess(server);
+  if (pgRedis && typeof pgRedis !== "string") {
+    const left = await dropBenchSchema(pgRedis);
+    if (left) notes.push(left);
+  }
   const loadEnd = loadavg();
 
   let medianOver = kept();
@@ -511,6 +418,10 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
   lines.push(
     `- server-side overhead: ${serverOverheadSeen ? `read from \`${OVERHEAD_HEADER}\`` : `n/a: the gateway does not send \`${OVERHEAD_HEADER}\` yet`}`,
   );
+  if (pgRedis && typeof pgRedis !== "string")
+    lines.push(
+      `- PostgreSQL + Redis target: the same gateway with DATABASE_URL, DATABASE_SCHEMA and REDIS_URL set: ${pgRedis.shown}`,
+    );
   if (columns.includes("cacheMemory")) {
     lines.push(
       `- cache targets: separate gateway processes, same model, config plus \`litellm_settings: {cache: true, cache_params: {type: local | redis, ttl: 3600, namespace: ${cacheNamespace}}}\`` +
@@ -694,7 +605,15 @@ async function main(): Promise<void> {
     workDir: mkdtempSync(join(tmpdir(), "org-bench-")),
   };
   log(`work dir (logs, configs, data): ${paths.workDir}`);
-  const report = cli.profile ? await runProfile(cli, paths) : await runBenchmark(cli, paths);
+  const report = cli.profile
+    ? await runProfile(cli, paths)
+    : cli.memory
+      ? await runMemory(cli, paths, {
+          log,
+          machineFacts,
+          revision: gatewayRevision(paths.repoRoot),
+        })
+      : await runBenchmark(cli, paths);
   const file = resultsFile(
     benchDir,
     cli.profile
@@ -702,6 +621,7 @@ async function main(): Promise<void> {
       : [
           ...(cli.cache ? ["cache"] : []),
           ...(cli.observability ? ["observability"] : []),
+          ...(cli.memory ? ["memory"] : []),
           ...(cli.quick ? ["quick"] : []),
         ].join("-"),
   );

@@ -19,6 +19,7 @@ export type TargetKey =
   | "gateway"
   | "gatewayVk"
   | "gatewayObs"
+  | "gatewayPg"
   | "portkey"
   | "cacheMemory"
   | "cacheRedis";
@@ -29,6 +30,7 @@ export const TARGET_LABELS: Record<TargetKey, string> = {
   gateway: "our gateway (master key)",
   gatewayVk: "our gateway (virtual key)",
   gatewayObs: "our gateway, Prometheus + OTel on (master key)",
+  gatewayPg: "our gateway on PostgreSQL + Redis (master key)",
   portkey: "Portkey 1.15.2",
   cacheMemory: "our gateway, memory cache hits",
   cacheRedis: "our gateway, Redis cache hits",
@@ -109,6 +111,8 @@ export interface GatewayStartOptions {
   litellmSettings?: Record<string, unknown>;
   /** Extra environment for this gateway, e.g. `OTEL_EXPORTER_OTLP_ENDPOINT`. */
   env?: Record<string, string>;
+  /** More models beside bench-model, each an OpenAI deployment at its own api_base. */
+  extraModels?: { name: string; apiBase: string }[];
 }
 
 /**
@@ -136,6 +140,14 @@ export async function startGateway(
           api_key: UPSTREAM_KEY,
         },
       },
+      ...(options.extraModels ?? []).map((extra) => ({
+        model_name: extra.name,
+        litellm_params: {
+          model: `openai/${UPSTREAM_MODEL}`,
+          api_base: extra.apiBase,
+          api_key: UPSTREAM_KEY,
+        },
+      })),
     ],
     ...(options.litellmSettings ? { litellm_settings: options.litellmSettings } : {}),
   };

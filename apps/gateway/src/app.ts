@@ -22,6 +22,7 @@ import {
 import { modelInfoRoute, modelsRoute } from "./routes/models.ts";
 import { managementRoutes } from "./management/management-routes.ts";
 import { sessionInfoRoute, sessionLoginRoutes } from "./routes/session-routes.ts";
+import { createLoginAudit } from "./auth/login-audit.ts";
 
 /** The gateway's HTTP app. `serve` and the tests both build it from the same deps. */
 export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
@@ -60,7 +61,13 @@ export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
   }
 
   // Dashboard login and logout need no key; the session they set is read by the auth middleware.
-  if (deps.sessions) app.route("/", sessionLoginRoutes(deps.sessions, deps.maxRequestBodyBytes));
+  if (deps.sessions) {
+    const audit = createLoginAudit({
+      logger: deps.logger,
+      ...(deps.observability?.loginFailed ? { countFailure: deps.observability.loginFailed } : {}),
+    });
+    app.route("/", sessionLoginRoutes(deps.sessions, deps.maxRequestBodyBytes, audit));
+  }
 
   app.use(authMiddleware(deps.authenticator, deps.sessions));
   if (deps.sessions) app.route("/", sessionInfoRoute(deps.sessions));

@@ -8,6 +8,7 @@ import { buildBudgets, type BuiltBudgets } from "./budgets/build-budgets.ts";
 import { buildCache, type BuiltCache } from "./cache/build-cache.ts";
 import { embedForCache } from "./cache/embed-for-cache.ts";
 import { buildObservability } from "./observability/build-observability.ts";
+import { loadDeploymentId } from "./auth/deployment-id.ts";
 import type { GatewayRequestMetadata } from "./request-metadata.ts";
 import { countCompletionTokens, countRequestTokens } from "./catalog/count-request-tokens.ts";
 import { enrichModelList } from "./catalog/enrich-model-list.ts";
@@ -223,6 +224,7 @@ export async function buildGateway(options: {
         authenticator: budgets.authenticator,
         users: budgets.management.userLogin,
         ...(env.LITELLM_SALT_KEY ? { saltKey: env.LITELLM_SALT_KEY } : {}),
+        deploymentId: await loadDeploymentId(db.raw),
         ...(env.UI_USERNAME ? { uiUsername: env.UI_USERNAME } : {}),
         ...(env.UI_PASSWORD ? { uiPassword: env.UI_PASSWORD } : {}),
       }),

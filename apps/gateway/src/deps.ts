@@ -36,7 +36,8 @@ export interface GatewayDeps {
   /** The response cache, when `litellm_settings.cache` is on (for /cache/ping and /cache/delete). */
   cache?: Pick<BuiltCache, "status" | "delete">;
   /** Metrics (`GET /metrics`); absent in app tests that need none. */
-  observability?: Pick<BuiltObservability, "scrape"> & Partial<Pick<BuiltObservability, "publish">>;
+  observability?: Pick<BuiltObservability, "scrape"> &
+    Partial<Pick<BuiltObservability, "publish" | "loginFailed">>;
   /** `litellm_settings.require_auth_for_metrics_endpoint`: /metrics needs a key. */
   metricsRequireAuth?: boolean;
   /** LiteLLM's management API back end; absent in app tests that need none. */

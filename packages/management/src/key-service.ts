@@ -51,6 +51,13 @@ import { budgetJson, keyJson, type JsonObject } from "./serializers.ts";
 
 type KeyFields = Omit<GenerateKeyRequest, "key" | "send_invite_email" | "key_type">;
 
+/**
+ * A restricted caller's refusal for a key that is not theirs or does not exist: one answer for
+ * both (see keyFor), so the message names neither.
+ */
+const notYoursOrMissing = (action: string) =>
+  denied(`You are not allowed to ${action} this key (it is not yours, or it does not exist).`);
+
 /** LiteLLM's /key/* endpoints as functions: (caller, request body or query) -> response JSON. */
 export function createKeyService(deps: ResolvedDeps) {
   const { db, clock } = deps;
@@ -64,13 +71,29 @@ export function createKeyService(deps: ResolvedDeps) {
   ): Promise<KeyAuthority> => {
     requireWriter(caller, action);
     const authority = await authorityOver(tx, caller, key);
-    if (authority === undefined) {
-      // Not the key's name: `sk-...<last 4>` is part of a secret this caller may not see.
-      throw denied(
-        `You are not allowed to ${action} this key: it belongs to another user or team.`,
-      );
-    }
+    // Not the key's name: `sk-...<last 4>` is part of a secret this caller may not see.
+    if (authority === undefined) throw notYoursOrMissing(action);
     return authority;
+  };
+
+  /**
+   * The key `ref` names (key, hash, id). To a caller who may not read every key, a key that does
+   * not exist is refused exactly as another user's is (the same 403, message and param): a 404
+   * here would tell them which hashes (shown in spend logs and metrics) or ids exist. Admins
+   * (who can list every key anyway) get LiteLLM's 404. A write checks the role first, as the
+   * existing key's refusal does.
+   */
+  const keyFor = async (
+    tx: DbClient,
+    caller: Caller,
+    ref: string,
+    action: string,
+  ): Promise<VirtualKey> => {
+    if (canReadAll(caller)) return requireKey(tx, ref);
+    if (action !== "view") requireWriter(caller, action);
+    const key = await findKey(tx, ref);
+    if (!key) throw notYoursOrMissing(action);
+    return key;
   };
 
   const requireRead = async (tx: DbClient, caller: Caller, key: VirtualKey) => {
@@ -79,7 +102,7 @@ export function createKeyService(deps: ResolvedDeps) {
     if (key.tokenHash === caller.keyHash) return;
     if (key.userId !== null && key.userId === caller.userId) return;
     if ((await authorityOver(tx, caller, key)) !== undefined) return;
-    throw denied("You are not allowed to view this key.");
+    throw notYoursOrMissing("view");
   };
 
   /** The team, organization and user a key will have after a change. */
@@ -306,7 +329,7 @@ export function createKeyService(deps: ResolvedDeps) {
       const req = parse(UpdateKeyRequest, body);
       const now = clock.now();
       const { row, before } = await db.transaction(async (tx) => {
-        const current = await requireKey(tx, req.key);
+        const current = await keyFor(tx, caller, req.key, "update");
         const authority = await requireManage(tx, caller, current, "update");
         await checkKeyWrite(tx, caller, authority, req, targetOf(req, current), current);
         await checkReferences(tx, req);
@@ -368,6 +391,11 @@ export function createKeyService(deps: ResolvedDeps) {
           found.push(...byAlias);
         }
         if (missing.length > 0) {
+          // Refused as another user's key would be, to a caller who may not see every key.
+          if (!canReadAll(caller)) {
+            requireWriter(caller, "delete");
+            throw notYoursOrMissing("delete");
+          }
           throw new NotFoundError(`Keys not found, nothing was deleted: ${missing.join(", ")}`, {
             param: req.keys?.length ? "keys" : "key_aliases",
             code: "404",
@@ -404,7 +432,7 @@ export function createKeyService(deps: ResolvedDeps) {
     /** GET /key/info?key=... -> `{key, info}`; without `key`, the calling key's (as LiteLLM). */
     async info(caller: Caller, query: unknown) {
       const { key: ref } = parse(KeyRef, { key: caller.keyHash, ...(query as object) });
-      const key = await requireKey(db, ref);
+      const key = await keyFor(db, caller, ref, "view");
       await requireRead(db, caller, key);
       return { key: ref, info: keyJson(key, await loadBudget(db, key.budgetId)) };
     },
@@ -472,7 +500,7 @@ export function createKeyService(deps: ResolvedDeps) {
       const key = req.new_key ?? generateKeyString();
       const tokenHash = hashKey(key);
       const { row, oldHash } = await db.transaction(async (tx) => {
-        const current = await requireKey(tx, req.key);
+        const current = await keyFor(tx, caller, req.key, "regenerate");
         const authority = await requireManage(tx, caller, current, "regenerate");
         if (await findKey(tx, tokenHash)) {
           throw new InvalidRequestError("A key with this value already exists; choose another.", {
@@ -521,8 +549,9 @@ export function createKeyService(deps: ResolvedDeps) {
     async setBlocked(caller: Caller, body: unknown, blocked: boolean): Promise<JsonObject> {
       const { key: ref } = parse(KeyRef, body);
       const row = await db.transaction(async (tx) => {
-        const current = await requireKey(tx, ref);
-        const authority = await requireManage(tx, caller, current, blocked ? "block" : "unblock");
+        const action = blocked ? "block" : "unblock";
+        const current = await keyFor(tx, caller, ref, action);
+        const authority = await requireManage(tx, caller, current, action);
         // A holder may block their own key (after a leak), never unblock what an admin blocked.
         if (!blocked)
           await checkKeyWrite(tx, caller, authority, { blocked }, targetOf({}, current), current);

@@ -75,6 +75,8 @@ export function createDashboardSessions(options: {
   authenticator: Authenticator;
   /** LITELLM_SALT_KEY: mixed into the signing secret when set. */
   saltKey?: string;
+  /** This deployment's id (deployment-id.ts): another deployment's tokens do not verify here. */
+  deploymentId?: string;
   /** UI_USERNAME (LiteLLM): the admin's login name; "admin" without it. */
   uiUsername?: string;
   /** UI_PASSWORD (LiteLLM): accepted as the admin's password besides the master key. */
@@ -94,6 +96,7 @@ export function createDashboardSessions(options: {
       ? `${options.masterKey}\u0000${options.uiPassword}`
       : options.masterKey,
     ...(options.saltKey ? { salt: options.saltKey } : {}),
+    ...(options.deploymentId ? { scope: options.deploymentId } : {}),
   });
   const now = options.now ?? Date.now;
   const master: AuthIdentity = {

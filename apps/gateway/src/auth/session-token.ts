@@ -38,9 +38,15 @@ export function createSessionTokenSigner(options: {
   masterKey: string;
   /** LITELLM_SALT_KEY when set: another secret mixed into the derivation. */
   salt?: string;
+  /**
+   * The deployment's id (deployment-id.ts), not secret: two deployments sharing a master key and
+   * salt still sign differently, so neither accepts the other's tokens.
+   */
+  scope?: string;
 }): SessionTokenSigner {
+  const info = options.scope ? `${INFO}\u0000${options.scope}` : INFO;
   const secret = Buffer.from(
-    hkdfSync("sha256", options.masterKey, options.salt ?? DEFAULT_SALT, INFO, 32),
+    hkdfSync("sha256", options.masterKey, options.salt ?? DEFAULT_SALT, info, 32),
   );
   const mac = (payload: string) => createHmac("sha256", secret).update(payload).digest();
 

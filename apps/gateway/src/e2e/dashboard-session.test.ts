@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openaiError, startFakeOpenAI, type FakeServer } from "@org/testing";
+import { loadDeploymentId } from "../auth/deployment-id.ts";
 import { createSessionTokenSigner } from "../auth/session-token.ts";
 import { manage } from "../testing/manage.ts";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
@@ -246,7 +247,20 @@ describe("dashboard sessions over HTTP", () => {
       exp: Math.floor(Date.now() / 1000) + 3600,
       iat: Math.floor(Date.now() / 1000),
     });
-    const expired = createSessionTokenSigner({ masterKey: gateway.masterKey }).sign({
+    // Signed as this gateway signs (its master key and deployment id), only expired: the same
+    // signer's unexpired token is accepted, so the refusal below is the expiry's.
+    const signer = createSessionTokenSigner({
+      masterKey: gateway.masterKey,
+      scope: await loadDeploymentId(gateway.gateway.db.raw),
+    });
+    const fresh = signer.sign({
+      sub: "master",
+      role: "proxy_admin",
+      exp: Math.floor(Date.now() / 1000) + 3600,
+      iat: Math.floor(Date.now() / 1000),
+    });
+    expect((await get("/key/list", { cookie: `${name}=${fresh}`, ...DASHBOARD })).status).toBe(200);
+    const expired = signer.sign({
       sub: "master",
       role: "proxy_admin",
       exp: Math.floor(Date.now() / 1000) - 1,

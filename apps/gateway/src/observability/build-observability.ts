@@ -26,6 +26,8 @@ export interface BuiltObservability {
   readonly hooks: RouterHooks<GatewayRequestMetadata>;
   /** `GET /metrics`: state read at scrape time (in flight, deployments), then the registry. */
   scrape(inFlight: number): Promise<{ contentType: string; body: string }>;
+  /** A refused dashboard login (POST /v2/login), counted for /metrics. */
+  loginFailed(method: string, reason: string): void;
   /**
    * `hooks` with their pre-call timed for the trace's child spans (`checks`: auth, budgets and
    * limits; `cacheLookup`: the response cache), or unchanged when tracing is off (no cost).
@@ -121,6 +123,9 @@ export function buildObservability(options: {
       },
     },
     timed: (phase, hooks) => (tracing ? timePreCall(phase, hooks) : hooks),
+    loginFailed(method, reason) {
+      metrics.dashboardLoginFailed(method, reason);
+    },
     async scrape(inFlight) {
       metrics.setInFlight(inFlight);
       // Deployment state from the router's shared cooldowns: 0 healthy, 2 cooling down.

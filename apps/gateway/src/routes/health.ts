@@ -1,4 +1,7 @@
 import { Hono } from "hono";
+import { PermissionDeniedError } from "@org/core";
+import type { AuthIdentity } from "@org/budgets";
+import { callerFrom } from "@org/management";
 import type { GatewayDeps } from "../deps.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 
@@ -14,7 +17,7 @@ export function livelinessRoute(): Hono<GatewayEnv> {
   return app;
 }
 
-/** Readiness (dependencies reachable) and per-model health. Both need a key. */
+/** Readiness (dependencies reachable; any key) and per-model health (admins only). */
 export function healthRoutes(deps: GatewayDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
   app.get("/health/readiness", async (c) => {
@@ -24,6 +27,16 @@ export function healthRoutes(deps: GatewayDeps): Hono<GatewayEnv> {
   // LiteLLM's shape. Status comes from the router's shared state (cooldowns), so probing it
   // costs no provider call and no tokens.
   app.get("/health", async (c) => {
+    // Every deployment (model, provider, id) is the operator's business, not a key holder's:
+    // admins and admin viewers only, as LiteLLM. A virtual key (or its dashboard session) gets a
+    // 403 in the management API's envelope; /health/readiness stays open to any key.
+    const caller = callerFrom(c.get("identity") as unknown as AuthIdentity);
+    if (caller.role !== "proxy_admin" && caller.role !== "proxy_admin_viewer") {
+      throw new PermissionDeniedError(
+        `Only proxy admins can read /health (every deployment). Your role: ${caller.role}.`,
+        { code: "403" },
+      );
+    }
     const health = await deps.router.health();
     const endpoint = (d: (typeof health.healthy)[number] & { cooldownUntil?: number }) => ({
       model: d.model,

@@ -3,6 +3,7 @@ import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { SESSION_COOKIE, type DashboardSessions } from "../auth/dashboard-sessions.ts";
+import type { LoginAttempt, LoginAudit } from "../auth/login-audit.ts";
 import { createLoginThrottle } from "../auth/login-throttle.ts";
 import { DASHBOARD_HEADER } from "../auth/session-cookie-routes.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
@@ -63,19 +64,45 @@ function peerAddress(c: Context<GatewayEnv>): string {
 export function sessionLoginRoutes(
   sessions: DashboardSessions,
   maxRequestBodyBytes: number,
+  /** One log line per login success or refusal, and the refusal counter (login-audit.ts). */
+  audit?: LoginAudit,
 ): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
   const throttle = createLoginThrottle();
   app.post("/v2/login", bodySizeLimit(maxRequestBodyBytes), async (c) => {
     refuseCrossSiteForm(c);
     const address = peerAddress(c);
-    throttle.check(address);
-    const body = parseLoginBody(await c.req.raw.text());
+    const text = await c.req.raw.text();
+    const attempt: LoginAttempt = {
+      body: undefined,
+      ip: address,
+      forwardedFor: c.req.header("x-forwarded-for"),
+    };
+    try {
+      throttle.check(address);
+    } catch (error) {
+      // A locked-out address is still audited, with whom it tried to log in as.
+      attempt.body = (() => {
+        try {
+          return parseLoginBody(text);
+        } catch {
+          return undefined;
+        }
+      })();
+      audit?.failed(attempt, "throttled");
+      throw error;
+    }
+    const body = parseLoginBody(text);
+    attempt.body = body;
     const { token, view, maxAgeSeconds } = await sessions.login(body).catch((error: unknown) => {
       // Only refused credentials count: a malformed body guesses nothing, an outage is ours.
-      if (error instanceof AuthenticationError) throttle.failed(address);
+      if (error instanceof AuthenticationError) {
+        throttle.failed(address);
+        audit?.failed(attempt, "invalid_credentials");
+      }
       throw error;
     });
+    audit?.succeeded(attempt, view);
     setCookie(c, SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: "Strict",

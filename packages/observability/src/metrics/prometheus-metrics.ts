@@ -63,6 +63,7 @@ export class PrometheusMetrics implements EventObserver {
   private readonly keyBudgetRemainingHours: Gauge<LabelName>;
   private readonly remainingRequests: Gauge<LabelName>;
   private readonly remainingTokens: Gauge<LabelName>;
+  private readonly dashboardLoginFailures: Counter<"method" | "reason">;
 
   constructor(options: PrometheusMetricsOptions = {}) {
     this.limiter = new LabelLimiter(options.maxValuesPerLabel ?? 1_000);
@@ -287,6 +288,15 @@ export class PrometheusMetrics implements EventObserver {
       },
     });
 
+    // Ours: refused dashboard logins (wrong credentials, or a locked-out address), so a guessing
+    // run can be graphed and alerted on. Two fixed labels: never the name that was tried.
+    this.dashboardLoginFailures = new Counter({
+      name: "llm_gateway_dashboard_login_failures_total",
+      help: "Refused dashboard logins (POST /v2/login) by method and reason",
+      labelNames: ["method", "reason"],
+      registers,
+    });
+
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -429,6 +439,14 @@ export class PrometheusMetrics implements EventObserver {
     if (limits.remainingTokens !== undefined && Number.isFinite(limits.remainingTokens)) {
       this.remainingTokens.set(labels, limits.remainingTokens);
     }
+  }
+
+  /** A refused dashboard login; labels outside the known values are counted as "other". */
+  dashboardLoginFailed(method: string, reason: string): void {
+    this.dashboardLoginFailures.inc({
+      method: method === "password" || method === "api_key" ? method : "other",
+      reason: reason === "invalid_credentials" || reason === "throttled" ? reason : "other",
+    });
   }
 
   /** Exports these queues' depth, drops and failures (read at each scrape). */

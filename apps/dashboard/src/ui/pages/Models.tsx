@@ -81,6 +81,8 @@ export function Models() {
     queryFn: () => api<Health>("/health"),
     refetchInterval: 30_000,
     retry: false,
+    // /health is for admins (a key's session gets a 403): others do not ask.
+    enabled: isAdmin(session),
   });
   const unhealthy = new Map(
     (health.data?.unhealthy_endpoints ?? []).map((e) => [e.model_id ?? e.model_name, e]),
@@ -96,7 +98,7 @@ export function Models() {
         <Title order={2}>Models</Title>
         {admin && <Button onClick={() => setAdding(true)}>Add model</Button>}
       </Group>
-      {health.error ? (
+      {health.error || !isAdmin(session) ? (
         <Text size="sm" c="dimmed">
           Health is not available to this session.
         </Text>

@@ -175,13 +175,15 @@ export async function streamsScale(
   return rows;
 }
 
+const mib = (value: number | undefined) => (value === undefined ? "-" : value.toFixed(0));
+
 export function renderStreams(rows: readonly StreamsRow[]): string[] {
   return [
     "| concurrent streams | content chunks delivered | streams completed | wave seconds | gateway CPU per chunk | RSS before, MiB | peak RSS during, MiB |",
     "|---:|---:|---:|---:|---:|---:|---:|",
     ...rows.map(
       (r) =>
-        `| ${r.streams.toLocaleString("en-US")} | ${r.chunks.toLocaleString("en-US")} | ${r.completed.toLocaleString("en-US")} | ${r.seconds.toFixed(1)} | ${r.cpuUsPerChunk.toFixed(1)} µs | ${r.rssBeforeMiB ?? "-"} | ${r.rssDuringMiB ?? "-"} |`,
+        `| ${r.streams.toLocaleString("en-US")} | ${r.chunks.toLocaleString("en-US")} | ${r.completed.toLocaleString("en-US")} | ${r.seconds.toFixed(1)} | ${r.cpuUsPerChunk.toFixed(1)} µs | ${mib(r.rssBeforeMiB)} | ${mib(r.rssDuringMiB)} |`,
     ),
   ];
 }

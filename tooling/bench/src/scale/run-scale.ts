@@ -36,6 +36,7 @@ const { values } = parseArgs({
     "spend-rate": { type: "string", default: "2000" },
     "spend-seconds": { type: "string", default: "15" },
     ops: { type: "string", default: "20000" },
+    profile: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
@@ -43,7 +44,7 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`pnpm bench:scale [--only keys,routing,streams,spend] [--database-url URL]
   [--keys 10,1000000] [--deployments 1,100,5000] [--streams 10,1000] [--chunks 50]
-  [--spend-rate 2000] [--spend-seconds 15] [--ops 20000]`);
+  [--spend-rate 2000] [--spend-seconds 15] [--ops 20000] [--profile: CPU profile of the largest streams wave]`);
   process.exit(0);
 }
 
@@ -108,11 +109,12 @@ try {
     );
   }
   if (only.has("streams")) {
-    const rows = await streamsScale(
+    const { rows, profile } = await streamsScale(
       { repoRoot, benchDir, workDir },
       numbers(values.streams!),
       Number(values.chunks),
       log,
+      values.profile,
     );
     lines.push(
       "## Streams: CPU per streamed chunk",
@@ -121,6 +123,9 @@ try {
       "",
       ...renderStreams(rows),
       "",
+      ...(profile
+        ? ["### CPU profile of the largest wave (per request = per content chunk)", "", profile, ""]
+        : []),
     );
   }
   if (only.has("spend")) {

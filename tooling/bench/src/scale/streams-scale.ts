@@ -1,7 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Agent, request } from "undici";
-import { readFileSync, readdirSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { renderProfile, summariseProfile } from "../cpu-profile.ts";
 import { processCpuMs, rssMiB } from "../proc-stats.ts";
 import { stopProcess } from "../processes.ts";
 import { startGateway, type Paths } from "../targets.ts";
@@ -126,9 +128,18 @@ export async function streamsScale(
   sizes: readonly number[],
   chunks: number,
   log: (line: string) => void,
-): Promise<StreamsRow[]> {
+  /** Profile the gateway (node --cpu-prof) and summarise the largest wave: its markdown. */
+  profile = false,
+): Promise<{ rows: StreamsRow[]; profile?: string }> {
   const upstream = await startSlowUpstream(chunks);
-  const gateway = await startGateway(paths, upstream.origin, { logName: "scale-streams" });
+  const profDir = join(paths.workDir, "scale-streams-prof");
+  if (profile) mkdirSync(profDir, { recursive: true });
+  const gateway = await startGateway(paths, upstream.origin, {
+    logName: "scale-streams",
+    ...(profile ? { nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${profDir}`] } : {}),
+  });
+  let window: { start: number; end: number; chunks: number } | undefined;
+  let stopped: number | undefined;
   const dispatcher = new Agent({ connections: Math.max(...sizes) + 10, pipelining: 0 });
   const rows: StreamsRow[] = [];
   try {
@@ -153,7 +164,9 @@ export async function streamsScale(
         streams,
         dispatcher,
       );
-      const seconds = (performance.now() - started) / 1000;
+      const ended = performance.now();
+      const seconds = (ended - started) / 1000;
+      window = { start: started, end: ended, chunks: result.chunks };
       clearInterval(sampler);
       const cpuMs = threadCpuMs(pid) - cpu0;
       rows.push({
@@ -166,13 +179,25 @@ export async function streamsScale(
         completed: result.completed,
       });
     }
+    // SIGTERM: the gateway leaves through process.exit, which makes --cpu-prof write its file.
+    await stopProcess(gateway.process!, 60_000);
+    stopped = performance.now();
   } finally {
     await dispatcher.close();
     await stopProcess(gateway.process!);
     upstream.server.closeAllConnections();
     await new Promise<void>((resolve) => upstream.server.close(() => resolve()));
   }
-  return rows;
+  if (!profile || window === undefined || stopped === undefined) return { rows };
+  // The main thread's profile has thread id 0 (tsx's loader worker writes one too).
+  const file = readdirSync(profDir).find((f) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f));
+  if (file === undefined) return { rows, profile: "(no main-thread profile was written)" };
+  const summary = summariseProfile(join(profDir, file), paths.repoRoot, 30, {
+    startBeforeEndMs: stopped - window.start,
+    lengthMs: window.end - window.start,
+  });
+  // Per "request" in the rendering means per content chunk here.
+  return { rows, profile: renderProfile(summary, window.chunks) };
 }
 
 const mib = (value: number | undefined) => (value === undefined ? "-" : value.toFixed(0));

@@ -91,7 +91,7 @@ export function requestEventOf(
       : {}),
     ...(outcome.cost !== undefined ? { cost: outcome.cost } : ctx.cacheHit ? { cost: 0 } : {}),
     cacheHit: ctx.cacheHit,
-    retries: Math.max(0, ctx.attempts.length - 1 - ctx.fallbacksTaken.length),
+    retries: ctx.retries,
     fallbacks: ctx.fallbacksTaken,
     attempts: ctx.attempts.map((a) => ({
       deploymentId: a.deploymentId,

@@ -51,6 +51,8 @@ export interface BudgetHookContext {
   readonly attempts?: readonly BudgetHookAttempt[];
   /** The fallback groups tried after the requested one, in order (the router's). */
   readonly fallbacksTaken?: readonly string[];
+  /** Retries the router made, over every group (its `x-litellm-attempted-retries`). */
+  readonly retries?: number;
 }
 
 /** The parts of the router's AttemptRecord the spend log keeps (never its error message). */

@@ -32,7 +32,7 @@ describe("routingMetadata: what the router did, for the spend log", () => {
     });
   });
 
-  it("counts retries per group (a fallback's first try is not a retry) and keeps the chain in order", () => {
+  it("takes the router's retry count and keeps the chain in order", () => {
     const meta = routingMetadata({
       modelGroup: "flaky",
       attempts: [
@@ -43,6 +43,7 @@ describe("routingMetadata: what the router did, for the spend log", () => {
         success("g1", "gpt-4o"),
       ],
       fallbacksTaken: ["backup", "gpt-4o"],
+      retries: 2,
     });
     expect(meta).toEqual({
       attempted_retries: 2,
@@ -73,11 +74,12 @@ describe("routingMetadata: what the router did, for the spend log", () => {
     });
   });
 
-  it("a fallback group that never got a try (all cooled down) adds no retry", () => {
+  it("a fallback group that never got a try (all cooled down) is in the chain; retries are the router's", () => {
     const meta = routingMetadata({
       modelGroup: "a",
       attempts: [failure("a1", "a"), success("c1", "c")],
       fallbacksTaken: ["b", "c"],
+      retries: 0,
     });
     expect(meta.attempted_retries).toBe(0);
     expect(meta.fallback_chain).toEqual(["b", "c"]);
@@ -96,6 +98,7 @@ describe("routingMetadata: what the router did, for the spend log", () => {
       modelGroup: long,
       attempts,
       fallbacksTaken: Array.from({ length: 19 }, (_, i) => `g${i + 1}`),
+      retries: 20,
     });
     expect(meta.failed_attempts).toHaveLength(MAX_ROUTING_ENTRIES);
     expect(meta.failed_attempts_omitted).toBe(30);

@@ -35,19 +35,18 @@ const short = (text: string) =>
   text.length > MAX_NAME_CHARS ? `${text.slice(0, MAX_NAME_CHARS)}...` : text;
 
 /**
- * The router's attempts and fallbacks as spend-log metadata. Retries are the tries beyond the
- * first in each group (a group is tried at most once per request, so this is the router's
- * `x-litellm-attempted-retries`); the error message is left out, since it may quote the
- * upstream's answer.
+ * The router's attempts and fallbacks as spend-log metadata. Retries are the router's own count
+ * (its `x-litellm-attempted-retries`: a fallback is not a retry); the error message is left out,
+ * since it may quote the upstream's answer.
  */
 export function routingMetadata(ctx: {
   readonly modelGroup: string;
   readonly attempts?: readonly BudgetHookAttempt[];
   readonly fallbacksTaken?: readonly string[];
+  readonly retries?: number;
 }): RoutingMetadata {
   const attempts = ctx.attempts ?? [];
   const fallbacks = ctx.fallbacksTaken ?? [];
-  const groups = new Set(attempts.map((a) => a.modelGroup));
   const failed = attempts.filter((a) => a.outcome === "failure");
   const listed = failed.slice(0, MAX_ROUTING_ENTRIES).map((a): FailedAttemptEntry => ({
     model_id: short(a.deploymentId),
@@ -56,7 +55,7 @@ export function routingMetadata(ctx: {
     ...(a.status === undefined ? {} : { status_code: a.status }),
   }));
   return {
-    attempted_retries: attempts.length - groups.size,
+    attempted_retries: ctx.retries ?? 0,
     attempted_fallbacks: fallbacks.length,
     original_model_group: short(ctx.modelGroup),
     ...(fallbacks.length > 0

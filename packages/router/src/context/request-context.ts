@@ -72,6 +72,11 @@ export interface RequestContext<M extends RequestMetadata = RequestMetadata> {
   /** Fallback groups tried, in order. */
   readonly fallbacksTaken: string[];
   /**
+   * Retries made so far, over every group: what `x-litellm-attempted-retries` says, and the one
+   * count the spend log and the observability event take (a fallback is not a retry).
+   */
+  retries: number;
+  /**
    * Every fallback the request body names (`fallbacks`, `context_window_fallbacks`,
    * `content_policy_fallbacks`), with the group each resolves to: the caller picked them, so the
    * budget hooks check a key's access to each before anything runs, as LiteLLM does.

@@ -42,6 +42,7 @@ export function beginRequest(
     deployment: undefined,
     attempts: [],
     fallbacksTaken: [],
+    retries: 0,
     requestFallbacks: bodyFallbacks(
       rt,
       [
@@ -74,7 +75,6 @@ export function beginRequest(
         ? rt.settings.contentPolicyFallbacks
         : toFallbackMap(params.contentPolicyFallbacks, forGroup),
     disableFallbacks: params.disableFallbacks,
-    retries: 0,
     answeredBy: undefined,
     finished: false,
     ...settlement(),

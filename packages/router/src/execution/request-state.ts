@@ -13,8 +13,6 @@ export interface RequestState {
   readonly contextWindowFallbacks: FallbackMap;
   readonly contentPolicyFallbacks: FallbackMap;
   readonly disableFallbacks: boolean;
-  /** Retries made so far, over every group (x-litellm-attempted-retries). */
-  retries: number;
   /** The deployment that answered (for its price). */
   answeredBy: Deployment | undefined;
   /** Set once the post-call hook ran. */

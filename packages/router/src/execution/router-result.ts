@@ -26,7 +26,7 @@ export function decorate<T extends object>(
   const { ctx } = state;
   // Set once the router resolved: an attempt opened, or the cache answered.
   const ref = deployment ?? cacheRef(state);
-  const headers = routerHeaders(ref, state.retries, ctx.fallbacksTaken.length);
+  const headers = routerHeaders(ref, ctx.retries, ctx.fallbacksTaken.length);
   // Known here for an answer that finished (not for a stream, whose cost comes with its end).
   if (ctx.cost !== undefined) headers["x-litellm-response-cost"] = String(ctx.cost);
   if (ctx.timings.end !== undefined)

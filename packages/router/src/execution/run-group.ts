@@ -109,7 +109,7 @@ export async function runGroup<T>(
         waitMs = Math.max(waitMs, untilRecovery);
       }
       retries++;
-      state.retries++;
+      state.ctx.retries++;
       rt.logger.debug("router: retrying", {
         request_id: state.ctx.callId,
         modelGroup: group.name,

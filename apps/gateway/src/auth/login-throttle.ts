@@ -11,9 +11,14 @@ import { RateLimitError } from "@org/core";
  * so a guesser can lock the dashboard's login for that window (API keys are not affected).
  */
 export interface LoginThrottle {
-  /** Throws a 429 when the address is locked out. */
-  check(address: string): void;
-  failed(address: string): void;
+  /**
+   * Counts a login attempt from `address` as refused before its credentials are checked, or
+   * throws a 429 when the address is locked out. Counting first means a burst of parallel guesses
+   * cannot all pass the check before the first refusal is recorded. Call `release()` on the
+   * returned ticket when the attempt turned out not to be a refused guess (it logged in, its body
+   * was malformed, or the check itself failed on our side).
+   */
+  begin(address: string): { release(): void };
 }
 
 /** Addresses tracked at once; beyond it the oldest window is dropped (memory stays bounded). */
@@ -38,23 +43,52 @@ export function createLoginThrottle(
   };
 
   return {
-    check(address) {
-      const entry = current(address);
+    begin(rawAddress) {
+      const address = throttledPrefix(rawAddress);
+      let entry = current(address);
       if (entry && entry.failures >= maxFailures) {
         throw new RateLimitError("Too many failed logins from this address. Try again later.", {
           code: "too_many_login_attempts",
           retryAfterMs: entry.start + windowMs - now(),
         });
       }
-    },
-    failed(address) {
-      const entry = current(address);
-      if (entry) {
-        entry.failures += 1;
-        return;
+      if (entry === undefined) {
+        if (windows.size >= MAX_TRACKED) windows.delete(windows.keys().next().value!);
+        entry = { start: now(), failures: 0 };
+        windows.set(address, entry);
       }
-      if (windows.size >= MAX_TRACKED) windows.delete(windows.keys().next().value!);
-      windows.set(address, { start: now(), failures: 1 });
+      entry.failures += 1;
+      const counted = entry;
+      let released = false;
+      return {
+        release() {
+          if (released) return;
+          released = true;
+          // Only while the same window lasts: a new window starts from its own attempts.
+          if (windows.get(address) === counted && counted.failures > 0) counted.failures -= 1;
+        },
+      };
     },
   };
+}
+
+/**
+ * The unit an address is limited by: an IPv4 address itself, an IPv6 address's /64 (one
+ * client usually holds a whole /64, so per-address limits would give it 2^64 tries).
+ */
+export function throttledPrefix(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (!address.includes(":")) return address;
+  const [head = "", tail] = address.toLowerCase().split("::");
+  const left = head === "" ? [] : head.split(":");
+  const right = tail === undefined || tail === "" ? [] : tail.split(":");
+  const groups =
+    tail === undefined
+      ? left
+      : [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => (g === "" ? "0" : g.replace(/^0+(?=.)/, "")))
+    .join(":")}::/64`;
 }

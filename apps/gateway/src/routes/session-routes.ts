@@ -1,4 +1,4 @@
-import { AuthenticationError, InvalidRequestError } from "@org/core";
+import { AuthenticationError, InvalidRequestError, RateLimitError } from "@org/core";
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { getConnInfo } from "@hono/node-server/conninfo";
@@ -61,6 +61,9 @@ function peerAddress(c: Context<GatewayEnv>): string {
  * key). The session itself lives only in an HttpOnly cookie holding a signed token; the master
  * key or virtual key is checked here and never stored in it.
  */
+/** Logins checked at once per instance; more get a 429 (each may cost a scrypt). */
+const MAX_LOGINS_IN_PROGRESS = 4;
+
 export function sessionLoginRoutes(
   sessions: DashboardSessions,
   maxRequestBodyBytes: number,
@@ -69,6 +72,9 @@ export function sessionLoginRoutes(
 ): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
   const throttle = createLoginThrottle();
+  // Password checks run scrypt on libuv's small thread pool (shared with DNS, files and zlib):
+  // a flood of logins, each costing a scrypt or several, must not slow every other request.
+  let loginsInProgress = 0;
   app.post("/v2/login", bodySizeLimit(maxRequestBodyBytes), async (c) => {
     refuseCrossSiteForm(c);
     const address = peerAddress(c);
@@ -78,8 +84,15 @@ export function sessionLoginRoutes(
       ip: address,
       forwardedFor: c.req.header("x-forwarded-for"),
     };
+    let ticket: { release(): void };
     try {
-      throttle.check(address);
+      if (loginsInProgress >= MAX_LOGINS_IN_PROGRESS) {
+        throw new RateLimitError("Too many logins in progress. Try again shortly.", {
+          code: "too_many_login_attempts",
+          retryAfterMs: 1000,
+        });
+      }
+      ticket = throttle.begin(address);
     } catch (error) {
       // A locked-out address is still audited, with whom it tried to log in as.
       attempt.body = (() => {
@@ -92,16 +105,22 @@ export function sessionLoginRoutes(
       audit?.failed(attempt, "throttled");
       throw error;
     }
-    const body = parseLoginBody(text);
-    attempt.body = body;
-    const { token, view, maxAgeSeconds } = await sessions.login(body).catch((error: unknown) => {
-      // Only refused credentials count: a malformed body guesses nothing, an outage is ours.
-      if (error instanceof AuthenticationError) {
-        throttle.failed(address);
-        audit?.failed(attempt, "invalid_credentials");
-      }
+    loginsInProgress++;
+    let login: Awaited<ReturnType<DashboardSessions["login"]>>;
+    try {
+      const body = parseLoginBody(text);
+      attempt.body = body;
+      login = await sessions.login(body);
+    } catch (error) {
+      // Only refused credentials stay counted: a malformed body guesses nothing, an outage is ours.
+      if (error instanceof AuthenticationError) audit?.failed(attempt, "invalid_credentials");
+      else ticket.release();
       throw error;
-    });
+    } finally {
+      loginsInProgress--;
+    }
+    ticket.release();
+    const { token, view, maxAgeSeconds } = login;
     audit?.succeeded(attempt, view);
     setCookie(c, SESSION_COOKIE, token, {
       httpOnly: true,

@@ -30,6 +30,8 @@ import { OVERHEAD_HEADER } from "./measure-target.ts";
 
 const HELD_MODEL = "bench-held";
 const SETTLE_MS = 3_000;
+/** V8 gives memory back after some idle seconds (its memory reducer): idle RSS is read then too. */
+const IDLE_MS = 20_000;
 
 interface Reporting {
   log: (line: string) => void;
@@ -41,6 +43,7 @@ interface GatewayMemory {
   label: string;
   startS: number;
   rssAfterStart: number | undefined;
+  rssIdle: number | undefined;
   peakAfterStart: number | undefined;
   streams?: StreamsResult;
   soak?: SoakResult;
@@ -273,15 +276,18 @@ async function measureGateway(
     label,
     startS: (performance.now() - startedAt) / 1000,
     rssAfterStart: undefined,
+    rssIdle: undefined,
     peakAfterStart: undefined,
     peakAtEnd: undefined,
   };
   try {
     await sleep(SETTLE_MS);
     result.rssAfterStart = rssMiB(pid);
+    await sleep(IDLE_MS - SETTLE_MS);
+    result.rssIdle = rssMiB(pid);
     result.peakAfterStart = peakRssMiB(pid);
     log(
-      `${label}: RSS after start ${fmt(result.rssAfterStart)} MiB (peak ${fmt(result.peakAfterStart)})`,
+      `${label}: RSS after start ${fmt(result.rssAfterStart)} MiB, idle ${fmt(result.rssIdle)} (peak ${fmt(result.peakAfterStart)})`,
     );
     // A correct answer first; then a short mixed warm-up so the streams' baseline includes what
     // the first requests build (a stream opened on a cold gateway would count those too).
@@ -364,7 +370,7 @@ export async function runMemory(cli: Cli, paths: Paths, reporting: Reporting): P
     ...reporting.machineFacts(),
     reporting.revision,
     `- the real gateway process (\`node --import tsx apps/gateway/src/main.ts\`, NODE_ENV=production, master key), a fresh data dir or schema; MiB from /proc/<pid>/status (VmRSS, VmHWM)`,
-    `- RSS after start: ${SETTLE_MS / 1000} s after /health/liveliness first answered, before any request`,
+    `- RSS after start: ${SETTLE_MS / 1000} s after /health/liveliness first answered, and idle: ${IDLE_MS / 1000} s after (V8 returns memory after a few idle seconds), before any request`,
     `- streams: after one checked request and a 3 s mixed warm-up, ${cli.streams} streaming requests opened at once through the gateway to a fake that sends the first events and then holds each stream; "with" is the highest RSS over ${SETTLE_MS / 1000} s once every stream is open, then all are released and each is checked (whole sentence and [DONE])`,
     ...(cli.soakS > 0
       ? [
@@ -376,7 +382,8 @@ export async function runMemory(cli: Cli, paths: Paths, reporting: Reporting): P
     `| MiB | ${results.map((r) => r.label).join(" | ")} |`,
     `|---|${results.map(() => "---:").join("|")}|`,
     row("start-up time, s", (r) => r.startS.toFixed(1)),
-    row("RSS after start", (r) => fmt(r.rssAfterStart)),
+    row(`RSS ${SETTLE_MS / 1000} s after start`, (r) => fmt(r.rssAfterStart)),
+    row(`RSS idle, ${IDLE_MS / 1000} s after start`, (r) => fmt(r.rssIdle)),
     row("peak RSS during start", (r) => fmt(r.peakAfterStart)),
     row("RSS before the streams", (r) => fmt(r.streams?.rssBefore)),
     row(`RSS with ${cli.streams} open streams`, (r) => fmt(r.streams?.rssWith)),

@@ -18,11 +18,14 @@ describe("initPgliteDataDir", { timeout: SLOW }, () => {
     tempDir = await mkdtemp(join(tmpdir(), "db-initdb-"));
     dataDir = join(tempDir, "pglite");
     await mkdir(dataDir);
+    // What a first start killed during initdb leaves behind (another pid's staging folder).
+    await mkdir(join(tempDir, "pglite.initdb-999999"));
+    await writeFile(join(tempDir, "pglite.initdb-999999", "PG_VERSION"), "half");
     ({ childPid } = await initPgliteDataDir(dataDir));
   }, SLOW);
   afterAll(() => rm(tempDir, { recursive: true, force: true }));
 
-  it("runs initdb for an empty directory in another process, and leaves no staging folder", async () => {
+  it("runs initdb for an empty directory in another process, and leaves no staging folder (nor an earlier start's)", async () => {
     expect(childPid).toBeTypeOf("number");
     expect(childPid).not.toBe(process.pid);
     expect(existsSync(join(dataDir, "PG_VERSION"))).toBe(true);

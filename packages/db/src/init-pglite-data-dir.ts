@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readdir, rename, rm, rmdir } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 /**
  * Why a child process: PGlite's first start runs initdb inside the calling process (a second
@@ -38,7 +38,7 @@ export async function initPgliteDataDir(dataDir: string): Promise<InitDataDirRes
   if (existsSync(join(dataDir, "PG_VERSION"))) return { childPid: undefined };
   if ((await readdir(dataDir)).length > 0) return { childPid: undefined };
   const staging = `${dataDir}.initdb-${process.pid}`;
-  await rm(staging, { recursive: true, force: true });
+  await removeStaleStaging(dataDir);
   // The CommonJS build: the child needs no loader and no module resolution of its own.
   const pglitePath = createRequire(import.meta.url).resolve("@electric-sql/pglite");
   try {
@@ -69,5 +69,19 @@ export async function initPgliteDataDir(dataDir: string): Promise<InitDataDirRes
     return { childPid };
   } finally {
     await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A first start killed during initdb (kill -9, a power cut) leaves its staging folder behind,
+ * named after its pid. The caller holds the data-dir lock, so no live process is initialising
+ * this directory: every `<dataDir>.initdb-<pid>` sibling is left over and goes.
+ */
+async function removeStaleStaging(dataDir: string): Promise<void> {
+  const prefix = `${basename(dataDir)}.initdb-`;
+  const parent = dirname(dataDir);
+  for (const name of await readdir(parent)) {
+    if (name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))
+      await rm(join(parent, name), { recursive: true, force: true });
   }
 }

@@ -8,9 +8,10 @@ import {
   virtualKeys,
   type DbClient,
   type Team,
+  type User,
   type VirtualKey,
 } from "@org/db";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import { budgetDuration, hashKey, isKeyHash, nextResetAt, type BudgetDuration } from "@org/budgets";
 import type { MemberJson } from "./serializers.ts";
 
@@ -30,6 +31,50 @@ export async function requireKey(db: DbClient, ref: string): Promise<VirtualKey>
   if (!key)
     throw new NotFoundError(`Key not found: ${display(ref)}`, { param: "key", code: "404" });
   return key;
+}
+
+/**
+ * The one user with this email, or undefined. Emails are not unique in the table (users made
+ * before /user/new and /user/update refused a used one may share one): when several users have
+ * it this refuses (400) rather than pick one, since the wrong pick would give one user another's
+ * team role or settings.
+ */
+export async function userByEmail(
+  db: DbClient,
+  email: string,
+  param = "user_email",
+): Promise<User | undefined> {
+  const rows = await db.select().from(users).where(eq(users.userEmail, email)).limit(2);
+  if (rows.length > 1)
+    throw new InvalidRequestError("Several users have this email; use user_id instead.", {
+      param,
+      code: "400",
+    });
+  return rows[0];
+}
+
+/**
+ * Refuses (400, param `user_email`) an email another user (not `exceptUserId`) already has,
+ * compared without case. Holds a transaction lock on the email first, so two requests giving
+ * it at once cannot both pass: call it inside the transaction that writes the email.
+ */
+export async function requireEmailUnused(
+  db: DbClient,
+  email: string,
+  exceptUserId?: string,
+): Promise<void> {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtext(lower(${email})))`);
+  const sameEmail = sql`lower(${users.userEmail}) = lower(${email})`;
+  const rows = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(exceptUserId === undefined ? sameEmail : and(sameEmail, ne(users.id, exceptUserId)))
+    .limit(1);
+  if (rows.length > 0)
+    throw new InvalidRequestError("Another user already has this email.", {
+      param: "user_email",
+      code: "400",
+    });
 }
 
 /** `param` is the request field that named the team (`team_ids` on /team/delete). */

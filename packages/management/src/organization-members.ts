@@ -19,6 +19,7 @@ import {
   type Caller,
 } from "./caller.ts";
 import type { ResolvedDeps } from "./management-deps.ts";
+import { requireEmailUnused, userByEmail } from "./lookups.ts";
 import { OrganizationMemberAddRequest, parse, type OrganizationMember } from "./schemas.ts";
 import { organizationMembershipJson, userJson } from "./serializers.ts";
 
@@ -63,11 +64,11 @@ export function createOrganizationMembers(deps: ResolvedDeps) {
     member: OrganizationMember,
     organizationId: string,
   ): Promise<User> => {
-    const where = member.user_id
-      ? eq(users.id, member.user_id)
-      : eq(users.userEmail, member.user_email!);
-    const [found] = await tx.select().from(users).where(where).limit(1);
+    const found = member.user_id
+      ? (await tx.select().from(users).where(eq(users.id, member.user_id)).limit(1))[0]
+      : await userByEmail(tx, member.user_email!);
     if (found) return found;
+    if (member.user_email) await requireEmailUnused(tx, member.user_email);
     const [created] = await tx
       .insert(users)
       .values({

@@ -178,12 +178,12 @@ const userFields = {
 };
 /**
  * A UI login password (LiteLLM's `password` on /user/new and /user/update): stored only as a
- * salted scrypt hash. Not empty (an empty password would be a login anyone can guess); null on
+ * salted scrypt hash. At least 8 characters (a short one is a login anyone can guess); null on
  * /user/update removes it, which ends the user's dashboard sessions.
  */
 const password = () =>
   boundedText(256)
-    .min(1, "must not be empty: send null to remove the user's password")
+    .min(8, "must be at least 8 characters: send null to remove the user's password")
     .nullable()
     .optional();
 const UserTeam = z.union([
@@ -211,6 +211,8 @@ export const UpdateUserRequest = z
     ...userFields,
     user_id: text(),
     password: password(),
+    /** The caller's own password, required when a non-admin changes a password they have. */
+    current_password: boundedText(256).nullable().optional(),
   })
   .refine((u) => u.user_id || u.user_email, {
     message: "Either user id or user email must be provided",

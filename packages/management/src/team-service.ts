@@ -21,7 +21,15 @@ import {
   type Caller,
 } from "./caller.ts";
 import { checkWithinOrganization } from "./key-permissions.ts";
-import { membersOf, requireReference, requireTeam, resetAtFor, teamRole } from "./lookups.ts";
+import {
+  membersOf,
+  requireEmailUnused,
+  requireReference,
+  requireTeam,
+  resetAtFor,
+  teamRole,
+  userByEmail,
+} from "./lookups.ts";
 import type { ResolvedDeps } from "./management-deps.ts";
 import { retireKeys } from "./retire-keys.ts";
 import {
@@ -95,6 +103,8 @@ export function createTeamService(deps: ResolvedDeps) {
   /** Finds a member's user by id or email; creates the user when unknown (as LiteLLM does). */
   const resolveUser = async (tx: DbClient, member: Member): Promise<string> => {
     if (member.user_id) {
+      // A new user's email must be no one else's (nor an existing user's changed by this).
+      if (member.user_email) await requireEmailUnused(tx, member.user_email, member.user_id);
       await tx
         .insert(users)
         .values({
@@ -104,11 +114,7 @@ export function createTeamService(deps: ResolvedDeps) {
         .onConflictDoNothing({ target: users.id });
       return member.user_id;
     }
-    const [found] = await tx
-      .select({ id: users.id })
-      .from(users)
-      .where(eq(users.userEmail, member.user_email!))
-      .limit(1);
+    const found = await userByEmail(tx, member.user_email!);
     if (found) return found.id;
     const [created] = await tx
       .insert(users)
@@ -482,12 +488,7 @@ export function createTeamService(deps: ResolvedDeps) {
         await requireTeamAdmin(tx, caller, team, "remove members");
         let userId = req.user_id ?? undefined;
         if (!userId) {
-          const [u] = await tx
-            .select({ id: users.id })
-            .from(users)
-            .where(eq(users.userEmail, req.user_email!))
-            .limit(1);
-          userId = u?.id;
+          userId = (await userByEmail(tx, req.user_email!))?.id;
         }
         if (!userId || (await teamRole(tx, team.id, userId)) === undefined) {
           throw new NotFoundError(`User is not a member of team ${team.id}`, {

@@ -48,12 +48,41 @@ describe.skipIf(!url)("user passwords on PostgreSQL (TEST_DATABASE_URL)", () => 
       password: "first user's password",
       auto_create_key: false,
     });
+    // /user/new now refuses a used email: the second user is one made before it did.
+    await expect(
+      m.users.create(admin, {
+        user_id: "shared-2",
+        user_email: "SHARED@example.com",
+        auto_create_key: false,
+      }),
+    ).rejects.toMatchObject({ status: 400, param: "user_email" });
     await m.users.create(admin, {
       user_id: "shared-2",
-      user_email: "shared@example.com",
       password: "second user's password",
       auto_create_key: false,
     });
+    await database.db
+      .update(users)
+      .set({ userEmail: "shared@example.com" })
+      .where(eq(users.id, "shared-2"));
+    // Lookups by an email two users have refuse rather than pick one of them.
+    const { team_id } = (await m.teams.create(admin, { team_alias: "shared" })) as {
+      team_id: string;
+    };
+    for (const lookup of [
+      () => m.users.update(admin, { user_email: "shared@example.com", user_alias: "x" }),
+      () =>
+        m.teams.memberAdd(admin, {
+          team_id,
+          member: { user_email: "shared@example.com", role: "admin" },
+        }),
+      () => m.teams.memberDelete(admin, { team_id, user_email: "shared@example.com" }),
+    ])
+      await expect(lookup()).rejects.toMatchObject({
+        status: 400,
+        param: "user_email",
+        message: expect.stringContaining("use user_id"),
+      });
     const byEmail = await m.userLogin.verify("shared@example.com", "second user's password");
     expect(byEmail).toMatchObject({ userId: "shared-2", userRole: "internal_user" });
     expect(byEmail).not.toHaveProperty("passwordHash");

@@ -23,7 +23,13 @@ import {
 } from "./caller.ts";
 import type { KeyService } from "./key-service.ts";
 import { checkWithinOrganization } from "./key-permissions.ts";
-import { membersOf, requireReference, resetAtFor } from "./lookups.ts";
+import {
+  membersOf,
+  requireEmailUnused,
+  requireReference,
+  resetAtFor,
+  userByEmail,
+} from "./lookups.ts";
 import type { ResolvedDeps } from "./management-deps.ts";
 import { retireKeys } from "./retire-keys.ts";
 import {
@@ -34,9 +40,11 @@ import {
   UpdateUserRequest,
 } from "./schemas.ts";
 import { keyJson, teamJson, userJson, type JsonObject } from "./serializers.ts";
-import { hashPassword } from "./password.ts";
+import { hashPassword, verifyPassword } from "./password.ts";
 
-type UserInput = Partial<Omit<z.output<typeof UpdateUserRequest>, "user_id" | "password">>;
+type UserInput = Partial<
+  Omit<z.output<typeof UpdateUserRequest>, "user_id" | "password" | "current_password">
+>;
 
 const UserRef = z.object({ user_id: z.string().min(1) });
 const ListUsersQuery = z.object({
@@ -53,8 +61,28 @@ export const ORG_ADMIN_ASSIGNABLE_ROLES: readonly string[] = [
   "internal_user_viewer",
 ];
 
-/** What a user may change on their own user (not their role, limits, models or organization). */
-const SELF_USER_FIELDS = new Set(["user_id", "user_email", "user_alias", "password", "metadata"]);
+/**
+ * What a user may change on their own user (not their role, limits, models or organization, nor
+ * their email: lookups by email (team and organization member_add) would find them under an
+ * email they chose; `user_email` is allowed only to name the user or repeat their own).
+ * `current_password` is required with `password` when they have one (see update).
+ */
+const SELF_USER_FIELDS = new Set([
+  "user_id",
+  "user_email",
+  "user_alias",
+  "password",
+  "current_password",
+  "metadata",
+]);
+
+/**
+ * To a caller who may not read every user, a user that does not exist is refused exactly as
+ * another user's is (the same 403 and message), as key-service's keyFor does for keys: a 404
+ * would tell them which user ids and emails exist.
+ */
+const notYoursOrMissing = (action: string) =>
+  denied(`You are not allowed to ${action} this user (it is not yours, or it does not exist).`);
 
 /** LiteLLM's /user/* endpoints. */
 export function createUserService(deps: ResolvedDeps, keys: KeyService) {
@@ -178,6 +206,7 @@ export function createUserService(deps: ResolvedDeps, keys: KeyService) {
               code: "400",
             });
         }
+        if (req.user_email) await requireEmailUnused(tx, req.user_email);
         if (organizationId) await requireReference(tx, "organization_id", organizationId);
         await checkWithinOrganization(tx, caller, organizationId, req);
         const [user] = await tx
@@ -265,37 +294,52 @@ export function createUserService(deps: ResolvedDeps, keys: KeyService) {
       requireWriter(caller, "update users");
       const now = clock.now();
       const user = await db.transaction(async (tx) => {
-        const current = req.user_id
-          ? await requireUser(tx, eq(users.id, req.user_id), req.user_id, "user_id")
-          : await requireUser(
-              tx,
-              eq(users.userEmail, req.user_email!),
-              req.user_email!,
-              "user_email",
-            );
+        const found = req.user_id
+          ? (await tx.select().from(users).where(eq(users.id, req.user_id)).limit(1))[0]
+          : await userByEmail(tx, req.user_email!);
+        if (!found) {
+          if (!canReadAll(caller)) throw notYoursOrMissing("update");
+          const [param, label] = req.user_id
+            ? ["user_id", req.user_id]
+            : ["user_email", req.user_email!];
+          throw new NotFoundError(`User not found: ${label}`, { param, code: "404" });
+        }
+        const current = found;
         const self = caller.userId === current.id;
         if (!canAdminister(caller, current)) {
-          if (!self) {
-            throw denied(
-              caller.role === "org_admin"
-                ? `You can only update users of your organization whose role is ${ORG_ADMIN_ASSIGNABLE_ROLES.join(" or ")}.`
-                : "You can only update your own user.",
-            );
-          }
+          if (!self) throw notYoursOrMissing("update");
           const forbidden = Object.keys(req).find((k) => !SELF_USER_FIELDS.has(k));
           if (forbidden) throw deniedField(forbidden, `You cannot change your own ${forbidden}.`);
+          if (
+            req.user_id &&
+            Object.hasOwn(req, "user_email") &&
+            (req.user_email ?? null) !== current.userEmail
+          )
+            throw deniedField("user_email", "You cannot change your own user_email; ask an admin.");
           const limit = Object.keys(req.metadata ?? {}).find((k) => /budget|limit/.test(k));
           if (limit)
             throw deniedField(`metadata.${limit}`, `You cannot set your own metadata.${limit}.`);
+          // A key or session alone must not be enough to take the account's password over.
+          if (Object.hasOwn(req, "password") && current.passwordHash) {
+            if (!req.current_password)
+              throw deniedField(
+                "current_password",
+                "Changing your password needs your current password: send current_password.",
+              );
+            if (!(await verifyPassword(req.current_password, current.passwordHash)))
+              throw deniedField("current_password", "current_password is not your password.");
+          }
         } else {
           requireAssignableRole(caller, req.user_role);
           if (Object.hasOwn(req, "organization_id"))
             requireOwnOrganization(caller, req.organization_id);
           await checkWithinOrganization(tx, caller, current.organizationId, req);
         }
-        const { user_id: _id, password, ...fields } = req;
+        const { user_id: _id, password, current_password: _current, ...fields } = req;
         // Found by email: the email identifies the user and is not a change.
         if (!req.user_id) delete (fields as { user_email?: unknown }).user_email;
+        else if (fields.user_email && fields.user_email !== current.userEmail)
+          await requireEmailUnused(tx, fields.user_email, current.id);
         const set = columnsFrom(fields, now);
         // null removes the password (no more dashboard login; open sessions end with it).
         if (password) set.passwordHash = await hashPassword(password);
@@ -325,9 +369,11 @@ export function createUserService(deps: ResolvedDeps, keys: KeyService) {
       requireWriter(caller, "delete users");
       await db.transaction(async (tx) => {
         for (const id of req.user_ids) {
-          const user = await requireUser(tx, eq(users.id, id), id, "user_ids");
-          if (!canAdminister(caller, user))
-            throw denied(`You are not allowed to delete user ${id}.`);
+          const [user] = await tx.select().from(users).where(eq(users.id, id)).limit(1);
+          if (!user && !canReadAll(caller)) throw notYoursOrMissing("delete");
+          if (!user)
+            throw new NotFoundError(`User not found: ${id}`, { param: "user_ids", code: "404" });
+          if (!canAdminister(caller, user)) throw notYoursOrMissing("delete");
           await retireKeys(tx, caller, eq(virtualKeys.userId, id));
           await tx.delete(users).where(eq(users.id, id));
           await audit(tx, caller, {
@@ -345,10 +391,12 @@ export function createUserService(deps: ResolvedDeps, keys: KeyService) {
     /** GET /user/info?user_id= -> `{user_id, user_info, keys, teams}`. */
     async info(caller: Caller, query: unknown) {
       const { user_id } = parse(UserRef, query);
-      const user = await requireUser(db, eq(users.id, user_id), user_id, "user_id");
-      if (!canReadAll(caller) && caller.userId !== user.id && !canManage(caller, user)) {
-        throw denied("You can only view your own user.");
+      if (!canReadAll(caller)) {
+        const [user] = await db.select().from(users).where(eq(users.id, user_id)).limit(1);
+        if (!user || (caller.userId !== user.id && !canManage(caller, user)))
+          throw notYoursOrMissing("view");
       }
+      const user = await requireUser(db, eq(users.id, user_id), user_id, "user_id");
       const teamIds = await teamsOf(db, user.id);
       const teamRows = teamIds.length
         ? await db.select().from(teams).where(inArray(teams.id, teamIds))

@@ -94,7 +94,7 @@ describe("internal users log in to the dashboard with a password", () => {
   });
 
   it("refuses a bad password field in the management envelope, without echoing it", async () => {
-    for (const password of ["", "x".repeat(257), 12345678]) {
+    for (const password of ["", "short77", "x".repeat(257), 12345678]) {
       const res = await fetch(`${gateway.url}/user/new`, {
         method: "POST",
         headers: {
@@ -108,6 +108,16 @@ describe("internal users log in to the dashboard with a password", () => {
       expect(JSON.parse(text)).toMatchObject({ error: { param: "password" } });
       if (typeof password === "string" && password) expect(text).not.toContain(password);
     }
+    // Nor on /user/update: at least 8 characters.
+    const short = await post(
+      "/user/update",
+      { user_id: "ana", password: "1234567" },
+      { authorization: `Bearer ${gateway.masterKey}` },
+    );
+    const shortText = await short.text();
+    expect(short.status).toBe(400);
+    expect(JSON.parse(shortText)).toMatchObject({ error: { param: "password" } });
+    expect(shortText).not.toContain("1234567");
     const dora = await fetch(`${gateway.url}/user/info?user_id=dora`, {
       headers: { authorization: `Bearer ${gateway.masterKey}` },
     });
@@ -226,6 +236,128 @@ describe("internal users log in to the dashboard with a password", () => {
       await asSession(cookieOf(res), "/key/list?return_full_object=true&size=100")
     ).json()) as { keys: { key_alias: string }[] };
     expect(keys.keys.map((k) => k.key_alias)).toEqual(["alpha-service-2"]);
+  });
+
+  it("does not let a user take another user's email, so member_add by email finds the right user", async () => {
+    const mallory = await admin<{ key: string }>("/user/new", {
+      user_id: "mallory",
+      user_email: "mallory@example.com",
+      password: "mallory's own password",
+    });
+    const asKey = (body: unknown) =>
+      post("/user/update", body, { authorization: `Bearer ${mallory.key}` });
+    const session = cookieOf(await login("mallory", "mallory's own password"));
+    // Not her own email, with her key or her session (admins still may).
+    for (const res of [
+      await asKey({ user_id: "mallory", user_email: "newhire@example.com" }),
+      await asSession(session, "/user/update", {
+        user_id: "mallory",
+        user_email: "newhire@example.com",
+      }),
+    ]) {
+      expect(res.status).toBe(403);
+      expect(await res.json()).toMatchObject({ error: { param: "user_email" } });
+    }
+    // No one's email that another user already has, whatever its case.
+    const taken = [
+      await post(
+        "/user/new",
+        { user_id: "ana-twin", user_email: "ana@example.com", auto_create_key: false },
+        { authorization: `Bearer ${gateway.masterKey}` },
+      ),
+      await post(
+        "/user/update",
+        { user_id: "mallory", user_email: "ANA@example.com" },
+        { authorization: `Bearer ${gateway.masterKey}` },
+      ),
+      await post(
+        "/team/member_add",
+        { team_id: alpha, member: { user_id: "ana-twin", user_email: "ana@example.com" } },
+        { authorization: `Bearer ${gateway.masterKey}` },
+      ),
+    ];
+    for (const res of taken) {
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: { param: "user_email" } });
+    }
+    // The admin adds the new hire by email: the new hire is the team admin, not mallory.
+    await admin("/user/new", {
+      user_id: "newhire",
+      user_email: "newhire@example.com",
+      auto_create_key: false,
+    });
+    await admin("/team/member_add", {
+      team_id: alpha,
+      member: { user_email: "newhire@example.com", role: "admin" },
+    });
+    const team = await admin<{
+      team_info: { members_with_roles: { user_id: string; role: string }[] };
+    }>(`/team/info?team_id=${alpha}`);
+    const admins = team.team_info.members_with_roles.filter((m) => m.role === "admin");
+    expect(admins.map((m) => m.user_id)).toEqual(["newhire"]);
+    const info = await admin<{ user_info: Record<string, unknown> }>("/user/info?user_id=mallory");
+    expect(info.user_info).toMatchObject({ user_email: "mallory@example.com" });
+  });
+
+  it("asks a user (not an admin) for their current password before changing it: a leaked key is not enough", async () => {
+    // A key of hers (leaked, say): it acts as her, as her session does.
+    const key = (await admin<{ key: string }>("/key/generate", { user_id: "mallory" })).key;
+    const asKey = (body: unknown) => post("/user/update", body, { authorization: `Bearer ${key}` });
+    for (const attempt of [
+      { user_id: "mallory", password: "attacker's password" },
+      { user_id: "mallory", password: "attacker's password", current_password: "a wrong guess" },
+      { user_id: "mallory", password: null },
+      { user_email: "mallory@example.com", password: "attacker's password" },
+    ]) {
+      const res = await asKey(attempt);
+      const text = await res.text();
+      expect(res.status, JSON.stringify(attempt)).toBe(403);
+      expect(JSON.parse(text)).toMatchObject({ error: { param: "current_password" } });
+      expect(text).not.toContain("attacker's password");
+      expect(text).not.toContain("a wrong guess");
+    }
+    // The password is still hers; with it she may change it.
+    expect((await login("mallory", "mallory's own password")).status).toBe(200);
+    const right = await asKey({
+      user_id: "mallory",
+      password: "mallory's new password",
+      current_password: "mallory's own password",
+    });
+    expect(right.status).toBe(200);
+    expect(await right.text()).not.toContain("mallory's");
+    expect((await login("mallory", "mallory's new password")).status).toBe(200);
+    // An admin needs none.
+    await admin("/user/update", { user_id: "mallory", password: "set by the admin" });
+    expect((await login("mallory", "set by the admin")).status).toBe(200);
+  });
+
+  it("answers a non-admin the same 403 for another user and for one that does not exist", async () => {
+    const cookie = cookieOf(await login("ana", ANA_PASSWORD));
+    const pairs = [
+      ["/user/info?user_id=nopass", "/user/info?user_id=no-such-user"],
+      [
+        { user_id: "nopass", user_alias: "x" },
+        { user_id: "no-such-user", user_alias: "x" },
+      ],
+      [
+        { user_email: "mallory@example.com", user_alias: "x" },
+        { user_email: "no-such-user@example.com", user_alias: "x" },
+      ],
+    ] as const;
+    for (const [other, missing] of pairs) {
+      const [a, b] = await Promise.all(
+        [other, missing].map((q) =>
+          typeof q === "string" ? asSession(cookie, q) : asSession(cookie, "/user/update", q),
+        ),
+      );
+      expect([a!.status, b!.status], JSON.stringify(missing)).toEqual([403, 403]);
+      expect(await b!.json()).toEqual(await a!.json());
+    }
+    // Admins, who can list every user, still get LiteLLM's 404.
+    const res = await fetch(`${gateway.url}/user/info?user_id=no-such-user`, {
+      headers: { authorization: `Bearer ${gateway.masterKey}` },
+    });
+    expect(res.status).toBe(404);
   });
 
   it("throttles user logins like the admin's: after 10 refusals even the right password waits", async () => {

@@ -391,8 +391,11 @@ export const PERMISSIONS: Record<string, RouteRow> = {
     fields: {
       user_id: "target",
       user_alias: base("x"),
-      user_email: base((fx: Fixtures) => `${fx.uid("changed")}@example.com`),
+      // Not their own: lookups by email (member_add) would find them under an email they chose.
+      user_email: only((fx: Fixtures) => `${fx.uid("changed")}@example.com`, A, O),
       password: base("a-new-password-1"),
+      // The holder has no password yet, so none is asked; admins are never asked.
+      current_password: base("not-checked-here"),
       metadata: base({ note: "x" }),
       user_role: only("proxy_admin_viewer", A),
       organization_id: only("org-b", A),

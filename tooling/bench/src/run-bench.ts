@@ -44,6 +44,7 @@ import { runWrk, writeWrkScript, wrkAvailable } from "./wrk.ts";
 import { cacheRedis, parseCli, type Cli } from "./cli.ts";
 import { runMemory } from "./run-memory.ts";
 import { dropBenchSchema, postgresRedisEnv, postgresRedisFrom } from "./postgres-redis.ts";
+import { resultsFile } from "./results-file.ts";
 
 function settingsFor(cli: Cli, canPin: boolean): BenchSettings {
   const durationS = cli.durationS ?? (cli.quick ? 3 : 10);
@@ -99,17 +100,6 @@ function machineFacts(): string[] {
     `- machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}`,
     `- node ${process.version}; load generator ${wrkVersion}`,
   ];
-}
-
-function resultsFile(benchDir: string, suffix: string): string {
-  const dir = join(benchDir, "results");
-  mkdirSync(dir, { recursive: true });
-  const date = new Date().toISOString().slice(0, 10);
-  // Never over an earlier run's file (committed results included): -2, -3, ... instead.
-  const base = suffix ? `${date}-${suffix}` : date;
-  let file = join(dir, `${base}.md`);
-  for (let n = 2; existsSync(file); n += 1) file = join(dir, `${base}-${n}.md`);
-  return file;
 }
 
 /**

@@ -4,12 +4,13 @@
  * Run by hand (never by the test suite). Writes tooling/bench/results/<date>-scale.md.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, release, tmpdir, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { killAllStarted } from "../processes.ts";
+import { resultsFile } from "../results-file.ts";
 import { keysScale, renderKeys } from "./keys-scale.ts";
 import { renderRouting, routingScale } from "./routing-scale.ts";
 import { renderSpendWriter, spendWriterScale } from "./spend-writer-scale.ts";
@@ -147,9 +148,7 @@ try {
   lines.push(`- load average at end: ${fmtLoad()}`, "");
   const text = lines.join("\n");
   console.log(text);
-  const dir = join(benchDir, "results");
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${new Date().toISOString().slice(0, 10)}-scale.md`);
+  const file = resultsFile(benchDir, "scale");
   writeFileSync(file, text);
   log(`written to ${file}`);
 } finally {

@@ -116,6 +116,8 @@ export function createTeamService(deps: ResolvedDeps) {
     }
     const found = await userByEmail(tx, member.user_email!);
     if (found) return found.id;
+    // Locks the email: two member_adds at once do not both create a user with it.
+    await requireEmailUnused(tx, member.user_email!);
     const [created] = await tx
       .insert(users)
       .values({ userEmail: member.user_email! })

@@ -16,22 +16,27 @@ const scriptsOf = (dir: string) =>
   ).scripts;
 
 describe("pnpm dev and pnpm start use one database and one master key", () => {
-  it("root dev runs start's command with --watch, in the same folder, not through turbo", () => {
+  it("root start runs the compiled server; dev runs the same sources with tsx --watch, in the same folder, not through turbo", () => {
     // Through turbo (strict env mode) LITELLM_MASTER_KEY, DATABASE_URL, REDIS_URL and provider
     // keys never reached the gateway, and it ran in apps/gateway with its own .data.
     const root = scriptsOf(repoRoot);
     // The dashboard is built first when its dist is missing or stale (a no-op otherwise), so a
-    // fresh clone's `pnpm start` serves the real UI at /ui.
+    // fresh clone's `pnpm start` serves the real UI at /ui. The server is compiled on every start
+    // (about a second), so it is never older than the sources.
     expect(root.start).toBe(
-      "node apps/dashboard/scripts/build.mjs && node --import tsx apps/gateway/src/main.ts",
+      "node apps/dashboard/scripts/build.mjs && node apps/gateway/scripts/build-server.mjs --quiet" +
+        " && node --enable-source-maps apps/gateway/dist/server.mjs",
     );
-    expect(root.dev).toBe(root.start!.replace("--import tsx", "--import tsx --watch"));
-    expect(root.dev).not.toMatch(/turbo/);
+    expect(root.dev).toBe(
+      "node apps/dashboard/scripts/build.mjs && node --import tsx --watch apps/gateway/src/main.ts",
+    );
+    for (const script of [root.start!, root.dev!]) expect(script).not.toMatch(/turbo/);
   });
 
   it("the gateway package's own scripts (run in apps/gateway) resolve the root's .data", () => {
     const app = scriptsOf(gatewayDir);
-    for (const script of [app.dev!, app.start!]) expect(script).toMatch(/ src\/main\.ts$/);
+    expect(app.dev).toMatch(/ src\/main\.ts$/);
+    expect(app.start).toMatch(/scripts\/build-server\.mjs .* dist\/server\.mjs$/);
     const fromRoot = readEnv({}, repoRoot).GATEWAY_DATA_DIR;
     expect(fromRoot).toBe(join(repoRoot, ".data"));
     expect(readEnv({}, gatewayDir).GATEWAY_DATA_DIR).toBe(fromRoot);

@@ -1,11 +1,19 @@
 import { readFileSync } from "node:fs";
+import { bundleFrameMapper } from "./bundle-source-map.ts";
 import { tsxSourceLines, type SourceLineLookup } from "./tsx-source-lines.ts";
 
 /** The parts of V8's .cpuprofile (written by `node --cpu-prof`) that self time needs. */
 interface CpuProfile {
   nodes: {
     id: number;
-    callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+    callFrame: {
+      functionName: string;
+      url: string;
+      lineNumber: number;
+      columnNumber: number;
+      /** Set here when the position was mapped back from the compiled bundle to its source. */
+      mapped?: boolean;
+    };
     children?: number[];
   }[];
   startTime: number;
@@ -55,8 +63,10 @@ function shortLocation(
   column: number,
   repoRoot: string,
   sourceLine: SourceLineLookup,
+  mapped = false,
 ): string {
   if (!url) return "";
+  if (mapped) return `${url.replace(/^file:\/\//, "").replace(repoRoot + "/", "")}:${line + 1}`;
   if (url.endsWith(".ts") && !url.includes("/node_modules/")) {
     const file = url.replace(/^file:\/\//, "");
     const original = sourceLine(file, line, column);
@@ -94,10 +104,21 @@ export function summariseProfile(
   const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
   const from = window ? profile.endTime - window.startBeforeEndMs * 1000 : -Infinity;
   const to = window ? from + window.lengthMs * 1000 : Infinity;
+  // Frames in the compiled server, moved to their TypeScript sources.
+  const mapFrame = bundleFrameMapper();
+  for (const node of profile.nodes)
+    node.callFrame = { ...node.callFrame, ...mapFrame(node.callFrame) };
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const sourceLine = tsxSourceLines();
   const locationOf = (frame: CpuProfile["nodes"][number]["callFrame"]) =>
-    shortLocation(frame.url, frame.lineNumber, frame.columnNumber, repoRoot, sourceLine);
+    shortLocation(
+      frame.url,
+      frame.lineNumber,
+      frame.columnNumber,
+      repoRoot,
+      sourceLine,
+      frame.mapped,
+    );
   const parentOf = new Map<number, number>();
   for (const node of profile.nodes)
     for (const child of node.children ?? []) parentOf.set(child, node.id);

@@ -520,7 +520,7 @@ async function runProfile(cli: Cli, paths: Paths): Promise<string> {
   const servers: ServerProcess[] = [fake.process];
   try {
     const gateway = await startGateway(paths, fake.origin, {
-      // No --cpu-prof-name: every thread (tsx's loader-hooks worker too) writes a profile, and
+      // No --cpu-prof-name: every thread (worker threads too) would write to one name, and
       // a fixed name would let them overwrite each other. The main thread's has thread id 0.
       nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${profDir}`],
       logName: "gateway-profiled",

@@ -369,7 +369,7 @@ export async function runMemory(cli: Cli, paths: Paths, reporting: Reporting): P
     "",
     ...reporting.machineFacts(),
     reporting.revision,
-    `- the real gateway process (\`node --import tsx apps/gateway/src/main.ts\`, NODE_ENV=production, master key), a fresh data dir or schema; MiB from /proc/<pid>/status (VmRSS, VmHWM)`,
+    `- the real gateway process as \`pnpm start\` runs it (\`node --enable-source-maps apps/gateway/dist/server.mjs\`, NODE_ENV=production, master key), a fresh data dir or schema; MiB from /proc/<pid>/status (VmRSS, VmHWM)`,
     `- RSS after start: ${SETTLE_MS / 1000} s after /health/liveliness first answered, and idle: ${IDLE_MS / 1000} s after (V8 returns memory after a few idle seconds), before any request`,
     `- streams: after one checked request and a 3 s mixed warm-up, ${cli.streams} streaming requests opened at once through the gateway to a fake that sends the first events and then holds each stream; "with" is the highest RSS over ${SETTLE_MS / 1000} s once every stream is open, then all are released and each is checked (whole sentence and [DONE])`,
     ...(cli.soakS > 0

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { request } from "undici";
@@ -100,8 +101,26 @@ export async function startFloor(paths: Paths, upstreamOrigin: string): Promise<
   };
 }
 
+let compiledServer: string | undefined;
+
+/**
+ * The compiled server `pnpm start` runs (apps/gateway/dist/server.mjs), built from the current
+ * sources once per bench run, so the bench measures what operators run (not tsx, which costs
+ * memory and CPU of its own).
+ */
+export function buildCompiledServer(repoRoot: string): string {
+  if (compiledServer) return compiledServer;
+  execFileSync(
+    process.execPath,
+    [join(repoRoot, "apps", "gateway", "scripts", "build-server.mjs"), "--quiet"],
+    { stdio: "inherit" },
+  );
+  compiledServer = join(repoRoot, "apps", "gateway", "dist", "server.mjs");
+  return compiledServer;
+}
+
 export interface GatewayStartOptions {
-  /** Extra node flags before `--import tsx`, e.g. `--cpu-prof`. */
+  /** Extra node flags before the server, e.g. `--cpu-prof`. */
   nodeFlags?: string[];
   /** Names the log, the config file and the data dir (several gateways can run at once). */
   logName?: string;
@@ -116,9 +135,9 @@ export interface GatewayStartOptions {
 }
 
 /**
- * The real gateway process, as production starts it: `node --import tsx apps/gateway/src/main.ts
- * --config <file> --port N`, with an embedded database in a temp data dir. No DATABASE_URL or
- * REDIS_URL from the caller's shell leaks in.
+ * The real gateway process, as `pnpm start` and the Docker image start it: `node
+ * --enable-source-maps apps/gateway/dist/server.mjs --config <file> --port N`, with an embedded
+ * database in a temp data dir. No DATABASE_URL or REDIS_URL from the caller's shell leaks in.
  */
 export async function startGateway(
   paths: Paths,
@@ -172,7 +191,8 @@ export async function startGateway(
     command: process.execPath,
     args: [
       ...(options.nodeFlags ?? []),
-      ...nodeTs("apps/gateway/src/main.ts"),
+      "--enable-source-maps",
+      buildCompiledServer(paths.repoRoot),
       "--config",
       configFile,
       "--port",

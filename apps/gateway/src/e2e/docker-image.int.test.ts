@@ -81,6 +81,9 @@ describe.skipIf(!databaseUrl || !redisUrl)(
         expect(existsSync(join(image.workdir, "apps", "dashboard", "dist", "index.html"))).toBe(
           true,
         );
+        // The server was compiled in the image (the context carries no dist), and CMD runs it.
+        expect(image.log).toContain("RUN node apps/gateway/scripts/build-server.mjs --quiet");
+        expect(existsSync(join(image.workdir, "apps", "gateway", "dist", "server.mjs"))).toBe(true);
 
         // The compose service's environment, with the services' hostnames replaced by the local
         // PostgreSQL (a schema of its own) and Redis (an empty database of its own).

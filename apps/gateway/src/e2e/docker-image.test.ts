@@ -177,7 +177,30 @@ describe("docker/Dockerfile", () => {
   it("starts node directly (exec form) so SIGTERM reaches the gateway", async () => {
     const cmd = (await readDockerfile()).find((step) => step.keyword === "CMD")!;
     expect(cmd.exec).toBe(true);
-    expect(cmd.words.slice(0, 4)).toEqual(["node", "--import", "tsx", "apps/gateway/src/main.ts"]);
+    expect(cmd.words.slice(0, 3)).toEqual([
+      "node",
+      "--enable-source-maps",
+      "apps/gateway/dist/server.mjs",
+    ]);
+  });
+
+  it("compiles the server it starts, after the sources are in (as `pnpm start` does)", async () => {
+    const image = dockerStages(await readDockerfile()).at(-1)!;
+    const sources = image.steps.findIndex(
+      (step) => step.keyword === "COPY" && step.args.endsWith(". ."),
+    );
+    const build = image.steps.findIndex(
+      (step) =>
+        step.keyword === "RUN" &&
+        step.args === "node apps/gateway/scripts/build-server.mjs --quiet",
+    );
+    expect(sources).toBeGreaterThanOrEqual(0);
+    expect(build).toBeGreaterThan(sources);
+    // esbuild must be installed by the image's production install (not a devDependency).
+    const gateway = JSON.parse(
+      await readFile(join(REPO_ROOT, "apps", "gateway", "package.json"), "utf8"),
+    ) as { dependencies: Record<string, string> };
+    expect(gateway.dependencies.esbuild).toBeDefined();
   });
 
   it("builds the dashboard in a stage of its own and copies its output where the gateway serves /ui", async () => {

@@ -1,9 +1,15 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 
-/** The gateway app's folder: where `pnpm start` runs `src/main.ts`. */
+/** The gateway app's folder: where its own `pnpm start` runs. */
 export const gatewayDir = fileURLToPath(new URL("../..", import.meta.url));
+
+/**
+ * The compiled server `pnpm start` runs (apps/gateway/scripts/build-server.mjs writes it; the
+ * gateway's vitest global setup builds it once before any test file runs).
+ */
+export const compiledServer = join(gatewayDir, "dist", "server.mjs");
 
 export interface SpawnedGateway {
   child: ChildProcess;
@@ -14,9 +20,10 @@ export interface SpawnedGateway {
 }
 
 /**
- * Starts the real entry point as `pnpm start` runs it (a separate node process running
- * `src/main.ts` with `args`) and resolves once its banner prints the URL. `LITELLM_MASTER_KEY`
- * is cleared unless `env` sets it, so a developer's shell does not leak into tests.
+ * Starts the real entry point as `pnpm start` runs it (a separate node process running the
+ * compiled `dist/server.mjs` with `args`) and resolves once its banner prints the URL.
+ * `LITELLM_MASTER_KEY` is cleared unless `env` sets it, so a developer's shell does not leak into
+ * tests.
  */
 export async function spawnGateway(
   args: string[],
@@ -27,16 +34,7 @@ export async function spawnGateway(
     cwd?: string;
   } = {},
 ): Promise<SpawnedGateway> {
-  // Elsewhere than the app's folder, absolute paths (tsx is resolved from the gateway's deps).
-  const entry =
-    options.cwd === undefined
-      ? ["--import", "tsx", "src/main.ts"]
-      : [
-          "--import",
-          pathToFileURL(join(gatewayDir, "node_modules", "tsx", "dist", "loader.mjs")).href,
-          join(gatewayDir, "src", "main.ts"),
-        ];
-  const child = spawn(process.execPath, [...entry, ...args], {
+  const child = spawn(process.execPath, ["--enable-source-maps", compiledServer, ...args], {
     cwd: options.cwd ?? gatewayDir,
     env: { ...process.env, LITELLM_MASTER_KEY: "", LOG_FORMAT: "json", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// Compiles the gateway server (src/main.ts and every @org/* package it imports) into one ES
+// module, dist/server.mjs, that plain `node` runs without tsx. Why (measured in tooling/bench,
+// issue 22): under tsx every module passes through a loader in a second V8 isolate (50-100 MiB
+// more RSS), and tsx's transform keeps function names by wrapping every closure the request path
+// creates in `__name(fn, "...")` (an Object.defineProperty per closure per request).
+//
+// What stays as it is in the sources:
+// - third-party packages are not bundled: each import is resolved here, from the file that
+//   imports it (pnpm gives every package only its own dependencies), and left as an import of
+//   that absolute file. Their own assets (PGlite's WebAssembly, tiktoken's ranks) are found as
+//   always. So the output runs only in the checkout that built it (`pnpm start` and the Docker
+//   image both build in place).
+// - `import.meta.url` in our sources is replaced by the URL of the source file it is written in,
+//   so paths built from it (drizzle migrations, the dashboard's dist folder) stay right.
+// - dynamic imports stay lazy (createDb loads only the database driver it opens).
+//
+// Usage: node apps/gateway/scripts/build-server.mjs [--quiet]
+import { build } from "esbuild";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const appDir = fileURLToPath(new URL("..", import.meta.url));
+const repoDir = fileURLToPath(new URL("../../..", import.meta.url));
+const outfile = fileURLToPath(new URL("../dist/server.mjs", import.meta.url));
+
+/** Our own sources: the workspace's apps/ and packages/, never a node_modules folder. */
+function isWorkspaceSource(path) {
+  return (
+    path.startsWith(repoDir) &&
+    !path.includes("/node_modules/") &&
+    (path.startsWith(`${repoDir}apps/`) || path.startsWith(`${repoDir}packages/`))
+  );
+}
+
+const workspaceOnly = {
+  name: "workspace-only",
+  setup(pluginBuild) {
+    // Bare specifiers (`hono`, `@electric-sql/pglite`, `node:fs`), except our @org/* packages.
+    pluginBuild.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.pluginData?.resolving) return undefined;
+      if (args.path.startsWith("node:")) return { path: args.path, external: true };
+      const resolved = await pluginBuild.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: { resolving: true },
+      });
+      if (resolved.errors.length > 0) return { errors: resolved.errors };
+      if (isWorkspaceSource(resolved.path)) return { path: resolved.path };
+      // A Node built-in named without `node:` (`fs`), left for Node to resolve.
+      if (!resolved.path.startsWith("/")) return { path: args.path, external: true };
+      return { path: pathToFileURL(resolved.path).href, external: true };
+    });
+    pluginBuild.onLoad({ filter: /\.ts$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      if (!source.includes("import.meta.url")) return { contents: source, loader: "ts" };
+      const url = JSON.stringify(pathToFileURL(args.path).href);
+      return { contents: source.replaceAll("import.meta.url", url), loader: "ts" };
+    });
+  },
+};
+
+const result = await build({
+  absWorkingDir: appDir,
+  entryPoints: ["src/main.ts"],
+  outfile,
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  // Resolve third-party packages as Node will load them: no bundler-only `module` condition or
+  // field (@opentelemetry/api's points at an ES build Node cannot load).
+  conditions: [],
+  mainFields: ["main"],
+  // Readable stack traces: node --enable-source-maps maps them back to the .ts files.
+  sourcemap: "linked",
+  sourcesContent: false,
+  // Names matter only in stack traces (mapped back by the source map); keeping them costs a
+  // call per closure created.
+  keepNames: false,
+  logLevel: process.argv.includes("--quiet") ? "warning" : "info",
+  plugins: [workspaceOnly],
+  banner: {
+    // Code bundled from CommonJS-style helpers may call require(); give it Node's.
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
+});
+if (result.errors.length > 0) process.exit(1);

@@ -15,14 +15,22 @@
 //   so paths built from it (drizzle migrations, the dashboard's dist folder) stay right.
 // - dynamic imports stay lazy (createDb loads only the database driver it opens).
 //
-// Usage: node apps/gateway/scripts/build-server.mjs [--quiet]
+// Usage: node apps/gateway/scripts/build-server.mjs [--quiet] [--outfile path/to/server.mjs]
+// (the bench writes its own copy, so a test run rebuilding dist/ meanwhile cannot change the file
+// its profile is mapped through). The files are written under a temporary name and renamed, so
+// a process starting the server at that moment reads the old build or the new one, never half.
 import { build } from "esbuild";
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 const repoDir = fileURLToPath(new URL("../../..", import.meta.url));
-const outfile = fileURLToPath(new URL("../dist/server.mjs", import.meta.url));
+const outfileAt = process.argv.indexOf("--outfile");
+const outfile =
+  outfileAt > 0
+    ? resolve(process.argv[outfileAt + 1])
+    : fileURLToPath(new URL("../dist/server.mjs", import.meta.url));
 
 /** Our own sources: the workspace's apps/ and packages/, never a node_modules folder. */
 function isWorkspaceSource(path) {
@@ -81,9 +89,18 @@ const result = await build({
   keepNames: false,
   logLevel: process.argv.includes("--quiet") ? "warning" : "info",
   plugins: [workspaceOnly],
+  write: false,
   banner: {
     // Code bundled from CommonJS-style helpers may call require(); give it Node's.
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
 });
 if (result.errors.length > 0) process.exit(1);
+await mkdir(dirname(outfile), { recursive: true });
+const suffix = `.${process.pid}.tmp`;
+// The map first: a server started between the two renames finds a map at least as new as itself.
+const ordered = [...result.outputFiles].sort((a) => (a.path.endsWith(".map") ? -1 : 1));
+for (const file of ordered) {
+  await writeFile(file.path + suffix, file.contents);
+  await rename(file.path + suffix, file.path);
+}

@@ -36,6 +36,7 @@ import {
   startPortkey,
   TARGET_LABELS,
   virtualKeyTarget,
+  type GatewayStartOptions,
   type Paths,
   type Target,
   type TargetKey,
@@ -216,12 +217,7 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
         startGateway(paths, fake.origin, {
           key: "gatewayObs",
           logName: "gateway-observability",
-          litellmSettings: { callbacks: ["prometheus", "otel"] },
-          // The fake upstream answers any POST with 200, so it takes the OTLP exports too.
-          env: {
-            OTEL_EXPORTER_OTLP_ENDPOINT: fake.origin,
-            OTEL_SERVICE_NAME: "bench-gateway",
-          },
+          ...tracedGatewayOptions(fake.origin),
         }),
     ]);
   }
@@ -520,6 +516,7 @@ async function runProfile(cli: Cli, paths: Paths): Promise<string> {
   const servers: ServerProcess[] = [fake.process];
   try {
     const gateway = await startGateway(paths, fake.origin, {
+      ...(cli.observability ? tracedGatewayOptions(fake.origin) : {}),
       // No --cpu-prof-name: every thread (worker threads too) would write to one name, and
       // a fixed name would let them overwrite each other. The main thread's has thread id 0.
       nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${profDir}`],
@@ -563,7 +560,8 @@ async function runProfile(cli: Cli, paths: Paths): Promise<string> {
       revision,
       `- load average at start: ${fmtLoad(loadStart)}; at end: ${fmtLoad(loadavg())} (shared machine: other engineers' tests ran meanwhile)`,
       `- \`node --cpu-prof\` on the real gateway process, ${cli.stream ? "streaming" : "non-streaming"} chat completions ` +
-        `with ${cli.virtualKey ? "a virtual key (team and key budgets, rpm/tpm limits)" : "the master key"}, wrk -t1 -c50: ` +
+        `with ${cli.virtualKey ? "a virtual key (team and key budgets, rpm/tpm limits)" : "the master key"}` +
+        `${cli.observability ? ", Prometheus and OpenTelemetry on (`callbacks: [prometheus, otel]`, OTLP to the fake)" : ""}, wrk -t1 -c50: ` +
         `${cli.quick ? 2 : 4} s warm-up (${warm.requests} requests) + ${durationS} s (${measured.requests} requests, ${measured.rps.toFixed(0)} RPS, ` +
         `${measured.non200 + measured.wrongContent} bad)`,
       `- only the ${durationS} s measured window counts (start-up, the embedded database's migrations and the warm-up are cut out)`,
@@ -607,7 +605,12 @@ async function main(): Promise<void> {
   const file = resultsFile(
     benchDir,
     cli.profile
-      ? ["profile", ...(cli.stream ? ["stream"] : []), ...(cli.virtualKey ? ["vk"] : [])].join("-")
+      ? [
+          "profile",
+          ...(cli.stream ? ["stream"] : []),
+          ...(cli.virtualKey ? ["vk"] : []),
+          ...(cli.observability ? ["observability"] : []),
+        ].join("-")
       : [
           ...(cli.cache ? ["cache"] : []),
           ...(cli.observability ? ["observability"] : []),
@@ -634,3 +637,15 @@ main().catch((error: unknown) => {
   killAllStarted();
   process.exit(1);
 });
+
+/**
+ * The traced gateway: Prometheus and OpenTelemetry on (`--observability`, and `--profile
+ * --observability` profiles it). The fake upstream answers any POST with 200, so it takes the
+ * OTLP exports too.
+ */
+function tracedGatewayOptions(fakeOrigin: string): GatewayStartOptions {
+  return {
+    litellmSettings: { callbacks: ["prometheus", "otel"] },
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: fakeOrigin, OTEL_SERVICE_NAME: "bench-gateway" },
+  };
+}

@@ -104,18 +104,25 @@ export async function startFloor(paths: Paths, upstreamOrigin: string): Promise<
 let compiledServer: string | undefined;
 
 /**
- * The compiled server `pnpm start` runs (apps/gateway/dist/server.mjs), built from the current
- * sources once per bench run, so the bench measures what operators run (not tsx, which costs
- * memory and CPU of its own).
+ * The compiled server `pnpm start` runs (apps/gateway/scripts/build-server.mjs), built from the
+ * current sources once per bench run into the run's work dir, so the bench measures what
+ * operators run (not tsx, which costs memory and CPU of its own), and profiles map through this
+ * build's source map even if a test run rebuilds apps/gateway/dist meanwhile.
  */
-export function buildCompiledServer(repoRoot: string): string {
+export function buildCompiledServer(paths: Paths): string {
   if (compiledServer) return compiledServer;
+  const outfile = join(paths.workDir, "server", "server.mjs");
   execFileSync(
     process.execPath,
-    [join(repoRoot, "apps", "gateway", "scripts", "build-server.mjs"), "--quiet"],
+    [
+      join(paths.repoRoot, "apps", "gateway", "scripts", "build-server.mjs"),
+      "--quiet",
+      "--outfile",
+      outfile,
+    ],
     { stdio: "inherit" },
   );
-  compiledServer = join(repoRoot, "apps", "gateway", "dist", "server.mjs");
+  compiledServer = outfile;
   return compiledServer;
 }
 
@@ -192,7 +199,7 @@ export async function startGateway(
     args: [
       ...(options.nodeFlags ?? []),
       "--enable-source-maps",
-      buildCompiledServer(paths.repoRoot),
+      buildCompiledServer(paths),
       "--config",
       configFile,
       "--port",

@@ -1,5 +1,6 @@
 import type { DbClient } from "@org/db";
 import { sql, type SQL } from "drizzle-orm";
+import { spendUnitsText, toSpendUnits } from "./exact-spend-sum.ts";
 import type { SpendRecord } from "./spend-record.ts";
 
 /**
@@ -59,9 +60,9 @@ const TARGETS: readonly RollupTarget[] = [
  * organizations, team memberships and end users: two statements per table whatever the number
  * of rows (a batch of 500 requests from 500 keys was 500 round trips).
  *
- * Each record's cost goes in as text and is cast to the spend column's type before PostgreSQL
- * sums it, so a total grows by exactly the sum of the `spend_logs` rows it was given (no float
- * addition anywhere). Rows are locked first in id order (`order by ... for update`), so flushers
+ * Costs are pre-added per owner and model with the column's rounding (`PreAdded` below) and go
+ * in as exact decimal text that PostgreSQL sums as numeric, so a total grows by exactly the sum
+ * of the `spend_logs` rows it was given (no float addition anywhere). Rows are locked first in id order (`order by ... for update`), so flushers
  * on several instances writing overlapping batches cannot deadlock.
  */
 export async function addToRunningTotals(
@@ -69,21 +70,62 @@ export async function addToRunningTotals(
   records: readonly SpendRecord[],
 ): Promise<void> {
   for (const target of TARGETS) {
-    const items: Record<string, string>[] = [];
+    const items = new PreAdded<{ k0: string; k1?: string; model: string }>();
     for (const r of records) {
       const ids = target.of(r);
       if (ids === undefined) continue;
-      items.push({
-        k0: ids[0]!,
-        ...(ids[1] !== undefined ? { k1: ids[1] } : {}),
-        model: r.modelGroup ?? r.model,
-        spend: String(r.spend),
-        at: String(r.endTime / 1000),
-      });
+      const model = r.modelGroup ?? r.model;
+      items.add(
+        `${ids[0]}\u0000${ids[1] ?? ""}\u0000${model}`,
+        { k0: ids[0]!, ...(ids[1] !== undefined ? { k1: ids[1] } : {}), model },
+        r.spend,
+        r.endTime,
+      );
     }
-    if (items.length > 0) await rollUp(tx, target, JSON.stringify(items));
+    if (items.size > 0) await rollUp(tx, target, items.json());
   }
   await addToEndUsers(tx, records);
+}
+
+/**
+ * A batch's costs pre-added per owner and model (issue 22): a 2,500-row batch from 20 keys was
+ * 2,500 items parsed and summed by each table's two statements; now it is one item per key and
+ * model. The sums are exact (exact-spend-sum.ts: each cost rounded to the column's 10 decimals,
+ * then added as integers), so each total still grows by exactly the sum of its `spend_logs`
+ * rows. Positive, negative and zero costs are added apart, so the statements' `spend <> 0`
+ * test sees what it saw per row (a zero-cost request still touches `last_active_at` but adds no
+ * model to `model_spend`). A cost that is not finite is passed on alone, as its text, as before.
+ */
+class PreAdded<K extends object> {
+  private readonly sums = new Map<string, { key: K; units: bigint; at: number }>();
+  private readonly loose: (K & { spend: string; at: string })[] = [];
+
+  get size(): number {
+    return this.sums.size + this.loose.length;
+  }
+
+  add(id: string, key: K, spend: number, endTime: number): void {
+    if (!Number.isFinite(spend)) {
+      this.loose.push({ ...key, spend: String(spend), at: String(endTime / 1000) });
+      return;
+    }
+    const units = toSpendUnits(spend);
+    const slot = `${id}\u0000${units > 0n ? "+" : units < 0n ? "-" : "0"}`;
+    const sum = this.sums.get(slot);
+    if (sum === undefined) this.sums.set(slot, { key, units, at: endTime });
+    else {
+      sum.units += units;
+      if (endTime > sum.at) sum.at = endTime;
+    }
+  }
+
+  json(): string {
+    const items: Record<string, unknown>[] = [...this.loose];
+    for (const { key, units, at } of this.sums.values()) {
+      items.push({ ...key, spend: spendUnitsText(units), at: String(at / 1000) });
+    }
+    return JSON.stringify(items);
+  }
 }
 
 async function rollUp(tx: DbClient, target: RollupTarget, items: string): Promise<void> {
@@ -135,13 +177,14 @@ async function rollUp(tx: DbClient, target: RollupTarget, items: string): Promis
 
 /** End users exist as soon as they spend (LiteLLM creates them on first use). */
 async function addToEndUsers(tx: DbClient, records: readonly SpendRecord[]): Promise<void> {
-  const items = records
-    .filter((r) => r.endUserId)
-    .map((r) => ({ id: r.endUserId!, spend: String(r.spend) }));
-  if (items.length === 0) return;
+  const items = new PreAdded<{ id: string }>();
+  for (const r of records) {
+    if (r.endUserId) items.add(r.endUserId, { id: r.endUserId }, r.spend, r.endTime);
+  }
+  if (items.size === 0) return;
   await tx.execute(
     sql`insert into end_users (id, spend)
-        select id, sum(spend::numeric(20, 10)) from jsonb_to_recordset(${JSON.stringify(items)}::jsonb)
+        select id, sum(spend::numeric(20, 10)) from jsonb_to_recordset(${items.json()}::jsonb)
             as i(id text, spend text)
          group by id order by id
         on conflict (id) do update set spend = end_users.spend + excluded.spend`,

@@ -232,8 +232,9 @@ const SPEND_LOG_COLUMNS = [
   ["error_message", "text"],
 ] as const;
 
-const COLUMN_LIST = SPEND_LOG_COLUMNS.map(([name]) => name).join(", ");
-const RECORD_TYPE = SPEND_LOG_COLUMNS.map(([name, type]) => `${name} ${type}`).join(", ");
+/** Exported for bench/spend-insert.ts, which times other shapes of the same statement. */
+export const COLUMN_LIST = SPEND_LOG_COLUMNS.map(([name]) => name).join(", ");
+export const RECORD_TYPE = SPEND_LOG_COLUMNS.map(([name, type]) => `${name} ${type}`).join(", ");
 
 /**
  * One `INSERT ... SELECT FROM jsonb_to_recordset($1)` for the whole batch, the rows travelling as
@@ -244,11 +245,16 @@ const RECORD_TYPE = SPEND_LOG_COLUMNS.map(([name, type]) => `${name} ${type}`).j
  * re-encoding the string as a JSON value.
  */
 function insertSpendLogs(records: readonly SpendRecord[]): SQL {
-  const json = JSON.stringify(records.map(toJsonRow)).replace(UNSTORABLE_ESCAPE, "$1\\ufffd");
+  const json = spendLogsJson(records);
   return sql`insert into ${spendLogs} (${sql.raw(COLUMN_LIST)})
     select ${sql.raw(COLUMN_LIST)} from jsonb_to_recordset(${json}::text::jsonb) as r(${sql.raw(RECORD_TYPE)})
     on conflict (request_id) do nothing
     returning request_id`;
+}
+
+/** The batch as the JSON text the insert reads (also used by bench/spend-insert.ts). */
+export function spendLogsJson(records: readonly SpendRecord[]): string {
+  return JSON.stringify(records.map(toJsonRow)).replace(UNSTORABLE_ESCAPE, "$1\\ufffd");
 }
 
 /**

@@ -7,6 +7,8 @@ import { createAccessGroups } from "./auth/access-groups.ts";
 import { buildBudgets, type BuiltBudgets } from "./budgets/build-budgets.ts";
 import { buildCache, type BuiltCache } from "./cache/build-cache.ts";
 import { embedForCache } from "./cache/embed-for-cache.ts";
+import { configuredCallbacks } from "./observability/callback-selection.ts";
+import { messageLoggingOf } from "./observability/message-logging.ts";
 import { buildObservability } from "./observability/build-observability.ts";
 import { loadDeploymentId } from "./auth/deployment-id.ts";
 import type { GatewayRequestMetadata } from "./request-metadata.ts";
@@ -116,8 +118,13 @@ export async function buildGateway(options: {
       alerting: loaded.config.general_settings,
       env: env.observability ?? {},
       // LiteLLM logs content unless turned off; here it is off unless the config turns it on by
-      // setting the flag to false on purpose (an unset flag keeps prompts out of the callbacks).
-      messageLogging: loaded.config.litellm_settings?.turn_off_message_logging === false,
+      // setting the flag to false on purpose (an unset flag keeps prompts out of the callbacks),
+      // or callback_settings.<callback>.message_logging does for one callback.
+      messageLogging: messageLoggingOf(
+        loaded.config.litellm_settings?.turn_off_message_logging,
+        loaded.config.callback_settings ?? undefined,
+        configuredCallbacks(loaded.config.litellm_settings),
+      ),
       redis,
     });
     opened.push(() => observability.close());

@@ -3,7 +3,7 @@ import { generalSettingsSchema } from "./general-settings-schema.ts";
 import { litellmSettingsSchema } from "./litellm-settings-schema.ts";
 import { modelListSchema } from "./model-list-schema.ts";
 import { routerSettingsSchema } from "./router-settings-schema.ts";
-import { section } from "./schema-primitives.ts";
+import { flag, section } from "./schema-primitives.ts";
 
 /**
  * LiteLLM's config.yaml, as users already have it. Every section is optional (LiteLLM starts
@@ -15,6 +15,13 @@ export const gatewayConfigSchema = z.looseObject({
   litellm_settings: section(litellmSettingsSchema),
   router_settings: section(routerSettingsSchema),
   general_settings: section(generalSettingsSchema),
+  /**
+   * Per-callback settings, by callback name (`langfuse`, `otel`, `generic_api`):
+   * `message_logging` overrides `litellm_settings.turn_off_message_logging` for that callback.
+   */
+  callback_settings: section(
+    z.record(z.string(), z.looseObject({ message_logging: flag().optional() }).nullable()),
+  ),
   /** Set into the environment before `os.environ/` references are resolved. */
   environment_variables: section(
     z.record(

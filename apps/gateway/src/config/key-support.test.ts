@@ -110,6 +110,21 @@ describe("checkKeySupport", () => {
     ]);
   });
 
+  it("takes callback_settings per callback name, and names an unknown setting under one", () => {
+    expect(
+      checkKeySupport({
+        callback_settings: {
+          langfuse: { message_logging: true },
+          otel: { message_logging: false, mesage_logging: true },
+        },
+      }),
+    ).toEqual([
+      expect.stringMatching(
+        /^unknown config key callback_settings\.otel\.mesage_logging \(ignored\)/,
+      ),
+    ]);
+  });
+
   it("stays quiet about planned keys whose value changes nothing", () => {
     expect(
       checkKeySupport({ litellm_settings: { cache: false, set_verbose: false, callbacks: [] } }),

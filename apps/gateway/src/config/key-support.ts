@@ -12,7 +12,8 @@ const S: KeyStatus = "supported";
 const P: KeyStatus = "planned";
 
 /**
- * Every config key we know, by path pattern (`[]` stands for any list index), with its status.
+ * Every config key we know, by path pattern (`[]` stands for any list index, `*` for any key of
+ * a section keyed by names), with its status.
  * Names are LiteLLM's (docs.litellm.ai/docs/proxy/config_settings). A key missing from this
  * table is reported as unknown, except inside the open sections listed in OPEN_SECTIONS.
  */
@@ -24,7 +25,10 @@ export const KEY_SUPPORT: Readonly<Record<string, KeyStatus>> = {
   environment_variables: S,
   include: S,
   // Other top-level LiteLLM sections: each is a feature of its own.
-  callback_settings: P,
+  callback_settings: S,
+  // `*`: any key (here a callback's name).
+  "callback_settings.*": S,
+  "callback_settings.*.message_logging": S,
   guardrails: P,
   credential_list: P,
   mcp_servers: P,
@@ -297,7 +301,12 @@ export function checkKeySupport(raw: unknown): string[] {
     }
     if (!isPlainObject(value)) return;
     for (const [key, child] of Object.entries(value)) {
-      const childPattern = pattern === "" ? key : `${pattern}.${key}`;
+      const named = pattern === "" ? key : `${pattern}.${key}`;
+      // A section keyed by free names (callback_settings.<callback>) is listed as `<section>.*`.
+      const childPattern =
+        KEY_SUPPORT[named] === undefined && KEY_SUPPORT[`${pattern}.*`] !== undefined
+          ? `${pattern}.*`
+          : named;
       const childPath = [...path, key];
       const status = KEY_SUPPORT[childPattern];
       if (status === undefined) {

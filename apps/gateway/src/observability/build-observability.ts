@@ -1,6 +1,7 @@
 import {
   PrometheusMetrics,
   RequestEventBus,
+  withoutContent,
   type AlertingSettings,
   type EventObserver,
   type Logger,
@@ -14,6 +15,7 @@ import { buildAlerter } from "./build-alerter.ts";
 import { budgetExceededInput } from "./budget-alert-input.ts";
 import { buildSinks } from "./build-sinks.ts";
 import type { CallbackSettings } from "./callback-selection.ts";
+import type { MessageLogging } from "./message-logging.ts";
 import { requestEventOf } from "./request-event-of.ts";
 import { requestLogObserver } from "./request-log-observer.ts";
 import { timePreCall, type TimedPhase } from "./timed-hooks.ts";
@@ -67,10 +69,10 @@ export function buildObservability(options: {
   /** The variables the callbacks and alerting read (the gateway's env; packages read none). */
   env?: Readonly<Record<string, string | undefined>>;
   /**
-   * Put the request's messages and the answer on the events (the callbacks that store content
-   * get them). Off unless `litellm_settings.turn_off_message_logging: false` says so.
+   * Which callbacks get the request's messages and the answer (`message-logging.ts`); none
+   * when left out.
    */
-  messageLogging?: boolean;
+  messageLogging?: MessageLogging;
   /** The gateway's Redis: alerts are deduped across instances through it. */
   redis?: RedisConnection | undefined;
   alertClaimKeyPrefix?: string;
@@ -78,7 +80,12 @@ export function buildObservability(options: {
   const { logger } = options;
   const env = options.env ?? {};
   const metrics = new PrometheusMetrics();
-  const sinks = buildSinks({ settings: options.callbacks, env, logger });
+  const sinks = buildSinks({
+    settings: options.callbacks,
+    env,
+    logger,
+    contentFor: (callback) => options.messageLogging?.contentFor(callback) === true,
+  });
   const alerter = buildAlerter({
     settings: options.alerting,
     env,
@@ -95,9 +102,13 @@ export function buildObservability(options: {
   const stopWatchingSinks = alerter?.watchSinkQueues(sinks.queues);
   const tracing = sinks.tracer;
   const now = () => options.clock?.now() ?? Date.now();
-  const logContent = options.messageLogging === true;
-  if (logContent && (sinks.queues.length > 0 || tracing)) {
-    logger.info("message logging on: callbacks receive request messages and responses");
+  // Built with content only when some configured callback is to receive it; the sinks that
+  // must not get it receive a copy without (build-sinks.ts).
+  const logContent = sinks.contentTo.length > 0;
+  if (logContent) {
+    logger.info(
+      `message logging on for ${sinks.contentTo.join(", ")}: they receive request messages and responses`,
+    );
   }
   return {
     hooks: {
@@ -115,7 +126,7 @@ export function buildObservability(options: {
           });
         }
         if (tracing?.records(event)) {
-          tracing.tracer.recordRequest(event, {
+          tracing.tracer.recordRequest(tracing.content ? event : withoutContent(event), {
             ...(ctx.metadata.traceparent ? { traceparent: ctx.metadata.traceparent } : {}),
             ...(ctx.metadata.tracestate ? { tracestate: ctx.metadata.tracestate } : {}),
           });
@@ -150,7 +161,9 @@ export function buildObservability(options: {
     },
     publish(event, trace) {
       bus.publish(event);
-      if (tracing?.records(event)) tracing.tracer.recordRequest(event, trace);
+      if (tracing?.records(event)) {
+        tracing.tracer.recordRequest(tracing.content ? event : withoutContent(event), trace);
+      }
     },
     async close() {
       stopWatchingSinks?.();

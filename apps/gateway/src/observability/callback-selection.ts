@@ -28,6 +28,17 @@ export function callbackSelection(
   return success || failure ? { success, failure } : undefined;
 }
 
+/** Every callback named in any of the three lists, once each. */
+export function configuredCallbacks(settings: CallbackSettings | undefined): string[] {
+  return [
+    ...new Set([
+      ...(settings?.callbacks ?? []),
+      ...(settings?.success_callback ?? []),
+      ...(settings?.failure_callback ?? []),
+    ]),
+  ];
+}
+
 export function selects(selection: CallbackSelection, event: RequestEvent): boolean {
   return event.status === "success" ? selection.success : selection.failure;
 }

@@ -9,6 +9,7 @@ import { buildGateway, type BuiltGateway } from "../build-gateway.ts";
 import { loadConfigFromObject, type LoadedConfig } from "../config/index.ts";
 import { readEnv } from "../env.ts";
 import { serve } from "../server/serve.ts";
+import { seedPgliteFromTemplate } from "./pglite-template.ts";
 
 export interface TestGateway {
   url: string;
@@ -63,6 +64,17 @@ export async function startTestGateway(options: {
   });
   const loaded =
     options.loaded ?? loadConfigFromObject(options.config ?? {}, { env: options.env ?? {} });
+  // The embedded database starts as a copy of one initialised and migrated once (see
+  // pglite-template.ts for what that saves and where first starts are still tested).
+  // GATEWAY_TEST_FRESH_PGLITE=1 gives every gateway a first start again (to time the difference,
+  // or to rule the template out when a test misbehaves).
+  if (
+    env.GATEWAY_DATA_DIR === dataDir &&
+    !(loaded.general.databaseUrl ?? env.DATABASE_URL) &&
+    !process.env.GATEWAY_TEST_FRESH_PGLITE
+  ) {
+    await seedPgliteFromTemplate(join(dataDir, "pglite"));
+  }
   const logger = options.logger ?? (process.env.TEST_GATEWAY_LOGS ? createLogger() : noopLogger);
   const gateway = await buildGateway({
     loaded,

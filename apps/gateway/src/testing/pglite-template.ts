@@ -1,0 +1,91 @@
+import { createHash, randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { createDb } from "@org/db";
+import { REPO_ROOT } from "./repo-root.ts";
+
+/**
+ * Why a template: a test gateway on an empty data folder runs PGlite's initdb (a child node
+ * process) and then every migration before it answers. Measured on a 2-core box with other
+ * work running (load ~4): ~15 s per gateway (initdb ~11 s, open ~2 s, migrations ~2.4 s), paid
+ * by every `startTestGateway` without a DATABASE_URL (~90 calls in ~70 test files, some in
+ * loops). Copying a folder that was initialised and migrated once cost ~1.2 s there (a 40 MB
+ * copy, the open, a migrate that finds nothing to do). What the copy skips is tested where it is the subject:
+ * initdb in packages/db (init-pglite-data-dir, create-db) and the spawned first starts
+ * (start-process, startup-progress); the migrations in packages/db (apply-migrations).
+ */
+
+const MIGRATIONS = join(REPO_ROOT, "packages/db/drizzle");
+/** Per checkout, so it goes with `node_modules` and two checkouts never share one. */
+const CACHE = join(REPO_ROOT, "node_modules/.cache/gateway-test-pglite");
+/** Written last into the template: a folder without it is a build that did not finish. */
+const READY = "gateway-test-template-ready";
+
+let template: Promise<string> | undefined;
+
+/**
+ * Fills `pgliteDir` (absent or empty) with an initialised, fully migrated PGlite cluster, as the
+ * gateway would have left it after its first start, minus anything the gateway itself writes.
+ */
+export async function seedPgliteFromTemplate(pgliteDir: string): Promise<void> {
+  template ??= buildTemplate();
+  const from = await template.catch((error: unknown) => {
+    template = undefined; // the next gateway tries again rather than failing the same way
+    throw error;
+  });
+  await cp(from, pgliteDir, { recursive: true, filter: (source) => !source.endsWith(READY) });
+}
+
+async function buildTemplate(): Promise<string> {
+  // Keyed by what the cluster holds: a new or edited migration, or another PGlite, is a new
+  // template, never a stale one.
+  const hash = createHash("sha256");
+  hash.update(`pglite ${await pgliteVersion()}\n`);
+  for (const name of (await readdir(MIGRATIONS)).filter((n) => n.endsWith(".sql")).sort()) {
+    hash.update(`${name}\n`).update(await readFile(join(MIGRATIONS, name)));
+  }
+  const dir = join(CACHE, hash.digest("hex").slice(0, 16));
+  if (existsSync(join(dir, READY))) return dir;
+
+  // Test files run in several workers at once: each builds in its own staging folder and the
+  // first rename wins; a loser uses the winner's folder.
+  await mkdir(CACHE, { recursive: true });
+  const staging = join(CACHE, `staging-${process.pid}-${randomUUID()}`);
+  try {
+    const db = await createDb({ dataDir: staging });
+    try {
+      await db.migrate();
+    } finally {
+      await db.close();
+    }
+    await writeFile(join(staging, READY), "");
+    await rename(staging, dir).catch((error: NodeJS.ErrnoException) => {
+      if (!existsSync(join(dir, READY))) throw error;
+    });
+    return dir;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+    await rm(`${staging}.lock`, { force: true });
+  }
+}
+
+/** The version of the PGlite that @org/db opens (its package.json is not in its exports). */
+async function pgliteVersion(): Promise<string> {
+  let dir = dirname(
+    createRequire(join(REPO_ROOT, "packages/db/package.json")).resolve("@electric-sql/pglite"),
+  );
+  for (;;) {
+    const manifest = join(dir, "package.json");
+    if (existsSync(manifest)) {
+      const { name, version } = JSON.parse(await readFile(manifest, "utf8")) as {
+        name?: string;
+        version?: string;
+      };
+      if (name === "@electric-sql/pglite" && version) return version;
+    }
+    if (dirname(dir) === dir) throw new Error("cannot find @electric-sql/pglite's package.json");
+    dir = dirname(dir);
+  }
+}

@@ -9,7 +9,8 @@ export type { AuthIdentity } from "@org/budgets";
 import type { AuthIdentity } from "@org/budgets";
 
 export interface Authenticator {
-  authenticate(token: string | undefined): Promise<AuthIdentity> | AuthIdentity;
+  /** `requestId` names the request on the log line if the key store fails. */
+  authenticate(token: string | undefined, requestId?: string): Promise<AuthIdentity> | AuthIdentity;
   /**
    * A virtual key by its SHA-256 hash, with the same checks as `authenticate`: how a dashboard
    * session (which holds the hash, never the key) is checked again on every request.

@@ -21,7 +21,7 @@ export function authMiddleware(authenticator: Authenticator, sessions?: Dashboar
     const token = extractApiKey(c.req.raw.headers);
     const fromSession =
       token === undefined && sessions ? await sessionIdentity(c, sessions) : undefined;
-    const identity = fromSession ?? (await authenticator.authenticate(token));
+    const identity = fromSession ?? (await authenticator.authenticate(token, c.get("requestId")));
     checkAllowedRoute(identity, c.req.path);
     c.set("identity", identity);
     await next();

@@ -184,15 +184,36 @@ describe("createAuthenticator", () => {
         return hash === hashKey(KEY) ? live() : { found: "none" };
       },
     };
-    const auth = createAuthenticator({ source: src, clock, ttlMs: 1000 });
+    const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
+    const logAt = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+      void lines.push({ level, message, ...(fields ? { fields } : {}) });
+    const auth = createAuthenticator({
+      source: src,
+      clock,
+      ttlMs: 1000,
+      logger: { warn: logAt("warn"), error: logAt("error") },
+    });
     await auth.authenticate(KEY);
     down = true;
     clock.advance(2000);
-    await expect(auth.authenticate(KEY)).resolves.toMatchObject({ kind: "virtual_key" });
+    await expect(auth.authenticate(KEY, "req-1")).resolves.toMatchObject({ kind: "virtual_key" });
     await expect(
-      Promise.resolve().then(() => auth.authenticate("sk-other-0000")),
+      Promise.resolve().then(() => auth.authenticate("sk-other-0000", "req-2")),
     ).rejects.toMatchObject({
       status: 503,
     });
+    // Each line names the request whose lookup failed; never the key.
+    expect(lines).toEqual([
+      {
+        level: "warn",
+        message: "key lookup failed; serving the cached identity",
+        fields: { request_id: "req-1", error: "Error: connection refused" },
+      },
+      {
+        level: "error",
+        message: "key lookup failed",
+        fields: { request_id: "req-2", error: "Error: connection refused" },
+      },
+    ]);
   });
 });

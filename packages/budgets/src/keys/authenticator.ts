@@ -28,7 +28,11 @@ export interface AuthenticatorOptions {
 
 /** Resolves the presented key into an identity; the gateway's auth middleware calls it. */
 export interface Authenticator {
-  authenticate(token: string | undefined): MaybePromise<AuthIdentity>;
+  /**
+   * `requestId` names the request in the log line when the key store fails (the lookup is
+   * shared by every request for that key at that moment: the line names the one that started it).
+   */
+  authenticate(token: string | undefined, requestId?: string): MaybePromise<AuthIdentity>;
   /**
    * Resolves a virtual key by its SHA-256 hex hash, with the same cache and the same checks
    * (deleted, blocked, expired, team blocked) as `authenticate`. For callers that hold only the
@@ -105,7 +109,12 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   };
   const unsubscribe = options.bus?.subscribe(invalidate);
 
-  const load = (keyHash: string, stale: Entry | undefined): Promise<Resolved> => {
+  const load = (
+    keyHash: string,
+    stale: Entry | undefined,
+    requestId: string | undefined,
+  ): Promise<Resolved> => {
+    const requestField = requestId === undefined ? {} : { request_id: requestId };
     const startedIn = generation;
     const pending = options.source.lookup(keyHash).then(
       (lookup): Resolved => {
@@ -124,12 +133,15 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       (error: unknown): Resolved => {
         if (loading.get(keyHash) === pending) loading.delete(keyHash);
         if (stale) {
-          logger.warn("key lookup failed; serving the cached identity", { error: String(error) });
+          logger.warn("key lookup failed; serving the cached identity", {
+            ...requestField,
+            error: String(error),
+          });
           // Keep serving it for another TTL instead of retrying the database on every request.
           cache.set(keyHash, { resolved: stale.resolved, expiresAt: clock.now() + ttlMs });
           return stale.resolved;
         }
-        logger.error("key lookup failed", { error: String(error) });
+        logger.error("key lookup failed", { ...requestField, error: String(error) });
         throw new ServiceUnavailableError(
           "Could not verify the API key: the key store is unavailable. Try again shortly.",
         );
@@ -140,7 +152,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   };
 
   return {
-    authenticate(token) {
+    authenticate(token, requestId) {
       if (!token) {
         throw new AuthenticationError(
           "No API key provided. Pass it as 'Authorization: Bearer <key>', 'x-api-key' or 'api-key'.",
@@ -159,7 +171,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       const now = clock.now();
       const entry = cache.get(keyHash);
       if (entry && entry.expiresAt > now) return check(entry.resolved, token, keyHash, now);
-      const pending = loading.get(keyHash) ?? load(keyHash, entry);
+      const pending = loading.get(keyHash) ?? load(keyHash, entry, requestId);
       return pending.then((resolved) => check(resolved, token, keyHash, clock.now()));
     },
     authenticateKeyHash(keyHash) {
@@ -171,7 +183,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       const now = clock.now();
       const entry = cache.get(keyHash);
       if (entry && entry.expiresAt > now) return check(entry.resolved, shown, keyHash, now);
-      const pending = loading.get(keyHash) ?? load(keyHash, entry);
+      const pending = loading.get(keyHash) ?? load(keyHash, entry, undefined);
       return pending.then((resolved) => check(resolved, shown, keyHash, clock.now()));
     },
     invalidate,

@@ -367,6 +367,27 @@ describe("createCacheHooks: a store that fails is a miss, never an error", () =>
     expect(store.sets).toHaveLength(1);
   });
 
+  it("the failure's log line names the request that met it (request_id), never the request body", async () => {
+    const lines: { message: string; fields?: Record<string, unknown> }[] = [];
+    const record = (message: string, fields?: Record<string, unknown>) =>
+      void lines.push({ message, ...(fields ? { fields } : {}) });
+    const { store, hooks } = setup({ logger: { warn: record, error: record } });
+    store.failReads = "reject";
+    await runChat(hooks, chatCtx(ask("private question"), { callId: "req-42" }), "a");
+    expect(lines).toEqual([
+      {
+        message: "cache lookup failed; served uncached",
+        fields: { request_id: "req-42", error: "Error: ECONNREFUSED 127.0.0.1:6379" },
+      },
+    ]);
+    store.set = () => Promise.reject(new Error("READONLY"));
+    store.failReads = undefined;
+    await runChat(hooks, chatCtx(ask("other"), { callId: "req-43" }), "b");
+    await new Promise((resolve) => setImmediate(resolve));
+    // Once per interval: the store failure within the same interval is counted, not logged.
+    expect(JSON.stringify(lines)).not.toContain("private question");
+  });
+
   it("getMany rejects for embeddings: a miss too", async () => {
     const { store, hooks } = setup();
     store.failReads = "reject";

@@ -68,10 +68,17 @@ export function createCacheHooks(settings: CacheSettings): CacheHooks {
 
   // A store (or index, or embedder) that rejects instead of answering undefined is an outage
   // too: the request goes upstream as on a miss, rather than failing with the cache's error.
-  const missOnFailure = (error: unknown): undefined => {
-    warn("cache lookup failed; served uncached", { error: String(error) });
-    return undefined;
-  };
+  // The line names the request that met the failure (`request_id`, as every request-scoped line
+  // does); while the outage lasts, the next ones are only counted (`suppressed`).
+  const missOnFailure =
+    (ctx: CacheHookContext) =>
+    (error: unknown): undefined => {
+      warn("cache lookup failed; served uncached", {
+        request_id: ctx.callId,
+        error: String(error),
+      });
+      return undefined;
+    };
 
   const lookupChat = async (
     ctx: CacheHookContext,
@@ -105,9 +112,9 @@ export function createCacheHooks(settings: CacheSettings): CacheHooks {
           state.scope,
         );
         if (state.controls.noCache) return undefined;
-        return lookupChat(ctx, state).catch(missOnFailure);
+        return lookupChat(ctx, state).catch(missOnFailure(ctx));
       }
-      return embeddingLookup(store, clock, ctx, state).catch(missOnFailure);
+      return embeddingLookup(store, clock, ctx, state).catch(missOnFailure(ctx));
     },
 
     postCall(ctx, outcome) {
@@ -120,7 +127,11 @@ export function createCacheHooks(settings: CacheSettings): CacheHooks {
       const ttl = state.controls.ttlSeconds ?? settings.ttlSeconds;
       try {
         if (ctx.kind === "embedding") {
-          if (outcome.embedding) storeEmbeddings(store, clock, state, outcome.embedding, ttl, warn);
+          if (outcome.embedding) {
+            storeEmbeddings(store, clock, state, outcome.embedding, ttl, (message, fields) =>
+              warn(message, { request_id: ctx.callId, ...fields }),
+            );
+          }
           return;
         }
         const completion = outcome.response;
@@ -128,10 +139,12 @@ export function createCacheHooks(settings: CacheSettings): CacheHooks {
         const value = encodeEntry(chatEntry(completion, clock.now(), ttl));
         store
           .set(state.key, value, ttl)
-          .catch((error: unknown) => warn("cache store failed", { error: String(error) }));
+          .catch((error: unknown) =>
+            warn("cache store failed", { request_id: ctx.callId, error: String(error) }),
+          );
         semantic?.remember(ctx, state, value, ttl);
       } catch (error) {
-        warn("cache store failed", { error: String(error) });
+        warn("cache store failed", { request_id: ctx.callId, error: String(error) });
       }
     },
 

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { canonicalJson } from "./canonical-json.ts";
 import { IGNORED_FIELDS } from "./ignored-fields.ts";
 
@@ -50,7 +50,8 @@ export function hashKey(
     ns: scope.namespace,
     fields,
   });
-  return createHash("sha256").update(material).digest("hex");
+  // One-shot hash (Node >= 20.12): no Hash object per request, as createHash() would make.
+  return hash("sha256", material, "hex");
 }
 
 /** The key under which a store keeps the entry: `<namespace>:<hash>`, or the hash alone. */

@@ -29,7 +29,9 @@ export const USAGE = `pnpm bench [options]   (run by hand; not part of the test 
                      report the top self-time functions (--stream: streaming requests;
                      --virtual-key: called with a virtual key in a team with budgets and
                      rpm/tpm limits instead of the master key; --observability:
-                     with Prometheus and OpenTelemetry on, as the traced gateway)
+                     with Prometheus and OpenTelemetry on, as the traced gateway;
+                     --translate: the translation path, model bench-anthropic, OpenAI in and
+                     Anthropic's Messages API upstream)
   --help`;
 
 export interface Cli {
@@ -42,6 +44,7 @@ export interface Cli {
   profile: boolean;
   stream: boolean;
   virtualKey: boolean;
+  translate: boolean;
   cache: boolean;
   observability: boolean;
   redisUrl: string | undefined;
@@ -63,6 +66,7 @@ export function parseCli(argv: string[]): Cli {
     profile: false,
     stream: false,
     virtualKey: false,
+    translate: false,
     cache: false,
     observability: false,
     redisUrl: undefined,
@@ -90,6 +94,7 @@ export function parseCli(argv: string[]): Cli {
     else if (arg === "--profile") cli.profile = true;
     else if (arg === "--stream") cli.stream = true;
     else if (arg === "--virtual-key") cli.virtualKey = true;
+    else if (arg === "--translate") cli.translate = true;
     else if (arg === "--cache") cli.cache = true;
     else if (arg === "--observability") cli.observability = true;
     else if (arg === "--memory") cli.memory = true;
@@ -117,6 +122,10 @@ export function parseCli(argv: string[]): Cli {
   if (cli.cache && cli.profile) throw new Error("--cache and --profile do not go together");
   if (cli.memory && (cli.cache || cli.profile || cli.observability))
     throw new Error("--memory goes with none of --cache, --profile, --observability");
+  if (cli.translate && !cli.profile)
+    throw new Error(
+      "--translate goes with --profile (the full run measures the translation target anyway)",
+    );
   if (cli.observability && cli.cache)
     throw new Error("--observability and --cache do not go together");
   return cli;

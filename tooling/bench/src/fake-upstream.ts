@@ -1,10 +1,13 @@
 import { createServer } from "node:http";
+import { ANTHROPIC_MESSAGE_JSON, ANTHROPIC_STREAM_SSE } from "./anthropic-payloads.ts";
 import { COMPLETION_JSON, STREAM_SSE, UPSTREAM_MODEL } from "./payloads.ts";
 
 /**
  * Process entry: an instant fake OpenAI upstream for load. Deliberately lean (no recording, no
  * scripting, unlike @org/testing's fakes): it answers every POST with the same precomputed bytes,
- * so the upstream costs as little CPU as possible and never becomes the bottleneck.
+ * so the upstream costs as little CPU as possible and never becomes the bottleneck. POST
+ * /v1/messages is Anthropic's Messages API (the translation target's upstream): a precomputed
+ * Anthropic message, or its SSE stream, carrying the same sentence.
  *
  * Usage: node --import tsx src/fake-upstream.ts <port>
  */
@@ -20,6 +23,17 @@ const streamHeaders = {
   "content-type": "text/event-stream",
   "cache-control": "no-cache",
   "content-length": String(stream.length),
+};
+const anthropicMessage = Buffer.from(ANTHROPIC_MESSAGE_JSON);
+const anthropicStream = Buffer.from(ANTHROPIC_STREAM_SSE);
+const anthropicMessageHeaders = {
+  "content-type": "application/json",
+  "content-length": String(anthropicMessage.length),
+};
+const anthropicStreamHeaders = {
+  "content-type": "text/event-stream",
+  "cache-control": "no-cache",
+  "content-length": String(anthropicStream.length),
 };
 const modelsBody = JSON.stringify({
   object: "list",
@@ -37,7 +51,10 @@ const server = createServer((req, res) => {
     // A substring test instead of JSON.parse keeps the fake cheap; every client under test
     // serialises with JSON.stringify, which writes `"stream":true` without spaces.
     const isStream = Buffer.concat(chunks).includes('"stream":true');
-    if (isStream) res.writeHead(200, streamHeaders).end(stream);
+    if (req.url?.startsWith("/v1/messages")) {
+      if (isStream) res.writeHead(200, anthropicStreamHeaders).end(anthropicStream);
+      else res.writeHead(200, anthropicMessageHeaders).end(anthropicMessage);
+    } else if (isStream) res.writeHead(200, streamHeaders).end(stream);
     else res.writeHead(200, completionHeaders).end(completion);
   });
 });

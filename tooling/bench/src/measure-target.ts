@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import type { OpenLoopOptions, OpenLoopResult } from "./open-loop.ts";
 import type { Percentiles } from "./percentiles.ts";
-import { EXPECTED_CONTENT, requestBody } from "./payloads.ts";
+import { EXPECTED_CONTENT } from "./payloads.ts";
 import {
   machineBusyCpuMs,
   peakRssMiB,
@@ -11,7 +11,15 @@ import {
 } from "./proc-stats.ts";
 import { runCommand, type ServerProcess } from "./processes.ts";
 import type { Target, TargetKey } from "./targets.ts";
+import { requestBodyFor } from "./wire.ts";
 import { runWrk, writeWrkScript, type WrkResult } from "./wrk.ts";
+
+/**
+ * The closed loop's body. wrk's check is a substring match on the nonce'd sentence, which both
+ * APIs' non-streaming answers carry whole.
+ */
+const closedLoopBody = (target: Target) =>
+  requestBodyFor(target.wire ?? "openai", target.model, false);
 
 export const OVERHEAD_HEADER = "x-litellm-overhead-duration-ms";
 
@@ -67,6 +75,7 @@ export interface MeasureContext {
   benchDir: string;
   workDir: string;
   fake: ServerProcess;
+  /** The default reference for overheads; a target's own `reference` wins. */
   direct: Target;
   startRss: Map<TargetKey, number>;
   /** Every long-running process the harness started, for the foreign-CPU estimate. */
@@ -122,7 +131,7 @@ export async function warmUpTarget(
   durationS: number,
 ): Promise<WrkResult> {
   const script = join(context.workDir, `${target.key}-warmup.lua`);
-  writeWrkScript(script, requestBody(target.model, false), target.headers, EXPECTED_CONTENT);
+  writeWrkScript(script, closedLoopBody(target), target.headers, EXPECTED_CONTENT);
   return runWrk({
     url: target.url,
     script,
@@ -135,7 +144,7 @@ export async function warmUpTarget(
 async function closedLoop(context: MeasureContext, target: Target): Promise<ClosedLoopRun> {
   const { settings } = context;
   const script = join(context.workDir, `${target.key}.lua`);
-  writeWrkScript(script, requestBody(target.model, false), target.headers, EXPECTED_CONTENT);
+  writeWrkScript(script, closedLoopBody(target), target.headers, EXPECTED_CONTENT);
   const wrk = (durationS: number) =>
     runWrk({
       url: target.url,
@@ -171,8 +180,9 @@ async function openLoop(
   const options: OpenLoopOptions = {
     url: target.url,
     headers: target.headers,
-    body: requestBody(target.model, stream),
+    body: requestBodyFor(target.wire ?? "openai", target.model, stream),
     stream,
+    wire: target.wire ?? "openai",
     rate,
     durationS,
     connections: 256,
@@ -224,8 +234,10 @@ export async function measureTarget(context: MeasureContext, target: Target): Pr
     const rates = [...settings.rates].sort((a, b) => a - b);
     await openLoop(context, target, rates[0]!, settings.openWarmupS, false);
     const paired = async (rate: number, durationS: number, stream: boolean) => {
-      if (target.key === "direct") return undefined;
-      const direct = await openLoop(context, context.direct, rate, durationS, stream);
+      // A direct is its own reference; a proxy is paired with the direct it fronts.
+      if (!target.process) return undefined;
+      const reference = target.reference ?? context.direct;
+      const direct = await openLoop(context, reference, rate, durationS, stream);
       return {
         ...(direct.latency ? { latency: direct.latency } : {}),
         ...(direct.ttfb ? { ttfb: direct.ttfb } : {}),

@@ -1,12 +1,8 @@
 import { pathToFileURL } from "node:url";
 import { Pool } from "undici";
-import {
-  CACHE_HIT_HEADER,
-  EXPECTED_STREAM_TEXT,
-  isExpectedCompletion,
-  readStreamText,
-} from "./payloads.ts";
+import { CACHE_HIT_HEADER } from "./payloads.ts";
 import { percentiles, type Percentiles } from "./percentiles.ts";
+import { isExpectedAnswer, type Wire } from "./wire.ts";
 
 /**
  * Process entry: the open-loop latency generator. Sends are evenly spaced on a schedule fixed in
@@ -24,6 +20,8 @@ export interface OpenLoopOptions {
   headers: Record<string, string>;
   body: string;
   stream: boolean;
+  /** The target's API, for checking its answers (default OpenAI). */
+  wire?: Wire;
   rate: number;
   durationS: number;
   /** Upper bound on sockets; an overloaded target makes requests queue in the pool (and count). */
@@ -96,12 +94,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
         noteError(`${response.statusCode}: ${text}`);
         return;
       }
-      const correct = options.stream
-        ? (() => {
-            const { text: streamed, done } = readStreamText(text);
-            return done && streamed === EXPECTED_STREAM_TEXT;
-          })()
-        : isExpectedCompletion(text);
+      const correct = isExpectedAnswer(options.wire ?? "openai", options.stream, text);
       if (!correct) {
         result.wrongContent += 1;
         noteError(`wrong content: ${text}`);

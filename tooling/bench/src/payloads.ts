@@ -11,7 +11,12 @@ export const BENCH_MODEL = "bench-model";
 /** A nonce in the content makes a substring check a checksum of the upstream's answer. */
 export const EXPECTED_CONTENT = "bench-ok 7f3a9c: the quick brown fox jumps over the lazy dog";
 
-const STREAM_PIECES = ["bench-ok 7f3a9c:", " the quick brown fox", " jumps over", " the lazy dog"];
+export const STREAM_PIECES = [
+  "bench-ok 7f3a9c:",
+  " the quick brown fox",
+  " jumps over",
+  " the lazy dog",
+];
 export const EXPECTED_STREAM_TEXT = STREAM_PIECES.join("");
 export const STREAM_FIRST_PIECE = STREAM_PIECES[0]!;
 

@@ -24,9 +24,11 @@ interface MetricRow {
 
 export const KEYS: TargetKey[] = [
   "direct",
+  "directAnthropic",
   "floor",
   "gateway",
   "gatewayVk",
+  "gatewayTranslate",
   "gatewayObs",
   "gatewayPg",
   "portkey",
@@ -35,9 +37,11 @@ export const KEYS: TargetKey[] = [
 ];
 const COLUMN_NAMES: Record<TargetKey, string> = {
   direct: "direct",
+  directAnthropic: "direct, Anthropic /v1/messages",
   floor: "floor",
   gateway: "gateway (master key)",
   gatewayVk: "gateway (virtual key)",
+  gatewayTranslate: "gateway (translate)",
   gatewayObs: "gateway, Prometheus + OTel on",
   gatewayPg: "gateway, PostgreSQL + Redis",
   portkey: "Portkey",
@@ -46,6 +50,8 @@ const COLUMN_NAMES: Record<TargetKey, string> = {
 };
 const RATIOS: [TargetKey, TargetKey, string][] = [
   ["gatewayVk", "gateway", "virtual key ÷ master key"],
+  ["gatewayTranslate", "gateway", "translate ÷ master key"],
+  ["gatewayTranslate", "directAnthropic", "translate ÷ direct, Anthropic"],
   ["gatewayObs", "gateway", "OTel on ÷ off"],
   ["gatewayPg", "gateway", "PostgreSQL + Redis ÷ embedded"],
   ["floor", "direct", "floor ÷ direct"],
@@ -63,11 +69,24 @@ const RATIOS: [TargetKey, TargetKey, string][] = [
 const GATEWAYS: TargetKey[] = [
   "gateway",
   "gatewayVk",
+  "gatewayTranslate",
   "gatewayObs",
   "gatewayPg",
   "cacheMemory",
   "cacheRedis",
 ];
+
+/** The calls straight to the fake: no proxy, each the reference of the targets that front it. */
+export const DIRECTS: TargetKey[] = ["direct", "directAnthropic"];
+const isDirect = (key: TargetKey) => DIRECTS.includes(key);
+
+/**
+ * The direct a target's overheads are against: the fake's OpenAI endpoint, except for the
+ * translation target, whose upstream call is the fake's Anthropic /v1/messages.
+ */
+export function referenceOf(key: TargetKey): TargetKey {
+  return key === "gatewayTranslate" ? "directAnthropic" : "direct";
+}
 
 const defined = (value: number | undefined, saturated?: boolean): Cell | undefined =>
   value === undefined || !Number.isFinite(value)
@@ -104,9 +123,10 @@ function overFloor(
 }
 
 /** p50/p99 overhead at a rate: the target minus the direct run paired with it. */
-function overheadAt(run: TargetRun | undefined, rate: number, q: "p50" | "p99", runs: RunSet) {
-  const open = openAt(run, rate);
-  const direct = open?.pairedDirect?.latency?.[q] ?? openAt(runs.direct, rate)?.latency?.[q];
+function overheadAt(key: TargetKey, rate: number, q: "p50" | "p99", runs: RunSet) {
+  const open = openAt(runs[key], rate);
+  const direct =
+    open?.pairedDirect?.latency?.[q] ?? openAt(runs[referenceOf(key)], rate)?.latency?.[q];
   const value = open?.latency?.[q];
   return value === undefined || direct === undefined
     ? undefined
@@ -143,7 +163,7 @@ function cacheRows(rates: number[]): MetricRow[] {
     ...rates.map((rate) =>
       overFloor(
         `p50 overhead @${rate} RPS: target − floor, ms`,
-        (runs, key) => overheadAt(runs[key], rate, "p50", runs),
+        (runs, key) => overheadAt(key, rate, "p50", runs),
         2,
       ),
     ),
@@ -169,7 +189,7 @@ function latencyRows(rates: number[]): MetricRow[] {
         digits: 2,
         overhead: true,
         // Against direct measured right before (paired), else the run's own direct column.
-        cell: (runs, key) => (key === "direct" ? undefined : overheadAt(runs[key], rate, q, runs)),
+        cell: (runs, key) => (isDirect(key) ? undefined : overheadAt(key, rate, q, runs)),
       });
     }
   }
@@ -225,6 +245,21 @@ export function metricRows(rates: number[], cache: boolean): MetricRow[] {
           : defined(vk.cpuMsPerRequest - master.cpuMsPerRequest, vk.saturated || master.saturated);
       },
     },
+    // What translating to Anthropic and back costs over the plain OpenAI relay, same process.
+    {
+      label: "CPU-ms per request, closed loop: translate − master key",
+      digits: 3,
+      noRatio: true,
+      onlyFor: ["gatewayTranslate"],
+      cell: (runs, key) => {
+        if (key !== "gatewayTranslate") return undefined;
+        const translate = runs.gatewayTranslate?.closed?.cpuMsPerRequest;
+        const master = runs.gateway?.closed?.cpuMsPerRequest;
+        return translate === undefined || master === undefined
+          ? undefined
+          : defined(translate - master);
+      },
+    },
     {
       label: "CPU-ms per request, closed loop: OTel on − off",
       digits: 3,
@@ -249,10 +284,10 @@ export function metricRows(rates: number[], cache: boolean): MetricRow[] {
       digits: 2,
       overhead: true,
       cell: (runs, key) => {
-        if (key === "direct") return undefined;
+        if (isDirect(key)) return undefined;
         const stream = runs[key]?.stream;
         const value = stream?.ttfb?.[q];
-        const direct = stream?.pairedDirect?.ttfb?.[q] ?? runs.direct?.stream?.ttfb?.[q];
+        const direct = stream?.pairedDirect?.ttfb?.[q] ?? runs[referenceOf(key)]?.stream?.ttfb?.[q];
         return value === undefined || direct === undefined
           ? undefined
           : defined(value - direct, stream?.saturated || stream?.pairedDirect?.saturated);
@@ -343,14 +378,14 @@ export function renderTable(
         ? ""
         : !present.has(key)
           ? "skipped"
-          : key === "direct"
+          : isDirect(key)
             ? row.overhead
               ? "0"
               : "-"
             : "n/a";
     const ratioCells = ratios.map(([a, b]) => {
       if (row.noRatio) return "";
-      if (row.overhead && b === "direct") return "-";
+      if (row.overhead && isDirect(b)) return "-";
       return ratio(values.get(a), values.get(b));
     });
     lines.push(

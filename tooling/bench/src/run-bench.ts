@@ -26,25 +26,23 @@ import {
 import { killAllStarted, stopProcess, type ServerProcess } from "./processes.ts";
 import { cacheHitCounts, renderMedianTable, renderRunTable, type RunSet } from "./report.ts";
 import {
-  cacheSettings,
-  checkCacheHit,
   checkTarget,
-  directTarget,
+  directAnthropicTarget,
   startFake,
-  startFloor,
   startGateway,
-  startPortkey,
   TARGET_LABELS,
+  translateModel,
+  translateTarget,
   virtualKeyTarget,
-  type GatewayStartOptions,
   type Paths,
-  type Target,
   type TargetKey,
 } from "./targets.ts";
+import { startTargets, tracedGatewayOptions } from "./start-targets.ts";
+import { renderTtfbVerdicts } from "./ttfb-verdicts.ts";
 import { runWrk, writeWrkScript, wrkAvailable } from "./wrk.ts";
 import { cacheRedis, parseCli, type Cli } from "./cli.ts";
 import { runMemory } from "./run-memory.ts";
-import { dropBenchSchema, postgresRedisEnv, postgresRedisFrom } from "./postgres-redis.ts";
+import { dropBenchSchema, postgresRedisFrom } from "./postgres-redis.ts";
 import { resultsFile } from "./results-file.ts";
 
 function settingsFor(cli: Cli, canPin: boolean): BenchSettings {
@@ -165,9 +163,11 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
       ? ["direct", "floor", "gateway", "gatewayObs"]
       : [
           "direct",
+          "directAnthropic",
           "floor",
           "gateway",
           "gatewayVk",
+          "gatewayTranslate",
           "gatewayObs",
           "gatewayPg",
           "portkey",
@@ -196,102 +196,25 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
     }
   } else notes.push("Portkey skipped: --no-peer.");
 
-  log(
-    `starting the fake upstream, the floor, the gateway${focused ? "" : " and the peer"} and the ${cli.observability ? "traced gateway" : "cache gateways"}`,
-  );
-  const fake = await startFake(paths);
-  servers.push(fake.process);
-  const targets: Target[] = [directTarget(fake.origin)];
-  const starters: [TargetKey, () => Promise<Target>][] = [
-    ["floor", () => startFloor(paths, fake.origin)],
-    ["gateway", () => startGateway(paths, fake.origin)],
-  ];
-  if (peer && typeof peer !== "string") {
-    const install = peer;
-    starters.push(["portkey", () => startPortkey(paths, install, fake.origin)]);
-  }
-  if (columns.includes("gatewayObs")) {
-    starters.push([
-      "gatewayObs",
-      () =>
-        startGateway(paths, fake.origin, {
-          key: "gatewayObs",
-          logName: "gateway-observability",
-          ...tracedGatewayOptions(fake.origin),
-        }),
-    ]);
-  }
-  if (pgRedis && typeof pgRedis !== "string") {
-    const where = pgRedis;
-    starters.push([
-      "gatewayPg",
-      () =>
-        startGateway(paths, fake.origin, {
-          key: "gatewayPg",
-          logName: "gateway-postgres-redis",
-          env: postgresRedisEnv(where),
-        }),
-    ]);
-  } else if (typeof pgRedis === "string") {
+  if (typeof pgRedis === "string") {
     notes.push(`${TARGET_LABELS.gatewayPg} skipped: ${pgRedis}.`);
     log(`gatewayPg skipped: ${pgRedis}`);
   }
-  if (columns.includes("cacheMemory"))
-    starters.push([
-      "cacheMemory",
-      () =>
-        startGateway(paths, fake.origin, {
-          key: "cacheMemory",
-          logName: "gateway-cache-memory",
-          litellmSettings: cacheSettings("local", cacheNamespace),
-        }),
-    ]);
-  if (columns.includes("cacheRedis") && redis) {
-    starters.push([
-      "cacheRedis",
-      () =>
-        startGateway(paths, fake.origin, {
-          key: "cacheRedis",
-          logName: "gateway-cache-redis",
-          litellmSettings: cacheSettings("redis", cacheNamespace, redis.url),
-        }),
-    ]);
-  } else if (columns.includes("cacheRedis")) {
-    const why =
-      "Redis cache target skipped: no Redis given (pass --redis-url redis://127.0.0.1:6379 or set TEST_REDIS_URL)";
-    notes.push(`${why}.`);
-    log(why);
-  }
-  for (const [key, start] of starters) {
-    try {
-      const target = await start();
-      if (target.process) servers.push(target.process);
-      targets.push(target);
-      if (key === "gateway" && !focused) {
-        // The same process again, called with a virtual key (team, budgets, rpm/tpm limits).
-        try {
-          targets.push(await virtualKeyTarget(target));
-        } catch (error) {
-          notes.push(`${TARGET_LABELS.gatewayVk} left out: ${(error as Error).message}`);
-          log(`gatewayVk left out: ${(error as Error).message}`);
-        }
-      }
-    } catch (error) {
-      notes.push(`${TARGET_LABELS[key]} did not start: ${(error as Error).message}`);
-      log(`${key} did not start: ${(error as Error).message}`);
-    }
-  }
-  for (const target of [...targets]) {
-    let problem = await checkTarget(target);
-    // checkTarget's first request was the cache targets' one miss: from here on they must hit.
-    if (!problem && (target.key === "cacheMemory" || target.key === "cacheRedis"))
-      problem = await checkCacheHit(target);
-    if (problem) {
-      notes.push(`${TARGET_LABELS[target.key]} left out: ${problem}`);
-      log(`${target.key} left out: ${problem}`);
-      targets.splice(targets.indexOf(target), 1);
-    }
-  }
+  log(
+    `starting the fake upstream, the floor, the gateway${focused ? "" : " (master key, virtual key, translation)"}${peer && typeof peer !== "string" ? ", the peer" : ""} and the ${cli.observability ? "traced gateway" : "cache gateways"}`,
+  );
+  const { fake, targets } = await startTargets({
+    paths,
+    columns,
+    focused,
+    peer: peer && typeof peer !== "string" ? peer : undefined,
+    pgRedis: pgRedis && typeof pgRedis !== "string" ? pgRedis : undefined,
+    redis,
+    cacheNamespace,
+    notes,
+    servers,
+    log,
+  });
   const startRss = new Map<TargetKey, number>();
   for (const target of targets) {
     if (!target.process) continue;
@@ -399,6 +322,14 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
         : "NOT pinned (taskset missing, fewer than 2 CPUs, or --no-pin)"),
   );
   lines.push(
+    columns.includes("gatewayTranslate")
+      ? "- which direct each overhead is against: `direct`, the fake's /v1/chat/completions with the OpenAI body, for every target " +
+          "except `gateway (translate)` (the master-key gateway's process asked for `bench-anthropic`, i.e. `anthropic/claude-sonnet-4-5-20250929` at the fake: " +
+          "OpenAI in, Anthropic Messages API upstream, answer translated back), whose reference is `direct, Anthropic`: the fake's /v1/messages " +
+          "called directly with the same conversation as an Anthropic body (precomputed Anthropic message JSON / SSE carrying the same sentence)"
+      : "- every overhead is against `direct`: the fake's /v1/chat/completions with the OpenAI body",
+  );
+  lines.push(
     `- repetitions: ${repetitions.length} run, ${kept().length} kept (target ${cli.reps}); medians ${medianNote}`,
   );
   lines.push(
@@ -455,6 +386,18 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
     );
     lines.push("");
   }
+  lines.push(
+    "## Issue 22 stream TTFB overhead p50 ≤ 0.5 ms over direct, every target (medians of per-run differences)",
+  );
+  lines.push("");
+  lines.push(
+    ...renderTtfbVerdicts(
+      medianOver.map((r) => r.runs),
+      TARGET_LABELS,
+      new Set(targets.map((t) => t.key)),
+    ),
+  );
+  lines.push("");
   lines.push("## Runs");
   for (const repetition of repetitions) {
     lines.push("");
@@ -486,7 +429,10 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
           `${run.key}: only ${hits} of ${ok} correct answers were cache hits, so its numbers mix in misses (hits/correct: ${phases.join(", ")})`,
         );
       }
-      if ((run.key === "gateway" || run.key === "gatewayVk") && hits > 0)
+      if (
+        (run.key === "gateway" || run.key === "gatewayVk" || run.key === "gatewayTranslate") &&
+        hits > 0
+      )
         problems.push(`${run.key}: ${hits} cache hits on the uncached gateway (it has no cache)`);
       if (run.closed && run.closed.upstreamCpuMsPerRequest > 0) {
         problems.push(
@@ -517,13 +463,17 @@ async function runProfile(cli: Cli, paths: Paths): Promise<string> {
   try {
     const gateway = await startGateway(paths, fake.origin, {
       ...(cli.observability ? tracedGatewayOptions(fake.origin) : {}),
+      ...(cli.translate ? { extraModels: [translateModel(fake.origin)] } : {}),
       // No --cpu-prof-name: every thread (worker threads too) would write to one name, and
       // a fixed name would let them overwrite each other. The main thread's has thread id 0.
       nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${profDir}`],
       logName: "gateway-profiled",
     });
     servers.push(gateway.process!);
-    const target = cli.virtualKey ? await virtualKeyTarget(gateway) : gateway;
+    const caller = cli.virtualKey ? await virtualKeyTarget(gateway) : gateway;
+    const target = cli.translate
+      ? translateTarget(caller, directAnthropicTarget(fake.origin))
+      : caller;
     const problem = await checkTarget(target);
     if (problem) throw new Error(`gateway check failed: ${problem}`);
     const script = join(paths.workDir, "profile.lua");
@@ -561,7 +511,8 @@ async function runProfile(cli: Cli, paths: Paths): Promise<string> {
       `- load average at start: ${fmtLoad(loadStart)}; at end: ${fmtLoad(loadavg())} (shared machine: other engineers' tests ran meanwhile)`,
       `- \`node --cpu-prof\` on the real gateway process, ${cli.stream ? "streaming" : "non-streaming"} chat completions ` +
         `with ${cli.virtualKey ? "a virtual key (team and key budgets, rpm/tpm limits)" : "the master key"}` +
-        `${cli.observability ? ", Prometheus and OpenTelemetry on (`callbacks: [prometheus, otel]`, OTLP to the fake)" : ""}, wrk -t1 -c50: ` +
+        `${cli.observability ? ", Prometheus and OpenTelemetry on (`callbacks: [prometheus, otel]`, OTLP to the fake)" : ""}` +
+        `${cli.translate ? ", model `bench-anthropic` (translated to Anthropic's Messages API at the fake and back)" : ""}, wrk -t1 -c50: ` +
         `${cli.quick ? 2 : 4} s warm-up (${warm.requests} requests) + ${durationS} s (${measured.requests} requests, ${measured.rps.toFixed(0)} RPS, ` +
         `${measured.non200 + measured.wrongContent} bad)`,
       `- only the ${durationS} s measured window counts (start-up, the embedded database's migrations and the warm-up are cut out)`,
@@ -610,6 +561,7 @@ async function main(): Promise<void> {
           ...(cli.stream ? ["stream"] : []),
           ...(cli.virtualKey ? ["vk"] : []),
           ...(cli.observability ? ["observability"] : []),
+          ...(cli.translate ? ["translate"] : []),
         ].join("-")
       : [
           ...(cli.cache ? ["cache"] : []),
@@ -637,15 +589,3 @@ main().catch((error: unknown) => {
   killAllStarted();
   process.exit(1);
 });
-
-/**
- * The traced gateway: Prometheus and OpenTelemetry on (`--observability`, and `--profile
- * --observability` profiles it). The fake upstream answers any POST with 200, so it takes the
- * OTLP exports too.
- */
-function tracedGatewayOptions(fakeOrigin: string): GatewayStartOptions {
-  return {
-    litellmSettings: { callbacks: ["prometheus", "otel"] },
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: fakeOrigin, OTEL_SERVICE_NAME: "bench-gateway" },
-  };
-}

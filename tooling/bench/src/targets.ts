@@ -3,19 +3,19 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { request } from "undici";
 import {
-  BENCH_MODEL,
-  CACHE_HIT_HEADER,
-  EXPECTED_STREAM_TEXT,
-  UPSTREAM_MODEL,
-  isExpectedCompletion,
-  readStreamText,
-  requestBody,
-} from "./payloads.ts";
+  ANTHROPIC_ID_PREFIX,
+  ANTHROPIC_UPSTREAM_MODEL,
+  ANTHROPIC_VERSION,
+  BENCH_ANTHROPIC_MODEL,
+} from "./anthropic-payloads.ts";
+import { BENCH_MODEL, CACHE_HIT_HEADER, UPSTREAM_MODEL } from "./payloads.ts";
+import { isExpectedAnswer, requestBodyFor, type Wire } from "./wire.ts";
 import type { PeerInstall } from "./peer.ts";
 import { freePort, startProcess, waitForHttp, type ServerProcess } from "./processes.ts";
 
 export type TargetKey =
   | "direct"
+  | "directAnthropic"
   | "floor"
   | "gateway"
   | "gatewayVk"
@@ -23,10 +23,12 @@ export type TargetKey =
   | "gatewayPg"
   | "portkey"
   | "cacheMemory"
-  | "cacheRedis";
+  | "cacheRedis"
+  | "gatewayTranslate";
 
 export const TARGET_LABELS: Record<TargetKey, string> = {
   direct: "direct (fake upstream)",
+  directAnthropic: "direct, Anthropic (the fake's /v1/messages)",
   floor: "floor (node:http + undici)",
   gateway: "our gateway (master key)",
   gatewayVk: "our gateway (virtual key)",
@@ -35,6 +37,7 @@ export const TARGET_LABELS: Record<TargetKey, string> = {
   portkey: "Portkey 1.15.2",
   cacheMemory: "our gateway, memory cache hits",
   cacheRedis: "our gateway, Redis cache hits",
+  gatewayTranslate: "our gateway, translation (OpenAI in, Anthropic upstream, master key)",
 };
 
 /** One thing to send load at: its URL and headers, and the proxy process whose CPU is measured. */
@@ -43,8 +46,17 @@ export interface Target {
   url: string;
   headers: Record<string, string>;
   model: string;
-  /** The proxy's own server process; undefined for `direct` (no proxy in between). */
+  /** The proxy's own server process; undefined for the directs (no proxy in between). */
   process?: ServerProcess;
+  /** The API it speaks (default OpenAI): picks the request body and the answer's check. */
+  wire?: Wire;
+  /**
+   * The direct its overheads are measured against (a paired run right before each of its
+   * runs); default `direct`, the fake's OpenAI endpoint.
+   */
+  reference?: Target;
+  /** Text the pre-flight answers must also carry, proving which upstream API served them. */
+  servedProof?: string;
 }
 
 export const GATEWAY_MASTER_KEY = "sk-bench-master-key";
@@ -78,6 +90,49 @@ export function directTarget(origin: string): Target {
     url: `${origin}/v1/chat/completions`,
     headers: { "content-type": "application/json", authorization: `Bearer ${UPSTREAM_KEY}` },
     model: UPSTREAM_MODEL,
+  };
+}
+
+/**
+ * The translation target's reference: the fake's Anthropic Messages endpoint called directly
+ * with the conversation as an Anthropic body, as the gateway calls it after translating.
+ */
+export function directAnthropicTarget(origin: string): Target {
+  return {
+    key: "directAnthropic",
+    url: `${origin}/v1/messages`,
+    headers: {
+      "content-type": "application/json",
+      "x-api-key": UPSTREAM_KEY,
+      "anthropic-version": ANTHROPIC_VERSION,
+    },
+    model: ANTHROPIC_UPSTREAM_MODEL,
+    wire: "anthropic",
+  };
+}
+
+/** The gateway's second model for the translation target: Claude at the fake's Messages API. */
+export function translateModel(upstreamOrigin: string): ExtraModel {
+  return {
+    name: BENCH_ANTHROPIC_MODEL,
+    model: `anthropic/${ANTHROPIC_UPSTREAM_MODEL}`,
+    // A host: the adapter appends /v1/messages.
+    apiBase: upstreamOrigin,
+  };
+}
+
+/**
+ * The translation path: the same gateway process (started with `translateModel`), the same
+ * OpenAI body and master key, but the model is Claude, so the request is translated to
+ * Anthropic's Messages API and the answer (and stream) back to OpenAI's shape.
+ */
+export function translateTarget(gateway: Target, directAnthropic: Target): Target {
+  return {
+    ...gateway,
+    key: "gatewayTranslate",
+    model: BENCH_ANTHROPIC_MODEL,
+    reference: directAnthropic,
+    servedProof: ANTHROPIC_ID_PREFIX,
   };
 }
 
@@ -126,6 +181,14 @@ export function buildCompiledServer(paths: Paths): string {
   return compiledServer;
 }
 
+/** A model beside bench-model: by default another OpenAI deployment, at its own api_base. */
+export interface ExtraModel {
+  name: string;
+  apiBase: string;
+  /** LiteLLM's `provider/model`; default `openai/gpt-4o-mini`. */
+  model?: string;
+}
+
 export interface GatewayStartOptions {
   /** Extra node flags before the server, e.g. `--cpu-prof`. */
   nodeFlags?: string[];
@@ -137,8 +200,8 @@ export interface GatewayStartOptions {
   litellmSettings?: Record<string, unknown>;
   /** Extra environment for this gateway, e.g. `OTEL_EXPORTER_OTLP_ENDPOINT`. */
   env?: Record<string, string>;
-  /** More models beside bench-model, each an OpenAI deployment at its own api_base. */
-  extraModels?: { name: string; apiBase: string }[];
+  /** More models beside bench-model, each at its own api_base. */
+  extraModels?: ExtraModel[];
 }
 
 /**
@@ -169,7 +232,7 @@ export async function startGateway(
       ...(options.extraModels ?? []).map((extra) => ({
         model_name: extra.name,
         litellm_params: {
-          model: `openai/${UPSTREAM_MODEL}`,
+          model: extra.model ?? `openai/${UPSTREAM_MODEL}`,
           api_base: extra.apiBase,
           api_key: UPSTREAM_KEY,
         },
@@ -322,20 +385,17 @@ export async function checkTarget(target: Target): Promise<string | undefined> {
       const response = await request(target.url, {
         method: "POST",
         headers: target.headers,
-        body: requestBody(target.model, stream),
+        body: requestBodyFor(target.wire ?? "openai", target.model, stream),
         headersTimeout: 10_000,
         bodyTimeout: 10_000,
       });
       const text = await response.body.text();
-      const ok = stream
-        ? (() => {
-            const parsed = readStreamText(text);
-            return parsed.done && parsed.text === EXPECTED_STREAM_TEXT;
-          })()
-        : isExpectedCompletion(text);
+      const ok = isExpectedAnswer(target.wire ?? "openai", stream, text);
       if (response.statusCode !== 200 || !ok) {
         return `${stream ? "streaming" : "non-streaming"} check failed: ${response.statusCode} ${text.slice(0, 300)}`;
       }
+      if (target.servedProof && !text.includes(target.servedProof))
+        return `${stream ? "streaming" : "non-streaming"} answer lacks ${JSON.stringify(target.servedProof)}, so another upstream path served it: ${text.slice(0, 300)}`;
     } catch (error) {
       return `${stream ? "streaming" : "non-streaming"} check failed: ${(error as Error).message}`;
     }
@@ -377,17 +437,12 @@ export async function checkCacheHit(target: Target): Promise<string | undefined>
       const response = await request(target.url, {
         method: "POST",
         headers: target.headers,
-        body: requestBody(target.model, stream),
+        body: requestBodyFor(target.wire ?? "openai", target.model, stream),
         headersTimeout: 10_000,
         bodyTimeout: 10_000,
       });
       const text = await response.body.text();
-      const ok = stream
-        ? (() => {
-            const parsed = readStreamText(text);
-            return parsed.done && parsed.text === EXPECTED_STREAM_TEXT;
-          })()
-        : isExpectedCompletion(text);
+      const ok = isExpectedAnswer(target.wire ?? "openai", stream, text);
       if (response.statusCode !== 200 || !ok)
         return `${label} repeat answered wrongly: ${response.statusCode} ${text.slice(0, 300)}`;
       const hit = response.headers[CACHE_HIT_HEADER];

@@ -20,6 +20,7 @@ export * from "./transport/undici-transport.ts";
 export * from "./transport/response-too-large-error.ts";
 export * from "./call/call-chat.ts";
 export * from "./call/call-embedding.ts";
+export { CallAbort, type AbortLike } from "./call/call-abort.ts";
 export {
   mapOpenAIError,
   readOpenAIError,

@@ -43,7 +43,12 @@ import { cacheRef, decorate } from "./execution/router-result.ts";
 import { costOutcome, usageOutcome } from "./execution/usage-outcome.ts";
 import type { Runtime } from "./execution/runtime.ts";
 import { internalError } from "./errors/router-internal-error.ts";
-import type { EmbeddingParts, PostCallOutcome, RouterHooks } from "./hooks/router-hooks.ts";
+import type {
+  EmbeddingParts,
+  PostCallOutcome,
+  PreCallAnswer,
+  RouterHooks,
+} from "./hooks/router-hooks.ts";
 import type { PriceOf } from "./pricing/price-of.ts";
 import { deploymentPrice } from "./pricing/price-of.ts";
 import type { RouterStateStore, StoreStatus } from "./state/state-store.ts";
@@ -191,7 +196,9 @@ export class Router<M extends RequestMetadata = RequestMetadata> {
     const { request: body, params } = splitRouterParams(request);
     const state = beginRequest(rt, "chat", body, body.stream === true, params, options);
     try {
-      const answer = await this.#preCall(rt, state);
+      const pending = this.#preCall(rt, state);
+      // A synchronous hook (the master key's, a cache miss without I/O) costs no await.
+      const answer = pending instanceof Promise ? await pending : pending;
       if (answer !== undefined) {
         if (!("response" in answer))
           throw new TypeError("preCall answered a chat request without `response`");
@@ -346,14 +353,21 @@ export class Router<M extends RequestMetadata = RequestMetadata> {
     await Promise.all([this.#owned.transport?.close(), this.#owned.store?.close()]);
   }
 
-  async #preCall(rt: Runtime, state: RequestState) {
+  /** The pre-call hook's answer; a promise only when the hook returned one. Throws, not rejects. */
+  #preCall(
+    rt: Runtime,
+    state: RequestState,
+  ): PreCallAnswer | undefined | Promise<PreCallAnswer | undefined> {
     if (state.ctx.signal?.aborted === true) throw new ClientClosedError();
     // Unknown models are refused before any hook runs (nothing to budget or cache).
     resolveGroup(rt, state.ctx.requestedModel);
     const preCall = rt.hooks.preCall;
     if (preCall === undefined) return undefined;
-    const answer = await preCall(state.ctx);
-    return answer ?? undefined;
+    const answer = preCall(state.ctx);
+    if (answer != null && typeof (answer as { then?: unknown }).then === "function") {
+      return Promise.resolve(answer).then((a) => a ?? undefined);
+    }
+    return (answer as PreCallAnswer | undefined) ?? undefined;
   }
 
   #cached(rt: Runtime, state: RequestState, response: ChatCallResult): RouterChatResult {

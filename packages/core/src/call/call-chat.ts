@@ -9,13 +9,14 @@ import { sharedMockTransport } from "../providers/mock/shared-mock-transport.ts"
 import { streamDecoderFor } from "../stream/decode-stream.ts";
 import type { Transport } from "../transport/transport.ts";
 import { applyUnsupportedParams } from "./apply-unsupported-params.ts";
+import type { CallAbort } from "./call-abort.ts";
 import { buildUnderDeadline } from "./build-under-deadline.ts";
 import { callTimeoutError, firstChunkTimeoutError } from "./call-timeout-error.ts";
 import { createCallController, type CallController } from "./call-controller.ts";
 import type { ChatCallResult } from "./call-result.ts";
 import { createChatStreamParts } from "./chat-stream-parts.ts";
 import { raceSignal } from "./race-signal.ts";
-import { readUpstreamResponse } from "./read-upstream-response.ts";
+import { readUpstreamResponse, sendSignal } from "./read-upstream-response.ts";
 import { resolveAdapter } from "./resolve-adapter.ts";
 import { toCallError } from "./to-call-error.ts";
 
@@ -28,10 +29,11 @@ export interface CallChatOptions {
   signal?: AbortSignal;
   /**
    * A controller this call alone may abort, already following the caller's signal (the router's
-   * attempt guard): the call's deadlines and clean-ups abort it directly rather than a controller
-   * of the call's own that listens to `signal`. `signal`, if also given, must be its signal.
+   * attempt guard hands its CallAbort): the call's deadlines and clean-ups abort it directly
+   * rather than a controller of the call's own that listens to `signal`. `signal`, if also
+   * given, must be its signal, and is then never read (so a caller may make it lazily).
    */
-  abortController?: AbortController;
+  abortController?: CallAbort | AbortController;
   /** Non-streamed: the whole call. Streamed, without `streamTimeoutMs`: until the first chunk. */
   timeoutMs?: number;
   /**
@@ -72,12 +74,17 @@ export async function callChat(options: CallChatOptions): Promise<ChatCallResult
   const decode = stream ? streamDecoderFor(chat.streamFraming) : undefined;
   const provider = deployment.provider;
 
-  const controller = createCallController(options.signal, options.abortController);
+  const controller =
+    options.abortController === undefined
+      ? createCallController(options.signal)
+      : createCallController(undefined, options.abortController);
   const deadlineMs = stream ? (options.streamTimeoutMs ?? options.timeoutMs) : options.timeoutMs;
   controller.startTimer(deadlineMs, () =>
     stream ? firstChunkTimeoutError(provider, deadlineMs) : callTimeoutError(provider, deadlineMs),
   );
-  const upstreamRequest = await buildUnderDeadline(() => chat.buildRequest(ctx), controller);
+  const built = buildUnderDeadline(() => chat.buildRequest(ctx), controller);
+  // Most adapters build synchronously: no await (and no microtask) for those.
+  const upstreamRequest = built instanceof Promise ? await built : built;
   const passthrough = chat.isPassthrough?.(ctx) ?? false;
 
   if (decode === undefined) {
@@ -99,7 +106,7 @@ export async function callChat(options: CallChatOptions): Promise<ChatCallResult
         upstreamHeaders: response.headers,
       };
     } catch (error) {
-      throw toCallError(error, controller.signal, provider);
+      throw toCallError(error, controller.callAbort, provider);
     } finally {
       controller.dispose();
     }
@@ -109,18 +116,18 @@ export async function callChat(options: CallChatOptions): Promise<ChatCallResult
   try {
     const response = await raceSignal(
       transport.send(upstreamRequest, {
-        signal: controller.signal,
+        signal: sendSignal(transport, controller),
         // Our own timer enforces the deadline; the transport's are lifted to match.
         ...(deadlineMs === undefined ? {} : { headersTimeoutMs: deadlineMs }),
         ...(options.streamTimeoutMs === undefined
           ? {}
           : { bodyTimeoutMs: options.streamTimeoutMs }),
       }),
-      controller.signal,
+      controller.callAbort,
     );
     if (response.status < 200 || response.status >= 300) {
       // The error body is read under the same deadline as the headers.
-      const body = await raceSignal(response.text(), controller.signal);
+      const body = await raceSignal(response.text(), controller.callAbort);
       throw adapter.mapError(
         { status: response.status, headers: response.headers, body },
         deployment,
@@ -146,7 +153,7 @@ export async function callChat(options: CallChatOptions): Promise<ChatCallResult
       }),
     };
   } catch (error) {
-    throw toCallError(error, controller.signal, provider);
+    throw toCallError(error, controller.callAbort, provider);
   } finally {
     // From here on the parts iterator owns the controller and disposes of it.
     if (!headersReceived) disposeFailed(controller);

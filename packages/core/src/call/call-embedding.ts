@@ -8,6 +8,7 @@ import { mockProvider } from "../providers/mock/mock-provider.ts";
 import { sharedMockTransport } from "../providers/mock/shared-mock-transport.ts";
 import type { Transport } from "../transport/transport.ts";
 import { buildUnderDeadline } from "./build-under-deadline.ts";
+import type { CallAbort } from "./call-abort.ts";
 import { createCallController } from "./call-controller.ts";
 import type { EmbeddingCallResult } from "./call-result.ts";
 import { callTimeoutError } from "./call-timeout-error.ts";
@@ -23,7 +24,7 @@ export interface CallEmbeddingOptions {
   transport: Transport;
   signal?: AbortSignal;
   /** As callChat's: a controller this call alone aborts, already following the caller. */
-  abortController?: AbortController;
+  abortController?: CallAbort | AbortController;
   /** The whole call. */
   timeoutMs?: number;
 }
@@ -45,7 +46,11 @@ export async function callEmbedding(options: CallEmbeddingOptions): Promise<Embe
   const provider = deployment.provider;
 
   // The call owns its deadline (the router only computes it), from before the request is built.
-  const controller = createCallController(options.signal, options.abortController);
+  // With a controller of its own the call never reads `signal` (a caller may make it lazily).
+  const controller =
+    options.abortController === undefined
+      ? createCallController(options.signal)
+      : createCallController(undefined, options.abortController);
   controller.startTimer(options.timeoutMs, () => callTimeoutError(provider, options.timeoutMs));
   const upstreamRequest = await buildUnderDeadline(() => embeddings.buildRequest(ctx), controller);
   try {
@@ -64,7 +69,7 @@ export async function callEmbedding(options: CallEmbeddingOptions): Promise<Embe
       upstreamHeaders: response.headers,
     };
   } catch (error) {
-    throw toCallError(error, controller.signal, provider);
+    throw toCallError(error, controller.callAbort, provider);
   } finally {
     controller.dispose();
   }

@@ -67,7 +67,7 @@ async function* generateParts(options: ChatStreamPartsOptions): AsyncGenerator<C
       // Racing each read is the guarantee for transports that may ignore the signal; one that
       // fails its reads on abort is read directly (a listener pair and a promise per chunk less).
       const read = raceReads
-        ? await raceSignal(reads.next(), controller.signal)
+        ? await raceSignal(reads.next(), controller.callAbort)
         : await reads.next();
       if (read.done === true) break;
       const chunks: ChatCompletionChunk[] = [];
@@ -106,7 +106,7 @@ async function* generateParts(options: ChatStreamPartsOptions): AsyncGenerator<C
     if (tail.length > 0) yield passthrough ? { chunks: tail, raw: NO_BYTES } : { chunks: tail };
     completed = true;
   } catch (error) {
-    throw toCallError(error, controller.signal, options.provider);
+    throw toCallError(error, controller.callAbort, options.provider);
   } finally {
     idle?.stop();
     if (!completed) {

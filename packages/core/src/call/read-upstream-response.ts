@@ -13,19 +13,31 @@ export async function readUpstreamResponse(
   controller: CallController,
   timeoutMs: number | undefined,
 ): Promise<UpstreamResponse> {
-  const { signal } = controller;
+  const abort = controller.callAbort;
   const response = await raceSignal(
     transport.send(request, {
-      signal,
+      signal: sendSignal(transport, controller),
       // Our own timer enforces the whole-call deadline; handing the same value to the
       // transport also lifts its defaults (undici: 300 s) for calls allowed to run longer.
-      ...(timeoutMs === undefined ? {} : { headersTimeoutMs: timeoutMs, bodyTimeoutMs: timeoutMs }),
+      // Undefined means unset (TransportOptions); plain properties, no spread per call.
+      headersTimeoutMs: timeoutMs,
+      bodyTimeoutMs: timeoutMs,
     }),
-    signal,
+    abort,
   );
   const body =
     response.signalEndsBody === true
       ? await response.text()
-      : await raceSignal(response.text(), signal);
+      : await raceSignal(response.text(), abort);
   return { status: response.status, headers: response.headers, body };
+}
+
+/**
+ * The signal to hand to `transport`: the call's CallAbort itself when the transport takes one
+ * (undici's does), else a real AbortSignal following it (made now, on demand).
+ */
+export function sendSignal(transport: Transport, controller: CallController): AbortSignal {
+  return transport.takesAbortLike === true
+    ? (controller.callAbort as unknown as AbortSignal)
+    : controller.signal;
 }

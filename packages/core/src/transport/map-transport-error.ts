@@ -1,3 +1,4 @@
+import type { AbortLike } from "../call/call-abort.ts";
 import { GatewayError, TimeoutError, UpstreamError } from "../errors/gateway-error.ts";
 
 /** Socket-level failures: nothing (or not all) reached the upstream, so another try may work. */
@@ -30,7 +31,7 @@ const TIMEOUT_CODES = new Set([
  *
  * Messages name the origin only: a full URL may carry a key in its query (Gemini `?key=`).
  */
-export function mapTransportError(error: unknown, origin: string, signal?: AbortSignal): unknown {
+export function mapTransportError(error: unknown, origin: string, signal?: AbortLike): unknown {
   if (signal?.aborted) return signal.reason ?? abortError();
   if (error instanceof GatewayError) return error;
   const code = errorCode(error);

@@ -22,6 +22,7 @@ export interface TransportResponse {
   readonly signalEndsBody?: boolean;
 }
 
+/** An option left undefined (or absent) means the transport's default. */
 export interface TransportOptions {
   signal?: AbortSignal;
   /** Milliseconds to wait for response headers (time to first byte). */
@@ -31,6 +32,13 @@ export interface TransportOptions {
 }
 
 export interface Transport {
+  /**
+   * True when `send()` uses its `signal` only as an AbortLike (reads `aborted` and `reason`,
+   * adds and removes an "abort" listener), as undici's `request()` does: a call then hands it
+   * its CallAbort instead of making an AbortSignal (an AbortController per call, issue 22).
+   * Leave it unset when the signal goes anywhere that needs a real AbortSignal.
+   */
+  readonly takesAbortLike?: boolean;
   send(request: UpstreamRequest, options?: TransportOptions): Promise<TransportResponse>;
   close(): Promise<void>;
 }

@@ -48,8 +48,12 @@ export async function chatAttempt(
         request: options.request,
         callId: ctx.callId,
         transport: rt.transport,
-        signal: guard.signal,
         abortController: guard.controller,
+        // Made only if the call function reads it: @org/core's does not when handed
+        // `abortController` (no AbortController per attempt).
+        get signal() {
+          return guard.signal;
+        },
         timeoutMs: deadlineMs,
         streamTimeoutMs,
       }),

@@ -10,15 +10,16 @@ import type { Runtime } from "./runtime.ts";
  * Ranks the candidates with the routing strategy, then reserves the first usable one in the
  * store (one atomic step, one Redis round trip). Deployments this request already tried go to
  * the back, so a retry lands elsewhere when it can. Throws a 429 naming the group when every
- * candidate is cooling down or at its limit.
+ * candidate is cooling down or at its limit. Synchronous with a synchronous store (the memory
+ * store): no promise, and no await for the caller, per attempt.
  */
-export async function pickDeployment(
+export function pickDeployment(
   rt: Runtime,
   state: RequestState,
   group: string,
   candidates: readonly Deployment[],
   tried: readonly string[],
-): Promise<Deployment> {
+): Deployment | Promise<Deployment> {
   const now = rt.clock.now();
   const ranked = rt.strategy.order({
     candidates,
@@ -35,7 +36,18 @@ export async function pickDeployment(
     tokens: state.tokens,
     withLatency: rt.strategy.usesLatency,
   });
-  const result: AcquireResult = isPromiseLike(pending) ? await pending : pending;
+  if (isPromiseLike(pending)) {
+    return Promise.resolve(pending).then((result) => chosenFrom(result, order, group, now));
+  }
+  return chosenFrom(pending, order, group, now);
+}
+
+function chosenFrom(
+  result: AcquireResult,
+  order: readonly Deployment[],
+  group: string,
+  now: number,
+): Deployment {
   const chosen = result.index >= 0 ? order[result.index] : undefined;
   if (chosen === undefined) {
     const reason =

@@ -44,7 +44,8 @@ export async function runGroup<T>(
   for (;;) {
     let deployment: Deployment;
     try {
-      deployment = await pickDeployment(rt, state, group.name, candidates, tried);
+      const picked = pickDeployment(rt, state, group.name, candidates, tried);
+      deployment = picked instanceof Promise ? await picked : picked;
     } catch (error) {
       // A retry that finds nothing available surfaces the failure that caused it (LiteLLM).
       throw lastError ?? error;

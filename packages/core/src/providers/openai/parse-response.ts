@@ -1,6 +1,7 @@
 import { UpstreamError, type GatewayError } from "../../errors/gateway-error.ts";
 import { ChatCompletionSchema, type ChatCompletion } from "../../openai/chat-response.ts";
 import { isRecord } from "../../util/is-record.ts";
+import { hotChatCompletion } from "./hot-chat-completion.ts";
 import { statusOfErrorPayload } from "./map-error.ts";
 import { normalizeFinishReason } from "./map-finish-reason.ts";
 
@@ -32,6 +33,10 @@ export function parseOpenAICompletion(
       }
     }
   }
+  // The common shape is checked by hand; anything else (and every malformed answer, with its
+  // error message) goes through the schema.
+  const hot = hotChatCompletion(payload);
+  if (hot !== undefined) return hot;
   const result = ChatCompletionSchema.safeParse(payload);
   if (!result.success) {
     const issue = result.error.issues[0];

@@ -1,6 +1,16 @@
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import {
+  cp,
+  mkdir,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  utimes,
+  writeFile,
+} from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { createDb } from "@org/db";
@@ -47,7 +57,12 @@ async function buildTemplate(): Promise<string> {
     hash.update(`${name}\n`).update(await readFile(join(MIGRATIONS, name)));
   }
   const dir = join(CACHE, hash.digest("hex").slice(0, 16));
-  if (existsSync(join(dir, READY))) return dir;
+  if (existsSync(join(dir, READY))) {
+    // Marks it in use, so a newer template's clean-up (below) leaves it to the runs copying it.
+    const now = new Date();
+    await utimes(dir, now, now).catch(() => {});
+    return dir;
+  }
 
   // Test files run in several workers at once: each builds in its own staging folder and the
   // first rename wins; a loser uses the winner's folder.
@@ -64,6 +79,7 @@ async function buildTemplate(): Promise<string> {
     await rename(staging, dir).catch((error: NodeJS.ErrnoException) => {
       if (!existsSync(join(dir, READY))) throw error;
     });
+    await removeOldTemplates(dir);
     return dir;
   } finally {
     await rm(staging, { recursive: true, force: true });
@@ -87,5 +103,21 @@ async function pgliteVersion(): Promise<string> {
     }
     if (dirname(dir) === dir) throw new Error("cannot find @electric-sql/pglite's package.json");
     dir = dirname(dir);
+  }
+}
+
+/**
+ * A new template means the migrations (or PGlite) changed: the earlier ones (40 MB each) are
+ * never used again by this checkout, nor are staging folders of a build that was killed. Only
+ * those no test file has used for an hour go, so a run that started before the change can still
+ * copy its own.
+ */
+async function removeOldTemplates(current: string): Promise<void> {
+  const hourAgo = Date.now() - 3_600_000;
+  for (const name of await readdir(CACHE)) {
+    const path = join(CACHE, name);
+    if (path === current) continue;
+    const info = await stat(path).catch(() => undefined);
+    if (info && info.mtimeMs < hourAgo) await rm(path, { recursive: true, force: true });
   }
 }

@@ -140,3 +140,27 @@ describe("streamPump when the format's own encoding fails", () => {
     expect(order).toEqual(["journaled after upstream ended", "closed"]);
   });
 });
+
+describe("streamPump: one write per upstream read", () => {
+  it("a part that completes several events goes out as one chunk of bytes, framed as before", async () => {
+    async function* threeAtOnce(): AsyncGenerator<ChatStreamPart> {
+      yield {
+        chunks: [
+          CHUNK,
+          { ...CHUNK, choices: [{ index: 0, delta: { content: " there" }, finish_reason: null }] },
+          { ...CHUNK, choices: [{ index: 0, delta: {}, finish_reason: "stop" as const }] },
+        ],
+      };
+    }
+    const stream = streamPump({ ...chat(), parts: threeAtOnce(), passthrough: false });
+    const reads: string[] = [];
+    for await (const value of stream) reads.push(new TextDecoder().decode(value));
+    // The three events in one read (one socket write), then the end marker in its own.
+    const events = reads[0]!.split("\n\n").filter((frame) => frame !== "");
+    expect(events).toHaveLength(3);
+    for (const frame of events) expect(frame).toMatch(/^data: \{/);
+    expect(JSON.parse(events[1]!.slice("data: ".length)).choices[0].delta.content).toBe(" there");
+    expect(reads.at(-1)).toBe("data: [DONE]\n\n");
+    expect(reads).toHaveLength(2);
+  });
+});

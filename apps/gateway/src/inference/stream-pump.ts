@@ -41,9 +41,15 @@ export function streamPump<Event>(options: StreamPumpOptions<Event>): ReadableSt
     closed = true;
     options.onClose?.();
   };
+  // One chunk of bytes per call however many events: each enqueued chunk is one socket write
+  // (and one chunked-encoding frame) on the way out, and an upstream read often completes several
+  // events at once.
   const send = (controller: ReadableStreamDefaultController<Uint8Array>, events: Event[]) => {
-    for (const event of events) controller.enqueue(textEncoder.encode(format.frame(event)));
-    return events.length > 0;
+    if (events.length === 0) return false;
+    let text = "";
+    for (const event of events) text += format.frame(event);
+    controller.enqueue(textEncoder.encode(text));
+    return true;
   };
 
   return new ReadableStream<Uint8Array>({
@@ -76,9 +82,11 @@ export function streamPump<Event>(options: StreamPumpOptions<Event>): ReadableSt
             }
             continue;
           }
-          let sent = false;
-          for (const chunk of part.chunks) sent = send(controller, encoder.encode(chunk)) || sent;
-          if (sent) return;
+          const events: Event[] = [];
+          for (const chunk of part.chunks) {
+            for (const event of encoder.encode(chunk)) events.push(event);
+          }
+          if (send(controller, events)) return;
         }
       } catch (error) {
         // Headers are already sent: the client gets the format's error events, then the stream

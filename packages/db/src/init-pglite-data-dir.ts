@@ -46,9 +46,10 @@ export async function initPgliteDataDir(dataDir: string): Promise<InitDataDirRes
       const child = execFile(
         process.execPath,
         ["-e", INIT_SCRIPT, pglitePath, staging],
-        // No NODE_OPTIONS: a loader (tsx) or an inspector flag from the parent is not needed here.
+        // Only what a node process needs to run: not the parent's secrets (master key, provider
+        // keys, database URLs), nor its NODE_OPTIONS (a loader or an inspector flag).
         {
-          env: { ...process.env, NODE_OPTIONS: "" },
+          env: childEnv(),
           timeout: INIT_TIMEOUT_MS,
           maxBuffer: 1 << 20,
         },
@@ -70,6 +71,15 @@ export async function initPgliteDataDir(dataDir: string): Promise<InitDataDirRes
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
+}
+
+function childEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of ["PATH", "HOME", "TMPDIR", "LANG"]) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
 }
 
 /**

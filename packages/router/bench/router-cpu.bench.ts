@@ -6,6 +6,12 @@
  *   pnpm --filter @org/router exec tsx bench/router-cpu.bench.ts [--calls 20000] [--concurrency 50]
  *   node --cpu-prof --cpu-prof-dir /tmp/prof --import tsx bench/router-cpu.bench.ts --only router
  *
+ * On a shared, loaded machine, runs minutes apart differ by more than a change gains. To
+ * compare two versions, `--baseline <other tree>/packages/router/src/index.ts` (e.g. a
+ * `git archive <commit> packages/core packages/router` unpacked beside this one, with its
+ * node_modules copied) loads that Router too, and the two and the floor run in alternating
+ * batches of `--calls` in one process, `--rounds` times: each sees the same load. Medians.
+ *
  * The fake upstream runs in a child process, so `process.cpuUsage()` here counts the client side
  * alone (router or floor), not the upstream's work. The Router is built the way apps/gateway
  * builds it (build-gateway.ts): the memory store, composed hooks (a budget-like preCall, a
@@ -17,7 +23,9 @@ import { parseArgs } from "node:util";
 import { Pool } from "undici";
 import { countChatTokens, countTextTokens } from "@org/core";
 import type { ChatCompletionRequest } from "@org/core";
-import { Router, composeHooks } from "../src/index.ts";
+import * as current from "../src/index.ts";
+
+type RouterModule = Pick<typeof current, "Router" | "composeHooks">;
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +34,7 @@ const { values } = parseArgs({
     warmup: { type: "string", default: "5000" },
     only: { type: "string" }, // "router" or "floor"
     rounds: { type: "string", default: "3" },
+    baseline: { type: "string" },
   },
 });
 const CALLS = Number(values.calls);
@@ -100,7 +109,7 @@ async function measure(total: number, call: () => Promise<void>): Promise<number
   return (used.user + used.system) / 1000 / total;
 }
 
-function buildRouter(port: number): Router {
+function buildRouter(port: number, { Router, composeHooks }: RouterModule): current.Router {
   const TARGET = { provider: "openai", model: "gpt-4o" } as const;
   return new Router({
     modelList: [
@@ -126,53 +135,93 @@ function buildRouter(port: number): Router {
   });
 }
 
+interface Variant {
+  name: string;
+  call: () => Promise<void>;
+  close: () => Promise<void>;
+}
+
+function routerVariant(name: string, router: current.Router): Variant {
+  return {
+    name,
+    call: async () => {
+      const result = await router.chatCompletion(REQUEST);
+      if (result.kind !== "response") throw new Error("expected a response");
+      if (result.completion.choices[0]?.message.content !== CONTENT)
+        throw new Error("wrong answer");
+      await result.settled;
+    },
+    close: () => router.close(),
+  };
+}
+
+function floorVariant(port: number): Variant {
+  const pool = new Pool(`http://127.0.0.1:${port}`, { pipelining: 1 });
+  return {
+    name: "floor",
+    call: async () => {
+      const response = await pool.request({
+        method: "POST",
+        path: "/v1/chat/completions",
+        headers: { "content-type": "application/json", authorization: "Bearer sk-bench" },
+        body: REQUEST_BODY,
+      });
+      const answer = (await response.body.json()) as {
+        choices: { message: { content: string } }[];
+      };
+      if (answer.choices[0]?.message.content !== CONTENT) throw new Error("wrong answer");
+    },
+    close: () => pool.close(),
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 async function main(): Promise<void> {
   const upstream = await startUpstream();
-  const rows: string[] = [];
+  const variants: Variant[] = [];
   try {
     if (values.only !== "floor") {
-      const router = buildRouter(upstream.port);
-      const call = async (): Promise<void> => {
-        const result = await router.chatCompletion(REQUEST);
-        if (result.kind !== "response") throw new Error("expected a response");
-        if (result.completion.choices[0]?.message.content !== CONTENT)
-          throw new Error("wrong answer");
-        await result.settled;
-      };
-      await measure(WARMUP, call);
-      for (let i = 0; i < ROUNDS; i++) {
-        rows.push(`router  ${(await measure(CALLS, call)).toFixed(4)} CPU-ms/call`);
+      variants.push(routerVariant("router", buildRouter(upstream.port, current)));
+      if (values.baseline !== undefined) {
+        const baseline = (await import(values.baseline)) as RouterModule;
+        variants.push(routerVariant("baseline", buildRouter(upstream.port, baseline)));
       }
-      await router.close();
     }
-    if (values.only !== "router") {
-      const pool = new Pool(`http://127.0.0.1:${upstream.port}`, { pipelining: 1 });
-      const call = async (): Promise<void> => {
-        const response = await pool.request({
-          method: "POST",
-          path: "/v1/chat/completions",
-          headers: { "content-type": "application/json", authorization: "Bearer sk-bench" },
-          body: REQUEST_BODY,
-        });
-        const answer = (await response.body.json()) as {
-          choices: { message: { content: string } }[];
-        };
-        if (answer.choices[0]?.message.content !== CONTENT) throw new Error("wrong answer");
-      };
-      await measure(WARMUP, call);
-      for (let i = 0; i < ROUNDS; i++) {
-        rows.push(`floor   ${(await measure(CALLS, call)).toFixed(4)} CPU-ms/call`);
-      }
-      await pool.close();
+    if (values.only !== "router") variants.push(floorVariant(upstream.port));
+    for (const variant of variants) await measure(WARMUP, variant.call);
+    const figures = new Map<string, number[]>(variants.map((v) => [v.name, []]));
+    // Alternating batches: every variant sees the machine's load of the same minutes.
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const variant of variants)
+        figures.get(variant.name)!.push(await measure(CALLS, variant.call));
+    }
+    process.stdout.write(
+      `${CALLS} calls x ${ROUNDS} rounds, concurrency ${CONCURRENCY}, node ${process.version}, CPU-ms per call\n`,
+    );
+    for (const [name, list] of figures) {
+      process.stdout.write(
+        `${name.padEnd(9)} median ${median(list).toFixed(4)}  min ${Math.min(...list).toFixed(4)}  (${list.map((v) => v.toFixed(3)).join(" ")})\n`,
+      );
+    }
+    const ours = figures.get("router");
+    const theirs = figures.get("baseline");
+    if (ours !== undefined && theirs !== undefined) {
+      // Round by round (same minutes, same load): the steadiest comparison on a busy machine.
+      const ratios = ours.map((v, i) => v / theirs[i]!);
+      const faster = ratios.filter((r) => r < 1).length;
+      process.stdout.write(
+        `router / baseline, per round: median ${median(ratios).toFixed(3)}, lower in ${faster} of ${ratios.length} rounds\n`,
+      );
     }
   } finally {
+    for (const variant of variants) await variant.close();
     upstream.stop();
   }
-  process.stdout.write(
-    `${CALLS} calls x ${ROUNDS} rounds, concurrency ${CONCURRENCY}, node ${process.version}\n` +
-      rows.join("\n") +
-      "\n",
-  );
 }
 
 await main();

@@ -33,6 +33,9 @@ const CACHE = join(REPO_ROOT, "node_modules/.cache/gateway-test-pglite");
 /** Written last into the template: a folder without it is a build that did not finish. */
 const READY = "gateway-test-template-ready";
 
+/** How long a worker waits for another's template build before building its own. */
+const BUILD_WAIT_MS = 300_000;
+
 let template: Promise<string> | undefined;
 
 /**
@@ -64,9 +67,26 @@ async function buildTemplate(): Promise<string> {
     return dir;
   }
 
-  // Test files run in several workers at once: each builds in its own staging folder and the
-  // first rename wins; a loser uses the winner's folder.
+  // Test files run in several workers at once and the first of each usually gets here together:
+  // one builds (it holds `<template>.building`, holding its pid) while the others wait for its
+  // template, since a build is ~15 s of CPU on a loaded box. A claim whose builder is gone (a run
+  // killed mid-build) is taken over; after BUILD_WAIT_MS a waiter builds its own regardless.
   await mkdir(CACHE, { recursive: true });
+  const claim = `${dir}.building`;
+  const giveUpAt = Date.now() + BUILD_WAIT_MS;
+  let claimed = false;
+  while (!claimed && Date.now() < giveUpAt) {
+    if (existsSync(join(dir, READY))) return dir;
+    claimed = await writeFile(claim, String(process.pid), { flag: "wx" }).then(
+      () => true,
+      () => false,
+    );
+    if (!claimed) {
+      if (await claimIsStale(claim)) await rm(claim, { force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  // Each builds in its own staging folder and the first rename wins; a loser uses the winner's.
   const staging = join(CACHE, `staging-${process.pid}-${randomUUID()}`);
   try {
     const db = await createDb({ dataDir: staging });
@@ -84,6 +104,7 @@ async function buildTemplate(): Promise<string> {
   } finally {
     await rm(staging, { recursive: true, force: true });
     await rm(`${staging}.lock`, { force: true });
+    if (claimed) await rm(claim, { force: true });
   }
 }
 
@@ -119,5 +140,22 @@ async function removeOldTemplates(current: string): Promise<void> {
     if (path === current) continue;
     const info = await stat(path).catch(() => undefined);
     if (info && info.mtimeMs < hourAgo) await rm(path, { recursive: true, force: true });
+  }
+}
+
+/** A build claim is stale when its process is gone, or it never got a pid (written at once). */
+async function claimIsStale(claim: string): Promise<boolean> {
+  const [text, info] = await Promise.all([
+    readFile(claim, "utf8").catch(() => undefined),
+    stat(claim).catch(() => undefined),
+  ]);
+  if (text === undefined || info === undefined) return false; // gone already: claim it next
+  const pid = Number(text);
+  if (!Number.isInteger(pid) || pid <= 0) return Date.now() - info.mtimeMs > 10_000;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
   }
 }

@@ -87,7 +87,7 @@ type Insert =
   | {
       kind: "statement";
       fn?: "jsonb" | "json";
-      /** A row back per inserted record (as before issue 22), none, or a count (the writer now). */
+      /** A row back per inserted record (the writer), none, or one row: a count (ids only on a replay). */
       returning?: boolean | "count";
       onConflict?: boolean;
       rowsPerStatement?: number;
@@ -126,7 +126,7 @@ const VARIANTS: Variant[] = [
   },
   { name: "insert statement alone (a row back per record)", indexes: NOW, insert: statement },
   {
-    name: "statement, a count back (the writer now)",
+    name: "statement, a count back, ids only on a replay",
     indexes: NOW,
     insert: { ...statement, returning: "count" },
   },
@@ -290,7 +290,7 @@ async function writeWith(
 ): Promise<void> {
   const type = insert.fn === "json" ? "json" : "jsonb";
   const tail = `${insert.onConflict ? "on conflict (request_id) do nothing" : ""} ${insert.returning ? "returning request_id" : ""}`;
-  // The writer's shape since issue 22 (insertSpendLogs): one row back, the ids only on a replay.
+  // One row back: how many were inserted, and which only when fewer than sent (a replay).
   const wrap = (statement: ReturnType<typeof sql>, rows: number) =>
     insert.returning === "count"
       ? sql`with inserted as (${statement}) select count(*)::int as inserted,

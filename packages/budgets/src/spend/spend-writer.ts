@@ -141,14 +141,15 @@ export function createDbSpendWriter(
     db.transaction(async (tx) => {
       // Shared with other batches, exclusive with the budget reset job (see reset-lock.ts).
       await tx.execute(sql`select pg_advisory_xact_lock_shared(${RESET_LOCK_ID})`);
-      const fresh: SpendRecord[] = [];
+      const inserted = new Set<string>();
       for (let i = 0; i < unique.length; i += 500) {
-        const chunk = unique.slice(i, i + 500);
-        const [row] = await executeRows<InsertedRow>(tx, insertSpendLogs(chunk));
-        const ids = insertedIds(row);
-        if (ids === undefined) fresh.push(...chunk);
-        else fresh.push(...chunk.filter((r) => ids.has(r.requestId)));
+        const rows = await executeRows<{ request_id: string }>(
+          tx,
+          insertSpendLogs(unique.slice(i, i + 500)),
+        );
+        for (const row of rows) inserted.add(row.request_id);
       }
+      const fresh = unique.filter((r) => inserted.has(r.requestId));
       if (fresh.length === 0) return 0;
 
       await addToRunningTotals(tx, fresh);
@@ -242,37 +243,13 @@ export const RECORD_TYPE = SPEND_LOG_COLUMNS.map(([name, type]) => `${name} ${ty
  * about as much CPU as serving the requests themselves on the gateway's event loop; one JSON
  * string is serialised natively and parsed by the database. `::text::jsonb` keeps drivers from
  * re-encoding the string as a JSON value.
- *
- * It answers one row, not one per inserted record (issue 22: on PGlite, reading 500 returned
- * rows back through the driver cost ~10 CPU-ms per 1,000 records): how many were inserted and,
- * only when that is fewer than sent (a batch replayed after a crash), which ones.
  */
 function insertSpendLogs(records: readonly SpendRecord[]): SQL {
   const json = spendLogsJson(records);
-  return sql`with inserted as (
-      insert into ${spendLogs} (${sql.raw(COLUMN_LIST)})
-      select ${sql.raw(COLUMN_LIST)} from jsonb_to_recordset(${json}::text::jsonb) as r(${sql.raw(RECORD_TYPE)})
-      on conflict (request_id) do nothing
-      returning request_id)
-    select count(*)::int as inserted,
-      case when count(*) < ${sql.raw(String(records.length))} then coalesce(jsonb_agg(request_id), '[]')::text end as request_ids
-    from inserted`;
-}
-
-type InsertedRow = {
-  readonly inserted: number;
-  /**
-   * JSON list of the inserted request ids; null only when every record sent was inserted (a
-   * replay that inserts nothing answers "[]": jsonb_agg of no rows is null, hence the coalesce).
-   */
-  readonly request_ids: string | null;
-};
-
-/** The request ids a chunk's insert added, or undefined when it added every record sent. */
-function insertedIds(row: InsertedRow | undefined): Set<string> | undefined {
-  if (row === undefined) throw new Error("spend insert answered no row");
-  if (row.request_ids === null) return undefined;
-  return new Set(JSON.parse(row.request_ids) as string[]);
+  return sql`insert into ${spendLogs} (${sql.raw(COLUMN_LIST)})
+    select ${sql.raw(COLUMN_LIST)} from jsonb_to_recordset(${json}::text::jsonb) as r(${sql.raw(RECORD_TYPE)})
+    on conflict (request_id) do nothing
+    returning request_id`;
 }
 
 /** The batch as the JSON text the insert reads (also used by bench/spend-insert.ts). */

@@ -13,7 +13,10 @@
 //   image both build in place).
 // - `import.meta.url` in our sources is replaced by the URL of the source file it is written in,
 //   so paths built from it (drizzle migrations, the dashboard's dist folder) stay right.
-// - dynamic imports stay lazy (createDb loads only the database driver it opens).
+// - dynamic imports stay lazy (createDb loads only the database driver it opens): esbuild's
+//   code splitting puts each dynamically imported module in its own chunk (dist/chunks/), as
+//   one file would hoist the drivers' static imports to its top and load PGlite, pgvector and
+//   postgres.js at start whichever database is opened (build-server-lazy-imports.test.ts).
 //
 // Usage: node apps/gateway/scripts/build-server.mjs [--quiet] [--outfile path/to/server.mjs]
 // (the bench writes its own copy, so a test run rebuilding dist/ meanwhile cannot change the file
@@ -21,7 +24,7 @@
 // a process starting the server at that moment reads the old build or the new one, never half.
 import { build } from "esbuild";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
@@ -72,7 +75,13 @@ const workspaceOnly = {
 const result = await build({
   absWorkingDir: appDir,
   entryPoints: ["src/main.ts"],
-  outfile,
+  // The entry keeps the outfile's name; the chunks are named by their content, so a build never
+  // overwrites a chunk that an already running (older) server.mjs imports.
+  outdir: dirname(outfile),
+  entryNames: basename(outfile, ".mjs"),
+  chunkNames: "chunks/[name]-[hash]",
+  outExtension: { ".js": ".mjs" },
+  splitting: true,
   bundle: true,
   platform: "node",
   format: "esm",
@@ -96,11 +105,14 @@ const result = await build({
   },
 });
 if (result.errors.length > 0) process.exit(1);
-await mkdir(dirname(outfile), { recursive: true });
 const suffix = `.${process.pid}.tmp`;
-// The map first: a server started between the two renames finds a map at least as new as itself.
-const ordered = [...result.outputFiles].sort((a) => (a.path.endsWith(".map") ? -1 : 1));
+// The chunks first, then the maps, the entry last: a server started between two renames finds
+// every chunk it imports and a map at least as new as itself.
+const rank = (file) =>
+  file.path.startsWith(dirname(outfile) + "/chunks/") ? 0 : file.path.endsWith(".map") ? 1 : 2;
+const ordered = [...result.outputFiles].sort((a, b) => rank(a) - rank(b));
 for (const file of ordered) {
+  await mkdir(dirname(file.path), { recursive: true });
   await writeFile(file.path + suffix, file.contents);
   await rename(file.path + suffix, file.path);
 }

@@ -1,0 +1,72 @@
+import { createRequire } from "node:module";
+
+/**
+ * usearch (prebuilt N-API binaries, no compiler needed) as an HNSW graph over one large
+ * partition. Loaded through `require` on purpose: its ESM entry finds its binary by walking a
+ * stack trace (`bindings`), which spins forever from some entry points; the CommonJS entry uses
+ * `__dirname`. The compiled gateway keeps it external (apps/gateway/scripts/build-server.mjs).
+ */
+type Usearch = typeof import("usearch");
+const usearch = createRequire(import.meta.url)("usearch") as Usearch;
+
+/**
+ * int8, not float32: the measured prebuilt binary's float32 kernels are ~10x slower than its
+ * int8 ones (bench/semantic-index.bench.ts), and a quarter of the memory. Each vector is scaled
+ * by 127 / its largest component (cosine ignores the scale), so 1536-dimension unit vectors,
+ * whose components are ~0.03, keep their precision. The graph only proposes candidates: the
+ * caller re-scores them with the exact float32 similarity (vector-math.ts).
+ */
+export function quantize(unit: Float32Array): Int8Array {
+  let max = 0;
+  for (let i = 0; i < unit.length; i++) max = Math.max(max, Math.abs(unit[i]!));
+  const out = new Int8Array(unit.length);
+  if (max === 0) return out;
+  const scale = 127 / max;
+  for (let i = 0; i < unit.length; i++) out[i] = Math.round(unit[i]! * scale);
+  return out;
+}
+
+/** HNSW settings: connectivity 16, expansion 64 on add and search (recall measured in the bench). */
+const CONNECTIVITY = 16;
+const EXPANSION_ADD = 64;
+const EXPANSION_SEARCH = 64;
+
+export class AnnGraph {
+  readonly #index: InstanceType<Usearch["Index"]>;
+
+  constructor(readonly dims: number) {
+    this.#index = new usearch.Index({
+      dimensions: dims,
+      metric: usearch.MetricKind.Cos,
+      quantization: usearch.ScalarKind.I8,
+      connectivity: CONNECTIVITY,
+      expansion_add: EXPANSION_ADD,
+      expansion_search: EXPANSION_SEARCH,
+      multi: false,
+    });
+  }
+
+  /** One thread: the gateway's event loop is the caller, and the machine's cores serve requests. */
+  add(id: number, unit: Float32Array): void {
+    this.#index.add(BigInt(id), quantize(unit), 1);
+  }
+
+  /** usearch marks the node removed and reuses its slot for a later add: no rebuild needed. */
+  remove(id: number): void {
+    this.#index.remove(BigInt(id));
+  }
+
+  /** Up to `k` candidate ids, nearest first by the int8 cosine. */
+  search(unit: Float32Array, k: number): number[] {
+    if (this.#index.size() === 0) return [];
+    const matches = this.#index.search(quantize(unit), k, 1);
+    const ids: number[] = [];
+    for (let i = 0; i < matches.keys.length; i++) {
+      const distance = matches.distances[i]!;
+      // usearch pads a short result; a padded slot has no finite distance.
+      if (!Number.isFinite(distance)) continue;
+      ids.push(Number(matches.keys[i]!));
+    }
+    return ids;
+  }
+}

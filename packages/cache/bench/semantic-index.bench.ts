@@ -1,32 +1,42 @@
 /**
  * The in-process semantic index at 10k and 100k entries of 1536 dimensions (OpenAI's
- * text-embedding-3-small) in one partition: nearest() time, p50 and p99, and memory per entry.
- * A measurement, not a test (nothing here passes or fails):
+ * text-embedding-3-small) in one partition, on both of its paths: the exact scan (what a
+ * partition under `annMinEntries` uses) and the HNSW graph (usearch, int8, candidates re-scored
+ * exactly). nearest() p50/p99, add() cost, memory per entry, and recall@1 of the graph against
+ * the exact scan. A measurement, not a test (nothing here passes or fails):
  *
- *   pnpm --filter @org/cache exec tsx bench/semantic-index.bench.ts [--queries 100]
+ *   pnpm --filter @org/cache exec tsx bench/semantic-index.bench.ts [--entries 10000] [--queries 100]
  *
- * Memory is what the process holds after a forced GC with the index built, minus what it held
- * before: the V8 heap (keys, maps) plus ArrayBuffers (the packed Float32Array vectors live
- * outside the heap, so `heapUsed` alone would miss almost all of it).
+ * Run one size per process for the memory column (freed native memory is not always returned).
+ * Memory is the process's resident set after a forced GC with the index built, minus before:
+ * the graph lives in native memory that neither `heapUsed` nor `arrayBuffers` sees.
+ *
+ * Recall is measured on the cache's case, a query near a stored prompt (cosine ~0.98: a
+ * rephrased question), and on random queries (whose nearest is at cosine ~0.1: never a hit at
+ * any usable threshold, listed to show what the graph does away from its use).
  */
 import { performance } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { InProcessVectorIndex } from "../src/semantic/in-process-index.ts";
+import { normalize } from "../src/semantic/vector-math.ts";
 
 const DIMENSIONS = 1536;
-const SIZES = [10_000, 100_000];
-const queriesArg = process.argv.indexOf("--queries");
-const QUERIES = queriesArg > 0 ? Number(process.argv[queriesArg + 1]) : 100;
+const arg = (name: string) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? Number(process.argv[at + 1]) : undefined;
+};
+const SIZES = arg("--entries") !== undefined ? [arg("--entries")!] : [10_000, 100_000];
+const QUERIES = arg("--queries") ?? 100;
+const PARTITION = "team:t1|model:gpt-4o";
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
 
-function held(): number {
+function resident(): number {
   gc();
   gc();
-  const usage = process.memoryUsage();
-  return usage.heapUsed + usage.arrayBuffers;
+  return process.memoryUsage().rss;
 }
 
 /** A deterministic generator, so every run indexes the same vectors. */
@@ -44,50 +54,97 @@ function randomVector(next: () => number): Float32Array {
   return v;
 }
 
+function nearVector(v: Float32Array, next: () => number): Float32Array {
+  const out = new Float32Array(DIMENSIONS);
+  for (let i = 0; i < DIMENSIONS; i++) out[i] = v[i]! + next() * 0.017;
+  return normalize(out);
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 interface Row {
+  path: string;
   entries: number;
+  addMs: number;
   p50: number;
   p99: number;
   bytesPerEntry: number;
+  recallNear?: number;
+  recallRandom?: number;
 }
 
-async function measure(entries: number): Promise<Row> {
-  const next = random(entries);
-  const before = held();
+async function build(annMinEntries: number, vectors: Float32Array[]) {
+  const before = resident();
   // The default bound (100,000): blocks grow by doubling, so 10k entries sit in 16,384 slots.
-  const index = new InProcessVectorIndex();
-  for (let i = 0; i < entries; i++) {
+  const index = new InProcessVectorIndex({ annMinEntries });
+  const start = performance.now();
+  for (let i = 0; i < vectors.length; i++) {
     // Keys shaped like the exact cache's (a prefix and a sha256 hex digest).
     const key = `llmgw:cache:${i.toString(16).padStart(64, "0")}`;
-    await index.add({
-      partition: "team:t1|model:gpt-4o",
-      key,
-      vector: randomVector(next),
-      expiresAt: Infinity,
-    });
+    await index.add({ partition: PARTITION, key, vector: vectors[i]!, expiresAt: Infinity });
   }
-  const bytesPerEntry = (held() - before) / entries;
+  const addMs = (performance.now() - start) / vectors.length;
+  return { index, addMs, bytesPerEntry: (resident() - before) / vectors.length };
+}
 
-  const now = Date.now();
-  const queries = Array.from({ length: QUERIES }, () => randomVector(next));
-  for (const q of queries.slice(0, 5)) await index.nearest("team:t1|model:gpt-4o", q, 0.95, now); // warm-up
+async function time(index: InProcessVectorIndex, queries: Float32Array[], now: number) {
+  for (const q of queries.slice(0, 5)) await index.nearest(PARTITION, q, 0.95, now); // warm-up
   const times: number[] = [];
+  const keys: (string | undefined)[] = [];
   for (const q of queries) {
     const start = performance.now();
-    await index.nearest("team:t1|model:gpt-4o", q, 0.95, now);
+    const match = await index.nearest(PARTITION, q, -1, now);
     times.push(performance.now() - start);
+    keys.push(match?.key);
   }
   times.sort((a, b) => a - b);
-  await index.close();
-  return { entries, p50: percentile(times, 50), p99: percentile(times, 99), bytesPerEntry };
+  return { p50: percentile(times, 50), p99: percentile(times, 99), keys };
+}
+
+async function measure(entries: number): Promise<Row[]> {
+  const next = random(entries);
+  const vectors = Array.from({ length: entries }, () => randomVector(next));
+  const near = Array.from({ length: QUERIES }, () =>
+    nearVector(normalize(vectors[Math.floor((next() + 0.5) * entries)]!), next),
+  );
+  const far = Array.from({ length: QUERIES }, () => randomVector(next));
+  const now = Date.now();
+
+  const graph = await build(1, vectors);
+  const graphNear = await time(graph.index, near, now);
+  const graphFar = await time(graph.index, far, now);
+  await graph.index.close();
+  const exact = await build(Infinity, vectors);
+  const exactNear = await time(exact.index, near, now);
+  const exactFar = await time(exact.index, far, now);
+  await exact.index.close();
+
+  const recall = (got: (string | undefined)[], want: (string | undefined)[]) =>
+    got.filter((key, i) => key === want[i]).length / want.length;
+  return [
+    {
+      path: "exact scan",
+      entries,
+      addMs: exact.addMs,
+      ...exactNear,
+      bytesPerEntry: exact.bytesPerEntry,
+    },
+    {
+      path: "HNSW graph",
+      entries,
+      addMs: graph.addMs,
+      ...graphNear,
+      bytesPerEntry: graph.bytesPerEntry,
+      recallNear: recall(graphNear.keys, exactNear.keys),
+      recallRandom: recall(graphFar.keys, exactFar.keys),
+    },
+  ];
 }
 
 const rows: Row[] = [];
-for (const entries of SIZES) rows.push(await measure(entries));
+for (const entries of SIZES) rows.push(...(await measure(entries)));
 
 console.log(
   `InProcessVectorIndex, ${DIMENSIONS} dimensions, one partition, ${QUERIES} queries each`,
@@ -95,10 +152,18 @@ console.log(
 console.log(
   `(node ${process.version}, ${process.platform}/${process.arch}; raw float32 vector: ${DIMENSIONS * 4} bytes)\n`,
 );
-console.log("| entries | nearest() p50 | nearest() p99 | bytes per entry (heap + buffers) |");
-console.log("|--------:|--------------:|--------------:|---------------------------------:|");
+console.log(
+  "| entries | path | nearest() p50 | nearest() p99 | add() mean | bytes per entry (RSS) | recall@1 near-duplicate / random query |",
+);
+console.log(
+  "|--------:|------|--------------:|--------------:|-----------:|----------------------:|------:|",
+);
 for (const row of rows) {
+  const recall =
+    row.recallNear === undefined
+      ? "exact"
+      : `${(row.recallNear * 100).toFixed(0)}% / ${(row.recallRandom! * 100).toFixed(0)}%`;
   console.log(
-    `| ${row.entries.toLocaleString("en-US")} | ${row.p50.toFixed(2)} ms | ${row.p99.toFixed(2)} ms | ${Math.round(row.bytesPerEntry).toLocaleString("en-US")} |`,
+    `| ${row.entries.toLocaleString("en-US")} | ${row.path} | ${row.p50.toFixed(2)} ms | ${row.p99.toFixed(2)} ms | ${row.addMs.toFixed(3)} ms | ${Math.round(row.bytesPerEntry).toLocaleString("en-US")} | ${recall} |`,
   );
 }

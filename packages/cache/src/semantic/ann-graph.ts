@@ -3,11 +3,27 @@ import { createRequire } from "node:module";
 /**
  * usearch (prebuilt N-API binaries, no compiler needed) as an HNSW graph over one large
  * partition. Loaded through `require` on purpose: its ESM entry finds its binary by walking a
- * stack trace (`bindings`), which spins forever from some entry points; the CommonJS entry uses
- * `__dirname`. The compiled gateway keeps it external (apps/gateway/scripts/build-server.mjs).
+ * stack trace (`bindings`), which spun forever from `node -e` here; the CommonJS entry uses
+ * `__dirname`. The compiled gateway keeps it external (apps/gateway/scripts/build-server.mjs
+ * rewrites `import.meta.url` to this file's, so the require resolves from this package).
+ *
+ * Loaded at the first partition that needs a graph, not at start: a gateway without a large
+ * semantic partition never loads the addon, and a platform without a prebuilt binary keeps the
+ * exact scan (the caller logs it) instead of failing to start.
  */
 type Usearch = typeof import("usearch");
-const usearch = createRequire(import.meta.url)("usearch") as Usearch;
+let loaded: Usearch | Error | undefined;
+
+export function loadUsearch(): Usearch | Error {
+  if (loaded === undefined) {
+    try {
+      loaded = createRequire(import.meta.url)("usearch") as Usearch;
+    } catch (error) {
+      loaded = error instanceof Error ? error : new Error(String(error));
+    }
+  }
+  return loaded;
+}
 
 /**
  * int8, not float32: the measured prebuilt binary's float32 kernels are ~10x slower than its
@@ -34,7 +50,11 @@ const EXPANSION_SEARCH = 64;
 export class AnnGraph {
   readonly #index: InstanceType<Usearch["Index"]>;
 
-  constructor(readonly dims: number) {
+  /** The addon loaded (`loadUsearch()` returned no error) is the caller's check. */
+  constructor(
+    readonly dims: number,
+    usearch: Usearch,
+  ) {
     this.#index = new usearch.Index({
       dimensions: dims,
       metric: usearch.MetricKind.Cos,

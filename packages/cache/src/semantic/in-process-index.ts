@@ -1,7 +1,7 @@
 import { systemClock, type Clock } from "../util/clock.ts";
 import { logOncePerInterval } from "../util/log-once-per-interval.ts";
 import { silentLogger, type CacheLogger } from "../util/logger.ts";
-import { AnnGraph } from "./ann-graph.ts";
+import { AnnGraph, loadUsearch } from "./ann-graph.ts";
 import type { VectorEntry, VectorIndex, VectorMatch } from "./vector-index.ts";
 import { normalize, similarityAt } from "./vector-math.ts";
 
@@ -91,11 +91,14 @@ class Partition {
     return this.vectors.subarray(slot * this.dims, (slot + 1) * this.dims);
   }
 
-  /** A fresh graph of every entry (also how tombstones left by removals are shed). */
-  buildAnn(): void {
-    const ann = new AnnGraph(this.dims);
+  /** A graph of every entry; an error when usearch cannot load here (the partition stays exact). */
+  buildAnn(): Error | undefined {
+    const usearch = loadUsearch();
+    if (usearch instanceof Error) return usearch;
+    const ann = new AnnGraph(this.dims, usearch);
     for (let slot = 0; slot < this.count; slot++) ann.add(this.ids[slot]!, this.vectorAt(slot));
     this.ann = ann;
+    return undefined;
   }
 
   /** Swap-remove: the last slot moves into `slot`. */
@@ -198,7 +201,17 @@ export class InProcessVectorIndex implements VectorIndex {
     }
     partition.write(partition.count, entry.key, vector, entry.expiresAt);
     partition.count += 1;
-    if (partition.ann === undefined && partition.count >= this.#annMinEntries) partition.buildAnn();
+    if (partition.ann === undefined && partition.count >= this.#annMinEntries) {
+      const error = partition.buildAnn();
+      if (error !== undefined) {
+        this.#warn(
+          "semantic cache: usearch did not load; large partitions stay on the exact scan",
+          {
+            error: error.message,
+          },
+        );
+      }
+    }
     this.#order.set(orderKey, { partition: entry.partition, key: entry.key });
   }
 

@@ -27,7 +27,6 @@ import { REPO_ROOT } from "./repo-root.ts";
  * (start-process, startup-progress); the migrations in packages/db (apply-migrations).
  */
 
-const MIGRATIONS = join(REPO_ROOT, "packages/db/drizzle");
 /** Per checkout, so it goes with `node_modules` and two checkouts never share one. */
 const CACHE = join(REPO_ROOT, "node_modules/.cache/gateway-test-pglite");
 /** Written last into the template: a folder without it is a build that did not finish. */
@@ -51,15 +50,39 @@ export async function seedPgliteFromTemplate(pgliteDir: string): Promise<void> {
   await cp(from, pgliteDir, { recursive: true, filter: (source) => !source.endsWith(READY) });
 }
 
-async function buildTemplate(): Promise<string> {
-  // Keyed by what the cluster holds: a new or edited migration, or another PGlite, is a new
-  // template, never a stale one.
+/**
+ * What shapes the template's cluster, besides the migrations' SQL: the journal (which migrations
+ * drizzle applies, and when it thinks each was made), the code that runs initdb and opens the
+ * cluster (its options, extensions), and the migrator (its bookkeeping). A change to any of them
+ * must build a new template, or tests would keep copying a cluster the new code never makes.
+ */
+const CLUSTER_SOURCES = [
+  "packages/db/drizzle/meta/_journal.json",
+  "packages/db/src/init-pglite-data-dir.ts",
+  "packages/db/src/open-pglite-database.ts",
+  "packages/db/src/apply-migrations.ts",
+];
+
+/**
+ * The template's name: a hash of everything its cluster is made from (the migrations, the files
+ * above, the PGlite version), so an edit to any of them is a new template, never a stale one.
+ * `root` is the checkout (a test points it at a copy).
+ */
+export async function templateKey(root: string, pglite: string): Promise<string> {
   const hash = createHash("sha256");
-  hash.update(`pglite ${await pgliteVersion()}\n`);
-  for (const name of (await readdir(MIGRATIONS)).filter((n) => n.endsWith(".sql")).sort()) {
-    hash.update(`${name}\n`).update(await readFile(join(MIGRATIONS, name)));
+  hash.update(`pglite ${pglite}\n`);
+  const migrations = join(root, "packages/db/drizzle");
+  for (const name of (await readdir(migrations)).filter((n) => n.endsWith(".sql")).sort()) {
+    hash.update(`${name}\n`).update(await readFile(join(migrations, name)));
   }
-  const dir = join(CACHE, hash.digest("hex").slice(0, 16));
+  for (const path of CLUSTER_SOURCES) {
+    hash.update(`${path}\n`).update(await readFile(join(root, path)));
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+async function buildTemplate(): Promise<string> {
+  const dir = join(CACHE, await templateKey(REPO_ROOT, await pgliteVersion()));
   if (existsSync(join(dir, READY))) {
     // Marks it in use, so a newer template's clean-up (below) leaves it to the runs copying it.
     const now = new Date();

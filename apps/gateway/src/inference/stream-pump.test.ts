@@ -154,7 +154,10 @@ describe("streamPump: one write per upstream read", () => {
     }
     const stream = streamPump({ ...chat(), parts: threeAtOnce(), passthrough: false });
     const reads: string[] = [];
-    for await (const value of stream) reads.push(new TextDecoder().decode(value));
+    const reader = stream.getReader();
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      reads.push(new TextDecoder().decode(read.value));
+    }
     // The three events in one read (one socket write), then the end marker in its own.
     const events = reads[0]!.split("\n\n").filter((frame) => frame !== "");
     expect(events).toHaveLength(3);

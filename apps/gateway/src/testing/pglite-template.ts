@@ -42,12 +42,21 @@ let template: Promise<string> | undefined;
  * gateway would have left it after its first start, minus anything the gateway itself writes.
  */
 export async function seedPgliteFromTemplate(pgliteDir: string): Promise<void> {
-  template ??= buildTemplate();
-  const from = await template.catch((error: unknown) => {
+  const from = await pgliteTemplate().catch((error: unknown) => {
     template = undefined; // the next gateway tries again rather than failing the same way
     throw error;
   });
   await cp(from, pgliteDir, { recursive: true, filter: (source) => !source.endsWith(READY) });
+}
+
+/**
+ * The template's folder, built (or found) once per process. The gateway's vitest global setup
+ * calls it before any test file runs, so no test's `beforeAll` (60 s limit) waits for a build
+ * on a fresh checkout or after a migration changed.
+ */
+export function pgliteTemplate(): Promise<string> {
+  template ??= buildTemplate();
+  return template;
 }
 
 /**

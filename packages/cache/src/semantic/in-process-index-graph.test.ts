@@ -34,7 +34,7 @@ function randomUnit(next: () => number): Float32Array {
   return normalize(v);
 }
 
-/** `v` moved by noise of the given size: cosine ~0.97 to ~0.99 at these sizes. */
+/** `v` moved by noise of the given size: cosine ~0.99 to `v` at the sizes used here. */
 function near(v: Float32Array, next: () => number, noise: number): Float32Array {
   const out = new Float32Array(v.length);
   for (let i = 0; i < v.length; i++) out[i] = v[i]! + next() * noise;

@@ -76,6 +76,21 @@ export class AnnGraph {
     this.#index.add(BigInt(id), quantize(unit), 1);
   }
 
+  /**
+   * Many at once, on every core (threads 0: usearch's own choice): the one-off build when a
+   * partition reaches the threshold blocks the event loop for thousands of adds.
+   */
+  addMany(ids: readonly number[], units: readonly Float32Array[]): void {
+    if (ids.length === 0) return;
+    const keys = new BigUint64Array(ids.length);
+    const matrix = new Int8Array(ids.length * this.dims);
+    for (let i = 0; i < ids.length; i++) {
+      keys[i] = BigInt(ids[i]!);
+      matrix.set(quantize(units[i]!), i * this.dims);
+    }
+    this.#index.add(keys, matrix, 0);
+  }
+
   /** usearch marks the node removed and reuses its slot for a later add: no rebuild needed. */
   remove(id: number): void {
     this.#index.remove(BigInt(id));

@@ -96,7 +96,13 @@ class Partition {
     const usearch = loadUsearch();
     if (usearch instanceof Error) return usearch;
     const ann = new AnnGraph(this.dims, usearch);
-    for (let slot = 0; slot < this.count; slot++) ann.add(this.ids[slot]!, this.vectorAt(slot));
+    const ids: number[] = [];
+    const units: Float32Array[] = [];
+    for (let slot = 0; slot < this.count; slot++) {
+      ids.push(this.ids[slot]!);
+      units.push(this.vectorAt(slot));
+    }
+    ann.addMany(ids, units);
     this.ann = ann;
     return undefined;
   }

@@ -70,15 +70,22 @@ describe("InProcessVectorIndex on its HNSW graph", { timeout: 60_000 }, () => {
     expect(graph.searchedByGraph("p")).toBe(true);
     expect(exact.searchedByGraph("p")).toBe(false);
     let matched = 0;
+    let missed = 0;
     for (let i = 0; i < 200; i++) {
       const query = near(vectors[(i * 13) % ENTRIES]!, next, 0.015);
       const want = await exact.nearest("p", query, 0.9, NOW);
       const got = await graph.nearest("p", query, 0.9, NOW);
-      expect(got).toEqual(want);
       if (want !== undefined) matched += 1;
+      // The graph is approximate, and its first build adds on every core, so its shape varies
+      // from run to run: a near-duplicate it does not find is a cache miss (1 in ~190 in one CI
+      // run). Whatever it does answer must be the exact scan's answer, similarity included.
+      if (got === undefined && want !== undefined) missed += 1;
+      else expect(got).toEqual(want);
     }
     // The queries are meant to match (cosine ~0.98): a run where nothing matched proves nothing.
     expect(matched).toBeGreaterThan(150);
+    // Recall on these near-duplicates: at least 97% (the bench measures 96-100% at 10k-100k).
+    expect(missed).toBeLessThanOrEqual(Math.floor(matched * 0.03));
     // An unrelated prompt matches nothing on either path (random unit vectors are ~orthogonal).
     const unrelated = randomUnit(next);
     expect(await graph.nearest("p", unrelated, 0.5, NOW)).toBeUndefined();

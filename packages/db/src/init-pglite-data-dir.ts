@@ -46,10 +46,12 @@ export async function initPgliteDataDir(dataDir: string): Promise<InitDataDirRes
       const child = execFile(
         process.execPath,
         ["-e", INIT_SCRIPT, pglitePath, staging],
-        // Only what a node process needs to run: not the parent's secrets (master key, provider
-        // keys, database URLs), nor its NODE_OPTIONS (a loader or an inspector flag).
+        // An empty environment: node is started by its absolute path and initdb writes only into
+        // `staging`, so it needs none; the parent's secrets (master key, provider keys, database
+        // URLs) and NODE_OPTIONS (a loader, an inspector flag) stay out. This package reads no
+        // process.env.
         {
-          env: childEnv(),
+          env: {},
           timeout: INIT_TIMEOUT_MS,
           maxBuffer: 1 << 20,
         },
@@ -71,15 +73,6 @@ export async function initPgliteDataDir(dataDir: string): Promise<InitDataDirRes
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
-}
-
-function childEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of ["PATH", "HOME", "TMPDIR", "LANG"]) {
-    const value = process.env[name];
-    if (value !== undefined) env[name] = value;
-  }
-  return env;
 }
 
 /**

@@ -70,8 +70,13 @@ export function buildBudgets(options: {
   // Spread into each part so that production leaves every default (the system clock) in place.
   const clock = options.clock ? { clock: options.clock } : {};
   const prefix = options.keyPrefix ?? "llmgw:budgets:";
+  // Auto-pipelining: the journal appends, ledger and limiter calls of one tick share one write.
   const redis = options.redis
-    ? connectRedis(options.redis, { lazyConnect: false, maxRetriesPerRequest: 2 })
+    ? connectRedis(options.redis, {
+        lazyConnect: false,
+        maxRetriesPerRequest: 2,
+        enableAutoPipelining: true,
+      })
     : undefined;
   redis?.on("error", (error) => logger.warn("budgets redis error", { error: error.message }));
 

@@ -33,7 +33,7 @@ export function createRedisKeyInvalidationBus(
   const logger = options.logger ?? silentLogger;
   const instance = randomUUID();
   const handlers = new Set<InvalidationHandler>();
-  const subscriber = options.redis.duplicate();
+  const subscriber = options.redis.duplicate({ enableAutoPipelining: false });
   let readyOnce = false;
 
   subscriber.on("ready", () => {

@@ -264,6 +264,9 @@ function createClient(options: RedisStoreOptions): Redis {
   const maxDelay = Math.max(1, options.reconnectMaxDelayMs ?? 1000);
   const behaviour: RedisOptions = {
     enableOfflineQueue: false,
+    // Commands issued in the same tick go out in one write: one syscall for many requests'
+    // lookups instead of one each (on loopback a write costs tens of µs of this process's CPU).
+    enableAutoPipelining: true,
     maxRetriesPerRequest: 0,
     retryStrategy: (times) => Math.min(50 * times, maxDelay),
     connectTimeout: 5000,

@@ -11,15 +11,7 @@ import {
 } from "@org/db";
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { audit } from "./audit.ts";
-import {
-  actorOf,
-  canReadAll,
-  denied,
-  deniedField,
-  isProxyAdmin,
-  requireWriter,
-  type Caller,
-} from "./caller.ts";
+import { actorOf, denied, requireWriter, type Caller } from "./caller.ts";
 import { checkWithinOrganization } from "./key-permissions.ts";
 import {
   membersOf,
@@ -43,26 +35,20 @@ import {
   type Member,
 } from "./schemas.ts";
 import { budgetJson, keyJson, teamJson, userJson, type JsonObject } from "./serializers.ts";
-
-type TeamInput = Partial<Omit<ReturnType<typeof UpdateTeamRequest.parse>, "team_id">>;
+import {
+  authorizeCreate,
+  checkMemberBudget,
+  checkTeamUpdateFields,
+  isTeamOwner,
+  requireTeamAdmin,
+  requireTeamRead,
+  visibleTeams,
+  type TeamInput,
+} from "./team-access.ts";
 
 /** LiteLLM's /team/* endpoints. Membership lives in team_memberships (role "admin" or "user"). */
 export function createTeamService(deps: ResolvedDeps) {
   const { db, clock } = deps;
-
-  /** Proxy admins, and org admins for teams of their organization. */
-  const isTeamOwner = (caller: Caller, organizationId: string | null | undefined) =>
-    isProxyAdmin(caller) ||
-    (caller.role === "org_admin" &&
-      !!caller.organizationId &&
-      organizationId === caller.organizationId);
-
-  const requireTeamAdmin = async (tx: DbClient, caller: Caller, team: Team, action: string) => {
-    requireWriter(caller, action);
-    if (isTeamOwner(caller, team.organizationId)) return;
-    if ((await teamRole(tx, team.id, caller.userId)) === "admin") return;
-    throw denied(`Only proxy admins, org admins and admins of team ${team.id} can ${action}.`);
-  };
 
   const columnsFrom = (req: TeamInput, now: number): Partial<NewTeam> => {
     const set: Partial<NewTeam> = {};
@@ -84,21 +70,6 @@ export function createTeamService(deps: ResolvedDeps) {
     if (has("model_max_budget")) set.modelMaxBudget = req.model_max_budget ?? {};
     return set;
   };
-
-  /** Fields only proxy and org admins may change (money and access); team admins may not. */
-  const OWNER_FIELDS = [
-    "max_budget",
-    "soft_budget",
-    "budget_duration",
-    "models",
-    "tpm_limit",
-    "rpm_limit",
-    "max_parallel_requests",
-    "organization_id",
-    "blocked",
-    "team_member_budget",
-    "model_max_budget",
-  ] as const;
 
   /** Finds a member's user by id or email; creates the user when unknown (as LiteLLM does). */
   const resolveUser = async (tx: DbClient, member: Member): Promise<string> => {
@@ -191,14 +162,7 @@ export function createTeamService(deps: ResolvedDeps) {
     /** POST /team/new. */
     async create(caller: Caller, body: unknown) {
       const req = parse(NewTeamRequest, body);
-      requireWriter(caller, "create teams");
-      const organizationId =
-        req.organization_id ?? (caller.role === "org_admin" ? caller.organizationId : undefined);
-      if (!isTeamOwner(caller, organizationId)) {
-        const message =
-          "Only proxy admins (and org admins, for their organization) can create teams.";
-        throw req.organization_id ? deniedField("organization_id", message) : denied(message);
-      }
+      const organizationId = authorizeCreate(caller, req);
       const now = clock.now();
       const response = await db.transaction(async (tx) => {
         await checkWithinOrganization(tx, caller, organizationId, req);
@@ -254,26 +218,7 @@ export function createTeamService(deps: ResolvedDeps) {
       const team = await db.transaction(async (tx) => {
         const current = await requireTeam(tx, req.team_id);
         await requireTeamAdmin(tx, caller, current, "update this team");
-        if (!isTeamOwner(caller, current.organizationId)) {
-          const forbidden = OWNER_FIELDS.filter((f) => Object.hasOwn(req, f));
-          if (forbidden.length > 0)
-            throw deniedField(
-              forbidden[0]!,
-              `Team admins cannot change ${forbidden.join(", ")}; ask a proxy admin.`,
-            );
-        }
-        if (
-          !isProxyAdmin(caller) &&
-          Object.hasOwn(req, "organization_id") &&
-          (req.organization_id ?? null) !== current.organizationId
-        ) {
-          // An org admin who moved a team out would hand it (and its keys) to another
-          // organization; into theirs it comes only through a proxy admin.
-          throw deniedField(
-            "organization_id",
-            "Only proxy admins can move a team to another organization.",
-          );
-        }
+        checkTeamUpdateFields(caller, current, req);
         await checkWithinOrganization(tx, caller, current.organizationId, req);
         if (req.organization_id) await requireReference(tx, "organization_id", req.organization_id);
         const set = columnsFrom(req, now);
@@ -351,13 +296,7 @@ export function createTeamService(deps: ResolvedDeps) {
     async info(caller: Caller, query: unknown) {
       const { team_id } = parse(TeamRef, query);
       const team = await requireTeam(db, team_id);
-      if (
-        !canReadAll(caller) &&
-        !isTeamOwner(caller, team.organizationId) &&
-        (await teamRole(db, team.id, caller.userId)) === undefined
-      ) {
-        throw denied(`You are not a member of team ${team_id}.`);
-      }
+      await requireTeamRead(db, caller, team);
       const keys = await db.select().from(virtualKeys).where(eq(virtualKeys.teamId, team.id));
       const memberships = await db
         .select({ m: teamMemberships, b: budgets })
@@ -381,34 +320,7 @@ export function createTeamService(deps: ResolvedDeps) {
 
     /** GET /team/list: every team for admins; the caller's teams for others. */
     async list(caller: Caller, query: { user_id?: string; organization_id?: string } = {}) {
-      let rows: Team[];
-      if (canReadAll(caller)) {
-        rows = await db.select().from(teams).orderBy(teams.createdAt);
-      } else if (caller.role === "org_admin" && caller.organizationId) {
-        rows = await db
-          .select()
-          .from(teams)
-          .where(eq(teams.organizationId, caller.organizationId))
-          .orderBy(teams.createdAt);
-      } else {
-        const mine = caller.userId
-          ? await db
-              .select({ id: teamMemberships.teamId })
-              .from(teamMemberships)
-              .where(eq(teamMemberships.userId, caller.userId))
-          : [];
-        rows = mine.length
-          ? await db
-              .select()
-              .from(teams)
-              .where(
-                inArray(
-                  teams.id,
-                  mine.map((m) => m.id),
-                ),
-              )
-          : [];
-      }
+      const rows = await visibleTeams(db, caller);
       const members = await membersOf(
         db,
         rows.map((t) => t.id),
@@ -432,18 +344,7 @@ export function createTeamService(deps: ResolvedDeps) {
       const result = await db.transaction(async (tx) => {
         const team = await requireTeam(tx, req.team_id);
         await requireTeamAdmin(tx, caller, team, "add members");
-        // A member's budget in the team is never more than the team has (LiteLLM's rule for keys).
-        if (
-          !isProxyAdmin(caller) &&
-          req.max_budget_in_team != null &&
-          team.maxBudget !== null &&
-          req.max_budget_in_team > team.maxBudget
-        ) {
-          throw deniedField(
-            "max_budget_in_team",
-            `max_budget_in_team=${req.max_budget_in_team} is more than team ${team.id}'s max_budget (${team.maxBudget}).`,
-          );
-        }
+        checkMemberBudget(caller, team, req.max_budget_in_team);
         const added = await addMembers(tx, caller, team, members, req.max_budget_in_team);
         await audit(tx, caller, {
           action: "member_added",

@@ -1,11 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { renderCacheVerdicts } from "./cache-verdicts.ts";
 import { renderObservabilityVerdicts } from "./observability-verdicts.ts";
-import { renderProfile, summariseProfile } from "./cpu-profile.ts";
 import {
   measureTarget,
   OVERHEAD_HEADER,
@@ -15,8 +14,7 @@ import {
   type MeasureContext,
   type TargetRun,
 } from "./measure-target.ts";
-import { EXPECTED_CONTENT, STREAM_FIRST_PIECE, requestBody } from "./payloads.ts";
-import { installPeer, PEER_VERSION } from "./peer.ts";
+import { installPeer } from "./peer.ts";
 import {
   machineBusyCpuMs,
   processCpuMs,
@@ -25,23 +23,13 @@ import {
 } from "./proc-stats.ts";
 import { killAllStarted, stopProcess, type ServerProcess } from "./processes.ts";
 import { cacheHitCounts, renderMedianTable, renderRunTable, type RunSet } from "./report.ts";
-import {
-  checkTarget,
-  directAnthropicTarget,
-  startFake,
-  startGateway,
-  TARGET_LABELS,
-  translateModel,
-  translateTarget,
-  virtualKeyTarget,
-  type Paths,
-  type TargetKey,
-} from "./targets.ts";
-import { startTargets, tracedGatewayOptions } from "./start-targets.ts";
+import { TARGET_LABELS, type Paths, type TargetKey } from "./targets.ts";
+import { startTargets } from "./start-targets.ts";
 import { renderTtfbVerdicts } from "./ttfb-verdicts.ts";
-import { runWrk, writeWrkScript, wrkAvailable } from "./wrk.ts";
+import { wrkAvailable } from "./wrk.ts";
 import { cacheRedis, parseCli, type Cli } from "./cli.ts";
 import { runMemory } from "./run-memory.ts";
+import { profileSuffix, runProfile } from "./run-profile.ts";
 import { dropBenchSchema, postgresRedisFrom } from "./postgres-redis.ts";
 import { resultsFile } from "./results-file.ts";
 
@@ -452,81 +440,6 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
   return lines.join("\n") + "\n";
 }
 
-async function runProfile(cli: Cli, paths: Paths): Promise<string> {
-  const durationS = cli.durationS ?? (cli.quick ? 3 : 10);
-  const profDir = join(paths.workDir, "prof");
-  mkdirSync(profDir, { recursive: true });
-  const loadStart = loadavg();
-  const revision = gatewayRevision(paths.repoRoot);
-  const fake = await startFake(paths);
-  const servers: ServerProcess[] = [fake.process];
-  try {
-    const gateway = await startGateway(paths, fake.origin, {
-      ...(cli.observability ? tracedGatewayOptions(fake.origin) : {}),
-      ...(cli.translate ? { extraModels: [translateModel(fake.origin)] } : {}),
-      // No --cpu-prof-name: every thread (worker threads too) would write to one name, and
-      // a fixed name would let them overwrite each other. The main thread's has thread id 0.
-      nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${profDir}`],
-      logName: "gateway-profiled",
-    });
-    servers.push(gateway.process!);
-    const caller = cli.virtualKey ? await virtualKeyTarget(gateway) : gateway;
-    const target = cli.translate
-      ? translateTarget(caller, directAnthropicTarget(fake.origin))
-      : caller;
-    const problem = await checkTarget(target);
-    if (problem) throw new Error(`gateway check failed: ${problem}`);
-    const script = join(paths.workDir, "profile.lua");
-    // Streams split the sentence over chunks: wrk checks the first piece, with its nonce.
-    const expected = cli.stream ? STREAM_FIRST_PIECE : EXPECTED_CONTENT;
-    writeWrkScript(script, requestBody(target.model, cli.stream), target.headers, expected);
-    const wrk = (d: number) =>
-      runWrk({ url: target.url, script, connections: 50, durationS: d, cwd: paths.workDir });
-    log(
-      `profiling the gateway (pid ${gateway.process!.pid}): ${cli.quick ? 2 : 4} s warm-up + ${durationS} s closed loop`,
-    );
-    const warm = await wrk(cli.quick ? 2 : 4);
-    const measureStart = performance.now();
-    const measured = await wrk(durationS);
-    const measureEnd = performance.now();
-    // SIGTERM: the gateway drains and leaves through process.exit, which is what makes
-    // --cpu-prof write its file.
-    await stopProcess(gateway.process!, 60_000);
-    const exitedAt = performance.now();
-    const file = readdirSync(profDir).find((f) =>
-      /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f),
-    );
-    if (!file)
-      throw new Error(`no .cpuprofile in ${profDir}: did the gateway exit through process.exit?`);
-    const summary = summariseProfile(join(profDir, file), paths.repoRoot, 30, {
-      startBeforeEndMs: exitedAt - measureStart,
-      lengthMs: measureEnd - measureStart,
-    });
-    const requests = measured.requests;
-    const lines = [
-      `# Gateway CPU profile, ${new Date().toISOString().replace("T", " ").slice(0, 16)} UTC`,
-      "",
-      ...machineFacts(),
-      revision,
-      `- load average at start: ${fmtLoad(loadStart)}; at end: ${fmtLoad(loadavg())} (shared machine: other engineers' tests ran meanwhile)`,
-      `- \`node --cpu-prof\` on the real gateway process, ${cli.stream ? "streaming" : "non-streaming"} chat completions ` +
-        `with ${cli.virtualKey ? "a virtual key (team and key budgets, rpm/tpm limits)" : "the master key"}` +
-        `${cli.observability ? ", Prometheus and OpenTelemetry on (`callbacks: [prometheus, otel]`, OTLP to the fake)" : ""}` +
-        `${cli.translate ? ", model `bench-anthropic` (translated to Anthropic's Messages API at the fake and back)" : ""}, wrk -t1 -c50: ` +
-        `${cli.quick ? 2 : 4} s warm-up (${warm.requests} requests) + ${durationS} s (${measured.requests} requests, ${measured.rps.toFixed(0)} RPS, ` +
-        `${measured.non200 + measured.wrongContent} bad)`,
-      `- only the ${durationS} s measured window counts (start-up, the embedded database's migrations and the warm-up are cut out)`,
-      `- self time: time spent in the function's own code, callees excluded; shares are of busy (non-idle) main-thread time`,
-      "",
-      renderProfile(summary, requests),
-      "",
-    ];
-    return lines.join("\n");
-  } finally {
-    for (const server of [...servers].reverse()) await stopProcess(server);
-  }
-}
-
 async function main(): Promise<void> {
   const cli = parseCli(process.argv.slice(2));
   if (process.platform !== "linux" || !existsSync("/proc/self/stat")) {
@@ -545,7 +458,7 @@ async function main(): Promise<void> {
   };
   log(`work dir (logs, configs, data): ${paths.workDir}`);
   const report = cli.profile
-    ? await runProfile(cli, paths)
+    ? await runProfile(cli, paths, { log, machineFacts, revision: gatewayRevision(paths.repoRoot) })
     : cli.memory
       ? await runMemory(cli, paths, {
           log,
@@ -556,13 +469,7 @@ async function main(): Promise<void> {
   const file = resultsFile(
     benchDir,
     cli.profile
-      ? [
-          "profile",
-          ...(cli.stream ? ["stream"] : []),
-          ...(cli.virtualKey ? ["vk"] : []),
-          ...(cli.observability ? ["observability"] : []),
-          ...(cli.translate ? ["translate"] : []),
-        ].join("-")
+      ? profileSuffix(cli)
       : [
           ...(cli.cache ? ["cache"] : []),
           ...(cli.observability ? ["observability"] : []),

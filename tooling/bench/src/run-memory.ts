@@ -33,7 +33,7 @@ const SETTLE_MS = 3_000;
 /** V8 gives memory back after some idle seconds (its memory reducer): idle RSS is read then too. */
 const IDLE_MS = 20_000;
 
-interface Reporting {
+export interface Reporting {
   log: (line: string) => void;
   machineFacts: () => string[];
   revision: string;

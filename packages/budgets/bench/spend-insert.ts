@@ -3,6 +3,7 @@
  * would save (issue 22: PGlite executing this insert was ~15-18% of an embedded gateway's CPU).
  *
  *   pnpm --filter @org/budgets exec tsx bench/spend-insert.ts [--pg <url>] [--no-pglite] [--batches 5] [--only a,b]
+ *     [--baseline <other tree>/packages/budgets/src/spend/spend-writer.ts]
  *
  * PGlite (on disk, as the embedded gateway runs it) always; PostgreSQL with `--pg`. The CPU is
  * process.cpuUsage() of this process (PGlite runs in it) plus, on PostgreSQL, the server
@@ -17,6 +18,12 @@
  * four), each measured apart. The table shows the least and the median batch (CPU time on a
  * shared machine only ever grows with contention, so the least is the better estimate), and on
  * PGlite the WAL bytes per row, which the load does not move.
+ *
+ * To compare the writer with another version of it (e.g. before a change), `--baseline` loads
+ * that tree's spend-writer.ts (a `git archive <commit> packages` unpacked beside this one, with
+ * node_modules copied, as the router's bench does) and adds a variant writing through it, with
+ * the indexes of now, taking turns with the others: each sees the same load. Its batches go to
+ * this tree's schema, so the two writers must agree on spend_logs and SpendRecord.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -36,14 +43,11 @@ import {
 import { executeRows } from "@org/db";
 import { sql } from "drizzle-orm";
 import { RESET_LOCK_ID } from "../src/budgets/reset-lock.ts";
-import { addToRunningTotalsPerRow } from "./per-row-rollups.ts";
 import type { SpendRecord } from "../src/spend/spend-record.ts";
-import {
-  COLUMN_LIST,
-  RECORD_TYPE,
-  createDbSpendWriter,
-  spendLogsJson,
-} from "../src/spend/spend-writer.ts";
+import * as current from "../src/spend/spend-writer.ts";
+import { COLUMN_LIST, RECORD_TYPE, spendLogsJson } from "../src/spend/spend-writer.ts";
+
+type WriterModule = Pick<typeof current, "createDbSpendWriter">;
 
 const { values: args } = parseArgs({
   options: {
@@ -51,6 +55,7 @@ const { values: args } = parseArgs({
     batches: { type: "string", default: "5" },
     only: { type: "string" },
     "no-pglite": { type: "boolean", default: false },
+    baseline: { type: "string" },
   },
 });
 const BATCHES = Number(args.batches);
@@ -84,6 +89,8 @@ const NOW_AND_FAILURES_ONLY: Record<string, string> = {
 
 type Insert =
   | { kind: "writer" }
+  /** The --baseline tree's writer. */
+  | { kind: "baseline" }
   | {
       kind: "statement";
       fn?: "jsonb" | "json";
@@ -91,7 +98,6 @@ type Insert =
       returning?: boolean | "count";
       onConflict?: boolean;
       rowsPerStatement?: number;
-      rollups?: "none" | "per row";
     };
 
 interface Variant {
@@ -113,17 +119,20 @@ const statement = {
   returning: true,
   onConflict: true,
   rowsPerStatement: 500,
-  rollups: "none",
 } as const;
 
 const VARIANTS: Variant[] = [
   { name: "now: the writer, indexes of 0006", indexes: NOW, insert: writer },
   { name: "the writer, full owner indexes (0005)", indexes: FULL, insert: writer },
-  {
-    name: "before issue 22: full indexes, totals per row",
-    indexes: FULL,
-    insert: { ...statement, rollups: "per row" },
-  },
+  ...(args.baseline === undefined
+    ? []
+    : [
+        {
+          name: "the --baseline writer, indexes of 0006",
+          indexes: NOW,
+          insert: { kind: "baseline" } as const,
+        },
+      ]),
   { name: "insert statement alone (a row back per record)", indexes: NOW, insert: statement },
   {
     name: "statement, a count back, ids only on a replay",
@@ -281,7 +290,7 @@ async function backendCpu(database: Database): Promise<() => number> {
 
 /**
  * The writer's transaction (writeBatch in spend-writer.ts) with the statement shaped as the
- * variant says and the running totals per row (as before issue 22) or not at all.
+ * variant says and no running totals (the insert's own cost).
  */
 async function writeWith(
   database: Database,
@@ -313,7 +322,6 @@ async function writeWith(
         ),
       );
     }
-    if (insert.rollups === "per row") await addToRunningTotalsPerRow(tx, records);
   });
 }
 
@@ -340,11 +348,12 @@ async function prepareVariant(database: Database, main: string, schema: string, 
   await database.raw.query(`set search_path to ${q(main)}`);
 }
 
-async function measure(engine: Engine, variants: readonly Variant[]) {
+async function measure(engine: Engine, variants: readonly Variant[], baseline?: WriterModule) {
   const { database, schema: main } = engine;
   const owners = await seedOwners(database);
   const schemas = variants.map((_, i) => `${main}_v${i}`);
-  const writer = createDbSpendWriter(database.db);
+  const writer = current.createDbSpendWriter(database.db);
+  const baselineWriter = baseline?.createDbSpendWriter(database.db);
   for (const [i, variant] of variants.entries()) {
     await prepareVariant(database, main, schemas[i]!, variant);
     await database.raw.query(`set search_path to ${q(schemas[i]!)}, ${q(main)}`);
@@ -369,6 +378,7 @@ async function measure(engine: Engine, variants: readonly Variant[]) {
         const walBefore = await engine.walBytes?.();
         const before = engine.cpuMs();
         if (variant.insert.kind === "writer") await writer.write(records);
+        else if (variant.insert.kind === "baseline") await baselineWriter!.write(records);
         else await writeWith(database, variant.insert, records);
         perBatch[i]![kind].cpu.push(((engine.cpuMs() - before) / BATCH_ROWS) * 1000);
         if (walBefore !== undefined) {
@@ -449,13 +459,15 @@ async function openEngines(): Promise<{ engines: Engine[]; close(): Promise<void
   };
 }
 
+const baseline =
+  args.baseline === undefined ? undefined : ((await import(args.baseline)) as WriterModule);
 const { engines, close } = await openEngines();
 try {
   const only = args.only?.split(",").map((s) => s.trim());
   const variants = only ? VARIANTS.filter((v) => only.some((o) => v.name.includes(o))) : VARIANTS;
   const results = new Map<string, Map<string, { master: Figures; virtual: Figures }>>();
   for (const engine of engines) {
-    const figures = await measure(engine, variants);
+    const figures = await measure(engine, variants, baseline);
     for (const [i, variant] of variants.entries()) {
       const row = results.get(variant.name) ?? new Map();
       row.set(engine.name, figures[i]!);

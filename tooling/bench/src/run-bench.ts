@@ -26,6 +26,7 @@ import { cacheHitCounts, renderMedianTable, renderRunTable, type RunSet } from "
 import { TARGET_LABELS, type Paths, type TargetKey } from "./targets.ts";
 import { startTargets } from "./start-targets.ts";
 import { renderTtfbVerdicts } from "./ttfb-verdicts.ts";
+import { renderCpuVerdicts } from "./cpu-verdicts.ts";
 import { wrkAvailable } from "./wrk.ts";
 import { cacheRedis, parseCli, type Cli } from "./cli.ts";
 import { runMemory } from "./run-memory.ts";
@@ -158,6 +159,7 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
           "gatewayTranslate",
           "gatewayObs",
           "gatewayPg",
+          "gatewayPgVk",
           "portkey",
           "cacheMemory",
           "cacheRedis",
@@ -374,6 +376,19 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
     );
     lines.push("");
   }
+  if (!focused) {
+    lines.push("## Issue 22 CPU, throughput and open-loop targets");
+    lines.push("");
+    lines.push(
+      ...renderCpuVerdicts(
+        medianOver.map((r) => r.runs),
+        TARGET_LABELS,
+        new Set(targets.map((t) => t.key)),
+        settings.rates,
+      ),
+    );
+    lines.push("");
+  }
   lines.push(
     "## Issue 22 stream TTFB overhead p50 ≤ 0.5 ms over direct, every target (medians of per-run differences)",
   );
@@ -418,7 +433,11 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
         );
       }
       if (
-        (run.key === "gateway" || run.key === "gatewayVk" || run.key === "gatewayTranslate") &&
+        (run.key === "gateway" ||
+          run.key === "gatewayVk" ||
+          run.key === "gatewayPg" ||
+          run.key === "gatewayPgVk" ||
+          run.key === "gatewayTranslate") &&
         hits > 0
       )
         problems.push(`${run.key}: ${hits} cache hits on the uncached gateway (it has no cache)`);

@@ -137,6 +137,16 @@ export async function startTargets(
       const target = await start();
       if (target.process) servers.push(target.process);
       targets.push(target);
+      // The realistic path on PostgreSQL + Redis: the same process, called with a virtual key
+      // (its budgets, limits and spend then go through Redis and PostgreSQL).
+      if (key === "gatewayPg" && columns.includes("gatewayPgVk")) {
+        try {
+          targets.push(await virtualKeyTarget(target, "gatewayPgVk"));
+        } catch (error) {
+          notes.push(`${TARGET_LABELS.gatewayPgVk} left out: ${(error as Error).message}`);
+          log(`gatewayPgVk left out: ${(error as Error).message}`);
+        }
+      }
       if (key !== "gateway") continue;
       if (!plan.focused) {
         // The same process again, called with a virtual key (team, budgets, rpm/tpm limits).

@@ -21,6 +21,7 @@ export type TargetKey =
   | "gatewayVk"
   | "gatewayObs"
   | "gatewayPg"
+  | "gatewayPgVk"
   | "portkey"
   | "cacheMemory"
   | "cacheRedis"
@@ -34,6 +35,7 @@ export const TARGET_LABELS: Record<TargetKey, string> = {
   gatewayVk: "our gateway (virtual key)",
   gatewayObs: "our gateway, Prometheus + OTel on (master key)",
   gatewayPg: "our gateway on PostgreSQL + Redis (master key)",
+  gatewayPgVk: "our gateway on PostgreSQL + Redis (virtual key)",
   portkey: "Portkey 1.15.2",
   cacheMemory: "our gateway, memory cache hits",
   cacheRedis: "our gateway, Redis cache hits",
@@ -352,7 +354,10 @@ async function managementPost(
  * through the key cache, model access, budget reservation on key and team, rpm/tpm counting, and
  * the spend rolled up to key and team totals (spend is logged for both targets).
  */
-export async function virtualKeyTarget(gateway: Target): Promise<Target> {
+export async function virtualKeyTarget(
+  gateway: Target,
+  key: TargetKey = "gatewayVk",
+): Promise<Target> {
   const team = await managementPost(gateway, "/team/new", {
     team_alias: "bench-team",
     max_budget: NEVER_REACHED_BUDGET,
@@ -366,12 +371,12 @@ export async function virtualKeyTarget(gateway: Target): Promise<Target> {
     rpm_limit: NEVER_REACHED_RPM,
     tpm_limit: NEVER_REACHED_TPM,
   });
-  const key = generated.key;
-  if (typeof key !== "string") throw new Error("/key/generate returned no key");
+  const virtualKey = generated.key;
+  if (typeof virtualKey !== "string") throw new Error("/key/generate returned no key");
   return {
     ...gateway,
-    key: "gatewayVk",
-    headers: { ...gateway.headers, authorization: `Bearer ${key}` },
+    key,
+    headers: { ...gateway.headers, authorization: `Bearer ${virtualKey}` },
   };
 }
 

@@ -29,6 +29,9 @@ export { hang } from "./fake-server/hang.ts";
 export { destroySocket } from "./fake-server/destroy-socket.ts";
 export { delay } from "./fake-server/delay.ts";
 
+// The real PostgreSQL / Redis of integration tests, from TEST_DATABASE_URL / TEST_REDIS_URL.
+export { testServices, type TestServices } from "./test-services/test-services.ts";
+
 // A bare node:http client for byte-level assertions.
 export { rawRequest, type RawRequestOptions, type RawResponse } from "./http-client/raw-request.ts";
 

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createDb, type Database } from "@org/db";
+import { testServices } from "@org/testing";
 import { sql } from "drizzle-orm";
 import type { Redis } from "ioredis";
 import { expect, it } from "vitest";
@@ -9,13 +10,14 @@ import { expect, it } from "vitest";
  * missing URL fails instead: the integration tests must run there.
  */
 export function integrationUrl(name: "TEST_REDIS_URL" | "TEST_DATABASE_URL"): string | undefined {
-  const url = process.env[name];
-  if (!url && process.env.CI) {
+  const services = testServices();
+  const url = name === "TEST_REDIS_URL" ? services.redisUrl : services.databaseUrl;
+  if (!url && services.required) {
     it(`has ${name} (required when CI is set)`, () => {
       expect.fail(`${name} is not set, so these integration tests cannot run in CI`);
     });
   }
-  return url || undefined;
+  return url;
 }
 
 export const uniquePrefix = (name: string) => `test:budgets:${name}:${randomBytes(6).toString("hex")}:`;

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
+import { testServices } from "@org/testing";
 import { Redis } from "ioredis";
 import { expect, it } from "vitest";
 
@@ -8,13 +9,13 @@ import { expect, it } from "vitest";
  * failing test instead: the Redis tests must run there.
  */
 export function testRedisUrl(): string | undefined {
-  const url = process.env.TEST_REDIS_URL;
-  if (!url && process.env.CI === "true") {
-    it("has TEST_REDIS_URL (required when CI=true)", () => {
+  const { redisUrl: url, required } = testServices();
+  if (!url && required) {
+    it("has TEST_REDIS_URL (required when CI is set)", () => {
       expect.fail("TEST_REDIS_URL is not set, so the Redis cache tests cannot run in CI");
     });
   }
-  return url || undefined;
+  return url;
 }
 
 /** A key prefix of its own for each store a test opens, so runs never see each other's keys. */

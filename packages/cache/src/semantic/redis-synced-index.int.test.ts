@@ -3,22 +3,12 @@ import { connect, createServer, type Server, type Socket } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { base, describeVectorIndex, vectorAt } from "../__fixtures__/vector-index-contract.ts";
+import { testRedisUrl } from "../__fixtures__/redis.ts";
 import type { CacheLogger } from "../util/logger.ts";
 import {
   RedisSyncedVectorIndex,
   type RedisSyncedVectorIndexOptions,
 } from "./redis-synced-index.ts";
-
-/** TEST_REDIS_URL, or undefined to skip; under CI a missing URL fails instead. */
-function testRedisUrl(): string | undefined {
-  const url = process.env.TEST_REDIS_URL;
-  if (!url && process.env.CI) {
-    it("has TEST_REDIS_URL (required when CI is set)", () => {
-      expect.fail("TEST_REDIS_URL is not set, so these integration tests cannot run in CI");
-    });
-  }
-  return url || undefined;
-}
 
 const url = testRedisUrl();
 const prefixes: string[] = [];

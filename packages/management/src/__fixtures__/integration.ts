@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createDb, type Database } from "@org/db";
+import { testServices } from "@org/testing";
 import { sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 
@@ -9,13 +10,13 @@ import { expect, it } from "vitest";
  * test fixtures are not part of its public exports, so this package keeps its own.)
  */
 export function integrationUrl(name: "TEST_DATABASE_URL"): string | undefined {
-  const url = process.env[name];
-  if (!url && process.env.CI) {
+  const { databaseUrl: url, required } = testServices();
+  if (!url && required) {
     it(`has ${name} (required when CI is set)`, () => {
       expect.fail(`${name} is not set, so these integration tests cannot run in CI`);
     });
   }
-  return url || undefined;
+  return url;
 }
 
 /** A migrated database in a new schema of its own; `drop()` removes the schema. */

@@ -1,4 +1,5 @@
 import type {
+  AbortLike,
   ChatCallResult,
   ChatCompletionRequest,
   EmbeddingCallResult,
@@ -101,8 +102,11 @@ export interface RouterOptions<M extends RequestMetadata = RequestMetadata> {
 export interface CallOptions<M extends RequestMetadata = RequestMetadata> {
   /** The gateway's call id; a UUID when omitted. */
   callId?: string;
-  /** Aborted when the client goes away: the upstream call is aborted too. */
-  signal?: AbortSignal;
+  /**
+   * Aborted when the client goes away: the upstream call is aborted too. An AbortSignal, or any
+   * AbortLike (@org/core's CallAbort: no AbortController per request).
+   */
+  signal?: AbortLike;
   /** Fallbacks for this request, replacing the configured ones (as `fallbacks` in the body does). */
   requestFallbacks?: FallbackConfig | string[];
   /** Identity and anything else the hooks need; carried on the context untouched. */

@@ -280,6 +280,25 @@ describe("router resilience", () => {
       await fakes.dripping.waitFor((requests) => requests[0]?.aborted === true);
       expect(chatCalls("dripping")).toBe(1);
     });
+
+    it("cancels the upstream request when the client hangs up on a non-streamed request", async () => {
+      // No deadline on this deployment: only the client leaving can end the upstream call.
+      fakes.dripping.setDefault(hang());
+      const controller = new AbortController();
+      const pending = client.chat.completions.create(
+        { model: "dripping", messages: [{ role: "user", content: "think forever" }] },
+        { signal: controller.signal },
+      );
+      await fakes.dripping.waitFor((requests) => requests.length === 1);
+      controller.abort();
+      await expect(pending).rejects.toThrow(/abort/i);
+      await fakes.dripping.waitFor((requests) => requests[0]?.aborted === true);
+      expect(chatCalls("dripping")).toBe(1);
+      // The gateway is still serving (nothing left half-open or crashed).
+      fakes.dripping.setDefault(okReply());
+      const { data } = await chat("dripping");
+      expect(data.choices[0]?.message.content).toBe("ok");
+    });
   });
 });
 

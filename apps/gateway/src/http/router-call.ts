@@ -3,12 +3,13 @@ import type { Context } from "hono";
 import { resolveKeyAlias } from "@org/budgets";
 import type { CallOptions } from "@org/router";
 import type { GatewayEnv } from "../gateway-env.ts";
+import { clientAbort } from "./client-abort.ts";
 import type { GatewayRequestMetadata } from "../request-metadata.ts";
 
 /**
  * The per-request options every route passes to the router: the gateway's request id (the
  * router's call id, under which spend, budget holds and rate-limit slots are kept; never the
- * client's), the client's abort signal, and the caller's identity, which the budget hooks read (a
+ * client's), the client's abort (see client-abort.ts), and the caller's identity, which the budget hooks read (a
  * route that left it out would let a virtual key past its budget and limits). The client's own
  * `x-litellm-call-id` travels as `clientCallId` metadata into the spend log.
  *
@@ -43,7 +44,7 @@ export function routerCallOptions(
   // The arrival on the wall clock, from the monotonic stamp the request-context middleware took
   // (performance.timeOrigin drifts from Date.now() over a long uptime; this does not).
   metadata.receivedAt = Date.now() - (performance.now() - c.get("startedAt"));
-  return { callId: c.get("requestId"), signal: c.req.raw.signal, metadata };
+  return { callId: c.get("requestId"), signal: clientAbort(c), metadata };
 }
 
 /**

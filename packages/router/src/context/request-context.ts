@@ -1,4 +1,4 @@
-import type { ChatCompletionRequest, EmbeddingRequest } from "@org/core";
+import type { AbortLike, ChatCompletionRequest, EmbeddingRequest } from "@org/core";
 import type { ErrorClass } from "../retry/error-class.ts";
 
 /** Which deployment answered (or was last tried); what the `x-litellm-model-*` headers show. */
@@ -90,5 +90,5 @@ export interface RequestContext<M extends RequestMetadata = RequestMetadata> {
    * a cache hit). Unset while a stream runs.
    */
   cost?: number;
-  readonly signal: AbortSignal | undefined;
+  readonly signal: AbortLike | undefined;
 }

@@ -1,4 +1,4 @@
-import { CallAbort, type GatewayError } from "@org/core";
+import { CallAbort, type AbortLike, type GatewayError } from "@org/core";
 import { ClientClosedError } from "../errors/client-closed-error.ts";
 
 /**
@@ -19,12 +19,12 @@ import { ClientClosedError } from "../errors/client-closed-error.ts";
  */
 export class AttemptGuard {
   readonly #controller = new CallAbort();
-  readonly #client: AbortSignal | undefined;
+  readonly #client: AbortLike | undefined;
   #reject: ((error: unknown) => void) | undefined;
   #stopped: unknown = undefined;
   readonly #onClientAbort = () => this.stop(new ClientClosedError());
 
-  constructor(client: AbortSignal | undefined) {
+  constructor(client: AbortLike | undefined) {
     this.#client = client;
     if (client?.aborted === true) {
       this.#stopped = new ClientClosedError();

@@ -1,4 +1,4 @@
-import type { ChatCompletion, ChatStreamPart, GatewayError, Usage } from "@org/core";
+import type { AbortLike, ChatCompletion, ChatStreamPart, GatewayError, Usage } from "@org/core";
 import { TimeoutError } from "@org/core";
 import { ClientClosedError } from "../errors/client-closed-error.ts";
 import { toGatewayError } from "../errors/to-gateway-error.ts";
@@ -25,7 +25,7 @@ export interface TrackedStreamOptions {
   readonly upstream: AsyncIterator<ChatStreamPart>;
   /** Aborts the upstream call (its connection is closed). */
   readonly abortUpstream: (reason: unknown) => void;
-  readonly clientSignal: AbortSignal | undefined;
+  readonly clientSignal: AbortLike | undefined;
   /** Keep every delta to hand post-call hooks the whole completion. */
   readonly assemble: boolean;
   /** Called exactly once, however the stream ends. */

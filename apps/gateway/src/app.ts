@@ -23,10 +23,21 @@ import { modelInfoRoute, modelsRoute } from "./routes/models.ts";
 import { managementRoutes } from "./management/management-routes.ts";
 import { sessionInfoRoute, sessionLoginRoutes } from "./routes/session-routes.ts";
 import { createLoginAudit } from "./auth/login-audit.ts";
+import { HotPathRouter } from "./http/hot-path-router.ts";
+
+/** Static POST paths served on every model call: inference, embeddings. */
+const HOT_PATHS = [
+  ...INFERENCE_ROUTES.flatMap((route) => route.paths),
+  "/v1/embeddings",
+  "/embeddings",
+]
+  .filter((path) => !path.includes(":") && !path.includes("*"))
+  .map((path) => `POST ${path}`);
 
 /** The gateway's HTTP app. `serve` and the tests both build it from the same deps. */
 export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
-  const app = new Hono<GatewayEnv>();
+  // The inference paths' handler lists are looked up once, not per request (hot-path-router.ts).
+  const app = new Hono<GatewayEnv>({ router: new HotPathRouter(HOT_PATHS) });
 
   // Errors thrown before a route runs (auth, allowed routes, body size) answer in the envelope
   // of the route that was asked for: Anthropic SDK clients read only Anthropic's.

@@ -43,10 +43,13 @@ export function renderCpuVerdicts(
   const lines: string[] = [];
   const cpuLine = (key: TargetKey, limit: number) => {
     if (!measured.has(key)) return;
-    const diff = medianDiff(runSets, (runs) => cpu(runs, key));
-    lines.push(
-      `- ${labels[key]}, CPU-ms per request, closed loop: ${verdict(diff, limit, "CPU-ms", 3)}`,
-    );
+    const value = medianDiff(runSets, (runs) => cpu(runs, key))?.value;
+    // An absolute figure, not a difference: no sign.
+    const said =
+      value === undefined
+        ? "not measured"
+        : `${value.toFixed(3)} CPU-ms (target ≤ ${limit} CPU-ms): ${value <= limit ? "**met**" : "**NOT met**"}`;
+    lines.push(`- ${labels[key]}, CPU-ms per request, closed loop: ${said}`);
   };
   cpuLine("gateway", PURE_PROXY_CPU_MS);
   if (measured.has("gateway") && measured.has("portkey")) {

@@ -161,8 +161,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const options = JSON.parse(process.argv[2] ?? "{}") as OpenLoopOptions;
   runOpenLoop(options).then(
     (result) => {
-      process.stdout.write(JSON.stringify(result) + "\n");
-      process.exit(0);
+      // Exit once the line is out: stdout to a pipe is asynchronous, and a long soak's result
+      // (every overhead sample) is megabytes, which an immediate exit cut short.
+      process.stdout.write(JSON.stringify(result) + "\n", () => process.exit(0));
     },
     (error: unknown) => {
       process.stderr.write(`open-loop failed: ${(error as Error).stack ?? String(error)}\n`);

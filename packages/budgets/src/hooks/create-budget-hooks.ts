@@ -1,31 +1,20 @@
 import { InvalidRequestError, ServiceUnavailableError } from "@org/core";
 import { checkModelAccess, type ModelAccessOptions } from "../access/model-access.ts";
-import { budgetExceededError } from "../budgets/budget-exceeded.ts";
-import type { BudgetLedger, Reservation, SettledLine } from "../budgets/budget-ledger.ts";
+import type { BudgetLedger, SettledLine } from "../budgets/budget-ledger.ts";
 import type { BudgetLine, BudgetScope } from "../budgets/budget-line.ts";
-import type { EndUserDirectory, EndUserProfile } from "../end-users/end-user-directory.ts";
+import type { EndUserDirectory } from "../end-users/end-user-directory.ts";
 import type { AuthIdentity, VirtualKeyIdentity } from "../keys/identity.ts";
-import type { RateDescriptor } from "../limits/rate-descriptor.ts";
-import { rateLimitError, rateLimitHeaders } from "../limits/rate-limit-error.ts";
-import type {
-  RateAcquireResult,
-  RateLease,
-  RateLimiter,
-  RateRemaining,
-} from "../limits/rate-limiter.ts";
+import { rateLimitHeaders } from "../limits/rate-limit-error.ts";
+import type { RateLimiter } from "../limits/rate-limiter.ts";
 import { routingMetadata } from "../spend/routing-metadata.ts";
 import type { SpendJournal } from "../spend/spend-journal.ts";
 import type { SpendRecord } from "../spend/spend-record.ts";
 import { systemClock, type Clock } from "../util/clock.ts";
 import { silentLogger, type BudgetsLogger } from "../util/logger.ts";
 import { andThen, isPromise, type MaybePromise } from "../util/maybe-promise.ts";
+import { createAdmission, type AdmissionState } from "./admission.ts";
 import type { BudgetHookContext, BudgetHookOutcome } from "./hook-types.ts";
-import {
-  keyBudgetHeaders,
-  keyLineOf,
-  loadedKeyFigures,
-  type KeyBudgetFigures,
-} from "./key-budget-headers.ts";
+import { keyBudgetHeaders, loadedKeyFigures } from "./key-budget-headers.ts";
 
 /** A budget's soft limit was crossed by a settled request (LiteLLM's soft-budget alert). */
 export interface SoftBudgetEvent {
@@ -96,18 +85,7 @@ export interface BudgetHooks {
   responseHeaders(ctx: BudgetHookContext): Record<string, string> | undefined;
 }
 
-interface RequestState {
-  identity: AuthIdentity | undefined;
-  endUser: EndUserProfile | undefined;
-  lease: RateLease | undefined;
-  reservation: Reservation | undefined;
-  /** Kept as counts; headers are only built if the gateway asks for them. */
-  remaining: RateRemaining | undefined;
-  /** A virtual key's spend before this request and max budget (`x-litellm-key-*` headers). */
-  keyFigures: KeyBudgetFigures | undefined;
-}
-
-const NONE: readonly never[] = [];
+type RequestState = AdmissionState;
 
 /**
  * The router hooks that enforce keys, budgets and limits and record spend:
@@ -140,85 +118,15 @@ export function createBudgetHooks(options: BudgetHooksOptions): BudgetHooks {
     );
   };
 
-  const admit = (
-    ctx: BudgetHookContext,
-    state: RequestState,
-    key: VirtualKeyIdentity | undefined,
-  ): MaybePromise<void> => {
-    const model = ctx.modelGroup;
-    const endUser = state.endUser;
-    const descriptors = collect<RateDescriptor>(
-      key?.rateLimits ?? NONE,
-      endUser?.rateLimit,
-      key?.modelRateLimits.get(model) ?? key?.modelRateLimits.get(ctx.requestedModel),
-    );
-    const lines = collect<BudgetLine>(
-      key?.budgetLines ?? NONE,
-      endUser?.line,
-      key?.modelBudgets.get(model) ?? key?.modelBudgets.get(ctx.requestedModel),
-    );
-    const now = clock.now();
-
-    const reserve = (): MaybePromise<void> => {
-      if (lines.length === 0) return;
-      const amount = ctx.estimate.maxCost ?? options.fallbackEstimate?.(ctx) ?? 0;
-      let reserved;
-      try {
-        reserved = ledger.reserve({ id: ctx.callId, lines, amount, now });
-      } catch (error) {
-        rollback();
-        return storeFailed("budget ledger", ctx.callId)(error);
-      }
-      const onReserved = (result: Awaited<typeof reserved>) => {
-        if (!result.ok) {
-          rollback();
-          exceeded(ctx, state, result.line, result.spend, result.reserved);
-          throw budgetExceededError(result.line, result.spend, result.reserved);
-        }
-        state.reservation = result.reservation;
-        // The key's own line is first when it has one: its live spend, read with the hold.
-        const figures = state.keyFigures;
-        if (figures !== undefined && key !== undefined && lines[0] === keyLineOf(key)) {
-          figures.spend = result.spends[0] ?? figures.spend;
-        }
-      };
-      if (!isPromise(reserved)) return onReserved(reserved);
-      return reserved.then(onReserved, (error: unknown) => {
-        rollback();
-        return storeFailed("budget ledger", ctx.callId)(error);
-      });
-    };
-    const rollback = () => {
-      const lease = state.lease;
-      if (lease === undefined) return;
-      state.lease = undefined;
-      settleQuietly(limiter.release(lease, { tokens: 0, now, rollback: true }), logger, ctx.callId);
-    };
-
-    if (descriptors.length === 0) return reserve();
-    const onAcquired = (result: RateAcquireResult): MaybePromise<void> => {
-      if (!result.ok) throw rateLimitError(result, now);
-      state.lease = result.lease;
-      if (result.remaining.requests || result.remaining.tokens) state.remaining = result.remaining;
-      return reserve();
-    };
-    let acquired;
-    try {
-      acquired = limiter.acquire({
-        id: ctx.callId,
-        descriptors,
-        tokens: ctx.estimate.promptTokens,
-        now,
-      });
-    } catch (error) {
-      return storeFailed("rate limiter", ctx.callId)(error) ?? reserve();
-    }
-    if (!isPromise(acquired)) return onAcquired(acquired);
-    return acquired.then(
-      onAcquired,
-      (error: unknown) => storeFailed("rate limiter", ctx.callId)(error) ?? reserve(),
-    );
-  };
+  const admit = createAdmission({
+    ledger,
+    limiter,
+    clock,
+    logger,
+    storeFailed,
+    exceeded: (ctx, state, line, spend, reserved) => exceeded(ctx, state, line, spend, reserved),
+    ...(options.fallbackEstimate ? { fallbackEstimate: options.fallbackEstimate } : {}),
+  });
 
   const exceeded = (
     ctx: BudgetHookContext,
@@ -348,15 +256,6 @@ export function createBudgetHooks(options: BudgetHooksOptions): BudgetHooks {
 
 function defaultIdentityOf(ctx: BudgetHookContext): AuthIdentity | undefined {
   return ctx.metadata.identity;
-}
-
-/** The static list, or a new one when this request adds end-user or per-model entries. */
-function collect<T>(base: readonly T[], a: T | undefined, b: T | undefined): readonly T[] {
-  if (a === undefined && b === undefined) return base;
-  const out = base.slice();
-  if (a !== undefined) out.push(a);
-  if (b !== undefined) out.push(b);
-  return out;
 }
 
 function settleQuietly(result: MaybePromise<void>, logger: BudgetsLogger, requestId: string): void {

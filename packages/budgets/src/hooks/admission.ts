@@ -1,0 +1,208 @@
+import type { BudgetLedger, Reservation, ReserveResult } from "../budgets/budget-ledger.ts";
+import { budgetExceededError } from "../budgets/budget-exceeded.ts";
+import type { BudgetLine } from "../budgets/budget-line.ts";
+import type { EndUserProfile } from "../end-users/end-user-directory.ts";
+import type { AuthIdentity, VirtualKeyIdentity } from "../keys/identity.ts";
+import type { RateDescriptor } from "../limits/rate-descriptor.ts";
+import { rateLimitError } from "../limits/rate-limit-error.ts";
+import type {
+  RateAcquireResult,
+  RateLease,
+  RateLimiter,
+  RateRemaining,
+} from "../limits/rate-limiter.ts";
+import type { Clock } from "../util/clock.ts";
+import type { BudgetsLogger } from "../util/logger.ts";
+import { isPromise, type MaybePromise } from "../util/maybe-promise.ts";
+import type { BudgetHookContext } from "./hook-types.ts";
+import { keyLineOf, type KeyBudgetFigures } from "./key-budget-headers.ts";
+
+/** What admitting a request leaves for its settling (the budget hooks' per-request state). */
+export interface AdmissionState {
+  identity: AuthIdentity | undefined;
+  endUser: EndUserProfile | undefined;
+  lease: RateLease | undefined;
+  reservation: Reservation | undefined;
+  /** Kept as counts; headers are only built if the gateway asks for them. */
+  remaining: RateRemaining | undefined;
+  /** A virtual key's spend before this request and max budget (`x-litellm-key-*` headers). */
+  keyFigures: KeyBudgetFigures | undefined;
+}
+
+export interface AdmissionDeps {
+  ledger: BudgetLedger;
+  limiter: RateLimiter;
+  clock: Clock;
+  logger: BudgetsLogger;
+  /** Logs a store failure; returns (the request goes on unchecked) or throws the 503. */
+  storeFailed: (what: string, requestId: string) => (error: unknown) => undefined;
+  /** Tells of a request refused for budget, before the refusal is thrown. */
+  exceeded: (
+    ctx: BudgetHookContext,
+    state: AdmissionState,
+    line: BudgetLine,
+    spend: number,
+    reserved: number,
+  ) => void;
+  fallbackEstimate?: (ctx: BudgetHookContext) => number | undefined;
+}
+
+const NONE: readonly never[] = [];
+
+/**
+ * Admission of one request: the rpm / tpm / parallel limits of every descriptor (429), then the
+ * estimated cost held against every budget line (400 `budget_exceeded`), leaving the lease and
+ * the hold in `state` for the settling. Synchronous with the memory stores.
+ */
+export function createAdmission(deps: AdmissionDeps) {
+  const { ledger, limiter, clock, logger, storeFailed, exceeded } = deps;
+  return (
+    ctx: BudgetHookContext,
+    state: AdmissionState,
+    key: VirtualKeyIdentity | undefined,
+  ): MaybePromise<void> => {
+    const model = ctx.modelGroup;
+    const endUser = state.endUser;
+    const descriptors = collect<RateDescriptor>(
+      key?.rateLimits ?? NONE,
+      endUser?.rateLimit,
+      key?.modelRateLimits.get(model) ?? key?.modelRateLimits.get(ctx.requestedModel),
+    );
+    const lines = collect<BudgetLine>(
+      key?.budgetLines ?? NONE,
+      endUser?.line,
+      key?.modelBudgets.get(model) ?? key?.modelBudgets.get(ctx.requestedModel),
+    );
+    const now = clock.now();
+
+    const askLedger = () =>
+      ledger.reserve({
+        id: ctx.callId,
+        lines,
+        amount: ctx.estimate.maxCost ?? deps.fallbackEstimate?.(ctx) ?? 0,
+        now,
+      });
+    /** Takes the hold (or reads the one `asked` already), refusing past a line's budget. */
+    const reserve = (asked?: Promise<ReserveResult>): MaybePromise<void> => {
+      if (lines.length === 0) return;
+      let reserved;
+      try {
+        reserved = asked ?? askLedger();
+      } catch (error) {
+        rollback();
+        return storeFailed("budget ledger", ctx.callId)(error);
+      }
+      const onReserved = (result: Awaited<typeof reserved>) => {
+        if (!result.ok) {
+          rollback();
+          exceeded(ctx, state, result.line, result.spend, result.reserved);
+          throw budgetExceededError(result.line, result.spend, result.reserved);
+        }
+        state.reservation = result.reservation;
+        // The key's own line is first when it has one: its live spend, read with the hold.
+        const figures = state.keyFigures;
+        if (figures !== undefined && key !== undefined && lines[0] === keyLineOf(key)) {
+          figures.spend = result.spends[0] ?? figures.spend;
+        }
+      };
+      if (!isPromise(reserved)) return onReserved(reserved);
+      return reserved.then(onReserved, (error: unknown) => {
+        rollback();
+        return storeFailed("budget ledger", ctx.callId)(error);
+      });
+    };
+    const rollback = () => {
+      const lease = state.lease;
+      if (lease === undefined) return;
+      state.lease = undefined;
+      settleQuietly(limiter.release(lease, { tokens: 0, now, rollback: true }), logger, ctx.callId);
+    };
+
+    if (descriptors.length === 0) return reserve();
+    const onAcquired = (
+      result: RateAcquireResult,
+      asked?: Promise<ReserveResult>,
+    ): MaybePromise<void> => {
+      if (!result.ok) throw rateLimitError(result, now);
+      state.lease = result.lease;
+      if (result.remaining.requests || result.remaining.tokens) state.remaining = result.remaining;
+      return reserve(asked);
+    };
+    let acquired;
+    try {
+      acquired = limiter.acquire({
+        id: ctx.callId,
+        descriptors,
+        tokens: ctx.estimate.promptTokens,
+        now,
+      });
+    } catch (error) {
+      return storeFailed("rate limiter", ctx.callId)(error) ?? reserve();
+    }
+    if (!isPromise(acquired)) return onAcquired(acquired);
+    if (lines.length === 0) {
+      return acquired.then(onAcquired, (error: unknown) =>
+        storeFailed("rate limiter", ctx.callId)(error),
+      );
+    }
+    // A shared store (Redis) answers the limiter and the ledger with a round trip each, and on
+    // loopback each round trip costs this process more than the rest of the check: ask both in
+    // the same tick (one write, one wait) instead of one after the other. The outcome is the
+    // sequential one: the limiter's refusal wins, and a hold taken for a request it refuses (or
+    // whose limiter check failed closed) is given back at once, unreported.
+    let asked: Promise<ReserveResult>;
+    try {
+      asked = Promise.resolve(askLedger());
+    } catch (error) {
+      asked = Promise.reject(error);
+    }
+    asked.catch(() => {});
+    const giveBack = () =>
+      asked
+        .then(
+          async (result) => {
+            if (result.ok) await ledger.settle(result.reservation, 0, now);
+          },
+          () => {},
+        )
+        .catch((error: unknown) =>
+          // Left to expire: an unsettled hold is released after its lifetime (see the ledger).
+          logger.error("budget hold give-back failed", {
+            request_id: ctx.callId,
+            error: String(error),
+          }),
+        );
+    return acquired.then(
+      (result) => {
+        if (!result.ok) void giveBack();
+        return onAcquired(result, asked);
+      },
+      (error: unknown) => {
+        try {
+          storeFailed("rate limiter", ctx.callId)(error);
+        } catch (closed) {
+          void giveBack();
+          throw closed;
+        }
+        return reserve(asked);
+      },
+    );
+  };
+}
+
+/** The static list, or a new one when this request adds end-user or per-model entries. */
+function collect<T>(base: readonly T[], a: T | undefined, b: T | undefined): readonly T[] {
+  if (a === undefined && b === undefined) return base;
+  const out = base.slice();
+  if (a !== undefined) out.push(a);
+  if (b !== undefined) out.push(b);
+  return out;
+}
+
+function settleQuietly(result: MaybePromise<void>, logger: BudgetsLogger, requestId: string): void {
+  if (isPromise(result)) {
+    result.catch((error: unknown) =>
+      logger.error("rate limit release failed", { request_id: requestId, error: String(error) }),
+    );
+  }
+}

@@ -2,7 +2,7 @@ import { Redis } from "ioredis";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { hookContext } from "../__fixtures__/hook-context.ts";
 import { dropPrefix, integrationUrl, uniquePrefix } from "../__fixtures__/integration.ts";
-import { keyRow } from "../__fixtures__/rows.ts";
+import { keyRow, teamRow } from "../__fixtures__/rows.ts";
 import { createRedisBudgetLedger } from "../budgets/redis-budget-ledger.ts";
 import { buildKeyIdentity } from "../keys/build-key-identity.ts";
 import { createRedisRateLimiter } from "../limits/redis-rate-limiter.ts";
@@ -12,16 +12,22 @@ import { createBudgetHooks } from "./create-budget-hooks.ts";
 const url = integrationUrl("TEST_REDIS_URL");
 
 /**
- * On Redis the limiter and the ledger are asked in the same tick (admission.ts): the outcome must
- * still be the sequential one. A request the limiter refuses keeps no budget hold, and one the
- * budget refuses keeps no rate-limit slot. The client is auto-pipelined, as the gateway's is.
+ * Admission on Redis (admission.ts), the client auto-pipelined as the gateway's is: a request the
+ * limiter refuses never takes a budget hold (not even for a round trip: that would refuse its
+ * team-mates), and one the budget refuses keeps no rate-limit slot.
  */
 describe.skipIf(!url)("budget admission on Redis stores (TEST_REDIS_URL)", () => {
   const prefix = uniquePrefix("admission");
   const redis = new Redis(url!, { enableAutoPipelining: true });
   const ledger = createRedisBudgetLedger({ redis, keyPrefix: `${prefix}ledger:` });
   const limiter = createRedisRateLimiter({ redis, keyPrefix: `${prefix}limits:` });
-  const hooks = createBudgetHooks({ ledger, limiter, journal: createMemorySpendJournal() });
+  const exceeded: unknown[] = [];
+  const hooks = createBudgetHooks({
+    ledger,
+    limiter,
+    journal: createMemorySpendJournal(),
+    onBudgetExceeded: (event) => exceeded.push(event),
+  });
 
   afterAll(async () => {
     await dropPrefix(redis, prefix);
@@ -41,7 +47,7 @@ describe.skipIf(!url)("budget admission on Redis stores (TEST_REDIS_URL)", () =>
     for (const result of results) {
       if (result.status === "rejected") expect(result.reason).toMatchObject({ status: 429 });
     }
-    // The four refused requests' holds were taken in the same round trip and given back.
+    // Only the two admitted requests hold anything.
     await vi.waitFor(async () =>
       expect(await ledger.read(line, Date.now())).toEqual({ spend: 0, reserved: 2 }),
     );
@@ -78,5 +84,28 @@ describe.skipIf(!url)("budget admission on Redis stores (TEST_REDIS_URL)", () =>
     await vi.waitFor(async () =>
       expect(await ledger.read(line, Date.now())).toEqual({ spend: 0.2, reserved: 0 }),
     );
+  });
+
+  it("a key refused by its own limit never makes a team-mate be refused for the team's budget", async () => {
+    exceeded.length = 0; // the test before refuses for budget on purpose
+    const team = teamRow(`team-${prefix}`, { maxBudget: 1 });
+    const a = buildKeyIdentity({
+      key: keyRow(`sk-a-${prefix}`, { teamId: team.id, maxParallelRequests: 1 }),
+      team,
+    });
+    const b = buildKeyIdentity({ key: keyRow(`sk-b-${prefix}`, { teamId: team.id }), team });
+    // A holds its one parallel slot (a small hold on the team line, far under its budget).
+    const held = hookContext(a, { maxCost: 0.01 });
+    await hooks.preCall(held);
+    // A's next request, with an estimate over the team's budget, is refused for its parallel
+    // limit; B asks at the same moment and must not see A's estimate held on the team.
+    const [refused, other] = await Promise.allSettled([
+      hooks.preCall(hookContext(a, { maxCost: 5 })),
+      hooks.preCall(hookContext(b, { maxCost: 0.1 })),
+    ]);
+    expect(refused).toMatchObject({ status: "rejected", reason: { status: 429 } });
+    expect(other.status === "rejected" ? other.reason : "admitted").toBe("admitted");
+    expect(exceeded).toEqual([]);
+    await hooks.postCall(held, { status: "success", cost: 0.01 });
   });
 });

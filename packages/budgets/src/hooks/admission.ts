@@ -1,4 +1,4 @@
-import type { BudgetLedger, Reservation, ReserveResult } from "../budgets/budget-ledger.ts";
+import type { BudgetLedger, Reservation } from "../budgets/budget-ledger.ts";
 import { budgetExceededError } from "../budgets/budget-exceeded.ts";
 import type { BudgetLine } from "../budgets/budget-line.ts";
 import type { EndUserProfile } from "../end-users/end-user-directory.ts";
@@ -75,19 +75,17 @@ export function createAdmission(deps: AdmissionDeps) {
     );
     const now = clock.now();
 
-    const askLedger = () =>
-      ledger.reserve({
-        id: ctx.callId,
-        lines,
-        amount: ctx.estimate.maxCost ?? deps.fallbackEstimate?.(ctx) ?? 0,
-        now,
-      });
-    /** Takes the hold (or reads the one `asked` already), refusing past a line's budget. */
-    const reserve = (asked?: Promise<ReserveResult>): MaybePromise<void> => {
+    /** Takes the hold, refusing past a line's budget. */
+    const reserve = (): MaybePromise<void> => {
       if (lines.length === 0) return;
       let reserved;
       try {
-        reserved = asked ?? askLedger();
+        reserved = ledger.reserve({
+          id: ctx.callId,
+          lines,
+          amount: ctx.estimate.maxCost ?? deps.fallbackEstimate?.(ctx) ?? 0,
+          now,
+        });
       } catch (error) {
         rollback();
         return storeFailed("budget ledger", ctx.callId)(error);
@@ -119,14 +117,11 @@ export function createAdmission(deps: AdmissionDeps) {
     };
 
     if (descriptors.length === 0) return reserve();
-    const onAcquired = (
-      result: RateAcquireResult,
-      asked?: Promise<ReserveResult>,
-    ): MaybePromise<void> => {
+    const onAcquired = (result: RateAcquireResult): MaybePromise<void> => {
       if (!result.ok) throw rateLimitError(result, now);
       state.lease = result.lease;
       if (result.remaining.requests || result.remaining.tokens) state.remaining = result.remaining;
-      return reserve(asked);
+      return reserve();
     };
     let acquired;
     try {
@@ -140,52 +135,13 @@ export function createAdmission(deps: AdmissionDeps) {
       return storeFailed("rate limiter", ctx.callId)(error) ?? reserve();
     }
     if (!isPromise(acquired)) return onAcquired(acquired);
-    if (lines.length === 0) {
-      return acquired.then(onAcquired, (error: unknown) =>
-        storeFailed("rate limiter", ctx.callId)(error),
-      );
-    }
-    // A shared store (Redis) answers the limiter and the ledger with a round trip each, and on
-    // loopback each round trip costs this process more than the rest of the check: ask both in
-    // the same tick (one write, one wait) instead of one after the other. The outcome is the
-    // sequential one: the limiter's refusal wins, and a hold taken for a request it refuses (or
-    // whose limiter check failed closed) is given back at once, unreported.
-    let asked: Promise<ReserveResult>;
-    try {
-      asked = Promise.resolve(askLedger());
-    } catch (error) {
-      asked = Promise.reject(error);
-    }
-    asked.catch(() => {});
-    const giveBack = () =>
-      asked
-        .then(
-          async (result) => {
-            if (result.ok) await ledger.settle(result.reservation, 0, now);
-          },
-          () => {},
-        )
-        .catch((error: unknown) =>
-          // Left to expire: an unsettled hold is released after its lifetime (see the ledger).
-          logger.error("budget hold give-back failed", {
-            request_id: ctx.callId,
-            error: String(error),
-          }),
-        );
+    // One after the other, not both in one round trip: a hold taken for a request the limiter
+    // then refuses would count, for that moment, against every line it holds (the team's, an
+    // end user's), and a rate-limited key could keep refusing its team-mates with large
+    // estimates (admission-redis.int.test.ts).
     return acquired.then(
-      (result) => {
-        if (!result.ok) void giveBack();
-        return onAcquired(result, asked);
-      },
-      (error: unknown) => {
-        try {
-          storeFailed("rate limiter", ctx.callId)(error);
-        } catch (closed) {
-          void giveBack();
-          throw closed;
-        }
-        return reserve(asked);
-      },
+      onAcquired,
+      (error: unknown) => storeFailed("rate limiter", ctx.callId)(error) ?? reserve(),
     );
   };
 }

@@ -28,7 +28,10 @@ export interface RedisStateStoreOptions extends RedisConnection {
   latencyTtlMs?: number;
   /** In-flight counters expire this long after their last increment, so a crashed instance's count fades. */
   inflightTtlMs?: number;
-  /** A Redis command slower than this fails, and the store serves from local state. */
+  /**
+   * A Redis command slower than this fails, and the store serves from local state. Default 500
+   * ms; with auto-pipelining a command may first wait for the batch ahead of it (about 1 s in all).
+   */
   commandTimeoutMs?: number;
   /** While degraded, how often to check whether Redis answers again. */
   probeIntervalMs?: number;
@@ -107,9 +110,13 @@ export class RedisStateStore implements RouterStateStore {
         // Fail fast instead of queueing: a request must never wait on a Redis that is not there.
         enableOfflineQueue: false,
         // Acquires and releases of the same tick share one write (one syscall, not one each).
+        // A client runs one such batch at a time and a command's timer starts when its batch is
+        // sent, so a command can wait for the batch ahead of it and then its own timeout: the
+        // default is half the 1 s a request may wait on a stalled Redis before the store serves
+        // from its local state.
         enableAutoPipelining: true,
         maxRetriesPerRequest: 0,
-        commandTimeout: options.commandTimeoutMs ?? 1000,
+        commandTimeout: options.commandTimeoutMs ?? 500,
         connectTimeout: 5000,
         retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 10), maxDelay),
       };

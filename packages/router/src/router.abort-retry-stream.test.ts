@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { TimeoutError } from "@org/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClientClosedError } from "./errors/client-closed-error.ts";
+import { completion, usage } from "./__fixtures__/fakes.ts";
 import { Router } from "./router.ts";
 
 /**
@@ -14,21 +15,7 @@ import { Router } from "./router.ts";
  * router's own undici transport.
  */
 
-const COMPLETION = JSON.stringify({
-  id: "chatcmpl-1",
-  object: "chat.completion",
-  created: 1,
-  model: "gpt-a",
-  choices: [
-    {
-      index: 0,
-      message: { role: "assistant", content: "hi" },
-      logprobs: null,
-      finish_reason: "stop",
-    },
-  ],
-  usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
-});
+const COMPLETION = JSON.stringify(completion("hi", "gpt-a", usage(3, 1)));
 
 const CHUNK = `data: ${JSON.stringify({
   id: "c1",

@@ -3,8 +3,6 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { renderCacheVerdicts } from "./cache-verdicts.ts";
-import { renderObservabilityVerdicts } from "./observability-verdicts.ts";
 import {
   measureTarget,
   OVERHEAD_HEADER,
@@ -25,8 +23,7 @@ import { killAllStarted, stopProcess, type ServerProcess } from "./processes.ts"
 import { cacheHitCounts, renderMedianTable, renderRunTable, type RunSet } from "./report.ts";
 import { TARGET_LABELS, type Paths, type TargetKey } from "./targets.ts";
 import { startTargets } from "./start-targets.ts";
-import { renderTtfbVerdicts } from "./ttfb-verdicts.ts";
-import { renderCpuVerdicts } from "./cpu-verdicts.ts";
+import { renderVerdictSections } from "./verdict-sections.ts";
 import { wrkAvailable } from "./wrk.ts";
 import { cacheRedis, parseCli, type Cli } from "./cli.ts";
 import { runMemory } from "./run-memory.ts";
@@ -353,54 +350,15 @@ async function runBenchmark(cli: Cli, paths: Paths): Promise<string> {
     ),
   );
   lines.push("");
-  if (columns.includes("cacheMemory")) {
-    lines.push("## Issue 19 cache targets (medians of per-run differences)");
-    lines.push("");
-    lines.push(
-      ...renderCacheVerdicts(
-        medianOver.map((r) => r.runs),
-        settings.rates,
-        new Set(targets.map((t) => t.key)),
-      ),
-    );
-    lines.push("");
-  }
-  if (columns.includes("gatewayObs")) {
-    lines.push("## Issue 20 observability cost (medians of per-run differences)");
-    lines.push("");
-    lines.push(
-      ...renderObservabilityVerdicts(
-        medianOver.map((r) => r.runs),
-        settings.rates.includes(500) ? 500 : settings.rates[Math.floor(settings.rates.length / 2)]!,
-      ),
-    );
-    lines.push("");
-  }
-  if (!focused) {
-    lines.push("## Issue 22 CPU, throughput and open-loop targets");
-    lines.push("");
-    lines.push(
-      ...renderCpuVerdicts(
-        medianOver.map((r) => r.runs),
-        TARGET_LABELS,
-        new Set(targets.map((t) => t.key)),
-        settings.rates,
-      ),
-    );
-    lines.push("");
-  }
   lines.push(
-    "## Issue 22 stream TTFB overhead p50 ≤ 0.5 ms over direct, every target (medians of per-run differences)",
+    ...renderVerdictSections({
+      runSets: medianOver.map((r) => r.runs),
+      rates: settings.rates,
+      columns,
+      measured: new Set(targets.map((t) => t.key)),
+      focused,
+    }),
   );
-  lines.push("");
-  lines.push(
-    ...renderTtfbVerdicts(
-      medianOver.map((r) => r.runs),
-      TARGET_LABELS,
-      new Set(targets.map((t) => t.key)),
-    ),
-  );
-  lines.push("");
   lines.push("## Runs");
   for (const repetition of repetitions) {
     lines.push("");

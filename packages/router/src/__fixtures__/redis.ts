@@ -2,19 +2,20 @@ import { randomUUID } from "node:crypto";
 import { createServer, connect } from "node:net";
 import type { Server, Socket } from "node:net";
 import { Redis } from "ioredis";
+import { testServices } from "@org/testing";
 
 /**
  * TEST_REDIS_URL, or undefined to skip. On CI a missing URL is a failure, not a skip: the
  * integration tests must run there.
  */
 export function testRedisUrl(): string | undefined {
-  const url = process.env.TEST_REDIS_URL;
-  if ((url === undefined || url === "") && process.env.CI !== undefined && process.env.CI !== "") {
+  const { redisUrl, required } = testServices();
+  if (redisUrl === undefined && required) {
     throw new Error(
       "TEST_REDIS_URL must be set on CI: the Redis integration tests cannot be skipped there",
     );
   }
-  return url === "" ? undefined : url;
+  return redisUrl;
 }
 
 /** A key prefix of its own for each test, so tests run in parallel on one Redis. */

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import { Redis } from "ioredis";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openaiRateLimitError, startFakeOpenAI, type FakeServer } from "@org/testing";
@@ -22,11 +23,15 @@ describe.skipIf(!redisUrl)("two gateway instances sharing router state in Redis"
   let limitedFake: FakeServer;
   let coolFake: FakeServer;
   let backupFake: FakeServer;
+  let hotFake: FakeServer;
+  let hotBackupFake: FakeServer;
   let one: TestGateway;
   let two: TestGateway;
 
   beforeAll(async () => {
-    [limitedFake, coolFake, backupFake] = await Promise.all([
+    [limitedFake, coolFake, backupFake, hotFake, hotBackupFake] = await Promise.all([
+      startFakeOpenAI(),
+      startFakeOpenAI(),
       startFakeOpenAI(),
       startFakeOpenAI(),
       startFakeOpenAI(),
@@ -63,6 +68,27 @@ describe.skipIf(!redisUrl)("two gateway instances sharing router state in Redis"
           },
           model_info: { id: "cool-backup" },
         },
+        // The same shape, for the instances' local picks (no limits, simple-shuffle).
+        {
+          model_name: "hot",
+          litellm_params: {
+            model: "openai/gpt-4o",
+            api_key: "sk-upstream",
+            api_base: `${hotFake.url}/v1`,
+            weight: 1,
+          },
+          model_info: { id: "hot-first" },
+        },
+        {
+          model_name: "hot",
+          litellm_params: {
+            model: "openai/gpt-4o",
+            api_key: "sk-upstream",
+            api_base: `${hotBackupFake.url}/v1`,
+            weight: 0,
+          },
+          model_info: { id: "hot-backup" },
+        },
       ],
       router_settings: { redis_url: redisUrl, cooldown_time: 30 },
     };
@@ -85,7 +111,9 @@ describe.skipIf(!redisUrl)("two gateway instances sharing router state in Redis"
 
   afterAll(async () => {
     await Promise.all([one?.close(), two?.close()]);
-    await Promise.all([limitedFake?.close(), coolFake?.close(), backupFake?.close()]);
+    await Promise.all(
+      [limitedFake, coolFake, backupFake, hotFake, hotBackupFake].map((f) => f?.close()),
+    );
     if (redisUrl) await dropRedisPrefix(redisUrl, prefix);
   });
 
@@ -151,5 +179,48 @@ describe.skipIf(!redisUrl)("two gateway instances sharing router state in Redis"
     // Instance two never called the deployment instance one cooled down.
     expect(coolFake.callCount("/v1/chat/completions")).toBe(1);
     expect(backupFake.callCount("/v1/chat/completions")).toBe(4);
+  });
+
+  it("picks without a Redis round trip once warm, and still honours a cooldown caused through the other instance", async () => {
+    const ask = (gateway: TestGateway) =>
+      clientOf(gateway)
+        .chat.completions.create({ model: "hot", messages: [{ role: "user", content: "hi" }] })
+        .withResponse();
+    // The first pick of a deployment on each instance goes to Redis and starts following its
+    // cooldowns; give the subscription a moment to be up.
+    for (const gateway of [one, two]) await ask(gateway);
+    await sleep(200);
+
+    // Every command Redis runs for this test's keys, from any client.
+    const monitor = await new Redis(redisUrl!).monitor();
+    const routerCommands: string[] = [];
+    monitor.on("monitor", (_time: string, args: string[]) => {
+      if (args.some((a) => a.startsWith(prefix))) routerCommands.push(args[0]!);
+    });
+    try {
+      for (let i = 0; i < 5; i++) {
+        const { response } = await ask(two);
+        expect(response.headers.get("x-litellm-model-id")).toBe("hot-first");
+      }
+      await sleep(100);
+      expect(routerCommands.filter((c) => /^eval/i.test(c))).toEqual([]);
+
+      hotFake.setDefault(openaiRateLimitError({ retryAfter: 0 }));
+      const failed = await ask(one);
+      expect(failed.response.headers.get("x-litellm-model-id")).toBe("hot-backup");
+      // The failure went to Redis (cooldowns start there), and was published to instance two.
+      expect(routerCommands.filter((c) => /^eval/i.test(c)).length).toBeGreaterThan(0);
+    } finally {
+      monitor.disconnect();
+    }
+    const calls = hotFake.callCount("/v1/chat/completions");
+    // Published at once; at worst read again within a second.
+    await sleep(1_100);
+    for (let i = 0; i < 3; i++) {
+      const { response } = await ask(two);
+      expect(response.headers.get("x-litellm-model-id")).toBe("hot-backup");
+      expect(response.headers.get("x-litellm-attempted-retries")).toBe("0");
+    }
+    expect(hotFake.callCount("/v1/chat/completions")).toBe(calls);
   });
 });

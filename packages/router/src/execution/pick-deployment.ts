@@ -35,6 +35,7 @@ export function pickDeployment(
     now,
     tokens: state.tokens,
     withLatency: rt.strategy.usesLatency,
+    sharedCounts: rt.strategy.usesSharedCounts,
   });
   if (isPromiseLike(pending)) {
     return Promise.resolve(pending).then((result) => chosenFrom(result, order, group, now));

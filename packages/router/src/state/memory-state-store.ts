@@ -190,10 +190,16 @@ export class MemoryStateStore implements RouterStateStore {
     });
   }
 
+  /** Sets a deployment's cooldown end (0: none), as another instance or Redis reports it. */
+  applyCooldown(id: string, until: number): void {
+    this.#entry(id).cooldownUntil = until;
+  }
+
   /**
    * Overwrites this instance's copy with what the shared store reported (Redis store only).
    * Latency means are taken as reported; local samples keep accumulating for outages.
    */
+
   applySnapshot(
     id: string,
     snapshot: {

@@ -74,8 +74,11 @@ return out
  * KEYS: in-flight, tpm (current minute), latency samples, ttft samples, failures (current
  * minute), cooldown.
  * ARGV: now, acquired (1/0), tokens, latency sample (''), ttft sample (''), maxSamples,
- * latencyTtlSeconds, usageTtlSeconds, failure mode (none/count/immediate), allowedFails, cooldownMs.
+ * latencyTtlSeconds, usageTtlSeconds, failure mode (none/count/immediate), allowedFails, cooldownMs,
+ * cooldown channel, deployment id.
  * Returns: cooldownUntil (0 when none), inflight, tpm.
+ * A cooldown it starts is published on the channel as `<until>:<id>`, so instances that pick
+ * this deployment without a round trip (cooldown-mirror.ts) learn it at once.
  */
 export const RELEASE_SCRIPT = `
 local now = tonumber(ARGV[1])
@@ -128,6 +131,7 @@ if mode ~= 'none' then
     local untilMs = now + cooldownMs
     if untilMs > cd then
       redis.call('SET', KEYS[6], string.format('%d', untilMs), 'PX', cooldownMs)
+      redis.call('PUBLISH', ARGV[12], string.format('%d', untilMs) .. ':' .. ARGV[13])
       cd = untilMs
     end
   end

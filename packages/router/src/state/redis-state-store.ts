@@ -4,6 +4,7 @@ import { connectRedis } from "../config/redis-connection.ts";
 import type { Clock, RouterLogger } from "../util/logger.ts";
 import { silentLogger, systemClock } from "../util/logger.ts";
 import { redactSecrets } from "@org/core";
+import { CooldownMirror } from "./cooldown-mirror.ts";
 import { MemoryStateStore } from "./memory-state-store.ts";
 import { ACQUIRE_SCRIPT, RELEASE_SCRIPT } from "./redis-scripts.ts";
 import type {
@@ -37,6 +38,11 @@ export interface RedisStateStoreOptions extends RedisConnection {
   probeIntervalMs?: number;
   /** Upper bound of the reconnect back-off. */
   reconnectMaxDelayMs?: number;
+  /**
+   * For deployments picked without a round trip (see `acquire`): how often their cooldowns are
+   * read again, on top of the published ones. Default 1000 ms.
+   */
+  cooldownRefreshMs?: number;
   logger?: RouterLogger;
   clock?: Clock;
 }
@@ -62,7 +68,16 @@ const USAGE_TTL_SECONDS = 120;
 
 /**
  * Router state shared by every instance through one Redis. Each acquire and each release is one
- * round trip running one Lua script (atomic, keys expire by themselves).
+ * round trip running one Lua script (atomic, keys expire by themselves), when the attempt needs
+ * what only Redis knows: a deployment's rpm/tpm limit (held across instances), or a strategy
+ * that ranks on shared counts (least-busy, usage-based, latency-based).
+ *
+ * Otherwise (the default simple-shuffle over deployments without limits: a pick needs only
+ * whether a deployment is cooling down) the attempt is picked and released locally, with no
+ * round trip, once this instance follows the deployment's cooldowns (`CooldownMirror`: the
+ * release script publishes each cooldown it starts, and they are read again every second); the
+ * first pick of a deployment still goes to Redis, and so does every failure, since failures are
+ * counted across instances and cooldowns start there.
  *
  * Every operation is mirrored into a local MemoryStateStore. When Redis fails (connection lost,
  * command timeout) the store marks itself degraded, logs it once, and serves from that local
@@ -83,6 +98,14 @@ export class RedisStateStore implements RouterStateStore {
   readonly #logger: RouterLogger;
   readonly #clock: Clock;
   readonly #probe: ReturnType<typeof setInterval>;
+  readonly #mirror: CooldownMirror;
+  /**
+   * Calls in flight that a shared acquire counted in Redis, per deployment: that many releases
+   * give one back there. Every other release of a deployment the mirror follows skips Redis
+   * unless the call failed.
+   */
+  readonly #sharedHeld = new Map<string, number>();
+  readonly #channel: string;
   #healthy = false;
   #degradedSince: number | undefined;
   #lastError: string | undefined = "connecting";
@@ -126,6 +149,14 @@ export class RedisStateStore implements RouterStateStore {
     this.#client.defineCommand("llmRouterAcquire", { lua: ACQUIRE_SCRIPT });
     this.#client.defineCommand("llmRouterRelease", { lua: RELEASE_SCRIPT });
     this.#commands = this.#client as unknown as RouterCommands;
+    this.#channel = `${this.#prefix}cooldowns`;
+    this.#mirror = new CooldownMirror({
+      client: this.#client,
+      channel: this.#channel,
+      cooldownKeyOf: (id) => this.#keysOf(id).cooldown,
+      apply: (id, until) => this.#local.applyCooldown(id, until),
+      refreshMs: options.cooldownRefreshMs ?? 1000,
+    });
 
     this.#client.on("ready", () => this.#recover());
     this.#client.on("error", (error: unknown) => this.#degrade(error));
@@ -151,6 +182,12 @@ export class RedisStateStore implements RouterStateStore {
 
   acquire(input: AcquireInput): AcquireResult | Promise<AcquireResult> {
     if (!this.#healthy) return this.#local.acquire(input);
+    if (pickableLocally(input)) {
+      if (this.#mirror.followsAll(input.candidates)) return this.#local.acquire(input);
+      // The first pick of a deployment goes to Redis: its reply brings the cooldown as it is
+      // now, and the mirror follows it from then on.
+      for (const c of input.candidates) this.#mirror.watch(c.id);
+    }
     return this.#acquireShared(input);
   }
 
@@ -158,13 +195,29 @@ export class RedisStateStore implements RouterStateStore {
     // Always recorded locally too, so local state is warm when Redis goes away.
     const local = this.#local.release(input);
     if (!this.#healthy) return local;
+    const held = input.acquired ? (this.#sharedHeld.get(input.id) ?? 0) : 0;
+    if (held > 0) {
+      if (held === 1) this.#sharedHeld.delete(input.id);
+      else this.#sharedHeld.set(input.id, held - 1);
+      return this.#releaseShared(input, local);
+    }
+    if (this.#mirror.follows(input.id)) {
+      if ((input.failure?.mode ?? "none") === "none") return local;
+      // Failures are counted across instances; nothing was reserved in Redis to give back.
+      return this.#releaseShared({ ...input, acquired: false }, local);
+    }
     return this.#releaseShared(input, local);
   }
 
   cooldowns(ids: readonly string[], now: number): number[] | Promise<number[]> {
     if (!this.#healthy || ids.length === 0) return this.#local.cooldowns(ids, now);
     return this.#client.mget(ids.map((id) => this.#keysOf(id).cooldown)).then(
-      (values) => values.map((v) => toCooldown(v, now)),
+      (values) => {
+        const ends = values.map((v) => toCooldown(v, now));
+        // The source of truth was just read: the local view takes it too.
+        for (let i = 0; i < ids.length; i++) this.#local.applyCooldown(ids[i]!, ends[i]!);
+        return ends;
+      },
       (error: unknown) => {
         this.#degrade(error);
         return this.#local.cooldowns(ids, now);
@@ -202,6 +255,7 @@ export class RedisStateStore implements RouterStateStore {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#probe);
+    await this.#mirror.close();
     if (this.#ownsClient) {
       try {
         await this.#client.quit();
@@ -244,6 +298,10 @@ export class RedisStateStore implements RouterStateStore {
       return this.#local.acquire(input);
     }
     const chosen = Number(reply[0]) - 1;
+    if (chosen >= 0) {
+      const id = candidates[chosen]!.id;
+      this.#sharedHeld.set(id, (this.#sharedHeld.get(id) ?? 0) + 1);
+    }
     let cooling = 0;
     let limited = 0;
     let retryAt = Number.POSITIVE_INFINITY;
@@ -302,6 +360,8 @@ export class RedisStateStore implements RouterStateStore {
         failure?.mode ?? "none",
         failure?.allowedFails ?? 0,
         Math.max(1, Math.round(failure?.cooldownMs ?? 1)),
+        this.#channel,
+        input.id,
       );
     } catch (error) {
       this.#degrade(error);
@@ -359,6 +419,19 @@ export class RedisStateStore implements RouterStateStore {
         : { degradedForMs: this.#clock.now() - wasDegradedSince }),
     });
   }
+}
+
+/**
+ * Whether an attempt needs nothing that only Redis knows: no candidate has an rpm/tpm limit
+ * (those are held across instances by the acquire script) and the strategy does not rank on
+ * shared counts. Then only cooldowns matter, and the mirror keeps them.
+ */
+function pickableLocally(input: AcquireInput): boolean {
+  if (input.sharedCounts !== false || input.withLatency) return false;
+  for (const c of input.candidates) {
+    if (c.rpm !== undefined || c.tpm !== undefined) return false;
+  }
+  return true;
 }
 
 function toCooldown(value: string | null, now: number): number {

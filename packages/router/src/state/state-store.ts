@@ -60,6 +60,12 @@ export interface AcquireInput {
   readonly tokens: number;
   /** Whether the strategy ranks by latency (the Redis store then refreshes latency views). */
   readonly withLatency: boolean;
+  /**
+   * Whether the strategy ranks on counts every instance shares (in-flight, rpm/tpm usage):
+   * then the Redis store reads them on every acquire. Only an explicit false lets it pick
+   * locally (when no candidate has an rpm/tpm limit either).
+   */
+  readonly sharedCounts?: boolean;
 }
 
 export interface AcquireResult {

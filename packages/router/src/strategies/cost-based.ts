@@ -11,6 +11,7 @@ export function costBased(priceOf: PriceOf): RoutingStrategy {
   return {
     name: "cost-based-routing",
     usesLatency: false,
+    usesSharedCounts: false,
     order({ candidates, random }: StrategyInput): readonly Deployment[] {
       if (candidates.length < 2) return candidates;
       const scores = candidates.map((d) => {

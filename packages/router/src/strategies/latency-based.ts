@@ -12,6 +12,7 @@ export function latencyBased(options: { buffer: number; ttlMs: number }): Routin
   return {
     name: "latency-based-routing",
     usesLatency: true,
+    usesSharedCounts: true,
     order({ candidates, store, now, stream, random }: StrategyInput): readonly Deployment[] {
       if (candidates.length < 2) return candidates;
       const scores = candidates.map((d) => {

@@ -7,6 +7,7 @@ export function leastBusy(): RoutingStrategy {
   return {
     name: "least-busy",
     usesLatency: false,
+    usesSharedCounts: true,
     order({ candidates, store, random }: StrategyInput): readonly Deployment[] {
       if (candidates.length < 2) return candidates;
       const scores = candidates.map((d) => store.view(d.id).inflight);

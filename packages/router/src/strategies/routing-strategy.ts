@@ -22,5 +22,10 @@ export interface RoutingStrategy {
   readonly name: RoutingStrategyName;
   /** Whether ranking needs latency samples (the Redis store then returns them). */
   readonly usesLatency: boolean;
+  /**
+   * Whether ranking reads counts that every instance shares (in-flight calls, rpm/tpm usage):
+   * a shared store then reads them from Redis on every pick instead of picking locally.
+   */
+  readonly usesSharedCounts: boolean;
   order(input: StrategyInput): readonly Deployment[];
 }

@@ -11,6 +11,7 @@ export function simpleShuffle(): RoutingStrategy {
   return {
     name: "simple-shuffle",
     usesLatency: false,
+    usesSharedCounts: false,
     order({ candidates, random }: StrategyInput): readonly Deployment[] {
       if (candidates.length < 2) return candidates;
       const weightOf = pickWeight(candidates);

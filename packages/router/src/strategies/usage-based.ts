@@ -14,6 +14,7 @@ export function usageBased(
   return {
     name,
     usesLatency: false,
+    usesSharedCounts: true,
     order({ candidates, store, now, random }: StrategyInput): readonly Deployment[] {
       if (candidates.length < 2) return candidates;
       const minute = minuteOf(now);

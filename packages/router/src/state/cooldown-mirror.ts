@@ -1,0 +1,151 @@
+import type { Redis } from "ioredis";
+
+export interface CooldownMirrorOptions {
+  /** The store's client: the refresh reads through it; the subscriber is its duplicate. */
+  client: Redis;
+  /** The channel the release script publishes `<until>:<id>` on when a cooldown starts. */
+  channel: string;
+  /** Redis key of a deployment's cooldown (its value: the end, ms epoch). */
+  cooldownKeyOf(id: string): string;
+  /** Sets this instance's view of a deployment's cooldown end (0: none). */
+  apply(id: string, until: number): void;
+  /** How often every watched deployment's cooldown is read again. */
+  refreshMs: number;
+}
+
+/**
+ * This instance's copy of the cooldowns every instance starts, for deployments whose attempts
+ * are picked locally (no Redis round trip per request: see `RedisStateStore.acquire`).
+ *
+ * Two ways in, so neither a lost message nor a reconnect leaves a cooldown unseen for long:
+ * - the release script PUBLISHes each cooldown it starts; a subscriber (a duplicate connection:
+ *   a subscribed connection can run nothing else) applies it as soon as it arrives, typically
+ *   within a millisecond on the same network;
+ * - every `refreshMs` (and whenever the subscriber (re)connects), one MGET reads the cooldown of
+ *   every watched deployment and applies it, ended ones included. A cooldown is therefore seen
+ *   everywhere within `refreshMs` at worst; meanwhile a request may still reach the cooled-down
+ *   deployment and, if it fails, is retried on another one (LiteLLM's in-memory cooldown cache
+ *   in front of Redis has the same window, up to its 10 s batch-read throttle).
+ */
+export class CooldownMirror {
+  readonly #options: CooldownMirrorOptions;
+  readonly #watched = new Set<string>();
+  #subscriber: Redis | undefined;
+  /** Subscribed: cooldowns published from now on arrive. */
+  #live = false;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #closed = false;
+  /**
+   * Orders what arrives on two connections: a refresh's MGET sent before a cooldown started can
+   * be answered after that cooldown's message, and must not undo it.
+   */
+  #seq = 0;
+  readonly #messageSeq = new Map<string, number>();
+
+  constructor(options: CooldownMirrorOptions) {
+    this.#options = options;
+  }
+
+  /** Starts following a deployment's cooldown (the first call connects the subscriber). */
+  watch(id: string): void {
+    if (this.#watched.has(id) || this.#closed) return;
+    this.#watched.add(id);
+    if (this.#subscriber === undefined) this.#start();
+  }
+
+  /** Whether a deployment's cooldowns reach this instance (watched, and the subscription is up). */
+  follows(id: string): boolean {
+    return this.#live && this.#watched.has(id);
+  }
+
+  followsAll(deployments: readonly { readonly id: string }[]): boolean {
+    if (!this.#live) return false;
+    for (const d of deployments) if (!this.#watched.has(d.id)) return false;
+    return true;
+  }
+
+  /** Reads every watched deployment's cooldown now (also run on a timer). */
+  async refresh(): Promise<void> {
+    const ids = [...this.#watched];
+    if (ids.length === 0 || this.#closed) return;
+    const sent = ++this.#seq;
+    let values: (string | null)[];
+    try {
+      values = await this.#options.client.mget(ids.map((id) => this.#options.cooldownKeyOf(id)));
+    } catch {
+      // The store's own commands notice an unreachable Redis and degrade; the next tick retries.
+      return;
+    }
+    if (this.#closed) return;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if ((this.#messageSeq.get(id) ?? 0) > sent) continue;
+      this.#options.apply(id, cooldownEnd(values[i]));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#live = false;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    const subscriber = this.#subscriber;
+    this.#subscriber = undefined;
+    if (subscriber !== undefined) {
+      try {
+        await subscriber.quit();
+      } catch {
+        subscriber.disconnect();
+      }
+    }
+  }
+
+  #start(): void {
+    const { client, channel, refreshMs } = this.#options;
+    // Subscribing waits for the connection (offline queue on: SUBSCRIBE is its only command);
+    // ioredis subscribes again by itself after a reconnect.
+    const subscriber = client.duplicate({
+      enableOfflineQueue: true,
+      enableAutoPipelining: false,
+      lazyConnect: false,
+    });
+    this.#subscriber = subscriber;
+    subscriber.on("error", () => {
+      // Reported by the store's own client; the refresh covers what is missed meanwhile.
+    });
+    // A dropped connection may have missed messages: no local picks until it is back (ioredis
+    // subscribes again before "ready"), and then one read of every watched cooldown.
+    subscriber.on("close", () => {
+      this.#live = false;
+    });
+    subscriber.on("ready", () => {
+      if (this.#closed) return;
+      this.#live = true;
+      void this.refresh();
+    });
+    subscriber.on("message", (_channel: string, message: string) => {
+      const colon = message.indexOf(":");
+      if (colon <= 0) return;
+      const until = Number(message.slice(0, colon));
+      const id = message.slice(colon + 1);
+      if (!Number.isFinite(until) || !this.#watched.has(id)) return;
+      this.#messageSeq.set(id, ++this.#seq);
+      this.#options.apply(id, until);
+    });
+    subscriber.subscribe(channel).then(
+      () => {
+        if (!this.#closed) this.#live = true;
+      },
+      () => {
+        // Retried by ioredis on reconnect; the refresh timer covers the gap.
+      },
+    );
+    this.#timer = setInterval(() => void this.refresh(), refreshMs);
+    this.#timer.unref();
+  }
+}
+
+function cooldownEnd(value: string | null | undefined): number {
+  if (value === null || value === undefined) return 0;
+  const until = Number(value);
+  return Number.isFinite(until) && until > 0 ? until : 0;
+}

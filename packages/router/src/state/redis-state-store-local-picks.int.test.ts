@@ -1,0 +1,215 @@
+import { Redis } from "ioredis";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  dropPrefix,
+  redisProxy,
+  testRedisUrl,
+  uniquePrefix,
+  waitFor,
+} from "../__fixtures__/redis.ts";
+import { RedisStateStore, type RedisStateStoreOptions } from "./redis-state-store.ts";
+import type { AcquireInput, DeploymentLimits } from "./state-store.ts";
+
+const url = testRedisUrl();
+const T0 = 60_000 * 29_000_000;
+const free: DeploymentLimits = { id: "d", rpm: undefined, tpm: undefined };
+
+/** The default strategy (simple-shuffle) over deployments without limits. */
+const pick = (candidates: DeploymentLimits[], now = T0): AcquireInput => ({
+  candidates,
+  now,
+  tokens: 0,
+  withLatency: false,
+  sharedCounts: false,
+});
+
+/**
+ * Picks without a round trip: the default strategy over deployments without rpm/tpm limits needs
+ * only cooldowns, which reach every instance by PUBLISH (and a periodic read). Whatever Redis
+ * must hold across instances (limits, shared counts, failure counts, in-flight reservations)
+ * still goes through it.
+ */
+describe.skipIf(url === undefined)("RedisStateStore local picks (real Redis)", () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+
+  /** A store on its own client, whose script calls are counted. */
+  async function store(prefix: string, over: Partial<RedisStateStoreOptions> = {}) {
+    const client = new Redis(over.url ?? url!, {
+      enableAutoPipelining: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: 300,
+      retryStrategy: () => 50,
+    });
+    const scripts = { count: 0 };
+    const send = client.sendCommand.bind(client);
+    client.sendCommand = ((command: { name: string }) => {
+      if (command.name === "evalsha" || command.name === "eval") scripts.count++;
+      return send(command as never);
+    }) as typeof client.sendCommand;
+    const s = new RedisStateStore({
+      client,
+      keyPrefix: prefix,
+      probeIntervalMs: 50,
+      ...over,
+    });
+    cleanups.push(async () => {
+      await s.close();
+      client.disconnect();
+    });
+    await waitFor(() => client.status === "ready");
+    expect(await s.waitUntilReady()).toBe(true);
+    return { s, scripts };
+  }
+
+  /** Acquires until the store picks locally (the first pick of a deployment goes to Redis). */
+  async function warm(s: RedisStateStore, candidates: DeploymentLimits[]) {
+    for (const c of candidates) {
+      const r = await s.acquire(pick([c]));
+      await s.release({ id: c.id, now: T0, acquired: r.index === 0, tokens: 0 });
+    }
+    await waitFor(() => !(s.acquire(pick(candidates)) instanceof Promise));
+    // That last pick was local: give it back locally.
+    for (const c of candidates) s.release({ id: c.id, now: T0, acquired: false, tokens: 0 });
+  }
+
+  it("after the first pick, a successful attempt makes no Redis call, and the in-flight count in Redis is given back", async () => {
+    const prefix = uniquePrefix("local-picks");
+    cleanups.push(() => dropPrefix(url!, prefix));
+    const { s, scripts } = await store(prefix);
+    const first = s.acquire(pick([free]));
+    expect(first).toBeInstanceOf(Promise);
+    expect((await first).index).toBe(0);
+    await warm(s, [free]);
+    // The first pick's reservation, released after the mirror took over, still went to Redis.
+    await s.release({ id: "d", now: T0, acquired: true, tokens: 5 });
+    const inspect = new Redis(url!);
+    cleanups.push(async () => void inspect.disconnect());
+    expect(await inspect.get(`${prefix}inflight:d`)).toBeNull();
+
+    const before = scripts.count;
+    for (let i = 0; i < 50; i++) {
+      const r = s.acquire(pick([free]));
+      expect(r).not.toBeInstanceOf(Promise);
+      expect((r as { index: number }).index).toBe(0);
+      const released = s.release({ id: "d", now: T0, acquired: true, tokens: 3 });
+      expect(released).not.toBeInstanceOf(Promise);
+    }
+    expect(scripts.count).toBe(before);
+    expect(s.view("d").inflight).toBe(0);
+  });
+
+  it("a cooldown another instance starts reaches this one by PUBLISH, without waiting for the periodic read", async () => {
+    const prefix = uniquePrefix("local-cooldown");
+    cleanups.push(() => dropPrefix(url!, prefix));
+    // The periodic read is an hour away: only the published message can bring the cooldown.
+    const one = await store(prefix, { cooldownRefreshMs: 3_600_000 });
+    const two = await store(prefix, { cooldownRefreshMs: 3_600_000 });
+    await warm(one.s, [free]);
+    const failed = await two.s.release({
+      id: "d",
+      now: T0,
+      acquired: false,
+      tokens: 0,
+      failure: { mode: "immediate", allowedFails: 0, cooldownMs: 30_000 },
+    });
+    expect(failed.cooldownUntil).toBe(T0 + 30_000);
+    await waitFor(() => one.s.view("d").cooldownUntil === T0 + 30_000);
+    const refused = one.s.acquire(pick([free], T0 + 1));
+    expect(refused).not.toBeInstanceOf(Promise);
+    expect(refused).toMatchObject({ index: -1, cooling: 1, retryAt: T0 + 30_000 });
+    const after = one.s.acquire(pick([free], T0 + 30_000));
+    expect(after).toMatchObject({ index: 0 });
+  });
+
+  it("failures picked locally are still counted across instances", async () => {
+    const prefix = uniquePrefix("local-fails");
+    cleanups.push(() => dropPrefix(url!, prefix));
+    const one = await store(prefix);
+    const two = await store(prefix);
+    await warm(one.s, [free]);
+    await warm(two.s, [free]);
+    const fail = (s: RedisStateStore) => {
+      const r = s.acquire(pick([free]));
+      expect(r).toMatchObject({ index: 0 });
+      return s.release({
+        id: "d",
+        now: T0,
+        acquired: true,
+        tokens: 0,
+        failure: { mode: "count", allowedFails: 1, cooldownMs: 30_000 },
+      });
+    };
+    // One failure each: neither instance alone passed allowed_fails, together they did.
+    expect((await fail(one.s)).cooldownUntil).toBe(0);
+    expect((await fail(two.s)).cooldownUntil).toBe(T0 + 30_000);
+    await waitFor(() => one.s.view("d").cooldownUntil === T0 + 30_000);
+    // Nothing was reserved in Redis for these picks, so nothing was taken back there either.
+    const inspect = new Redis(url!);
+    cleanups.push(async () => void inspect.disconnect());
+    expect(await inspect.get(`${prefix}inflight:d`)).toBeNull();
+  });
+
+  it("a cooldown whose message was missed is read again within the refresh interval", async () => {
+    const prefix = uniquePrefix("local-refresh");
+    cleanups.push(() => dropPrefix(url!, prefix));
+    const { s } = await store(prefix, { cooldownRefreshMs: 50 });
+    await warm(s, [free]);
+    // Written behind the store's back: no PUBLISH, as if the message was lost.
+    const writer = new Redis(url!);
+    cleanups.push(async () => void writer.disconnect());
+    await writer.set(`${prefix}cooldown:d`, String(T0 + 10_000), "PX", 10_000);
+    await waitFor(() => s.view("d").cooldownUntil === T0 + 10_000);
+    expect(s.acquire(pick([free], T0 + 1))).toMatchObject({ index: -1, cooling: 1 });
+  });
+
+  it("limits, strategies that rank on shared counts and latency still go to Redis on every pick", async () => {
+    const prefix = uniquePrefix("local-shared");
+    cleanups.push(() => dropPrefix(url!, prefix));
+    const { s, scripts } = await store(prefix);
+    await warm(s, [free]);
+    const limited: DeploymentLimits = { id: "d", rpm: 100, tpm: undefined };
+    const calls = [
+      pick([limited]),
+      pick([free, { id: "e", rpm: undefined, tpm: 1000 }]),
+      { ...pick([free]), sharedCounts: true },
+      { ...pick([free]), withLatency: true },
+      // Not said: the safe default is the shared path.
+      { candidates: [free], now: T0, tokens: 0, withLatency: false },
+    ];
+    for (const input of calls) {
+      const before = scripts.count;
+      const r = s.acquire(input);
+      expect(r).toBeInstanceOf(Promise);
+      await r;
+      expect(scripts.count).toBe(before + 1);
+    }
+  });
+
+  it("stops picking locally while its subscription is down, and resumes when it is back", async () => {
+    const prefix = uniquePrefix("local-reconnect");
+    cleanups.push(() => dropPrefix(url!, prefix));
+    const proxy = await redisProxy(url!);
+    cleanups.push(() => proxy.down());
+    const { s } = await store(prefix, { url: proxy.url, reconnectMaxDelayMs: 50 });
+    await warm(s, [free]);
+    await proxy.down();
+    await waitFor(() => !s.status().healthy);
+    // Degraded: local state, as before this change.
+    expect(s.acquire(pick([free]))).toMatchObject({ index: 0 });
+    s.release({ id: "d", now: T0, acquired: true, tokens: 0 });
+
+    // A cooldown started while this instance was cut off is read when it is back.
+    const writer = new Redis(url!);
+    cleanups.push(async () => void writer.disconnect());
+    await writer.set(`${prefix}cooldown:d`, String(T0 + 10_000), "PX", 10_000);
+    await proxy.up();
+    await waitFor(() => s.status().healthy);
+    await waitFor(() => s.view("d").cooldownUntil === T0 + 10_000);
+    await waitFor(() => !(s.acquire(pick([free], T0 + 1)) instanceof Promise));
+    expect(s.acquire(pick([free], T0 + 1))).toMatchObject({ index: -1, cooling: 1 });
+  });
+});

@@ -71,14 +71,10 @@ export class AnnGraph {
     });
   }
 
-  /** One thread: the gateway's event loop is the caller, and the machine's cores serve requests. */
-  add(id: number, unit: Float32Array): void {
-    this.#index.add(BigInt(id), quantize(unit), 1);
-  }
-
   /**
-   * Many at once, on every core (threads 0: usearch's own choice): the one-off build when a
-   * partition reaches the threshold blocks the event loop for thousands of adds.
+   * A small batch (graph-builder.ts sizes it to a few ms), on the calling thread. On every core
+   * (threads 0) a batch waits for its slowest thread: on this 2-core machine under load, batches
+   * of 4 at 1536 dimensions then took up to 48 ms instead of under 8, and 10k adds took longer.
    */
   addMany(ids: readonly number[], units: readonly Float32Array[]): void {
     if (ids.length === 0) return;
@@ -88,7 +84,7 @@ export class AnnGraph {
       keys[i] = BigInt(ids[i]!);
       matrix.set(quantize(units[i]!), i * this.dims);
     }
-    this.#index.add(keys, matrix, 0);
+    this.#index.add(keys, matrix, 1);
   }
 
   /** usearch marks the node removed and reuses its slot for a later add: no rebuild needed. */

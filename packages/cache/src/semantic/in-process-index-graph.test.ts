@@ -5,9 +5,9 @@
  * the graph (it never proposes an entry that is gone).
  */
 import { describe, expect, it } from "vitest";
+import { near, random, randomUnit } from "../__fixtures__/random-vectors.ts";
 import { describeVectorIndex } from "../__fixtures__/vector-index-contract.ts";
 import { InProcessVectorIndex } from "./in-process-index.ts";
-import { normalize } from "./vector-math.ts";
 
 // The whole contract with every partition on the graph from its first entry.
 describeVectorIndex(
@@ -19,35 +19,13 @@ const DIMS = 256;
 const ENTRIES = 2_000;
 const NOW = 1_000_000;
 
-/** A deterministic generator, so a failure replays. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32 - 0.5;
-  };
-}
-
-function randomUnit(next: () => number): Float32Array {
-  const v = new Float32Array(DIMS);
-  for (let i = 0; i < DIMS; i++) v[i] = next();
-  return normalize(v);
-}
-
-/** `v` moved by noise of the given size: cosine ~0.99 to `v` at the sizes used here. */
-function near(v: Float32Array, next: () => number, noise: number): Float32Array {
-  const out = new Float32Array(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = v[i]! + next() * noise;
-  return normalize(out);
-}
-
 async function twins(options: { maxEntries?: number } = {}) {
   const graph = new InProcessVectorIndex({ annMinEntries: 1_000, ...options });
   const exact = new InProcessVectorIndex({ annMinEntries: Infinity, ...options });
   const next = random(7);
   const vectors: Float32Array[] = [];
   for (let i = 0; i < ENTRIES; i++) {
-    const vector = randomUnit(next);
+    const vector = randomUnit(next, DIMS);
     vectors.push(vector);
     // Every tenth entry expires at NOW + 10; the rest never do.
     const expiresAt = i % 10 === 0 ? NOW + 10 : Infinity;
@@ -60,6 +38,8 @@ async function twins(options: { maxEntries?: number } = {}) {
     for (const index of [graph, exact])
       await index.add({ partition: "p", key: `dup${i}`, vector, expiresAt: Infinity });
   }
+  // The graph fills in the background (graph-builder.ts): these tests are about the graph path.
+  await graph.graphsCaughtUp();
   return { graph, exact, vectors, next };
 }
 
@@ -87,7 +67,7 @@ describe("InProcessVectorIndex on its HNSW graph", { timeout: 60_000 }, () => {
     // Recall on these near-duplicates: at least 97% (the bench measures 96-100% at 10k-100k).
     expect(missed).toBeLessThanOrEqual(Math.floor(matched * 0.03));
     // An unrelated prompt matches nothing on either path (random unit vectors are ~orthogonal).
-    const unrelated = randomUnit(next);
+    const unrelated = randomUnit(next, DIMS);
     expect(await graph.nearest("p", unrelated, 0.5, NOW)).toBeUndefined();
     // An identical vector still reports exactly 1 (the exact re-score, not the int8 distance).
     expect(await graph.nearest("p", vectors[42]!, 1, NOW)).toEqual({ key: "k42", similarity: 1 });
@@ -100,7 +80,7 @@ describe("InProcessVectorIndex on its HNSW graph", { timeout: 60_000 }, () => {
     for (const index of [graph, exact]) await index.remove("p", "k100");
     expect(await graph.nearest("p", target, 0.95, NOW)).toBeUndefined();
     // Replaced: the key now holds another vector; the old one no longer finds it.
-    const other = randomUnit(next);
+    const other = randomUnit(next, DIMS);
     for (const index of [graph, exact])
       await index.add({ partition: "p", key: "k200", vector: other, expiresAt: Infinity });
     expect(await graph.nearest("p", vectors[200]!, 0.95, NOW)).toBeUndefined();

@@ -2,6 +2,7 @@ import { systemClock, type Clock } from "../util/clock.ts";
 import { logOncePerInterval } from "../util/log-once-per-interval.ts";
 import { silentLogger, type CacheLogger } from "../util/logger.ts";
 import { AnnGraph, loadUsearch } from "./ann-graph.ts";
+import { GraphBuilder } from "./graph-builder.ts";
 import type { VectorEntry, VectorIndex, VectorMatch } from "./vector-index.ts";
 import { normalize, similarityAt } from "./vector-math.ts";
 
@@ -47,7 +48,8 @@ class Partition {
   ids: number[] = [];
   readonly slotOfId = new Map<number, number>();
   nextId = 0;
-  ann: AnnGraph | undefined;
+  /** From `annMinEntries` on: the HNSW graph, filled in the background (graph-builder.ts). */
+  graph: GraphBuilder | undefined;
 
   constructor(
     readonly dims: number,
@@ -75,36 +77,48 @@ class Partition {
     this.keys[slot] = key;
     this.expiresAt[slot] = expiresAt;
     this.slotOf.set(key, slot);
-    // A replaced vector gets a new id: the graph's old node for it goes.
+    // A replaced vector gets a new id: the graph's old node for it (or its place in the
+    // queue) goes.
     const old = this.ids[slot];
     if (old !== undefined && slot < this.count) {
       this.slotOfId.delete(old);
-      this.ann?.remove(old);
+      this.graph?.remove(old);
     }
     const id = this.nextId++;
     this.ids[slot] = id;
     this.slotOfId.set(id, slot);
-    this.ann?.add(id, vector);
+    this.graph?.add(id);
   }
 
   vectorAt(slot: number): Float32Array {
     return this.vectors.subarray(slot * this.dims, (slot + 1) * this.dims);
   }
 
-  /** A graph of every entry; an error when usearch cannot load here (the partition stays exact). */
-  buildAnn(): Error | undefined {
+  /**
+   * Starts filling a graph with every entry, in the background; an error when usearch cannot
+   * load here (the partition stays exact). `onError`: the build failed (the partition goes
+   * back to the exact scan).
+   */
+  startGraph(onError: (error: Error) => void): Error | undefined {
     const usearch = loadUsearch();
     if (usearch instanceof Error) return usearch;
-    const ann = new AnnGraph(this.dims, usearch);
-    const ids: number[] = [];
-    const units: Float32Array[] = [];
-    for (let slot = 0; slot < this.count; slot++) {
-      ids.push(this.ids[slot]!);
-      units.push(this.vectorAt(slot));
-    }
-    ann.addMany(ids, units);
-    this.ann = ann;
+    const source = {
+      vectorOf: (id: number) => {
+        const slot = this.slotOfId.get(id);
+        return slot === undefined ? undefined : this.vectorAt(slot);
+      },
+    };
+    const graph = new GraphBuilder(new AnnGraph(this.dims, usearch), source, this.ids, (error) => {
+      if (this.graph === graph) this.graph = undefined;
+      onError(error);
+    });
+    this.graph = graph;
     return undefined;
+  }
+
+  dropGraph(): void {
+    this.graph?.cancel();
+    this.graph = undefined;
   }
 
   /** Swap-remove: the last slot moves into `slot`. */
@@ -112,7 +126,7 @@ class Partition {
     const key = this.keys[slot]!;
     const id = this.ids[slot]!;
     this.slotOfId.delete(id);
-    this.ann?.remove(id);
+    this.graph?.remove(id);
     const last = this.count - 1;
     if (slot !== last) {
       const lastKey = this.keys[last]!;
@@ -209,14 +223,16 @@ export class InProcessVectorIndex implements VectorIndex {
     }
     partition.write(partition.count, entry.key, vector, entry.expiresAt);
     partition.count += 1;
-    if (partition.ann === undefined && partition.count >= this.#annMinEntries) {
-      const error = partition.buildAnn();
+    if (partition.graph === undefined && partition.count >= this.#annMinEntries) {
+      const error = partition.startGraph((failed) =>
+        this.#warn("semantic cache: building an HNSW graph failed; the partition stays exact", {
+          error: failed.message,
+        }),
+      );
       if (error !== undefined) {
         this.#warn(
           "semantic cache: usearch did not load; large partitions stay on the exact scan",
-          {
-            error: error.message,
-          },
+          { error: error.message },
         );
       }
     }
@@ -242,7 +258,7 @@ export class InProcessVectorIndex implements VectorIndex {
     if (partition === undefined || query.length !== partition.dims) return undefined;
     const q = unitOrUndefined(query);
     if (q === undefined) return undefined;
-    if (partition.ann !== undefined)
+    if (partition.graph?.built === true)
       return this.#nearestByGraph(partitionName, partition, q, minSimilarity, now);
     const { dims, vectors, expiresAt, count } = partition;
     let bestSlot = -1;
@@ -270,9 +286,9 @@ export class InProcessVectorIndex implements VectorIndex {
   }
 
   /**
-   * A large partition: expired entries are dropped first (a pass over the expiry times only, so
-   * the graph never proposes one), then the graph's candidates are re-scored with the exact
-   * similarity. The graph may miss the true nearest (a cache miss); what it returns is never
+   * A large partition whose graph is built: expired entries are dropped first (a pass over the
+   * expiry times only, so the graph never proposes one), then the graph's candidates and the
+   * entries not yet in the graph (graph-builder.ts) are scored with the exact similarity. The graph may miss the true nearest (a cache miss); what it returns is never
    * below the threshold nor scored other than the exact scan would score it.
    */
   #nearestByGraph(
@@ -287,10 +303,11 @@ export class InProcessVectorIndex implements VectorIndex {
       if (partition.expiresAt[slot]! <= now) this.#removeSlot(partitionName, partition, slot);
     }
     if (this.#partitions.get(partitionName) !== partition) return undefined;
-    if (partition.ann === undefined) return this.nearestSync(partitionName, q, minSimilarity, now);
+    if (partition.graph?.built !== true)
+      return this.nearestSync(partitionName, q, minSimilarity, now);
     let bestSlot = -1;
     let best = -Infinity;
-    for (const id of partition.ann.search(q, ANN_CANDIDATES)) {
+    for (const id of partition.graph.candidates(q, ANN_CANDIDATES)) {
       const slot = partition.slotOfId.get(id);
       if (slot === undefined) continue;
       const similarity = similarityAt(partition.vectors, slot * partition.dims, q);
@@ -320,10 +337,21 @@ export class InProcessVectorIndex implements VectorIndex {
 
   /** Whether the partition is searched through its HNSW graph (tests, diagnostics). */
   searchedByGraph(partition: string): boolean {
-    return this.#partitions.get(partition)?.ann !== undefined;
+    return this.#partitions.get(partition)?.graph?.built === true;
+  }
+
+  /** Entries of the partition added but not yet in its graph (tests, diagnostics). */
+  graphBacklog(partition: string): number {
+    return this.#partitions.get(partition)?.graph?.backlog ?? 0;
+  }
+
+  /** Resolves when every partition's graph holds all its entries (tests, the bench). */
+  async graphsCaughtUp(): Promise<void> {
+    await Promise.all([...this.#partitions.values()].map((p) => p.graph?.caughtUp()));
   }
 
   async close(): Promise<void> {
+    for (const partition of this.#partitions.values()) partition.dropGraph();
     this.#partitions.clear();
     this.#order.clear();
   }
@@ -339,11 +367,12 @@ export class InProcessVectorIndex implements VectorIndex {
     this.#order.delete(orderKeyOf(partitionName, key));
     if (partition.count === 0) {
       // An empty partition goes, and with it its dimensions (a new embedding model may follow).
+      partition.dropGraph();
       this.#partitions.delete(partitionName);
       return;
     }
-    if (partition.ann !== undefined && partition.count < this.#annMinEntries / 2) {
-      partition.ann = undefined;
+    if (partition.graph !== undefined && partition.count < this.#annMinEntries / 2) {
+      partition.dropGraph();
     }
     if (partition.capacity > INITIAL_CAPACITY && partition.count <= partition.capacity / 4) {
       partition.resize(Math.max(INITIAL_CAPACITY, Math.ceil(partition.capacity / 2)));

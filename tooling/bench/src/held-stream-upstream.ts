@@ -1,5 +1,11 @@
 import { createServer, type ServerResponse } from "node:http";
 import { COMPLETION_JSON, STREAM_SSE_HEAD, STREAM_SSE_TAIL, UPSTREAM_MODEL } from "./payloads.ts";
+import {
+  FAILING_PATH,
+  TOOL_COMPLETION_JSON,
+  TOOL_STREAM_SSE,
+  UPSTREAM_ERROR_JSON,
+} from "./soak-payloads.ts";
 
 /**
  * Process entry: a fake OpenAI upstream whose streams stay open. A streaming request under
@@ -8,6 +14,8 @@ import { COMPLETION_JSON, STREAM_SSE_HEAD, STREAM_SSE_TAIL, UPSTREAM_MODEL } fro
  * every held stream with the rest of the sentence and [DONE]. So the harness can hold N streams
  * open through the gateway for as long as it measures, and still check every one completed
  * correctly. `GET /__held` answers `{"held": n}`. Non-streaming requests are answered at once.
+ * For the soak's mix: a request with `tools` gets a tool call (whole or streamed), and anything
+ * under `/failing/` a 400 in OpenAI's error envelope.
  *
  * Usage: node --import tsx src/held-stream-upstream.ts <port>
  */
@@ -39,8 +47,21 @@ const server = createServer((req, res) => {
   req.on("data", (c: Buffer) => chunks.push(c));
   req.on("end", () => {
     // Only streams sent to /held/... are held; the rest are answered whole at once (the soak's).
+    if (req.url?.startsWith(FAILING_PATH)) {
+      res.writeHead(400, { "content-type": "application/json" }).end(UPSTREAM_ERROR_JSON);
+      return;
+    }
     if (!req.url?.startsWith("/held/")) {
-      const isStream = Buffer.concat(chunks).includes('"stream":true');
+      const body = Buffer.concat(chunks);
+      const isStream = body.includes('"stream":true');
+      if (body.includes('"tools":')) {
+        if (isStream)
+          res
+            .writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" })
+            .end(TOOL_STREAM_SSE);
+        else res.writeHead(200, { "content-type": "application/json" }).end(TOOL_COMPLETION_JSON);
+        return;
+      }
       if (isStream)
         res
           .writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" })

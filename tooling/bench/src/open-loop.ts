@@ -2,6 +2,7 @@ import { pathToFileURL } from "node:url";
 import { Pool } from "undici";
 import { CACHE_HIT_HEADER } from "./payloads.ts";
 import { percentiles, type Percentiles } from "./percentiles.ts";
+import { isExpectedError, isExpectedToolCall } from "./soak-payloads.ts";
 import { isExpectedAnswer, type Wire } from "./wire.ts";
 
 /**
@@ -29,6 +30,19 @@ export interface OpenLoopOptions {
   timeoutMs: number;
   /** Response header carrying the target's own server-side overhead, collected when present. */
   overheadHeader: string;
+  /**
+   * A mix instead of the one body (the soak): each request takes one of these, in proportion
+   * to their weights (a fixed pseudo-random sequence), and is checked by its own rule.
+   */
+  variants?: OpenLoopVariant[];
+}
+
+export interface OpenLoopVariant {
+  weight: number;
+  body: string;
+  stream: boolean;
+  /** The bench's answer, the bench's tool call, or an expected error (status, message part). */
+  expect: "answer" | "tool-call" | { status: number; mentions: string };
 }
 
 export interface OpenLoopResult {
@@ -39,6 +53,8 @@ export interface OpenLoopResult {
   transportErrors: number;
   /** Correct responses with `x-litellm-cache-hit: True`. */
   cacheHits: number;
+  /** Of `ok`: the expected errors of a mix (right status, right message). */
+  expectedErrors: number;
   errorSamples: string[];
   /** From the intended send time to the last body byte, ms, over ok responses. */
   latency?: Percentiles;
@@ -67,19 +83,30 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
   const ttfbs: number[] = [];
   const overheads: number[] = [];
   const errorSamples: string[] = [];
-  const result = { ok: 0, non200: 0, wrongContent: 0, transportErrors: 0, cacheHits: 0 };
+  const result = {
+    ok: 0,
+    non200: 0,
+    wrongContent: 0,
+    transportErrors: 0,
+    cacheHits: 0,
+    expectedErrors: 0,
+  };
+  const variants: OpenLoopVariant[] = options.variants ?? [
+    { weight: 1, body: options.body, stream: options.stream, expect: "answer" },
+  ];
+  const pickVariant = weightedPicker(variants);
   let maxSendLagMs = 0;
   const noteError = (text: string) => {
     if (errorSamples.length < 5) errorSamples.push(text.slice(0, 300));
   };
 
-  const fire = async (intended: number): Promise<void> => {
+  const fire = async (intended: number, variant: OpenLoopVariant): Promise<void> => {
     try {
       const response = await pool.request({
         path,
         method: "POST",
         headers: options.headers,
-        body: options.body,
+        body: variant.body,
       });
       let text = "";
       let firstByte: number | undefined;
@@ -89,12 +116,28 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
         text += chunk as string;
       }
       const end = performance.now();
+      const expect = variant.expect;
+      if (typeof expect === "object") {
+        if (response.statusCode === expect.status && isExpectedError(text, expect.mentions)) {
+          result.ok += 1;
+          result.expectedErrors += 1;
+        } else {
+          result.wrongContent += 1;
+          noteError(
+            `expected ${expect.status} naming "${expect.mentions}": ${response.statusCode} ${text}`,
+          );
+        }
+        return;
+      }
       if (response.statusCode !== 200) {
         result.non200 += 1;
         noteError(`${response.statusCode}: ${text}`);
         return;
       }
-      const correct = isExpectedAnswer(options.wire ?? "openai", options.stream, text);
+      const correct =
+        expect === "tool-call"
+          ? isExpectedToolCall(variant.stream, text)
+          : isExpectedAnswer(options.wire ?? "openai", variant.stream, text);
       if (!correct) {
         result.wrongContent += 1;
         noteError(`wrong content: ${text}`);
@@ -103,7 +146,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
       result.ok += 1;
       if (response.headers[CACHE_HIT_HEADER] === "True") result.cacheHits += 1;
       latencies.push(end - intended);
-      if (options.stream) ttfbs.push((firstByte ?? end) - intended);
+      if (variant.stream) ttfbs.push((firstByte ?? end) - intended);
       const overhead = response.headers[options.overheadHeader];
       if (typeof overhead === "string" && overhead !== "") {
         const value = Number(overhead);
@@ -125,7 +168,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
         const intended = start + sent * intervalMs;
         if (intended > now) break;
         maxSendLagMs = Math.max(maxSendLagMs, now - intended);
-        inFlight.push(fire(intended));
+        inFlight.push(fire(intended, pickVariant()));
         sent += 1;
       }
       if (sent >= total) {
@@ -154,6 +197,24 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
     serverOverheadSamples: overheads,
     maxSendLagMs,
     achievedRps: result.ok / elapsedS,
+  };
+}
+
+/** Variants in proportion to their weights, from a fixed-seed sequence (runs compare alike). */
+function weightedPicker(variants: readonly OpenLoopVariant[]): () => OpenLoopVariant {
+  const total = variants.reduce((sum, v) => sum + v.weight, 0);
+  let seed = 0x2545f491;
+  return () => {
+    // xorshift32: deterministic, cheap, good enough to interleave a mix.
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    let r = ((seed >>> 0) / 0x1_0000_0000) * total;
+    for (const v of variants) {
+      r -= v.weight;
+      if (r < 0) return v;
+    }
+    return variants[variants.length - 1]!;
   };
 }
 

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { Pool, request } from "undici";
 import type { Cli } from "./cli.ts";
-import type { OpenLoopOptions, OpenLoopResult } from "./open-loop.ts";
+import type { OpenLoopOptions, OpenLoopResult, OpenLoopVariant } from "./open-loop.ts";
 import {
   EXPECTED_STREAM_TEXT,
   isExpectedCompletion,
@@ -20,6 +20,12 @@ import {
 } from "./processes.ts";
 import { startGateway, type Paths, type Target } from "./targets.ts";
 import { OVERHEAD_HEADER } from "./measure-target.ts";
+import {
+  FAILING_PATH,
+  UPSTREAM_ERROR_MESSAGE,
+  invalidRequestBody,
+  toolRequestBody,
+} from "./soak-payloads.ts";
 
 /**
  * `pnpm bench --memory`: issue 22's memory figures for the gateway, embedded (PGlite) and on
@@ -68,9 +74,43 @@ interface SoakResult {
   rssEnd: number;
   rssMax: number;
   served: number;
+  /** Of `served`: the mix's errors answered as they should be (status and message). */
+  expectedErrors: number;
   bad: number;
   cpuMsPerRequest: number;
   samples: string[];
+}
+
+/** The soak's model whose upstream refuses every request (400). */
+const FAILING_MODEL = "bench-failing";
+
+/**
+ * Per 100 requests of the soak: 45 plain answers, 35 streamed, 5 tool calls whole and 5
+ * streamed, 5 refused by the upstream (400, its message passed on), 5 refused by the gateway
+ * itself (malformed `messages`). Split by streaming, since each half has its own generator.
+ */
+function soakMix(model: string, stream: boolean): OpenLoopVariant[] {
+  if (stream)
+    return [
+      { weight: 35, body: requestBody(model, true), stream: true, expect: "answer" },
+      { weight: 5, body: toolRequestBody(model, true), stream: true, expect: "tool-call" },
+    ];
+  return [
+    { weight: 45, body: requestBody(model, false), stream: false, expect: "answer" },
+    { weight: 5, body: toolRequestBody(model, false), stream: false, expect: "tool-call" },
+    {
+      weight: 5,
+      body: requestBody(FAILING_MODEL, false),
+      stream: false,
+      expect: { status: 400, mentions: UPSTREAM_ERROR_MESSAGE },
+    },
+    {
+      weight: 5,
+      body: invalidRequestBody(model),
+      stream: false,
+      expect: { status: 400, mentions: "messages" },
+    },
+  ];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -184,8 +224,10 @@ async function openLoopProcess(
   rate: number,
   durationS: number,
   stream: boolean,
+  variants?: OpenLoopVariant[],
 ): Promise<OpenLoopResult> {
   const options: OpenLoopOptions = {
+    ...(variants ? { variants } : {}),
     url: gateway.url,
     headers: gateway.headers,
     body: requestBody(gateway.model, stream),
@@ -207,7 +249,8 @@ async function openLoopProcess(
 
 /**
  * The soak: non-streaming and streaming requests at once (60% / 40% of the rate), open loop,
- * every answer checked; RSS sampled every second. Start is the RSS after the first tenth of the
+ * every answer checked; RSS sampled every second. The mix (`soakMix`): plain answers, tool calls
+ * (whole and streamed), an upstream's 400 and the gateway's own 400 for a malformed request. Start is the RSS after the first tenth of the
  * run (the first requests load lazily built parts: tokenizers, prepared statements).
  */
 async function soak(
@@ -227,8 +270,8 @@ async function soak(
   })();
   const cpuBefore = processCpuMs(pid);
   const [plain, streamed] = await Promise.all([
-    openLoopProcess(paths, gateway, rate * 0.6, durationS, false),
-    openLoopProcess(paths, gateway, rate * 0.4, durationS, true),
+    openLoopProcess(paths, gateway, rate * 0.6, durationS, false, soakMix(gateway.model, false)),
+    openLoopProcess(paths, gateway, rate * 0.4, durationS, true, soakMix(gateway.model, true)),
   ]);
   const cpuMs = processCpuMs(pid) - cpuBefore;
   running = false;
@@ -245,6 +288,7 @@ async function soak(
   return {
     durationS,
     rate,
+    expectedErrors: plain.expectedErrors + streamed.expectedErrors,
     rssStart: rssSeries[startIndex] ?? 0,
     rssEnd: rssSeries.at(-1) ?? 0,
     rssMax: Math.max(...rssSeries),
@@ -269,7 +313,10 @@ async function measureGateway(
   const gateway = await startGateway(paths, fakeOrigin, {
     logName,
     ...(env ? { env } : {}),
-    extraModels: [{ name: HELD_MODEL, apiBase: `${fakeOrigin}/held/v1` }],
+    extraModels: [
+      { name: HELD_MODEL, apiBase: `${fakeOrigin}/held/v1` },
+      { name: FAILING_MODEL, apiBase: `${fakeOrigin}${FAILING_PATH}v1` },
+    ],
   });
   const pid = gateway.process!.pid;
   const result: GatewayMemory = {
@@ -374,7 +421,7 @@ export async function runMemory(cli: Cli, paths: Paths, reporting: Reporting): P
     `- streams: after one checked request and a 3 s mixed warm-up, ${cli.streams} streaming requests opened at once through the gateway to a fake that sends the first events and then holds each stream; "with" is the highest RSS over ${SETTLE_MS / 1000} s once every stream is open, then all are released and each is checked (whole sentence and [DONE])`,
     ...(cli.soakS > 0
       ? [
-          `- soak: ${cli.soakS} s open loop at ${cli.soakRate} RPS, 60% non-streaming and 40% streaming (no tool calls or errors mixed in), every answer checked; start = RSS after the first tenth of the run, end = the last sample`,
+          `- soak: ${cli.soakS} s open loop at ${cli.soakRate} RPS, 60% non-streaming and 40% streaming; per 100 requests 45 plain, 35 streamed, 5 tool calls whole and 5 streamed, 5 refused by the upstream (400) and 5 by the gateway (malformed messages); every answer checked (the errors: status and message); start = RSS after the first tenth of the run, end = the last sample`,
         ]
       : ["- soak: skipped (--soak 0)"]),
     ...notes.map((note) => `- ${note}`),
@@ -405,8 +452,8 @@ export async function runMemory(cli: Cli, paths: Paths, reporting: Reporting): P
               : "n/a",
           ),
           row("soak: highest RSS", (r) => fmt(r.soak?.rssMax)),
-          row("soak: correct answers / bad", (r) =>
-            r.soak ? `${r.soak.served} / ${r.soak.bad}` : "n/a",
+          row("soak: correct answers (of them expected errors) / bad", (r) =>
+            r.soak ? `${r.soak.served} (${r.soak.expectedErrors}) / ${r.soak.bad}` : "n/a",
           ),
           row("soak: CPU-ms per request (noisy)", (r) =>
             r.soak ? r.soak.cpuMsPerRequest.toFixed(3) : "n/a",

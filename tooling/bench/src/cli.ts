@@ -31,7 +31,8 @@ export const USAGE = `pnpm bench [options]   (run by hand; not part of the test 
                      rpm/tpm limits instead of the master key; --observability:
                      with Prometheus and OpenTelemetry on, as the traced gateway;
                      --translate: the translation path, model bench-anthropic, OpenAI in and
-                     Anthropic's Messages API upstream)
+                     Anthropic's Messages API upstream; --postgres-redis: the gateway on
+                     PostgreSQL + Redis, as the pgRedis targets, instead of the embedded PGlite)
   --help`;
 
 export interface Cli {
@@ -45,6 +46,8 @@ export interface Cli {
   stream: boolean;
   virtualKey: boolean;
   translate: boolean;
+  /** --profile: the gateway on PostgreSQL + Redis (--database-url / --redis-url or TEST_*). */
+  postgresRedis: boolean;
   cache: boolean;
   observability: boolean;
   redisUrl: string | undefined;
@@ -67,6 +70,7 @@ export function parseCli(argv: string[]): Cli {
     stream: false,
     virtualKey: false,
     translate: false,
+    postgresRedis: false,
     cache: false,
     observability: false,
     redisUrl: undefined,
@@ -95,6 +99,7 @@ export function parseCli(argv: string[]): Cli {
     else if (arg === "--stream") cli.stream = true;
     else if (arg === "--virtual-key") cli.virtualKey = true;
     else if (arg === "--translate") cli.translate = true;
+    else if (arg === "--postgres-redis") cli.postgresRedis = true;
     else if (arg === "--cache") cli.cache = true;
     else if (arg === "--observability") cli.observability = true;
     else if (arg === "--memory") cli.memory = true;
@@ -125,6 +130,10 @@ export function parseCli(argv: string[]): Cli {
   if (cli.translate && !cli.profile)
     throw new Error(
       "--translate goes with --profile (the full run measures the translation target anyway)",
+    );
+  if (cli.postgresRedis && !cli.profile)
+    throw new Error(
+      "--postgres-redis goes with --profile (the full run measures the PostgreSQL + Redis targets anyway)",
     );
   if (cli.observability && cli.cache)
     throw new Error("--observability and --cache do not go together");

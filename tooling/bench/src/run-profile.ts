@@ -5,6 +5,7 @@ import type { Cli } from "./cli.ts";
 import { renderProfile, summariseProfile } from "./cpu-profile.ts";
 import { EXPECTED_CONTENT, STREAM_FIRST_PIECE, requestBody } from "./payloads.ts";
 import { stopProcess, type ServerProcess } from "./processes.ts";
+import { dropBenchSchema, postgresRedisEnv, postgresRedisFrom } from "./postgres-redis.ts";
 import type { Reporting } from "./run-memory.ts";
 import { tracedGatewayOptions } from "./start-targets.ts";
 import {
@@ -35,6 +36,7 @@ export const profileSuffix = (cli: Cli): string =>
     ...(cli.virtualKey ? ["vk"] : []),
     ...(cli.observability ? ["observability"] : []),
     ...(cli.translate ? ["translate"] : []),
+    ...(cli.postgresRedis ? ["pg"] : []),
   ].join("-");
 
 export async function runProfile(cli: Cli, paths: Paths, reporting: Reporting): Promise<string> {
@@ -42,6 +44,8 @@ export async function runProfile(cli: Cli, paths: Paths, reporting: Reporting): 
   const durationS = cli.durationS ?? (cli.quick ? 3 : 10);
   const profDir = join(paths.workDir, "prof");
   mkdirSync(profDir, { recursive: true });
+  const pgRedis = cli.postgresRedis ? postgresRedisFrom(cli, process.env, new Date()) : undefined;
+  if (typeof pgRedis === "string") throw new Error(`--postgres-redis: ${pgRedis}`);
   const loadStart = loadavg();
   const fake = await startFake(paths);
   const servers: ServerProcess[] = [fake.process];
@@ -49,6 +53,7 @@ export async function runProfile(cli: Cli, paths: Paths, reporting: Reporting): 
     const gateway = await startGateway(paths, fake.origin, {
       ...(cli.observability ? tracedGatewayOptions(fake.origin) : {}),
       ...(cli.translate ? { extraModels: [translateModel(fake.origin)] } : {}),
+      ...(pgRedis ? { env: postgresRedisEnv(pgRedis) } : {}),
       // No --cpu-prof-name: every thread (worker threads too) would write to one name, and
       // a fixed name would let them overwrite each other. The main thread's has thread id 0.
       nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${profDir}`],
@@ -97,7 +102,8 @@ export async function runProfile(cli: Cli, paths: Paths, reporting: Reporting): 
       `- \`node --cpu-prof\` on the real gateway process, ${cli.stream ? "streaming" : "non-streaming"} chat completions ` +
         `with ${cli.virtualKey ? "a virtual key (team and key budgets, rpm/tpm limits)" : "the master key"}` +
         `${cli.observability ? ", Prometheus and OpenTelemetry on (`callbacks: [prometheus, otel]`, OTLP to the fake)" : ""}` +
-        `${cli.translate ? ", model `bench-anthropic` (translated to Anthropic's Messages API at the fake and back)" : ""}, wrk -t1 -c50: ` +
+        `${cli.translate ? ", model `bench-anthropic` (translated to Anthropic's Messages API at the fake and back)" : ""}` +
+        `${pgRedis ? `, on PostgreSQL + Redis (${pgRedis.shown})` : ", embedded PGlite"}, wrk -t1 -c50: ` +
         `${cli.quick ? 2 : 4} s warm-up (${warm.requests} requests) + ${durationS} s (${measured.requests} requests, ${measured.rps.toFixed(0)} RPS, ` +
         `${measured.non200 + measured.wrongContent} bad)`,
       `- only the ${durationS} s measured window counts (start-up, the embedded database's migrations and the warm-up are cut out)`,
@@ -109,5 +115,9 @@ export async function runProfile(cli: Cli, paths: Paths, reporting: Reporting): 
     return lines.join("\n");
   } finally {
     for (const server of [...servers].reverse()) await stopProcess(server);
+    if (pgRedis) {
+      const left = await dropBenchSchema(pgRedis);
+      if (left) log(left);
+    }
   }
 }

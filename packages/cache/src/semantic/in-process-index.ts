@@ -4,7 +4,8 @@ import { silentLogger, type CacheLogger } from "../util/logger.ts";
 import { AnnGraph, loadUsearch } from "./ann-graph.ts";
 import { GraphBuilder } from "./graph-builder.ts";
 import type { VectorEntry, VectorIndex, VectorMatch } from "./vector-index.ts";
-import { normalize, similarityAt } from "./vector-math.ts";
+import { SlotVectors } from "./slot-vectors.ts";
+import { normalize } from "./vector-math.ts";
 
 export interface InProcessVectorIndexOptions {
   /** Most entries held over all partitions; the oldest inserted goes first. Default 100,000. */
@@ -20,7 +21,7 @@ export interface InProcessVectorIndexOptions {
   annMinEntries?: number;
 }
 
-/** Slots a new partition starts with; it doubles from there (capped at `maxEntries`). */
+/** Slots a new partition starts with; it grows from there (slot-vectors.ts). */
 const INITIAL_CAPACITY = 16;
 
 /**
@@ -34,12 +35,11 @@ export const DEFAULT_ANN_MIN_ENTRIES = 4_096;
 const ANN_CANDIDATES = 16;
 
 /**
- * One partition's entries, packed: slot i's vector is `vectors[i*dims .. (i+1)*dims)`, so a
- * lookup is one linear pass over one Float32Array (no per-entry objects to chase). Removal moves
- * the last slot into the hole (swap-remove), keeping the block contiguous.
+ * One partition's entries, packed by slot (vectors in slot-vectors.ts). Removal moves the last
+ * slot into the hole (swap-remove), keeping the slots contiguous.
  */
 class Partition {
-  vectors: Float32Array;
+  readonly vectors: SlotVectors;
   keys: string[] = [];
   expiresAt: Float64Array;
   readonly slotOf = new Map<string, number>();
@@ -55,25 +55,32 @@ class Partition {
     readonly dims: number,
     capacity: number,
   ) {
-    this.vectors = new Float32Array(capacity * dims);
+    this.vectors = new SlotVectors(dims, capacity);
     this.expiresAt = new Float64Array(capacity);
   }
 
   get capacity(): number {
-    return this.expiresAt.length;
+    return this.vectors.capacity;
   }
 
-  resize(capacity: number): void {
-    const vectors = new Float32Array(capacity * this.dims);
-    vectors.set(this.vectors.subarray(0, this.count * this.dims));
-    const expiresAt = new Float64Array(capacity);
+  grow(maxSlots: number): void {
+    this.vectors.grow(maxSlots);
+    this.#fitExpiry();
+  }
+
+  shrink(): void {
+    if (this.vectors.shrink(this.count)) this.#fitExpiry();
+  }
+
+  /** 8 bytes a slot: copied whole on a resize (0.8 MB at 100k), unlike the vectors. */
+  #fitExpiry(): void {
+    const expiresAt = new Float64Array(this.vectors.capacity);
     expiresAt.set(this.expiresAt.subarray(0, this.count));
-    this.vectors = vectors;
     this.expiresAt = expiresAt;
   }
 
   write(slot: number, key: string, vector: Float32Array, expiresAt: number): void {
-    this.vectors.set(vector, slot * this.dims);
+    this.vectors.set(slot, vector);
     this.keys[slot] = key;
     this.expiresAt[slot] = expiresAt;
     this.slotOf.set(key, slot);
@@ -90,10 +97,6 @@ class Partition {
     this.graph?.add(id);
   }
 
-  vectorAt(slot: number): Float32Array {
-    return this.vectors.subarray(slot * this.dims, (slot + 1) * this.dims);
-  }
-
   /**
    * Starts filling a graph with every entry, in the background; an error when usearch cannot
    * load here (the partition stays exact). `onError`: the build failed (the partition goes
@@ -105,7 +108,7 @@ class Partition {
     const source = {
       vectorOf: (id: number) => {
         const slot = this.slotOfId.get(id);
-        return slot === undefined ? undefined : this.vectorAt(slot);
+        return slot === undefined ? undefined : this.vectors.at(slot);
       },
     };
     const graph = new GraphBuilder(new AnnGraph(this.dims, usearch), source, this.ids, (error) => {
@@ -130,7 +133,7 @@ class Partition {
     const last = this.count - 1;
     if (slot !== last) {
       const lastKey = this.keys[last]!;
-      this.vectors.copyWithin(slot * this.dims, last * this.dims, (last + 1) * this.dims);
+      this.vectors.move(last, slot);
       this.keys[slot] = lastKey;
       this.expiresAt[slot] = this.expiresAt[last]!;
       this.slotOf.set(lastKey, slot);
@@ -218,9 +221,7 @@ export class InProcessVectorIndex implements VectorIndex {
         this.#partitions.set(entry.partition, partition);
       }
     }
-    if (partition.count === partition.capacity) {
-      partition.resize(Math.min(partition.capacity * 2, this.#maxEntries));
-    }
+    if (partition.count === partition.capacity) partition.grow(this.#maxEntries);
     partition.write(partition.count, entry.key, vector, entry.expiresAt);
     partition.count += 1;
     if (partition.graph === undefined && partition.count >= this.#annMinEntries) {
@@ -260,7 +261,7 @@ export class InProcessVectorIndex implements VectorIndex {
     if (q === undefined) return undefined;
     if (partition.graph?.built === true)
       return this.#nearestByGraph(partitionName, partition, q, minSimilarity, now);
-    const { dims, vectors, expiresAt, count } = partition;
+    const { vectors, expiresAt, count } = partition;
     let bestSlot = -1;
     let best = -Infinity;
     let expired: number[] | undefined;
@@ -269,7 +270,7 @@ export class InProcessVectorIndex implements VectorIndex {
         (expired ??= []).push(slot);
         continue;
       }
-      const similarity = similarityAt(vectors, slot * dims, q);
+      const similarity = vectors.similarity(slot, q);
       if (similarity > best) {
         best = similarity;
         bestSlot = slot;
@@ -310,7 +311,7 @@ export class InProcessVectorIndex implements VectorIndex {
     for (const id of partition.graph.candidates(q, ANN_CANDIDATES)) {
       const slot = partition.slotOfId.get(id);
       if (slot === undefined) continue;
-      const similarity = similarityAt(partition.vectors, slot * partition.dims, q);
+      const similarity = partition.vectors.similarity(slot, q);
       if (similarity > best) {
         best = similarity;
         bestSlot = slot;
@@ -374,9 +375,7 @@ export class InProcessVectorIndex implements VectorIndex {
     if (partition.graph !== undefined && partition.count < this.#annMinEntries / 2) {
       partition.dropGraph();
     }
-    if (partition.capacity > INITIAL_CAPACITY && partition.count <= partition.capacity / 4) {
-      partition.resize(Math.max(INITIAL_CAPACITY, Math.ceil(partition.capacity / 2)));
-    }
+    partition.shrink();
   }
 }
 

@@ -26,22 +26,14 @@ export function loadUsearch(): Usearch | Error {
 }
 
 /**
- * int8, not float32: the measured prebuilt binary's float32 kernels are ~10x slower than its
- * int8 ones (bench/semantic-index.bench.ts), and a quarter of the memory. Each vector is scaled
- * by 127 / its largest component (cosine ignores the scale), so 1536-dimension unit vectors,
- * whose components are ~0.03, keep their precision. The graph only proposes candidates: the
- * caller re-scores them with the exact float32 similarity (vector-math.ts).
+ * int8 storage, not float32: the measured prebuilt binary's float32 kernels are ~10x slower than
+ * its int8 ones (bench/semantic-index.bench.ts), and a quarter of the memory. Vectors are handed
+ * over as float32 and usearch casts them itself: its JS `Index` converts any other array to a
+ * Float32Array first (an Int8Array quantized here was converted back, then cast again), and its
+ * cast scales by 127 / the vector's L2 norm and truncates, so a 1536-dimension unit vector's
+ * components (~0.03) keep only a few levels. The graph only proposes candidates: the caller
+ * re-scores them with the exact float32 similarity (vector-math.ts).
  */
-export function quantize(unit: Float32Array): Int8Array {
-  let max = 0;
-  for (let i = 0; i < unit.length; i++) max = Math.max(max, Math.abs(unit[i]!));
-  const out = new Int8Array(unit.length);
-  if (max === 0) return out;
-  const scale = 127 / max;
-  for (let i = 0; i < unit.length; i++) out[i] = Math.round(unit[i]! * scale);
-  return out;
-}
-
 /**
  * HNSW settings (bench/semantic-index.bench.ts, 100k random 1536-dimension vectors): search
  * expansion 64 found the exact scan's answer for 69% of near-duplicate queries, 256 for 96% at
@@ -54,12 +46,16 @@ const EXPANSION_SEARCH = 256;
 
 export class AnnGraph {
   readonly #index: InstanceType<Usearch["Index"]>;
+  /** Reused by every batch: a drain of 100k adds allocates nothing per entry (fewer GC pauses). */
+  #keys = new BigUint64Array(16);
+  #matrix: Float32Array;
 
   /** The addon loaded (`loadUsearch()` returned no error) is the caller's check. */
   constructor(
     readonly dims: number,
     usearch: Usearch,
   ) {
+    this.#matrix = new Float32Array(16 * dims);
     this.#index = new usearch.Index({
       dimensions: dims,
       metric: usearch.MetricKind.Cos,
@@ -77,14 +73,17 @@ export class AnnGraph {
    * of 4 at 1536 dimensions then took up to 48 ms instead of under 8, and 10k adds took longer.
    */
   addMany(ids: readonly number[], units: readonly Float32Array[]): void {
-    if (ids.length === 0) return;
-    const keys = new BigUint64Array(ids.length);
-    const matrix = new Int8Array(ids.length * this.dims);
-    for (let i = 0; i < ids.length; i++) {
-      keys[i] = BigInt(ids[i]!);
-      matrix.set(quantize(units[i]!), i * this.dims);
+    const n = ids.length;
+    if (n === 0) return;
+    if (this.#keys.length < n) {
+      this.#keys = new BigUint64Array(n);
+      this.#matrix = new Float32Array(n * this.dims);
     }
-    this.#index.add(keys, matrix, 1);
+    for (let i = 0; i < n; i++) {
+      this.#keys[i] = BigInt(ids[i]!);
+      this.#matrix.set(units[i]!, i * this.dims);
+    }
+    this.#index.add(this.#keys.subarray(0, n), this.#matrix.subarray(0, n * this.dims), 1);
   }
 
   /** usearch marks the node removed and reuses its slot for a later add: no rebuild needed. */
@@ -95,7 +94,7 @@ export class AnnGraph {
   /** Up to `k` candidate ids, nearest first by the int8 cosine. */
   search(unit: Float32Array, k: number): number[] {
     if (this.#index.size() === 0) return [];
-    const matches = this.#index.search(quantize(unit), k, 1);
+    const matches = this.#index.search(unit, k, 1);
     const ids: number[] = [];
     for (let i = 0; i < matches.keys.length; i++) {
       const distance = matches.distances[i]!;

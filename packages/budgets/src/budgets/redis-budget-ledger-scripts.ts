@@ -5,7 +5,7 @@
  * Numbers are formatted with %.17g: Redis turns Lua numbers into arguments with 14 significant
  * digits otherwise, which would round spend.
  */
-const PRELUDE = `
+export const LEDGER_PRELUDE = `
 local function fmt(x) return string.format('%.17g', x) end
 local function open(h, z, window, seed, ttl, now)
   if redis.call('HGET', h, 'w') ~= window then
@@ -37,7 +37,7 @@ end
  * Returns {0, spend1, spend2, ...} (each line's spend before the hold) when held on every line,
  * else {index, spend, reserved} of the first refusing line.
  */
-export const RESERVE_SCRIPT = `${PRELUDE}
+export const RESERVE_LUA = `
 local now = tonumber(ARGV[1])
 local amount = tonumber(ARGV[2])
 local id = ARGV[3]
@@ -75,7 +75,7 @@ return out
  * ARGV: now, reservation id, cost, then per line: window, seed, ttl ms
  * Returns {before1, after1, before2, after2, ...} (spend around the added cost).
  */
-export const SETTLE_SCRIPT = `${PRELUDE}
+export const SETTLE_LUA = `
 local now = tonumber(ARGV[1])
 local id = ARGV[2]
 local cost = tonumber(ARGV[3])
@@ -109,7 +109,10 @@ return out
  * ARGV: now, window, seed, ttl ms
  * Returns {spend, reserved}.
  */
-export const READ_SCRIPT = `${PRELUDE}
+export const READ_SCRIPT = `${LEDGER_PRELUDE}
 open(KEYS[1], KEYS[2], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[1]))
 return {redis.call('HGET', KEYS[1], 's'), redis.call('HGET', KEYS[1], 'r')}
 `;
+
+export const RESERVE_SCRIPT = LEDGER_PRELUDE + RESERVE_LUA;
+export const SETTLE_SCRIPT = LEDGER_PRELUDE + SETTLE_LUA;

@@ -1,9 +1,12 @@
 import type { Redis } from "ioredis";
+import { REDIS_SCRIPT_PARTS, type ScriptCall } from "../util/redis-script-parts.ts";
 import {
   DEFAULT_HOLD_TTL_MS,
   DEFAULT_IDLE_TTL_MS,
   type BudgetLedger,
   type LineState,
+  type Reservation,
+  type ReserveInput,
   type ReserveResult,
   type SettledLine,
 } from "./budget-ledger.ts";
@@ -46,58 +49,20 @@ export function createRedisBudgetLedger(options: RedisBudgetLedgerOptions): Budg
     redis.defineCommand("budgetRead", { lua: READ_SCRIPT });
   }
 
-  const hashKey = (line: BudgetLine) => `${prefix}b:${line.id}`;
-  const holdsKey = (line: BudgetLine) => `${prefix}bh:${line.id}`;
-  // Keep a windowed line at least until its window ends: a per-model window has no database
-  // spend to come back to, so dropping it early would forget what the window already spent.
-  const ttlFor = (window: number, now: number) =>
-    Math.ceil(window > 0 ? Math.max(idleTtlMs, window - now + 60_000) : idleTtlMs);
+  const { hashKey, holdsKey, ttlFor, ...calls } = budgetLedgerCalls(prefix, holdTtlMs, idleTtlMs);
 
-  return {
-    async reserve({ id, lines, amount, now }): Promise<ReserveResult> {
+  const ledger: BudgetLedger = {
+    async reserve(input): Promise<ReserveResult> {
+      const { id, lines, amount } = input;
       if (lines.length === 0) return { ok: true, reservation: { id, lines, amount }, spends: [] };
-      const keys: string[] = [];
-      const args: (string | number)[] = [now, num(amount), id, now + holdTtlMs];
-      for (const line of lines) {
-        keys.push(hashKey(line), holdsKey(line));
-        const window = lineWindow(line, now);
-        args.push(
-          window,
-          num(lineSeed(line, window)),
-          line.maxBudget === undefined ? "" : num(line.maxBudget),
-          ttlFor(window, now),
-        );
-      }
-      const result = await redis.budgetReserve(keys.length, ...keys, ...args);
-      const index = Number(result[0]);
-      if (index === 0) {
-        const spends = lines.map((_, i) => Number(result[i + 1] ?? 0));
-        return { ok: true, reservation: { id, lines, amount }, spends };
-      }
-      return {
-        ok: false,
-        line: lines[index - 1]!,
-        spend: Number(result[1]),
-        reserved: Number(result[2]),
-      };
+      const { keys, args } = calls.reserve(input);
+      return calls.reserved(input, await redis.budgetReserve(keys.length, ...keys, ...args));
     },
 
     async settle(reservation, cost, now): Promise<SettledLine[]> {
-      const { lines } = reservation;
-      if (lines.length === 0) return [];
-      const keys: string[] = [];
-      const args: (string | number)[] = [now, reservation.id, num(cost)];
-      for (const line of lines) {
-        keys.push(hashKey(line), holdsKey(line));
-        const window = lineWindow(line, now);
-        args.push(window, num(lineSeed(line, window)), ttlFor(window, now));
-      }
-      const result = await redis.budgetSettle(keys.length, ...keys, ...args);
-      return lines.map((line, i) => ({
-        line,
-        before: Number(result[2 * i]),
-        after: Number(result[2 * i + 1]),
-      }));
+      if (reservation.lines.length === 0) return [];
+      const { keys, args } = calls.settle(reservation, cost, now);
+      return calls.settled(reservation, await redis.budgetSettle(keys.length, ...keys, ...args));
     },
 
     async read(line, now): Promise<LineState> {
@@ -121,6 +86,79 @@ export function createRedisBudgetLedger(options: RedisBudgetLedgerOptions): Budg
 
     async close() {
       // The connection belongs to the caller.
+    },
+  };
+  // Lets the budget hooks run this ledger's scripts and the limiter's in one round trip.
+  return Object.assign(ledger, {
+    [REDIS_SCRIPT_PARTS]: { redis, ledger: { hashKey, holdsKey, ttlFor, ...calls } },
+  });
+}
+
+export type BudgetLedgerCalls = ReturnType<typeof budgetLedgerCalls>;
+
+/** The scripts' keys and arguments, and what their replies mean (shared with redis-combined-admission.ts). */
+export function budgetLedgerCalls(prefix: string, holdTtlMs: number, idleTtlMs: number) {
+  const hashKey = (line: BudgetLine) => `${prefix}b:${line.id}`;
+  const holdsKey = (line: BudgetLine) => `${prefix}bh:${line.id}`;
+  // Keep a windowed line at least until its window ends: a per-model window has no database
+  // spend to come back to, so dropping it early would forget what the window already spent.
+  const ttlFor = (window: number, now: number) =>
+    Math.ceil(window > 0 ? Math.max(idleTtlMs, window - now + 60_000) : idleTtlMs);
+  return {
+    hashKey,
+    holdsKey,
+    ttlFor,
+
+    reserve({ id, lines, amount, now }: ReserveInput): ScriptCall {
+      const keys: string[] = [];
+      const args: (string | number)[] = [now, num(amount), id, now + holdTtlMs];
+      for (const line of lines) {
+        keys.push(hashKey(line), holdsKey(line));
+        const window = lineWindow(line, now);
+        args.push(
+          window,
+          num(lineSeed(line, window)),
+          line.maxBudget === undefined ? "" : num(line.maxBudget),
+          ttlFor(window, now),
+        );
+      }
+      return { keys, args };
+    },
+
+    reserved(
+      { id, lines, amount }: ReserveInput,
+      result: readonly (string | number)[],
+    ): ReserveResult {
+      const index = Number(result[0]);
+      if (index === 0) {
+        const spends = lines.map((_, i) => Number(result[i + 1] ?? 0));
+        return { ok: true, reservation: { id, lines, amount }, spends };
+      }
+      return {
+        ok: false,
+        line: lines[index - 1]!,
+        spend: Number(result[1]),
+        reserved: Number(result[2]),
+      };
+    },
+
+    settle(reservation: Reservation, cost: number, now: number): ScriptCall {
+      const keys: string[] = [];
+      const args: (string | number)[] = [now, reservation.id, num(cost)];
+      for (const line of reservation.lines) {
+        keys.push(hashKey(line), holdsKey(line));
+        const window = lineWindow(line, now);
+        args.push(window, num(lineSeed(line, window)), ttlFor(window, now));
+      }
+      return { keys, args };
+    },
+
+    settled(reservation: Reservation, result: readonly string[]): SettledLine[] {
+      return reservation.lines.map((line, i) => ({
+        line,
+        before: Number(result[2 * i]),
+        after: Number(result[2 * i + 1]),
+      }));
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { BudgetLedger, Reservation } from "../budgets/budget-ledger.ts";
+import type { BudgetLedger, Reservation, ReserveResult } from "../budgets/budget-ledger.ts";
 import { budgetExceededError } from "../budgets/budget-exceeded.ts";
 import type { BudgetLine } from "../budgets/budget-line.ts";
 import type { EndUserProfile } from "../end-users/end-user-directory.ts";
@@ -16,6 +16,7 @@ import type { BudgetsLogger } from "../util/logger.ts";
 import { isPromise, type MaybePromise } from "../util/maybe-promise.ts";
 import type { BudgetHookContext } from "./hook-types.ts";
 import { keyLineOf, type KeyBudgetFigures } from "./key-budget-headers.ts";
+import type { CombinedAdmission } from "./redis-combined-admission.ts";
 
 /** What admitting a request leaves for its settling (the budget hooks' per-request state). */
 export interface AdmissionState {
@@ -45,6 +46,8 @@ export interface AdmissionDeps {
     reserved: number,
   ) => void;
   fallbackEstimate?: (ctx: BudgetHookContext) => number | undefined;
+  /** Limits and holds in one Redis script, when both stores are Redis on one client. */
+  combined?: CombinedAdmission;
 }
 
 const NONE: readonly never[] = [];
@@ -55,7 +58,7 @@ const NONE: readonly never[] = [];
  * the hold in `state` for the settling. Synchronous with the memory stores.
  */
 export function createAdmission(deps: AdmissionDeps) {
-  const { ledger, limiter, clock, logger, storeFailed, exceeded } = deps;
+  const { ledger, limiter, clock, logger, storeFailed, exceeded, combined } = deps;
   return (
     ctx: BudgetHookContext,
     state: AdmissionState,
@@ -75,34 +78,36 @@ export function createAdmission(deps: AdmissionDeps) {
     );
     const now = clock.now();
 
+    const reserveInput = () => ({
+      id: ctx.callId,
+      lines,
+      amount: ctx.estimate.maxCost ?? deps.fallbackEstimate?.(ctx) ?? 0,
+      now,
+    });
+    const onReserved = (result: ReserveResult) => {
+      if (!result.ok) {
+        rollback();
+        exceeded(ctx, state, result.line, result.spend, result.reserved);
+        throw budgetExceededError(result.line, result.spend, result.reserved);
+      }
+      state.reservation = result.reservation;
+      // The key's own line is first when it has one: its live spend, read with the hold.
+      const figures = state.keyFigures;
+      if (figures !== undefined && key !== undefined && lines[0] === keyLineOf(key)) {
+        figures.spend = result.spends[0] ?? figures.spend;
+      }
+    };
+
     /** Takes the hold, refusing past a line's budget. */
     const reserve = (): MaybePromise<void> => {
       if (lines.length === 0) return;
       let reserved;
       try {
-        reserved = ledger.reserve({
-          id: ctx.callId,
-          lines,
-          amount: ctx.estimate.maxCost ?? deps.fallbackEstimate?.(ctx) ?? 0,
-          now,
-        });
+        reserved = ledger.reserve(reserveInput());
       } catch (error) {
         rollback();
         return storeFailed("budget ledger", ctx.callId)(error);
       }
-      const onReserved = (result: Awaited<typeof reserved>) => {
-        if (!result.ok) {
-          rollback();
-          exceeded(ctx, state, result.line, result.spend, result.reserved);
-          throw budgetExceededError(result.line, result.spend, result.reserved);
-        }
-        state.reservation = result.reservation;
-        // The key's own line is first when it has one: its live spend, read with the hold.
-        const figures = state.keyFigures;
-        if (figures !== undefined && key !== undefined && lines[0] === keyLineOf(key)) {
-          figures.spend = result.spends[0] ?? figures.spend;
-        }
-      };
       if (!isPromise(reserved)) return onReserved(reserved);
       return reserved.then(onReserved, (error: unknown) => {
         rollback();
@@ -123,14 +128,34 @@ export function createAdmission(deps: AdmissionDeps) {
       if (result.remaining.requests || result.remaining.tokens) state.remaining = result.remaining;
       return reserve();
     };
+    const acquireInput = {
+      id: ctx.callId,
+      descriptors,
+      tokens: ctx.estimate.promptTokens,
+      now,
+    };
+    if (combined !== undefined && lines.length > 0) {
+      // One round trip, and atomic: the hold is only taken where the limits admitted.
+      return combined.admit(acquireInput, reserveInput()).then(
+        ({ acquired, reserved }) => {
+          if (!acquired.ok) throw rateLimitError(acquired, now);
+          state.lease = acquired.lease;
+          if (acquired.remaining.requests || acquired.remaining.tokens) {
+            state.remaining = acquired.remaining;
+          }
+          if (reserved === undefined) {
+            // Not expected (the script holds whenever the limits admitted): a store fault.
+            rollback();
+            return storeFailed("budget ledger", ctx.callId)(new Error("no hold in the reply"));
+          }
+          return onReserved(reserved);
+        },
+        (error: unknown) => storeFailed("rate limiter", ctx.callId)(error) ?? reserve(),
+      );
+    }
     let acquired;
     try {
-      acquired = limiter.acquire({
-        id: ctx.callId,
-        descriptors,
-        tokens: ctx.estimate.promptTokens,
-        now,
-      });
+      acquired = limiter.acquire(acquireInput);
     } catch (error) {
       return storeFailed("rate limiter", ctx.callId)(error) ?? reserve();
     }

@@ -13,6 +13,7 @@ import { systemClock, type Clock } from "../util/clock.ts";
 import { silentLogger, type BudgetsLogger } from "../util/logger.ts";
 import { andThen, isPromise, type MaybePromise } from "../util/maybe-promise.ts";
 import { createAdmission, type AdmissionState } from "./admission.ts";
+import { combinedRedisAdmission } from "./redis-combined-admission.ts";
 import type { BudgetHookContext, BudgetHookOutcome } from "./hook-types.ts";
 import { keyBudgetHeaders, loadedKeyFigures } from "./key-budget-headers.ts";
 
@@ -118,9 +119,12 @@ export function createBudgetHooks(options: BudgetHooksOptions): BudgetHooks {
     );
   };
 
+  // Both stores on one Redis client: each request's admission and settling in one round trip.
+  const combined = combinedRedisAdmission(limiter, ledger);
   const admit = createAdmission({
     ledger,
     limiter,
+    ...(combined ? { combined } : {}),
     clock,
     logger,
     storeFailed,
@@ -192,6 +196,22 @@ export function createBudgetHooks(options: BudgetHooksOptions): BudgetHooks {
       const state = states.get(ctx);
       const now = clock.now();
       const cost = outcome.cost ?? 0;
+      // A cache hit counts as a request but not as tokens (LiteLLM's rule): no model ran.
+      const tokens = ctx.cacheHit ? 0 : (outcome.usage?.total_tokens ?? 0);
+      if (combined !== undefined && state?.reservation && state.lease) {
+        const reservation = state.reservation;
+        const lease = state.lease;
+        state.reservation = undefined;
+        state.lease = undefined;
+        combined.settle(reservation, cost, lease, { tokens, now }).then(
+          (lines) => emitCrossings(lines, ctx, state, options.onSoftBudgetCrossed, logger),
+          (error: unknown) =>
+            logger.error("budget settle and rate limit release failed", {
+              request_id: ctx.callId,
+              error: String(error),
+            }),
+        );
+      }
       if (state?.reservation) {
         const reservation = state.reservation;
         state.reservation = undefined;
@@ -216,8 +236,6 @@ export function createBudgetHooks(options: BudgetHooksOptions): BudgetHooks {
       if (state?.lease) {
         const lease = state.lease;
         state.lease = undefined;
-        // A cache hit counts as a request but not as tokens (LiteLLM's rule): no model ran.
-        const tokens = ctx.cacheHit ? 0 : (outcome.usage?.total_tokens ?? 0);
         settleQuietly(limiter.release(lease, { tokens, now }), logger, ctx.callId);
       }
       if (outcome.status === "failure" && !recordFailures) return;

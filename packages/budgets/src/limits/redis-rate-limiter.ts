@@ -1,11 +1,15 @@
 import type { Redis } from "ioredis";
+import { REDIS_SCRIPT_PARTS, type ScriptCall } from "../util/redis-script-parts.ts";
 import {
   DEFAULT_SLOT_TTL_MS,
   RATE_WINDOW_MS,
   windowStart,
+  type RateAcquireInput,
   type RateAcquireResult,
+  type RateLease,
   type RateLimiter,
   type RateLimitType,
+  type RateReleaseInput,
   type RateRemaining,
 } from "./rate-limiter.ts";
 
@@ -21,7 +25,7 @@ export interface RedisRateLimiterOptions {
  * Returns {0, reqRemaining, reqLimit, tokRemaining, tokLimit} (-1 = no such limit) or
  * {index, type, limit, current} for the first refusing descriptor.
  */
-const ACQUIRE = `
+export const RATE_ACQUIRE_LUA = `
 local now, window, id, expiry, tokens, slotTtl = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6]
 local n = #KEYS / 2
 for i = 1, n do
@@ -73,7 +77,7 @@ return {0, rr, rl, tr, tl}
  * KEYS: h1, p1, ...
  * ARGV: acquire window, request id, token delta in that window, tokens for a later window, request delta
  */
-const RELEASE = `
+export const RATE_RELEASE_LUA = `
 local window, id = tonumber(ARGV[1]), ARGV[2]
 local same, later, requests = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 for i = 1, #KEYS / 2 do
@@ -106,20 +110,47 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
   const slotTtlMs = options.slotTtlMs ?? DEFAULT_SLOT_TTL_MS;
   const redis = options.redis as LimiterRedis;
   if (typeof redis.rateAcquire !== "function") {
-    redis.defineCommand("rateAcquire", { lua: ACQUIRE });
-    redis.defineCommand("rateRelease", { lua: RELEASE });
+    redis.defineCommand("rateAcquire", { lua: RATE_ACQUIRE_LUA });
+    redis.defineCommand("rateRelease", { lua: RATE_RELEASE_LUA });
   }
+  const parts = rateLimiterCalls(prefix, slotTtlMs);
 
-  return {
-    async acquire({ id, descriptors, tokens, now }): Promise<RateAcquireResult> {
-      const window = windowStart(now);
-      if (descriptors.length === 0) {
-        return { ok: true, lease: { id, descriptors, window, tokens }, remaining: {} };
+  const limiter: RateLimiter = {
+    async acquire(input): Promise<RateAcquireResult> {
+      if (input.descriptors.length === 0) {
+        const { id, descriptors, tokens, now } = input;
+        return {
+          ok: true,
+          lease: { id, descriptors, window: windowStart(now), tokens },
+          remaining: {},
+        };
       }
+      const { keys, args } = parts.acquire(input);
+      return parts.acquired(input, await redis.rateAcquire(keys.length, ...keys, ...args));
+    },
+
+    async release(lease, options) {
+      if (lease.descriptors.length === 0) return;
+      const { keys, args } = parts.release(lease, options);
+      await redis.rateRelease(keys.length, ...keys, ...args);
+    },
+
+    async close() {},
+  };
+  // Lets the budget hooks run this limiter's scripts and the ledger's in one round trip.
+  return Object.assign(limiter, { [REDIS_SCRIPT_PARTS]: { redis, limiter: parts } });
+}
+
+export type RateLimiterCalls = ReturnType<typeof rateLimiterCalls>;
+
+/** The scripts' keys and arguments, and what their replies mean (shared with redis-combined-admission.ts). */
+export function rateLimiterCalls(prefix: string, slotTtlMs: number) {
+  return {
+    acquire({ id, descriptors, tokens, now }: RateAcquireInput): ScriptCall {
       const keys: string[] = [];
       const args: (string | number)[] = [
         now,
-        window,
+        windowStart(now),
         id,
         now + slotTtlMs,
         Math.round(tokens),
@@ -129,7 +160,14 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
         keys.push(`${prefix}r:${d.id}`, `${prefix}rp:${d.id}`);
         args.push(d.rpm ?? "", d.tpm ?? "", d.maxParallel ?? "");
       }
-      const result = await redis.rateAcquire(keys.length, ...keys, ...args);
+      return { keys, args };
+    },
+
+    acquired(
+      { id, descriptors, tokens, now }: RateAcquireInput,
+      result: readonly (string | number)[],
+    ): RateAcquireResult {
+      const window = windowStart(now);
       const index = Number(result[0]);
       if (index === 0) {
         const [, rr, rl, tr, tl] = result.map(Number) as [number, number, number, number, number];
@@ -154,22 +192,23 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
       };
     },
 
-    async release(lease, { tokens, rollback }) {
-      if (lease.descriptors.length === 0) return;
+    release(
+      lease: RateLease,
+      { tokens, rollback }: Pick<RateReleaseInput, "tokens" | "rollback">,
+    ): ScriptCall {
       const keys: string[] = [];
       for (const d of lease.descriptors) keys.push(`${prefix}r:${d.id}`, `${prefix}rp:${d.id}`);
       const total = Math.round(tokens);
-      await redis.rateRelease(
-        keys.length,
-        ...keys,
-        lease.window,
-        lease.id,
-        rollback ? -lease.tokens : total - lease.tokens,
-        rollback ? 0 : total,
-        rollback ? -1 : 0,
-      );
+      return {
+        keys,
+        args: [
+          lease.window,
+          lease.id,
+          rollback ? -lease.tokens : total - lease.tokens,
+          rollback ? 0 : total,
+          rollback ? -1 : 0,
+        ],
+      };
     },
-
-    async close() {},
   };
 }

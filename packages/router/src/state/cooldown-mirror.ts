@@ -11,6 +11,12 @@ export interface CooldownMirrorOptions {
   apply(id: string, until: number): void;
   /** How often every watched deployment's cooldown is read again. */
   refreshMs: number;
+  /**
+   * Most deployments followed. Wildcard routes make deployment ids client-driven
+   * ("openai/<anything>"), so the set, and the MGET that reads it every second, must not grow
+   * without bound: past it, a deployment is simply picked through Redis as before. Default 5,000.
+   */
+  maxWatched?: number;
 }
 
 /**
@@ -49,6 +55,7 @@ export class CooldownMirror {
   /** Starts following a deployment's cooldown (the first call connects the subscriber). */
   watch(id: string): void {
     if (this.#watched.has(id) || this.#closed) return;
+    if (this.#watched.size >= (this.#options.maxWatched ?? 5_000)) return;
     this.#watched.add(id);
     if (this.#subscriber === undefined) this.#start();
   }

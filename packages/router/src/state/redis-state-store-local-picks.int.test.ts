@@ -212,4 +212,20 @@ describe.skipIf(url === undefined)("RedisStateStore local picks (real Redis)", (
     await waitFor(() => !(s.acquire(pick([free], T0 + 1)) instanceof Promise));
     expect(s.acquire(pick([free], T0 + 1))).toMatchObject({ index: -1, cooling: 1 });
   });
+
+  it("follows at most maxWatched deployments; the others keep going through Redis", async () => {
+    const prefix = uniquePrefix("local-cap");
+    cleanups.push(() => dropPrefix(url!, prefix));
+    // Client-chosen ids (wildcard routes) must not grow the followed set without bound.
+    const { s, scripts } = await store(prefix, { cooldownMaxWatched: 2 });
+    const ids = ["a", "b", "c"].map((id) => ({ id, rpm: undefined, tpm: undefined }));
+    await warm(s, ids.slice(0, 2));
+    for (let i = 0; i < 3; i++) await s.acquire(pick([ids[2]!]));
+    const before = scripts.count;
+    expect(s.acquire(pick([ids[0]!]))).not.toBeInstanceOf(Promise);
+    const third = s.acquire(pick([ids[2]!]));
+    expect(third).toBeInstanceOf(Promise);
+    await third;
+    expect(scripts.count).toBe(before + 1);
+  });
 });

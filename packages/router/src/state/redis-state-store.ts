@@ -43,6 +43,8 @@ export interface RedisStateStoreOptions extends RedisConnection {
    * read again, on top of the published ones. Default 1000 ms.
    */
   cooldownRefreshMs?: number;
+  /** Most deployments picked without a round trip (see `CooldownMirror`). Default 5,000. */
+  cooldownMaxWatched?: number;
   logger?: RouterLogger;
   clock?: Clock;
 }
@@ -156,6 +158,9 @@ export class RedisStateStore implements RouterStateStore {
       cooldownKeyOf: (id) => this.#keysOf(id).cooldown,
       apply: (id, until) => this.#local.applyCooldown(id, until),
       refreshMs: options.cooldownRefreshMs ?? 1000,
+      ...(options.cooldownMaxWatched === undefined
+        ? {}
+        : { maxWatched: options.cooldownMaxWatched }),
     });
 
     this.#client.on("ready", () => this.#recover());

@@ -39,6 +39,8 @@ export class CooldownMirror {
   #subscriber: Redis | undefined;
   /** Subscribed: cooldowns published from now on arrive. */
   #live = false;
+  /** Counts the subscriber's lost connections: a confirmation from an earlier one is stale. */
+  #connection = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
   /**
@@ -108,8 +110,7 @@ export class CooldownMirror {
 
   #start(): void {
     const { client, channel, refreshMs } = this.#options;
-    // Subscribing waits for the connection (offline queue on: SUBSCRIBE is its only command);
-    // ioredis subscribes again by itself after a reconnect.
+    // Each "ready" subscribes (again: ioredis also resubscribes by itself after a reconnect).
     const subscriber = client.duplicate({
       enableOfflineQueue: true,
       enableAutoPipelining: false,
@@ -119,15 +120,27 @@ export class CooldownMirror {
     subscriber.on("error", () => {
       // Reported by the store's own client; the refresh covers what is missed meanwhile.
     });
-    // A dropped connection may have missed messages: no local picks until it is back (ioredis
-    // subscribes again before "ready"), and then one read of every watched cooldown.
+    // A dropped connection may have missed messages: no local picks until it is back, and then
+    // only once Redis has confirmed the subscription and one read of every watched cooldown made
+    // after it has answered. Not on "ready" itself: ioredis emits it before it sends the
+    // SUBSCRIBE again, and a SUBSCRIBE can be refused (an ACL user without channel rights), and
+    // then nothing would ever arrive.
     subscriber.on("close", () => {
       this.#live = false;
+      this.#connection++;
     });
     subscriber.on("ready", () => {
       if (this.#closed) return;
-      this.#live = true;
-      void this.refresh();
+      const connection = this.#connection;
+      subscriber.subscribe(channel).then(
+        async () => {
+          await this.refresh();
+          if (!this.#closed && connection === this.#connection) this.#live = true;
+        },
+        () => {
+          // Refused, or the connection dropped first: picks keep going through Redis.
+        },
+      );
     });
     subscriber.on("message", (_channel: string, message: string) => {
       const colon = message.indexOf(":");
@@ -138,14 +151,6 @@ export class CooldownMirror {
       this.#messageSeq.set(id, ++this.#seq);
       this.#options.apply(id, until);
     });
-    subscriber.subscribe(channel).then(
-      () => {
-        if (!this.#closed) this.#live = true;
-      },
-      () => {
-        // Retried by ioredis on reconnect; the refresh timer covers the gap.
-      },
-    );
     this.#timer = setInterval(() => void this.refresh(), refreshMs);
     this.#timer.unref();
   }

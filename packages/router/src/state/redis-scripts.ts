@@ -78,7 +78,9 @@ return out
  * cooldown channel, deployment id.
  * Returns: cooldownUntil (0 when none), inflight, tpm.
  * A cooldown it starts is published on the channel as `<until>:<id>`, so instances that pick
- * this deployment without a round trip (cooldown-mirror.ts) learn it at once.
+ * this deployment without a round trip (cooldown-mirror.ts) learn it at once. With pcall: a
+ * PUBLISH Redis refuses (an ACL user without channel rights) must not fail the release, whose
+ * failure count and cooldown are already written; the mirror then never goes live there.
  */
 export const RELEASE_SCRIPT = `
 local now = tonumber(ARGV[1])
@@ -131,7 +133,7 @@ if mode ~= 'none' then
     local untilMs = now + cooldownMs
     if untilMs > cd then
       redis.call('SET', KEYS[6], string.format('%d', untilMs), 'PX', cooldownMs)
-      redis.call('PUBLISH', ARGV[12], string.format('%d', untilMs) .. ':' .. ARGV[13])
+      redis.pcall('PUBLISH', ARGV[12], string.format('%d', untilMs) .. ':' .. ARGV[13])
       cd = untilMs
     end
   end

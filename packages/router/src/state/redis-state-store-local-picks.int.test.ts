@@ -71,7 +71,19 @@ describe.skipIf(url === undefined)("RedisStateStore local picks (real Redis)", (
       const r = await s.acquire(pick([c]));
       await s.release({ id: c.id, now: T0, acquired: r.index === 0, tokens: 0 });
     }
-    await waitFor(() => !(s.acquire(pick(candidates)) instanceof Promise));
+    // Until then each pick goes to Redis: give those back there (the mirror goes live only once
+    // its subscription is confirmed and a read of the cooldowns has answered).
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const r = s.acquire(pick(candidates));
+      if (!(r instanceof Promise)) break;
+      const { index } = await r;
+      if (index >= 0) {
+        await s.release({ id: candidates[index]!.id, now: T0, acquired: true, tokens: 0 });
+      }
+      if (Date.now() > deadline) throw new Error("never picked locally");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     // That last pick was local: give it back locally.
     for (const c of candidates) s.release({ id: c.id, now: T0, acquired: false, tokens: 0 });
   }
@@ -211,6 +223,51 @@ describe.skipIf(url === undefined)("RedisStateStore local picks (real Redis)", (
     await waitFor(() => s.view("d").cooldownUntil === T0 + 10_000);
     await waitFor(() => !(s.acquire(pick([free], T0 + 1)) instanceof Promise));
     expect(s.acquire(pick([free], T0 + 1))).toMatchObject({ index: -1, cooling: 1 });
+  });
+
+  /** A Redis user with rights on the prefix's keys but on no channel (Redis 7's default for a new user). */
+  async function userWithoutChannels(prefix: string): Promise<string> {
+    const admin = new Redis(url!);
+    const name = `${prefix}user`;
+    await admin.call("ACL", "SETUSER", name, "on", ">pw", `~${prefix}*`, "+@all", "resetchannels");
+    cleanups.push(async () => {
+      await admin.call("ACL", "DELUSER", name);
+      admin.disconnect();
+    });
+    const userUrl = new URL(url!);
+    userUrl.username = name;
+    userUrl.password = "pw";
+    return userUrl.toString();
+  }
+
+  it("a cooldown whose PUBLISH Redis refuses is still started, and the store stays healthy", async () => {
+    const prefix = uniquePrefix("local-nopub");
+    cleanups.push(() => dropPrefix(url!, prefix));
+    const { s } = await store(prefix, { url: await userWithoutChannels(prefix) });
+    const failed = await s.release({
+      id: "d",
+      now: T0,
+      acquired: false,
+      tokens: 0,
+      failure: { mode: "immediate", allowedFails: 0, cooldownMs: 30_000 },
+    });
+    expect(failed.cooldownUntil).toBe(T0 + 30_000);
+    // A refused PUBLISH failed the whole release script: every cooldown degraded the store.
+    expect(s.status().healthy).toBe(true);
+  });
+
+  it("never picks locally when Redis refuses its subscription", async () => {
+    const prefix = uniquePrefix("local-nosub");
+    cleanups.push(() => dropPrefix(url!, prefix));
+    const { s, scripts } = await store(prefix, { url: await userWithoutChannels(prefix) });
+    await s.acquire(pick([free]));
+    // Long enough for the subscriber to connect and be refused, and for a refresh to answer.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const before = scripts.count;
+    const r = s.acquire(pick([free]));
+    expect(r).toBeInstanceOf(Promise);
+    await r;
+    expect(scripts.count).toBe(before + 1);
   });
 
   it("follows at most maxWatched deployments; the others keep going through Redis", async () => {

@@ -225,6 +225,23 @@ describe.skipIf(url === undefined)("RedisStateStore local picks (real Redis)", (
     expect(s.acquire(pick([free], T0 + 1))).toMatchObject({ index: -1, cooling: 1 });
   });
 
+  it("a deployment's first pick reads its cooldown before any pick of it goes local", async () => {
+    const prefix = uniquePrefix("local-first");
+    cleanups.push(() => dropPrefix(url!, prefix));
+    const { s } = await store(prefix);
+    await warm(s, [free]);
+    // Another deployment, cooling down since before this instance first saw it.
+    const other: DeploymentLimits = { id: "e", rpm: undefined, tpm: undefined };
+    const writer = new Redis(url!);
+    cleanups.push(async () => void writer.disconnect());
+    await writer.set(`${prefix}cooldown:e`, String(T0 + 10_000), "PX", 10_000);
+    // Two picks in one burst: the second must not go local before the first one's reply.
+    const first = s.acquire(pick([other], T0 + 1));
+    const second = s.acquire(pick([other], T0 + 1));
+    expect(await first).toMatchObject({ index: -1, cooling: 1 });
+    expect(await second).toMatchObject({ index: -1, cooling: 1 });
+  });
+
   /** A Redis user with rights on the prefix's keys but on no channel (Redis 7's default for a new user). */
   async function userWithoutChannels(prefix: string): Promise<string> {
     const admin = new Redis(url!);

@@ -190,8 +190,12 @@ export class RedisStateStore implements RouterStateStore {
     if (pickableLocally(input)) {
       if (this.#mirror.followsAll(input.candidates)) return this.#local.acquire(input);
       // The first pick of a deployment goes to Redis: its reply brings the cooldown as it is
-      // now, and the mirror follows it from then on.
-      for (const c of input.candidates) this.#mirror.watch(c.id);
+      // now, and the mirror follows it from then on. Not before that reply: a pick made
+      // meanwhile (the same burst) would go local on a view with no cooldown read yet.
+      return this.#acquireShared(input).then((result) => {
+        for (const c of input.candidates) this.#mirror.watch(c.id);
+        return result;
+      });
     }
     return this.#acquireShared(input);
   }

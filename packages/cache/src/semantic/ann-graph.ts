@@ -31,10 +31,9 @@ export function loadUsearch(): Usearch | Error {
  * over as float32 and usearch casts them itself: its JS `Index` converts any other array to a
  * Float32Array first (an Int8Array quantized here was converted back, then cast again), and its
  * cast scales by 127 / the vector's L2 norm and truncates, so a 1536-dimension unit vector's
- * components (~0.03) keep only a few levels. The graph only proposes candidates: the caller
- * re-scores them with the exact float32 similarity (vector-math.ts).
- */
-/**
+ * components (~0.03) keep a few levels (-5..5 for random vectors). The graph only proposes
+ * candidates: the caller re-scores them with the exact float32 similarity (vector-math.ts).
+ *
  * HNSW settings (bench/semantic-index.bench.ts, 100k random 1536-dimension vectors): search
  * expansion 64 found the exact scan's answer for 69% of near-duplicate queries, 256 for 96% at
  * 5 ms instead of 2 (the exact scan: 152 ms). Random vectors are the hard case for a graph;

@@ -289,8 +289,9 @@ export class InProcessVectorIndex implements VectorIndex {
   /**
    * A large partition whose graph is built: expired entries are dropped first (a pass over the
    * expiry times only, so the graph never proposes one), then the graph's candidates and the
-   * entries not yet in the graph (graph-builder.ts) are scored with the exact similarity. The graph may miss the true nearest (a cache miss); what it returns is never
-   * below the threshold nor scored other than the exact scan would score it.
+   * entries not yet in the graph (graph-builder.ts) are scored with the exact similarity. The
+   * graph may miss the true nearest (a cache miss); what it returns is never below the
+   * threshold nor scored other than the exact scan would score it.
    */
   #nearestByGraph(
     partitionName: string,

@@ -137,20 +137,27 @@ export function createAdmission(deps: AdmissionDeps) {
     if (combined !== undefined && lines.length > 0) {
       // One round trip, and atomic: the hold is only taken where the limits admitted.
       return combined.admit(acquireInput, reserveInput()).then(
-        ({ acquired, reserved }) => {
+        ({ acquired, reserved, fault }) => {
           if (!acquired.ok) throw rateLimitError(acquired, now);
           state.lease = acquired.lease;
           if (acquired.remaining.requests || acquired.remaining.tokens) {
             state.remaining = acquired.remaining;
           }
           if (reserved === undefined) {
-            // Not expected (the script holds whenever the limits admitted): a store fault.
+            // The ledger's part failed after the limits admitted: as one after the other, the
+            // lease is given back and the ledger's failure is the answer.
             rollback();
-            return storeFailed("budget ledger", ctx.callId)(new Error("no hold in the reply"));
+            return storeFailed(
+              "budget ledger",
+              ctx.callId,
+            )(new Error(fault ?? "no hold in the reply"));
           }
           return onReserved(reserved);
         },
-        (error: unknown) => storeFailed("rate limiter", ctx.callId)(error) ?? reserve(),
+        // Unlike one after the other, no reserve of its own after this: the script may have run
+        // with only its reply lost (a dropped connection), and a second hold under the same id
+        // would count twice on every line while its settle takes one back.
+        (error: unknown) => storeFailed("budget and rate limit store", ctx.callId)(error),
       );
     }
     let acquired;

@@ -188,6 +188,70 @@ describe.skipIf(!url)("combined admission on Redis (TEST_REDIS_URL)", () => {
     expect(outcomes).toContain(400);
   });
 
+  it("a ledger failure after the limits admitted gives the lease back, as one after the other", async () => {
+    const stores = storesOn("fault", shared.redis, shared.redis);
+    const key = buildKeyIdentity({
+      key: keyRow(`sk-fault-${prefix}`, { maxParallelRequests: 1, maxBudget: 10 }),
+    });
+    // The line's hash holds the wrong type: the ledger's part of the script fails after the
+    // limiter's part took the key's only parallel slot.
+    const hash = `${prefix}fault:l:b:${key.budgetLines[0]!.id}`;
+    await shared.redis.set(hash, "not a hash");
+    const failed = Promise.resolve(stores.hooks.preCall(hookContext(key, { maxCost: 0.1 })));
+    await expect(failed).rejects.toMatchObject({ status: 503 });
+    await shared.redis.del(hash);
+    // The slot was given back: the next request is admitted, not refused for parallel calls.
+    const ctx = hookContext(key, { maxCost: 0.1 });
+    await stores.hooks.preCall(ctx);
+    await stores.hooks.postCall(ctx, { status: "success", cost: 0.1 });
+  });
+
+  it("a lost reply is not followed by a second hold under the same id", async () => {
+    // A client on which the next script runs but its reply is lost, as when the connection
+    // drops after the command was sent.
+    const lossy = new Redis(url!);
+    clients.push(lossy);
+    let loseNext = false;
+    const send = lossy.sendCommand.bind(lossy);
+    lossy.sendCommand = ((command: { name: string }) => {
+      const result = send(command as never) as Promise<unknown>;
+      if (!loseNext || (command.name !== "evalsha" && command.name !== "eval")) return result;
+      return result.then(() => {
+        loseNext = false;
+        throw new Error("Connection is closed.");
+      });
+    }) as typeof lossy.sendCommand;
+    const now = Date.now();
+    const ledger = createRedisBudgetLedger({
+      redis: lossy,
+      keyPrefix: `${prefix}lost:l:`,
+      holdTtlMs: 1_000,
+    });
+    const limiter = createRedisRateLimiter({ redis: lossy, keyPrefix: `${prefix}lost:r:` });
+    const hooks = createBudgetHooks({
+      ledger,
+      limiter,
+      journal: createMemorySpendJournal(),
+      onStoreError: "allow",
+      clock: { now: () => now },
+    });
+    const key = buildKeyIdentity({
+      key: keyRow(`sk-lost-${prefix}`, { rpmLimit: 100, maxBudget: 10 }),
+    });
+    const ctx = hookContext(key, { maxCost: 0.5 });
+    // Connected first: a command queued offline goes through sendCommand a second time.
+    await lossy.ping();
+    loseNext = true;
+    await hooks.preCall(ctx);
+    expect(loseNext).toBe(false);
+    await hooks.postCall(ctx, { status: "success", cost: 0.5 });
+    // Once the unsettled hold has expired, nothing is held on the line: a second hold under the
+    // same id added 0.5 again, and its settle took back only one, for good.
+    await vi.waitFor(async () =>
+      expect((await ledger.read(key.budgetLines[0]!, now + 2_000)).reserved).toBe(0),
+    );
+  });
+
   it("a Redis that does not answer is a 503, or an unchecked request when told to allow", async () => {
     // Nothing listens on port 1: every command fails at once (no offline queue, no retries).
     const down = new Redis({

@@ -32,7 +32,12 @@ export interface CombinedAdmission {
   admit(
     acquire: RateAcquireInput,
     reserve: ReserveInput,
-  ): Promise<{ acquired: RateAcquireResult; reserved: ReserveResult | undefined }>;
+  ): Promise<{
+    acquired: RateAcquireResult;
+    reserved: ReserveResult | undefined;
+    /** The ledger's script failed after the limits admitted (the lease is to be rolled back). */
+    fault?: string;
+  }>;
   /** The ledger's settle and the limiter's release of one request. */
   settle(
     reservation: Reservation,
@@ -64,7 +69,12 @@ ${asFunction("budget_reserve", RESERVE_LUA)}
 ${SPLIT}
 local limited = rate_acquire(k1, a1)
 if tonumber(limited[1]) ~= 0 then return {limited} end
-return {limited, budget_reserve(k2, a2)}
+-- A script's writes stay when it fails: an error here would keep the counts and the parallel
+-- slot the acquire just took behind an error reply, with no lease for anyone to give back.
+-- So a failing reserve is an answer (its error), and the caller rolls the lease back.
+local ok, held = pcall(budget_reserve, k2, a2)
+if not ok then return {limited, {}, type(held) == 'table' and held.err or tostring(held)} end
+return {limited, held}
 `;
 
 const SETTLE_LUA_COMBINED = `${LEDGER_PRELUDE}
@@ -77,7 +87,9 @@ return settled
 `;
 
 type CombinedRedis = Redis & {
-  budgetAdmit(...args: (string | number)[]): Promise<[(string | number)[], (string | number)[]?]>;
+  budgetAdmit(
+    ...args: (string | number)[]
+  ): Promise<[(string | number)[], (string | number)[]?, string?]>;
   budgetSettleRelease(...args: (string | number)[]): Promise<string[]>;
 };
 
@@ -114,10 +126,11 @@ export function combinedRedisAdmission(
   }
   return {
     async admit(acquire, reserve) {
-      const [limited, held] = await redis.budgetAdmit(
+      const [limited, held, fault] = await redis.budgetAdmit(
         ...argsOf(rate.acquire(acquire), holds.reserve(reserve)),
       );
       const acquired = rate.acquired(acquire, limited);
+      if (fault !== undefined) return { acquired, reserved: undefined, fault };
       return {
         acquired,
         reserved: acquired.ok && held !== undefined ? holds.reserved(reserve, held) : undefined,

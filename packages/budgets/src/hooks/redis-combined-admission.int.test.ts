@@ -206,6 +206,25 @@ describe.skipIf(!url)("combined admission on Redis (TEST_REDIS_URL)", () => {
     await stores.hooks.postCall(ctx, { status: "success", cost: 0.1 });
   });
 
+  it("a ledger failure at settling still frees the parallel slot, as one after the other", async () => {
+    const stores = storesOn("settle-fault", shared.redis, shared.redis);
+    const key = buildKeyIdentity({
+      key: keyRow(`sk-settle-fault-${prefix}`, { maxParallelRequests: 1, maxBudget: 10 }),
+    });
+    const ctx = hookContext(key, { maxCost: 0.1 });
+    await stores.hooks.preCall(ctx);
+    // The line's hash now holds the wrong type: the ledger's part of the settle fails.
+    const hash = `${prefix}settle-fault:l:b:${key.budgetLines[0]!.id}`;
+    await shared.redis.del(hash);
+    await shared.redis.set(hash, "not a hash");
+    await stores.hooks.postCall(ctx, { status: "success", cost: 0.1 });
+    await shared.redis.del(hash);
+    // The slot was freed all the same: the next request is admitted.
+    const next = hookContext(key, { maxCost: 0.1 });
+    await vi.waitFor(() => stores.hooks.preCall(next));
+    await stores.hooks.postCall(next, { status: "success", cost: 0.1 });
+  });
+
   it("a lost reply is not followed by a second hold under the same id", async () => {
     // A client on which the next script runs but its reply is lost, as when the connection
     // drops after the command was sent.

@@ -81,8 +81,11 @@ const SETTLE_LUA_COMBINED = `${LEDGER_PRELUDE}
 ${asFunction("budget_settle", SETTLE_LUA)}
 ${asFunction("rate_release", RATE_RELEASE_LUA)}
 ${SPLIT}
-local settled = budget_settle(k1, a1)
+-- The release runs even when the settle fails (as one after the other): a script's writes stay
+-- when it fails, and an error before the release would hold the parallel slot until its TTL.
+local ok, settled = pcall(budget_settle, k1, a1)
 rate_release(k2, a2)
+if not ok then error(type(settled) == 'table' and settled.err or settled) end
 return settled
 `;
 

@@ -204,6 +204,35 @@ describe("InProcessVectorIndex's graph build", { timeout: 60_000 }, () => {
     await index.close();
   });
 
+  it("stays on the exact scan, logged, when usearch fails during the build, and does not retry on every add", async () => {
+    const adds = vi.spyOn(AnnGraph.prototype, "addMany").mockImplementation(() => {
+      throw new Error("Failed to reserve memory");
+    });
+    const warnings: string[] = [];
+    const logger = { warn: (message: string) => warnings.push(message), error: () => {} };
+    const index = new InProcessVectorIndex({ logger });
+    const next = random(29);
+    const vectors = fill([index], 64, THRESHOLD, next);
+    await index.graphsCaughtUp();
+    expect(adds).toHaveBeenCalledTimes(1);
+    expect(warnings.some((message) => message.includes("building an HNSW graph failed"))).toBe(
+      true,
+    );
+    // Adds past the threshold start no new build.
+    for (let i = 0; i < 100; i++) {
+      const vector = randomUnit(next, 64);
+      index.addSync({ partition: "p", key: `more${i}`, vector, expiresAt: Infinity });
+    }
+    for (let i = 0; i < 5; i++) await tick();
+    expect(adds).toHaveBeenCalledTimes(1);
+    expect(index.searchedByGraph("p")).toBe(false);
+    expect(await index.nearest("p", vectors[700]!, 0.99, NOW)).toEqual({
+      key: "k700",
+      similarity: 1,
+    });
+    await index.close();
+  });
+
   it("close() stops a build in progress", async () => {
     const adds = vi.spyOn(AnnGraph.prototype, "addMany");
     const index = new InProcessVectorIndex();

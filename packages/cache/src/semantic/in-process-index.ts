@@ -50,6 +50,8 @@ class Partition {
   nextId = 0;
   /** From `annMinEntries` on: the HNSW graph, filled in the background (graph-builder.ts). */
   graph: GraphBuilder | undefined;
+  /** usearch threw while building: no new build on every later add (each would re-queue all). */
+  graphFailed = false;
 
   constructor(
     readonly dims: number,
@@ -113,6 +115,7 @@ class Partition {
     };
     const graph = new GraphBuilder(new AnnGraph(this.dims, usearch), source, this.ids, (error) => {
       if (this.graph === graph) this.graph = undefined;
+      this.graphFailed = true;
       onError(error);
     });
     this.graph = graph;
@@ -224,17 +227,17 @@ export class InProcessVectorIndex implements VectorIndex {
     if (partition.count === partition.capacity) partition.grow(this.#maxEntries);
     partition.write(partition.count, entry.key, vector, entry.expiresAt);
     partition.count += 1;
-    if (partition.graph === undefined && partition.count >= this.#annMinEntries) {
+    const wantsGraph = partition.graph === undefined && !partition.graphFailed;
+    if (wantsGraph && partition.count >= this.#annMinEntries) {
       const error = partition.startGraph((failed) =>
         this.#warn("semantic cache: building an HNSW graph failed; the partition stays exact", {
           error: failed.message,
         }),
       );
       if (error !== undefined) {
-        this.#warn(
-          "semantic cache: usearch did not load; large partitions stay on the exact scan",
-          { error: error.message },
-        );
+        const message =
+          "semantic cache: usearch did not load; large partitions stay on the exact scan";
+        this.#warn(message, { error: error.message });
       }
     }
     this.#order.set(orderKey, { partition: entry.partition, key: entry.key });

@@ -62,9 +62,12 @@ export class CooldownMirror {
     if (this.#subscriber === undefined) this.#start();
   }
 
-  /** Whether a deployment's cooldowns reach this instance (watched, and the subscription is up). */
-  follows(id: string): boolean {
-    return this.#live && this.#watched.has(id);
+  /**
+   * Whether a deployment is watched: its picks may have been made locally, with nothing reserved
+   * in Redis, whether or not the subscription is up now.
+   */
+  watches(id: string): boolean {
+    return this.#watched.has(id);
   }
 
   followsAll(deployments: readonly { readonly id: string }[]): boolean {

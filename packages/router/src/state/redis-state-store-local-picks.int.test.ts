@@ -287,6 +287,46 @@ describe.skipIf(url === undefined)("RedisStateStore local picks (real Redis)", (
     expect(scripts.count).toBe(before + 1);
   });
 
+  it("a call picked locally and released while the subscription is down takes nothing from Redis's in-flight count", async () => {
+    const prefix = uniquePrefix("local-subdown");
+    cleanups.push(() => dropPrefix(url!, prefix));
+    // The subscriber alone goes through a proxy that the test takes down.
+    const proxy = await redisProxy(url!);
+    cleanups.push(() => proxy.down());
+    const client = new Redis(url!, { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    client.duplicate = (override) => new Redis(proxy.url, { ...override, retryStrategy: () => 50 });
+    const s = new RedisStateStore({ client, keyPrefix: prefix, probeIntervalMs: 50 });
+    cleanups.push(async () => {
+      await s.close();
+      client.disconnect();
+    });
+    expect(await s.waitUntilReady()).toBe(true);
+    await warm(s, [free]);
+    const local = s.acquire(pick([free]));
+    expect(local).toMatchObject({ index: 0 });
+    // Another instance's call, counted in Redis.
+    const other = await store(prefix);
+    expect(await other.s.acquire(pick([free]))).toMatchObject({ index: 0 });
+    const inspect = new Redis(url!);
+    cleanups.push(async () => void inspect.disconnect());
+    expect(await inspect.get(`${prefix}inflight:d`)).toBe("1");
+    await proxy.down();
+    // Picks go through Redis again once the store notices (the local probes give back locally).
+    let probe: ReturnType<typeof s.acquire> = { index: 0, cooling: 0, limited: 0, retryAt: T0 };
+    await waitFor(() => {
+      probe = s.acquire(pick([free], T0));
+      if (probe instanceof Promise) return true;
+      s.release({ id: "d", now: T0, acquired: false, tokens: 0 });
+      return false;
+    });
+    expect(await probe).toMatchObject({ index: 0 });
+    await s.release({ id: "d", now: T0, acquired: true, tokens: 0 });
+    expect(await inspect.get(`${prefix}inflight:d`)).toBe("1");
+    // The call picked locally before the drop ends now: nothing of it is in Redis.
+    await s.release({ id: "d", now: T0, acquired: true, tokens: 0 });
+    expect(await inspect.get(`${prefix}inflight:d`)).toBe("1");
+  });
+
   it("follows at most maxWatched deployments; the others keep going through Redis", async () => {
     const prefix = uniquePrefix("local-cap");
     cleanups.push(() => dropPrefix(url!, prefix));

@@ -210,7 +210,9 @@ export class RedisStateStore implements RouterStateStore {
       else this.#sharedHeld.set(input.id, held - 1);
       return this.#releaseShared(input, local);
     }
-    if (this.#mirror.follows(input.id)) {
+    // Watched, not only followed: a call picked locally before the subscription dropped has
+    // nothing in Redis to give back, and a decrement there would take another instance's.
+    if (this.#mirror.watches(input.id)) {
       if ((input.failure?.mode ?? "none") === "none") return local;
       // Failures are counted across instances; nothing was reserved in Redis to give back.
       return this.#releaseShared({ ...input, acquired: false }, local);

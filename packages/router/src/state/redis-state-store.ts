@@ -103,7 +103,7 @@ export class RedisStateStore implements RouterStateStore {
   readonly #mirror: CooldownMirror;
   /**
    * Calls in flight that a shared acquire counted in Redis, per deployment: that many releases
-   * give one back there. Every other release of a deployment the mirror follows skips Redis
+   * give one back there. Every other release of a deployment the mirror watches skips Redis
    * unless the call failed.
    */
   readonly #sharedHeld = new Map<string, number>();

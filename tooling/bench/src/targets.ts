@@ -264,6 +264,8 @@ export async function startGateway(
     args: [
       ...(options.nodeFlags ?? []),
       "--enable-source-maps",
+      // As `pnpm start` and the Docker image run it (see apps/gateway/README.md).
+      "--v8-pool-size=1",
       buildCompiledServer(paths),
       "--config",
       configFile,

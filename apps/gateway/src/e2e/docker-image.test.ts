@@ -177,9 +177,10 @@ describe("docker/Dockerfile", () => {
   it("starts node directly (exec form) so SIGTERM reaches the gateway", async () => {
     const cmd = (await readDockerfile()).find((step) => step.keyword === "CMD")!;
     expect(cmd.exec).toBe(true);
-    expect(cmd.words.slice(0, 3)).toEqual([
+    expect(cmd.words.slice(0, 4)).toEqual([
       "node",
       "--enable-source-maps",
+      "--v8-pool-size=1",
       "apps/gateway/dist/server.mjs",
     ]);
   });

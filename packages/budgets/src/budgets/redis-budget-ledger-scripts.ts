@@ -1,6 +1,12 @@
 /**
  * Lua for the Redis ledger. Per line two keys: a hash (`w` window end, `s` spend, `r` held
- * total, `x:<reservation id>` each hold) and a sorted set of hold ids by expiry.
+ * total, `x:<reservation id>` each hold, `done <reservation id>` each settled request for a
+ * while) and a sorted set of hold ids (and `done <id>` markers) by expiry.
+ *
+ * Reserve and settle are idempotent per reservation id: the budgets client re-sends a command
+ * whose reply a reconnect lost (ioredis `autoResendUnfulfilledCommands`), and a re-sent settle
+ * must not charge the cost twice, nor a re-sent reserve hold twice. A reservation id is a call
+ * id (visible ASCII, no spaces), so a `done ` marker can never be taken for a hold.
  *
  * Numbers are formatted with %.17g: Redis turns Lua numbers into arguments with 14 significant
  * digits otherwise, which would round spend.
@@ -18,10 +24,14 @@ local function open(h, z, window, seed, ttl, now)
   if #expired > 0 then
     local r = tonumber(redis.call('HGET', h, 'r'))
     for _, id in ipairs(expired) do
-      local a = redis.call('HGET', h, 'x:' .. id)
-      if a then
-        r = r - tonumber(a)
-        redis.call('HDEL', h, 'x:' .. id)
+      if string.sub(id, 1, 5) == 'done ' then
+        redis.call('HDEL', h, id)
+      else
+        local a = redis.call('HGET', h, 'x:' .. id)
+        if a then
+          r = r - tonumber(a)
+          redis.call('HDEL', h, 'x:' .. id)
+        end
       end
     end
     if r < 1e-12 then r = 0 end
@@ -60,10 +70,13 @@ local out = {0}
 for i = 1, n do
   local h, z = KEYS[2 * i - 1], KEYS[2 * i]
   local ttl = ARGV[4 + (i - 1) * 4 + 4]
-  local r = tonumber(redis.call('HGET', h, 'r')) + amount
   out[i + 1] = redis.call('HGET', h, 's')
-  redis.call('HSET', h, 'r', fmt(r), 'x:' .. id, fmt(amount))
-  redis.call('ZADD', z, expiry, id)
+  -- Held already (this is a re-sent reserve) or settled already: nothing more to hold.
+  if redis.call('HEXISTS', h, 'x:' .. id) == 0 and redis.call('HEXISTS', h, 'done ' .. id) == 0 then
+    local r = tonumber(redis.call('HGET', h, 'r')) + amount
+    redis.call('HSET', h, 'r', fmt(r), 'x:' .. id, fmt(amount))
+    redis.call('ZADD', z, expiry, id)
+  end
   redis.call('PEXPIRE', h, ttl)
   redis.call('PEXPIRE', z, ttl)
 end
@@ -72,34 +85,44 @@ return out
 
 /**
  * KEYS: h1, z1, ...
- * ARGV: now, reservation id, cost, then per line: window, seed, ttl ms
- * Returns {before1, after1, before2, after2, ...} (spend around the added cost).
+ * ARGV: now, reservation id, cost, settled-marker expiry, then per line: window, seed, ttl ms
+ * Returns {before1, after1, before2, after2, ...} (spend around the added cost; a reservation
+ * settled already, by a re-sent settle, adds nothing: before = after).
  */
 export const SETTLE_LUA = `
 local now = tonumber(ARGV[1])
 local id = ARGV[2]
 local cost = tonumber(ARGV[3])
+local markExpiry = ARGV[4]
+local mark = 'done ' .. id
 local n = #KEYS / 2
 local out = {}
 for i = 1, n do
   local h, z = KEYS[2 * i - 1], KEYS[2 * i]
-  local b = 3 + (i - 1) * 3
+  local b = 4 + (i - 1) * 3
   local ttl = ARGV[b + 3]
   open(h, z, ARGV[b + 1], ARGV[b + 2], ttl, now)
-  local a = redis.call('HGET', h, 'x:' .. id)
-  if a then
-    local r = tonumber(redis.call('HGET', h, 'r')) - tonumber(a)
-    if r < 1e-12 then r = 0 end
-    redis.call('HSET', h, 'r', fmt(r))
-    redis.call('HDEL', h, 'x:' .. id)
-    redis.call('ZREM', z, id)
+  if redis.call('HEXISTS', h, mark) == 1 then
+    local s = redis.call('HGET', h, 's')
+    out[2 * i - 1] = s
+    out[2 * i] = s
+  else
+    local a = redis.call('HGET', h, 'x:' .. id)
+    if a then
+      local r = tonumber(redis.call('HGET', h, 'r')) - tonumber(a)
+      if r < 1e-12 then r = 0 end
+      redis.call('HSET', h, 'r', fmt(r))
+      redis.call('HDEL', h, 'x:' .. id)
+      redis.call('ZREM', z, id)
+    end
+    local s = tonumber(redis.call('HGET', h, 's'))
+    redis.call('HSET', h, 's', fmt(s + cost), mark, '1')
+    redis.call('ZADD', z, markExpiry, mark)
+    out[2 * i - 1] = fmt(s)
+    out[2 * i] = fmt(s + cost)
   end
-  local s = tonumber(redis.call('HGET', h, 's'))
-  redis.call('HSET', h, 's', fmt(s + cost))
   redis.call('PEXPIRE', h, ttl)
   redis.call('PEXPIRE', z, ttl)
-  out[2 * i - 1] = fmt(s)
-  out[2 * i] = fmt(s + cost)
 end
 return out
 `;

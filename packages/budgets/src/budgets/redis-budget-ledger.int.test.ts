@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropPrefix, integrationUrl, uniquePrefix } from "../__fixtures__/integration.ts";
 import { describeLedgerContract, line } from "../__fixtures__/ledger-contract.ts";
 import type { BudgetLedger } from "./budget-ledger.ts";
-import { createRedisBudgetLedger } from "./redis-budget-ledger.ts";
+import { SETTLED_MARK_TTL_MS, createRedisBudgetLedger } from "./redis-budget-ledger.ts";
 
 const url = integrationUrl("TEST_REDIS_URL");
 
@@ -96,5 +96,36 @@ describe.skipIf(!url)("Redis budget ledger (TEST_REDIS_URL)", () => {
     const ttl = await redis.pttl(`${prefix}b:${team.id}`);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(60_000);
+  });
+
+  it("a re-sent reserve holds once and a re-sent settle charges once (a reply lost to a reconnect)", async () => {
+    // ioredis re-sends a command whose reply a reconnect lost: the script then runs twice with
+    // the same arguments, which is what calling it twice does here.
+    const ledger = createRedisBudgetLedger({ redis: client(), keyPrefix: prefix });
+    const team = line({ maxBudget: 10 });
+    const now = Date.now();
+    const input = { id: "resent", lines: [team], amount: 2, now };
+    const first = await ledger.reserve(input);
+    const again = await ledger.reserve(input);
+    expect(first.ok && again.ok).toBe(true);
+    expect(await ledger.read(team, now)).toEqual({ spend: 0, reserved: 2 });
+    if (!first.ok) return;
+    const settled = await ledger.settle(first.reservation, 1.5, now);
+    const resettled = await ledger.settle(first.reservation, 1.5, now);
+    expect(settled.map((l) => [l.before, l.after])).toEqual([[0, 1.5]]);
+    // The second one changes nothing, so no soft-budget crossing is reported twice either.
+    expect(resettled.map((l) => [l.before, l.after])).toEqual([[1.5, 1.5]]);
+    expect(await ledger.read(team, now)).toEqual({ spend: 1.5, reserved: 0 });
+    // A reserve re-sent after its settle holds nothing either.
+    await ledger.reserve(input);
+    expect(await ledger.read(team, now)).toEqual({ spend: 1.5, reserved: 0 });
+
+    // The markers go with the line's next touch once they are old (SETTLED_MARK_TTL_MS).
+    const later = now + SETTLED_MARK_TTL_MS + 1;
+    await ledger.read(team, later);
+    const fields = await admin.hkeys(`${prefix}b:${team.id}`);
+    expect(fields.filter((f) => f.startsWith("done "))).toEqual([]);
+    expect(await admin.zrange(`${prefix}bh:${team.id}`, 0, -1)).toEqual([]);
+    expect(await ledger.read(team, later)).toEqual({ spend: 1.5, reserved: 0 });
   });
 });

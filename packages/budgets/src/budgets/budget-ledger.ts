@@ -2,7 +2,11 @@ import type { MaybePromise } from "../util/maybe-promise.ts";
 import type { BudgetLine } from "./budget-line.ts";
 
 export interface ReserveInput {
-  /** The reservation's id (the request's call id); settling and expiry find the hold by it. */
+  /**
+   * The reservation's id (the request's call id); settling and expiry find the hold by it. Unique
+   * per request, never a client-chosen id (the gateway uses its own UUID): the Redis ledger takes
+   * a reserve or settle with an id it has seen in the last minute for a re-send, and does nothing.
+   */
   readonly id: string;
   /** Every budget the request is charged against. */
   readonly lines: readonly BudgetLine[];

@@ -22,6 +22,7 @@
 import { performance } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { loopWatch } from "../src/__fixtures__/loop-watch.ts";
 import { InProcessVectorIndex } from "../src/semantic/in-process-index.ts";
 import { normalize } from "../src/semantic/vector-math.ts";
 
@@ -102,31 +103,6 @@ async function build(annMinEntries: number, vectors: Float32Array[]) {
   await index.graphsCaughtUp();
   const graphMs = (performance.now() - drained) / vectors.length;
   return { index, addMs, graphMs, bytesPerEntry: (resident() - before) / vectors.length };
-}
-
-/** Longest gap between two `setImmediate` beats: the longest the event loop was held. */
-function loopWatch() {
-  let longest = 0;
-  let last = performance.now();
-  let running = true;
-  const beat = () => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-    if (running) setImmediate(beat);
-  };
-  setImmediate(beat);
-  return {
-    /** The longest gap so far, and a new watch from here. */
-    lap(): number {
-      const gap = Math.max(longest, performance.now() - last);
-      longest = 0;
-      return gap;
-    },
-    stop(): void {
-      running = false;
-    },
-  };
 }
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -4,8 +4,8 @@
  * scan's answers until the graph holds every entry, an entry added later must be found before
  * the graph has it, and an entry that goes while queued must never come back.
  */
-import { performance } from "node:perf_hooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { loopWatch } from "../__fixtures__/loop-watch.ts";
 import { near, random, randomUnit } from "../__fixtures__/random-vectors.ts";
 import { AnnGraph } from "./ann-graph.ts";
 import { DEFAULT_ANN_MIN_ENTRIES, InProcessVectorIndex } from "./in-process-index.ts";
@@ -34,21 +34,12 @@ function fill(
 
 /** The longest time between two `setImmediate` ticks while `work` runs (its synchronous start included). */
 async function longestGapDuring(work: () => Promise<void>): Promise<number> {
-  let longest = 0;
-  let last = performance.now();
-  let running = true;
-  const beat = () => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-    if (running) setImmediate(beat);
-  };
-  setImmediate(beat);
+  const watch = loopWatch();
   await work();
   // The beat already queued runs before this tick: it measures the last slice too.
   await tick();
-  running = false;
-  return longest;
+  watch.stop();
+  return watch.lap();
 }
 
 afterEach(() => {

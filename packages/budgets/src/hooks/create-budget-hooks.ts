@@ -119,8 +119,23 @@ export function createBudgetHooks(options: BudgetHooksOptions): BudgetHooks {
     );
   };
 
+  /** The record into the journal; a failure is logged (the journal spills it when it can). */
+  const appendRecord = (record: SpendRecord, requestId: string): Promise<void> | undefined => {
+    let appended;
+    try {
+      appended = journal.append(record);
+    } catch (error) {
+      logger.error("spend journal append failed", { request_id: requestId, error: String(error) });
+      return undefined;
+    }
+    if (!isPromise(appended)) return undefined;
+    return appended.catch((error: unknown) => {
+      logger.error("spend journal append failed", { request_id: requestId, error: String(error) });
+    });
+  };
+
   // Both stores on one Redis client: each request's admission and settling in one round trip.
-  const combined = combinedRedisAdmission(limiter, ledger);
+  const combined = combinedRedisAdmission(limiter, ledger, journal);
   const admit = createAdmission({
     ledger,
     limiter,
@@ -198,19 +213,39 @@ export function createBudgetHooks(options: BudgetHooksOptions): BudgetHooks {
       const cost = outcome.cost ?? 0;
       // A cache hit counts as a request but not as tokens (LiteLLM's rule): no model ran.
       const tokens = ctx.cacheHit ? 0 : (outcome.usage?.total_tokens ?? 0);
+      const record =
+        outcome.status === "failure" && !recordFailures
+          ? undefined
+          : spendRecord(ctx, outcome, state, cost, now);
       if (combined !== undefined && state?.reservation && state.lease) {
         const reservation = state.reservation;
         const lease = state.lease;
         state.reservation = undefined;
         state.lease = undefined;
-        combined.settle(reservation, cost, lease, { tokens, now }).then(
-          (lines) => emitCrossings(lines, ctx, state, options.onSoftBudgetCrossed, logger),
-          (error: unknown) =>
+        // With the journal on the same Redis client, the record goes in the settle's script.
+        const inScript = combined.appendsRecords ? record : undefined;
+        const settled = combined.settle(reservation, cost, lease, { tokens, now }, inScript).then(
+          ({ lines, appended, fault }) => {
+            if (fault !== undefined) {
+              logger.error("budget settle or rate limit release failed", {
+                request_id: ctx.callId,
+                error: fault,
+              });
+            } else emitCrossings(lines, ctx, state, options.onSoftBudgetCrossed, logger);
+            if (inScript !== undefined && !appended) return appendRecord(inScript, ctx.callId);
+          },
+          (error: unknown) => {
             logger.error("budget settle and rate limit release failed", {
               request_id: ctx.callId,
               error: String(error),
-            }),
+            });
+            // Whether the script ran is unknown (a reply lost to a reconnect): the record is
+            // appended apart. A second copy is harmless: the writer skips request ids already
+            // logged, so it is charged once.
+            if (inScript !== undefined) return appendRecord(inScript, ctx.callId);
+          },
         );
+        if (inScript !== undefined) return settled;
       }
       if (state?.reservation) {
         const reservation = state.reservation;
@@ -238,27 +273,7 @@ export function createBudgetHooks(options: BudgetHooksOptions): BudgetHooks {
         state.lease = undefined;
         settleQuietly(limiter.release(lease, { tokens, now }), logger, ctx.callId);
       }
-      if (outcome.status === "failure" && !recordFailures) return;
-      const record = spendRecord(ctx, outcome, state, cost, now);
-      let appended;
-      try {
-        appended = journal.append(record);
-      } catch (error) {
-        logger.error("spend journal append failed", {
-          request_id: ctx.callId,
-          error: String(error),
-        });
-        return;
-      }
-      if (isPromise(appended)) {
-        const done = appended.catch((error: unknown) => {
-          logger.error("spend journal append failed", {
-            request_id: ctx.callId,
-            error: String(error),
-          });
-        });
-        return done;
-      }
+      if (record !== undefined) return appendRecord(record, ctx.callId);
     },
 
     responseHeaders(ctx) {

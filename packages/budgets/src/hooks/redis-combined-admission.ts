@@ -14,12 +14,15 @@ import type {
   RateLease,
   RateLimiter,
 } from "../limits/rate-limiter.ts";
+import type { SpendJournal } from "../spend/spend-journal.ts";
+import type { SpendRecord } from "../spend/spend-record.ts";
 import { redisScriptPartsOf, type ScriptCall } from "../util/redis-script-parts.ts";
 
 /**
- * A request's rate limits and budget holds in one Redis script, and its settling in another,
- * when the limiter and the ledger are both on Redis through the same client: one round trip
- * each instead of two, and the admission is atomic. The limiter's and the ledger's own scripts
+ * A request's rate limits and budget holds in one Redis script, and its settling (with the
+ * append of its spend record when the journal shares the client too) in another, when the
+ * limiter and the ledger are both on Redis through the same client: one round trip each instead
+ * of two (three at the end), and the admission is atomic. The limiter's and the ledger's own scripts
  * run unchanged inside (each wrapped as a Lua function taking its own KEYS and ARGV), so the
  * rules stay in one place.
  */
@@ -38,24 +41,41 @@ export interface CombinedAdmission {
     /** The ledger's script failed after the limits admitted (the lease is to be rolled back). */
     fault?: string;
   }>;
-  /** The ledger's settle and the limiter's release of one request. */
+  /**
+   * True when the spend journal is on the same client too: `settle` then also appends the
+   * request's spend record, in the same round trip.
+   */
+  readonly appendsRecords: boolean;
+  /**
+   * The ledger's settle and the limiter's release of one request, and the append of its spend
+   * record when one is given (only if `appendsRecords`). It resolves with what each part did:
+   * `appended` false means the record is not in the journal (the caller appends it apart);
+   * `fault` is the settle's or the release's error (the other parts ran all the same).
+   */
   settle(
     reservation: Reservation,
     cost: number,
     lease: RateLease,
     release: { tokens: number; now: number },
-  ): Promise<SettledLine[]>;
+    record?: SpendRecord,
+  ): Promise<{ lines: SettledLine[]; appended: boolean; fault?: string }>;
 }
 
-/** Splits KEYS and ARGV between two scripts: ARGV[1] and ARGV[2] are the first one's counts. */
+/**
+ * Splits KEYS and ARGV between the scripts run inside one: ARGV[1] is how many there are (n),
+ * ARGV[2 .. 2n+1] each one's count of keys and of arguments, then all their arguments in order.
+ * `parts[i]` is the i-th script's {KEYS, ARGV}.
+ */
 const SPLIT = `
-local nk1, na1 = tonumber(ARGV[1]), tonumber(ARGV[2])
-local k1, a1, k2, a2 = {}, {}, {}, {}
-for i = 1, #KEYS do
-  if i <= nk1 then k1[#k1 + 1] = KEYS[i] else k2[#k2 + 1] = KEYS[i] end
-end
-for i = 3, #ARGV do
-  if i <= 2 + na1 then a1[#a1 + 1] = ARGV[i] else a2[#a2 + 1] = ARGV[i] end
+local n = tonumber(ARGV[1])
+local parts = {}
+local nextKey, nextArg = 1, 2 + 2 * n
+for p = 1, n do
+  local nk, na = tonumber(ARGV[2 * p]), tonumber(ARGV[2 * p + 1])
+  local k, a = {}, {}
+  for i = 1, nk do k[i] = KEYS[nextKey]; nextKey = nextKey + 1 end
+  for i = 1, na do a[i] = ARGV[nextArg]; nextArg = nextArg + 1 end
+  parts[p] = {k, a}
 end
 `;
 
@@ -67,12 +87,12 @@ const ADMIT_LUA = `${LEDGER_PRELUDE}
 ${asFunction("rate_acquire", RATE_ACQUIRE_LUA)}
 ${asFunction("budget_reserve", RESERVE_LUA)}
 ${SPLIT}
-local limited = rate_acquire(k1, a1)
+local limited = rate_acquire(parts[1][1], parts[1][2])
 if tonumber(limited[1]) ~= 0 then return {limited} end
 -- A script's writes stay when it fails: an error here would keep the counts and the parallel
 -- slot the acquire just took behind an error reply, with no lease for anyone to give back.
 -- So a failing reserve is an answer (its error), and the caller rolls the lease back.
-local ok, held = pcall(budget_reserve, k2, a2)
+local ok, held = pcall(budget_reserve, parts[2][1], parts[2][2])
 if not ok then return {limited, {}, type(held) == 'table' and held.err or tostring(held)} end
 return {limited, held}
 `;
@@ -81,30 +101,50 @@ const SETTLE_LUA_COMBINED = `${LEDGER_PRELUDE}
 ${asFunction("budget_settle", SETTLE_LUA)}
 ${asFunction("rate_release", RATE_RELEASE_LUA)}
 ${SPLIT}
+-- The spend record first (a third part: the journal's stream and the record), on its own: what
+-- reached the journal is what gets billed, whatever happens to the holds and counts after it.
+-- A failed append answers false and the caller appends the record apart.
+local appended = false
+if n >= 3 then
+  local added, id = pcall(redis.call, 'XADD', parts[3][1][1], '*', 'r', parts[3][2][1])
+  if added then appended = id end
+end
 -- The release runs even when the settle fails (as one after the other): a script's writes stay
 -- when it fails, and an error before the release would hold the parallel slot until its TTL.
-local ok, settled = pcall(budget_settle, k1, a1)
-rate_release(k2, a2)
-if not ok then error(type(settled) == 'table' and settled.err or settled) end
-return settled
+-- Failures are answers, not errors, so that the append above is not reported as failed.
+local ok, settled = pcall(budget_settle, parts[1][1], parts[1][2])
+local released, releaseError = pcall(rate_release, parts[2][1], parts[2][2])
+local fault = false
+if not ok then fault = type(settled) == 'table' and settled.err or tostring(settled); settled = {} end
+if not released and not fault then
+  fault = type(releaseError) == 'table' and releaseError.err or tostring(releaseError)
+end
+return {settled, appended, fault}
 `;
 
 type CombinedRedis = Redis & {
   budgetAdmit(
     ...args: (string | number)[]
   ): Promise<[(string | number)[], (string | number)[]?, string?]>;
-  budgetSettleRelease(...args: (string | number)[]): Promise<string[]>;
+  budgetSettleRelease(
+    ...args: (string | number)[]
+  ): Promise<[settled: string[], appended: string | null, fault: string | null]>;
 };
 
-const argsOf = (first: ScriptCall, second: ScriptCall): (string | number)[] => [
-  first.keys.length + second.keys.length,
-  ...first.keys,
-  ...second.keys,
-  first.keys.length,
-  first.args.length,
-  ...first.args,
-  ...second.args,
-];
+/** The arguments SPLIT takes apart: KEYS of all calls, then their counts, then their ARGV. */
+const argsOf = (...calls: ScriptCall[]): (string | number)[] => {
+  const out: (string | number)[] = [0];
+  let keys = 0;
+  for (const call of calls) {
+    for (const key of call.keys) out.push(key);
+    keys += call.keys.length;
+  }
+  out[0] = keys;
+  out.push(calls.length);
+  for (const call of calls) out.push(call.keys.length, call.args.length);
+  for (const call of calls) for (const arg of call.args) out.push(arg);
+  return out;
+};
 
 /**
  * The combined scripts for this limiter and ledger, or undefined unless both are the Redis
@@ -114,9 +154,11 @@ const argsOf = (first: ScriptCall, second: ScriptCall): (string | number)[] => [
 export function combinedRedisAdmission(
   limiter: RateLimiter,
   ledger: BudgetLedger,
+  journal?: SpendJournal,
 ): CombinedAdmission | undefined {
   const limits = redisScriptPartsOf(limiter);
   const budgets = redisScriptPartsOf(ledger);
+  const spend = journal === undefined ? undefined : redisScriptPartsOf(journal);
   const rate = limits?.limiter;
   const holds = budgets?.ledger;
   if (rate === undefined || holds === undefined || limits!.redis !== budgets!.redis) {
@@ -127,7 +169,10 @@ export function combinedRedisAdmission(
     redis.defineCommand("budgetAdmit", { lua: ADMIT_LUA });
     redis.defineCommand("budgetSettleRelease", { lua: SETTLE_LUA_COMBINED });
   }
+  const records = spend?.redis === limits!.redis ? spend.journal : undefined;
   return {
+    appendsRecords: records !== undefined,
+
     async admit(acquire, reserve) {
       const [limited, held, fault] = await redis.budgetAdmit(
         ...argsOf(rate.acquire(acquire), holds.reserve(reserve)),
@@ -140,11 +185,23 @@ export function combinedRedisAdmission(
       };
     },
 
-    async settle(reservation, cost, lease, { tokens, now }) {
-      const reply = await redis.budgetSettleRelease(
-        ...argsOf(holds.settle(reservation, cost, now), rate.release(lease, { tokens })),
+    async settle(reservation, cost, lease, { tokens, now }, record) {
+      const settle = holds.settle(reservation, cost, now);
+      const release = rate.release(lease, { tokens });
+      if (record === undefined || records === undefined) {
+        const [settled, , fault] = await redis.budgetSettleRelease(...argsOf(settle, release));
+        if (fault) return { lines: [], appended: false, fault };
+        return { lines: holds.settled(reservation, settled), appended: false };
+      }
+      const raw = records.raw(record);
+      const at = Date.now();
+      const append = { keys: [records.stream], args: [raw] };
+      const [settled, id, fault] = await redis.budgetSettleRelease(
+        ...argsOf(settle, release, append),
       );
-      return holds.settled(reservation, reply);
+      if (id) records.appended(id, raw, at);
+      if (fault) return { lines: [], appended: Boolean(id), fault };
+      return { lines: holds.settled(reservation, settled), appended: Boolean(id) };
     },
   };
 }

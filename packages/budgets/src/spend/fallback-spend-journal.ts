@@ -1,5 +1,6 @@
 import { silentLogger, type BudgetsLogger } from "../util/logger.ts";
 import { isPromise } from "../util/maybe-promise.ts";
+import { REDIS_SCRIPT_PARTS, redisScriptPartsOf } from "../util/redis-script-parts.ts";
 import { createMemorySpendJournal } from "./memory-spend-journal.ts";
 import type { JournalEntry, SpendJournal } from "./spend-journal.ts";
 
@@ -17,7 +18,7 @@ export function withFallbackJournal(
   const spill = createMemorySpendJournal();
   let spilledCount = 0;
   let warned = false;
-  return {
+  const journal: SpendJournal = {
     // Durable while nothing waits in the in-process spill queue.
     get durable() {
       return spilledCount === 0 && primary.durable === true;
@@ -63,4 +64,8 @@ export function withFallbackJournal(
     },
     close: () => primary.close(),
   };
+  // The primary's script parts pass through: an append made inside another script goes to the
+  // primary directly, and its caller falls back to `append` (this wrapper) when that fails.
+  const parts = redisScriptPartsOf(primary);
+  return parts === undefined ? journal : Object.assign(journal, { [REDIS_SCRIPT_PARTS]: parts });
 }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
 import { silentLogger, type BudgetsLogger } from "../util/logger.ts";
+import { REDIS_SCRIPT_PARTS } from "../util/redis-script-parts.ts";
 import type { JournalEntry, SpendJournal } from "./spend-journal.ts";
 import type { SpendRecord } from "./spend-record.ts";
 
@@ -29,6 +30,17 @@ export interface RedisSpendJournalOptions {
   replayWindowMs?: number;
   replayMax?: number;
   logger?: BudgetsLogger;
+}
+
+/**
+ * What another module needs to append to this journal from inside its own script (the budget
+ * hooks' settle, redis-combined-admission.ts): the stream's key, the record as the journal
+ * stores it, and the callback that keeps the appended copy for replay after a loss (see `read`).
+ */
+export interface SpendJournalCalls {
+  readonly stream: string;
+  raw(record: SpendRecord): string;
+  appended(id: string, raw: string, at: number): void;
 }
 
 type StreamReply = [stream: string, entries: [id: string, fields: string[]][]][] | null;
@@ -244,7 +256,7 @@ export function createRedisSpendJournal(options: RedisSpendJournalOptions): Spen
     return await parse(fresh?.[0]?.[1] ?? []);
   };
 
-  return {
+  const journal: SpendJournal = {
     durable: true,
     async append(record) {
       const raw = JSON.stringify(record);
@@ -281,4 +293,11 @@ export function createRedisSpendJournal(options: RedisSpendJournalOptions): Spen
 
     async close() {},
   };
+  const calls: SpendJournalCalls = {
+    stream,
+    raw: (record) => JSON.stringify(record),
+    appended: (id, raw, at) => remember(id, at, raw),
+  };
+  // Lets the budget hooks append the record in the script that settles the request.
+  return Object.assign(journal, { [REDIS_SCRIPT_PARTS]: { redis, journal: calls } });
 }

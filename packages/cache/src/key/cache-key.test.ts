@@ -89,6 +89,76 @@ describe("canonicalJson and chatKey: JSON key order never matters", () => {
   });
 });
 
+describe("keys are stable across versions of this code", () => {
+  // Entries in a shared Redis (and instances not yet upgraded) must keep matching: these hashes
+  // were computed by the first canonicalJson; a rewrite for speed must give the same bytes.
+  it("known requests give the keys they always gave", () => {
+    const body = {
+      model: "gpt-4o",
+      messages: [
+        { role: "system", content: "Be terse." },
+        { role: "user", content: 'Capital of France? \u00e9\u{1F600} "q" \n' },
+      ],
+      temperature: 0.2,
+      max_tokens: 32,
+      logit_bias: { "50256": -100, "1234": 5 },
+      tools: [
+        {
+          type: "function",
+          function: {
+            name: "f",
+            parameters: {
+              type: "object",
+              properties: { b: { type: "string" }, a: { type: "number" } },
+              required: ["a"],
+            },
+          },
+        },
+      ],
+      user: "u1",
+      stream: true,
+    };
+    expect(chatKey(body, "gpt-4o", { tenant: "team:t1" })).toBe(
+      "9683dc418ad0afd4b1746f83a9015bc170613d96b56c1bc09f8363de9397de56",
+    );
+    expect(chatKey(body, "gpt-4o", { tenant: "team:t1", namespace: "ns1" })).toBe(
+      "ns1:b97f842aace1ceea5738fdb55bb7d1683a5bf9da7037a4d73ff9c4be3be4ee5f",
+    );
+    expect(semanticPartition(body, "gpt-4o", { tenant: "team:t1" })).toBe(
+      "f7991042938cfa936c1a9207c869bb6f3ade9bf54fb18a78971ec04dd1a63183",
+    );
+    expect(
+      embeddingKeys({ model: "e", input: ["a", "b"], dimensions: 8 }, ["a", "b"], "e", {
+        tenant: "key:k",
+      }),
+    ).toEqual([
+      "e59db690a61cf8492cca0cb1ebc8c111b8ae009a51272a501d9844cb2152c916",
+      "aa7745c1af56dca90d68826ca7418af3800f00b4699b3f589ee38f3e6535c789",
+    ]);
+  });
+
+  it("property: canonicalJson is JSON.stringify of the value with its keys sorted at every depth", () => {
+    // The reference: a copy whose objects list their keys in sorted order. Keys that are array
+    // indexes ("10", "9") would be reordered by the copy itself, so the reference sorts by hand.
+    const reference = (value: unknown): string => {
+      if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+      if (Array.isArray(value)) return `[${value.map((item) => reference(item)).join(",")}]`;
+      const record = value as Record<string, unknown>;
+      const members = Object.keys(record)
+        .sort()
+        .filter((k) => record[k] !== undefined)
+        .map((k) => `${JSON.stringify(k)}:${reference(record[k])}`);
+      return `{${members.join(",")}}`;
+    };
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(canonicalJson(value)).toBe(reference(value));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe("chatKey: what changes the answer changes the key", () => {
   const changes: [string, unknown, unknown][] = [
     ["messages", BASE["messages"], [{ role: "user", content: "What is the capital of Spain?" }]],

@@ -174,15 +174,29 @@ export function mergeParts(
   };
 }
 
+/**
+ * How the hooks read a store: `in-process` as the memory store (`readDecoded`, a hit without a
+ * promise), `remote` as Redis (`get`, then decode). The hook tests run in both.
+ */
+export type StoreMode = "in-process" | "remote";
+
 /** A MemoryStore that counts reads and records writes, and can be made to fail. */
 export class RecordingStore implements CacheStore {
   readonly inner: MemoryStore;
   reads = 0;
   readonly sets: { key: string; value: string; ttlSeconds: number | undefined }[] = [];
   failReads: "reject" | undefined;
+  /** Set only in the `in-process` mode: a store without it is read through `get`. */
+  readonly readDecoded?: <T>(key: string, decode: (value: string) => T) => T | undefined;
 
-  constructor(clock: Clock) {
+  constructor(clock: Clock, mode: StoreMode = "in-process") {
     this.inner = new MemoryStore({ clock });
+    if (mode === "in-process")
+      this.readDecoded = (key, decode) => {
+        this.reads += 1;
+        if (this.failReads === "reject") throw new Error("ECONNREFUSED 127.0.0.1:6379");
+        return this.inner.readDecoded(key, decode);
+      };
   }
 
   async get(key: string): Promise<string | undefined> {

@@ -77,6 +77,19 @@ export function decodeEntry<K extends CachedEntry["kind"]>(
   maxAgeSeconds?: number,
 ): Extract<CachedEntry, { kind: K }> | undefined {
   if (value === undefined) return undefined;
+  const entry = parseEntry(value, kind);
+  return entry !== undefined && isFresh(entry, now, maxAgeSeconds) ? entry : undefined;
+}
+
+/**
+ * The entry a stored value holds when it is of this version and kind, whatever its age: what
+ * does not change between two reads of one value (the memory store keeps it, see
+ * `entry/chat-hit.ts`). Never throws.
+ */
+export function parseEntry<K extends CachedEntry["kind"]>(
+  value: string,
+  kind: K,
+): Extract<CachedEntry, { kind: K }> | undefined {
   let entry: unknown;
   try {
     entry = JSON.parse(value);
@@ -88,10 +101,6 @@ export function decodeEntry<K extends CachedEntry["kind"]>(
   if (e.v !== ENTRY_VERSION || e.kind !== kind || typeof e.storedAt !== "number") return undefined;
   // Anything but a number or null is not "never expires".
   if (e.expiresAt !== null && typeof e.expiresAt !== "number") return undefined;
-  if (typeof e.expiresAt === "number" && e.expiresAt <= now) return undefined;
-  // RFC 9111: the client refuses an answer whose age is *greater* than max-age (so an entry
-  // exactly that old, or max-age=0 within the millisecond it was stored, still answers).
-  if (maxAgeSeconds !== undefined && now - e.storedAt > maxAgeSeconds * 1000) return undefined;
   if (kind === "chat" && !isCompletion((e as Partial<CachedChat>).completion)) return undefined;
   if (kind === "embedding") {
     const { embedding: emb, model, tokens } = e as Partial<CachedEmbedding>;
@@ -100,6 +109,14 @@ export function decodeEntry<K extends CachedEntry["kind"]>(
     if (typeof model !== "string" || typeof tokens !== "number") return undefined;
   }
   return entry as Extract<CachedEntry, { kind: K }>;
+}
+
+/** Not expired at `now`, and not older than `maxAgeSeconds` (the request's `s-maxage`). */
+export function isFresh(entry: CachedEntry, now: number, maxAgeSeconds?: number): boolean {
+  if (entry.expiresAt !== null && entry.expiresAt <= now) return false;
+  // RFC 9111: the client refuses an answer whose age is *greater* than max-age (so an entry
+  // exactly that old, or max-age=0 within the millisecond it was stored, still answers).
+  return maxAgeSeconds === undefined || now - entry.storedAt <= maxAgeSeconds * 1000;
 }
 
 /**

@@ -5,8 +5,10 @@ import {
   decodeEntry,
   encodeEntry,
   freshCompletion,
+  isFresh,
   type CachedChat,
 } from "../entry/cached-entry.ts";
+import { decodeChatHit, type ChatHit } from "../entry/chat-hit.ts";
 import { chatKey, type KeyScope } from "../key/cache-key.ts";
 import { systemClock } from "../util/clock.ts";
 import { logOncePerInterval } from "../util/log-once-per-interval.ts";
@@ -95,9 +97,49 @@ export function createCacheHooks(settings: CacheSettings): CacheHooks {
       state.hit = true;
       return answer(ctx, entry, clock.now());
     }
+    return semanticLookup(ctx, state);
+  };
+
+  const semanticLookup = async (
+    ctx: CacheHookContext,
+    state: RequestCache,
+  ): Promise<CacheAnswer | undefined> => {
     if (semantic === undefined) return undefined;
     const found = await semantic.lookup(ctx, state);
     return found === undefined ? undefined : answer(ctx, found, clock.now());
+  };
+
+  /**
+   * A store that keeps entries in process (the memory store) answers a hit synchronously from
+   * the entry it decoded once, with the body precomputed: no promise, no JSON.parse, no
+   * serialising of the answer. A miss goes on to the semantic lookup, if any.
+   */
+  const lookupInProcess = (
+    ctx: CacheHookContext,
+    state: RequestCache,
+  ): CacheAnswer | Promise<CacheAnswer | undefined> | undefined => {
+    let hit: ChatHit | undefined;
+    try {
+      hit = store.readDecoded!(state.key!, decodeChatHit);
+    } catch (error) {
+      return missOnFailure(ctx)(error);
+    }
+    const now = clock.now();
+    if (hit !== undefined && isFresh(hit.entry, now, state.controls.maxAgeSeconds)) {
+      state.hit = true;
+      const completion = freshCompletion(hit.entry, ctx.callId, now);
+      return {
+        response: {
+          kind: "response",
+          completion,
+          // The chat route sends these bytes as they are (as it relays an upstream's).
+          rawBody: hit.body(completion.id, completion.created),
+          upstreamHeaders: {},
+        },
+      };
+    }
+    if (semantic === undefined) return undefined;
+    return semanticLookup(ctx, state).catch(missOnFailure(ctx));
   };
 
   return {
@@ -112,6 +154,7 @@ export function createCacheHooks(settings: CacheSettings): CacheHooks {
           state.scope,
         );
         if (state.controls.noCache) return undefined;
+        if (store.readDecoded !== undefined) return lookupInProcess(ctx, state);
         return lookupChat(ctx, state).catch(missOnFailure(ctx));
       }
       return embeddingLookup(store, clock, ctx, state).catch(missOnFailure(ctx));

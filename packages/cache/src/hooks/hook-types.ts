@@ -46,7 +46,8 @@ export type CacheAnswer =
 
 /** The router's `RouterHooks`, structurally. */
 export interface CacheHooks {
-  preCall(ctx: CacheHookContext): Promise<CacheAnswer | undefined> | undefined;
+  /** A promise only when the answer needs one (not for a memory hit). */
+  preCall(ctx: CacheHookContext): CacheAnswer | Promise<CacheAnswer | undefined> | undefined;
   postCall(ctx: CacheHookContext, outcome: CacheHookOutcome): void;
   responseHeaders(ctx: CacheHookContext): Record<string, string> | undefined;
 }

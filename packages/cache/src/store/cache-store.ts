@@ -10,6 +10,13 @@
 export interface CacheStore {
   /** The stored value, or undefined when absent, expired, or the backend failed. */
   get(key: string): Promise<string | undefined>;
+  /**
+   * In-process stores only (the memory store): the value as `decode` reads it, decoded once and
+   * kept with the entry, synchronously; undefined when absent or expired. Callers fall back to
+   * `get` and decode themselves where a store has no such method (Redis sends a new string on
+   * every read). Whatever `decode` returns is shared by every read: never change it.
+   */
+  readDecoded?<T>(key: string, decode: (value: string) => T): T | undefined;
   /** Several keys in one round trip (embedding batches); same order, undefined for misses. */
   getMany(keys: readonly string[]): Promise<(string | undefined)[]>;
   /** Stores `value` for `ttlSeconds` (undefined: the store's default, or no expiry). */

@@ -74,7 +74,78 @@ describe("MemoryStore bounds", () => {
     expect(await store.getMany(["e1", "e2", "e3"])).toEqual([undefined, emoji, emoji]);
   });
 
+  it("an entry read through readDecoded counts its value twice (the decoded copy), and evicts for it", async () => {
+    const value = "x".repeat(98);
+    const store = new MemoryStore({ maxBytes: 3 * sizeOf("k1", value) + 100 });
+    await store.set("k1", value);
+    await store.set("k2", value);
+    await store.set("k3", value);
+    // Decoding k3 adds 196 bytes: more than the 100 spare, so the least recently used (k1) goes.
+    store.readDecoded("k3", (v) => v.length);
+    expect(await store.getMany(["k1", "k2", "k3"])).toEqual([undefined, value, value]);
+  });
+
   it("status is memory and always connected", () => {
     expect(new MemoryStore().status()).toEqual({ type: "memory", connected: true });
+  });
+});
+
+describe("MemoryStore.readDecoded", () => {
+  it("decodes an entry once; later reads share the result", async () => {
+    const store = new MemoryStore();
+    await store.set("k", '{"a":1}');
+    let calls = 0;
+    const decode = (value: string) => {
+      calls += 1;
+      return JSON.parse(value) as { a: number };
+    };
+    const first = store.readDecoded("k", decode);
+    expect(first).toEqual({ a: 1 });
+    expect(store.readDecoded("k", decode)).toBe(first);
+    expect(calls).toBe(1);
+    // get still answers the stored string.
+    expect(await store.get("k")).toBe('{"a":1}');
+  });
+
+  it("absent: undefined, and decode is not called", () => {
+    const store = new MemoryStore();
+    expect(
+      store.readDecoded("never-set", () => {
+        throw new Error("called");
+      }),
+    ).toBeUndefined();
+  });
+
+  it("a new value is decoded again; so is the entry under another decode function", async () => {
+    const store = new MemoryStore();
+    await store.set("k", "one");
+    const upper = (v: string) => v.toUpperCase();
+    expect(store.readDecoded("k", upper)).toBe("ONE");
+    await store.set("k", "two");
+    expect(store.readDecoded("k", upper)).toBe("TWO");
+    expect(store.readDecoded("k", (v) => v.length)).toBe(3);
+    expect(store.readDecoded("k", upper)).toBe("TWO");
+  });
+
+  it("expiry holds as for get (fake clock)", async () => {
+    const time = { now: 1_000_000 };
+    const store = new MemoryStore({ clock: { now: () => time.now } });
+    await store.set("k", "v", 10);
+    const decode = (v: string) => ({ v });
+    expect(store.readDecoded("k", decode)).toEqual({ v: "v" });
+    time.now += 9_999;
+    expect(store.readDecoded("k", decode)).toEqual({ v: "v" });
+    time.now += 1;
+    expect(store.readDecoded("k", decode)).toBeUndefined();
+    expect(store.size).toBe(0);
+  });
+
+  it("a read counts as use for the LRU order", async () => {
+    const store = new MemoryStore({ maxEntries: 2 });
+    await store.set("a", "A");
+    await store.set("b", "B");
+    store.readDecoded("a", (v) => v);
+    await store.set("c", "C");
+    expect(await store.getMany(["a", "b", "c"])).toEqual(["A", undefined, "C"]);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { spendRecord } from "../__fixtures__/spend-records.ts";
 import type { SpendRecord } from "./spend-record.ts";
 import { createMemorySpendJournal } from "./memory-spend-journal.ts";
@@ -105,42 +105,42 @@ describe("createSpendFlusher", () => {
     await Promise.all([flusher.flush(), flusher.flush(), flusher.flush()]);
     expect(batches.flat()).toHaveLength(10);
   });
-});
 
-describe("withFallbackJournal", () => {
-  it("keeps spend in memory while the primary refuses, and drains it first", async () => {
-    const primary = createMemorySpendJournal();
-    let down = true;
-    const flaky: SpendJournal = {
-      ...primary,
-      append(record) {
-        if (down) return Promise.reject(new Error("redis down"));
-        return primary.append(record);
-      },
-    };
-    const journal = withFallbackJournal(flaky);
-    await journal.append(spendRecord({ requestId: "during-outage" }));
-    down = false;
-    await journal.append(spendRecord({ requestId: "after" }));
-    const { writer, batches } = recordingWriter();
-    await createSpendFlusher({ journal, writer }).flush();
-    expect(batches.flat().map((r) => r.requestId)).toEqual(["during-outage", "after"]);
-    expect(await journal.pending()).toBe(0);
-  });
-
-  it("is durable only while nothing waits in its in-process queue", async () => {
-    const primary: SpendJournal = { ...createMemorySpendJournal(), durable: true };
-    let down = true;
-    const journal = withFallbackJournal({
-      ...primary,
-      append: (record) => (down ? Promise.reject(new Error("redis down")) : primary.append(record)),
-    });
-    expect(journal.durable).toBe(true);
-    await journal.append(spendRecord());
-    expect(journal.durable).toBe(false);
-    down = false;
-    const { writer } = recordingWriter();
-    await createSpendFlusher({ journal, writer }).flush();
-    expect(journal.durable).toBe(true);
+  it("on its timer, leaves what arrived during a short batch for the next tick; a backlog goes back to back", async () => {
+    vi.useFakeTimers();
+    try {
+      const journal = createMemorySpendJournal();
+      const batches: number[] = [];
+      // Traffic: while each of the first two short batches is written, 7 requests append theirs.
+      let arrivals = 2;
+      const writer: SpendWriter = {
+        async write(records) {
+          batches.push(records.length);
+          if (records.length < 10 && arrivals-- > 0) {
+            for (let i = 0; i < 7; i++) journal.append(spendRecord());
+          }
+          return records.length;
+        },
+      };
+      for (let i = 0; i < 25; i++) journal.append(spendRecord());
+      const flusher = createSpendFlusher({ journal, writer, batchSize: 10, intervalMs: 1000 });
+      flusher.start(); // the first tick at once
+      await vi.advanceTimersByTimeAsync(10);
+      // The backlog back to back (10, 10), then a short batch ends the tick: the 7 records that
+      // arrived meanwhile wait for the next one.
+      expect(batches).toEqual([10, 10, 5]);
+      expect(await journal.pending()).toBe(7);
+      await vi.advanceTimersByTimeAsync(500);
+      expect(batches).toEqual([10, 10, 5]);
+      await vi.advanceTimersByTimeAsync(500);
+      expect(batches).toEqual([10, 10, 5, 7]);
+      expect(await journal.pending()).toBe(7);
+      // stop() (shutdown) still writes until the journal is empty.
+      await flusher.stop();
+      expect(batches).toEqual([10, 10, 5, 7, 7]);
+      expect(await journal.pending()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

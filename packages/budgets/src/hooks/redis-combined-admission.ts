@@ -101,6 +101,25 @@ const SETTLE_LUA_COMBINED = `${LEDGER_PRELUDE}
 ${asFunction("budget_settle", SETTLE_LUA)}
 ${asFunction("rate_release", RATE_RELEASE_LUA)}
 ${SPLIT}
+-- A re-sent script (ioredis re-sends a command whose reply a reconnect lost) finds the request
+-- settled already: its first line holds the settle's 'done <id>' marker, which the first run
+-- set on every line together with the append and the release. Running again would append the
+-- record a second time and count the tokens twice against tpm (the release is not idempotent):
+-- only the answer is given again, with the stream id the first run left in the marker ('1' when
+-- it appended nothing, and the caller then appends the record apart, as the first run's did not).
+local h1, mark = parts[1][1][1], 'done ' .. tostring(parts[1][2][2])
+local marked, earlier = false, false
+if h1 ~= nil then marked, earlier = pcall(redis.call, 'HGET', h1, mark) end
+if marked and earlier then
+  local lines = {}
+  for i = 1, #parts[1][1] / 2 do
+    local s = redis.call('HGET', parts[1][1][2 * i - 1], 's') or '0'
+    lines[2 * i - 1] = s
+    lines[2 * i] = s
+  end
+  if earlier == '1' then earlier = false end
+  return {lines, earlier, false}
+end
 -- The spend record first (a third part: the journal's stream and the record), on its own: what
 -- reached the journal is what gets billed, whatever happens to the holds and counts after it.
 -- A failed append answers false and the caller appends the record apart.
@@ -116,6 +135,8 @@ local ok, settled = pcall(budget_settle, parts[1][1], parts[1][2])
 local released, releaseError = pcall(rate_release, parts[2][1], parts[2][2])
 local fault = false
 if not ok then fault = type(settled) == 'table' and settled.err or tostring(settled); settled = {} end
+-- What a re-send of this script answers (above): the appended copy's id in the marker.
+if ok and appended and h1 ~= nil then redis.call('HSET', h1, mark, appended) end
 if not released and not fault then
   fault = type(releaseError) == 'table' and releaseError.err or tostring(releaseError)
 end

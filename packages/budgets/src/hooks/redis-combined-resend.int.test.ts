@@ -1,0 +1,84 @@
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, it } from "vitest";
+import { hookContext } from "../__fixtures__/hook-context.ts";
+import { dropPrefix, integrationUrl, uniquePrefix } from "../__fixtures__/integration.ts";
+import { replyCuttingProxy } from "../__fixtures__/reply-cutting-proxy.ts";
+import { keyRow } from "../__fixtures__/rows.ts";
+import { createRedisBudgetLedger } from "../budgets/redis-budget-ledger.ts";
+import { buildKeyIdentity } from "../keys/build-key-identity.ts";
+import { createRedisRateLimiter } from "../limits/redis-rate-limiter.ts";
+import { withFallbackJournal } from "../spend/fallback-spend-journal.ts";
+import { createRedisSpendJournal } from "../spend/redis-spend-journal.ts";
+import { createBudgetHooks } from "./create-budget-hooks.ts";
+
+const url = integrationUrl("TEST_REDIS_URL");
+
+/**
+ * The settle's script (settle, release and the spend record's XADD, redis-combined-admission.ts)
+ * re-sent by ioredis after a reconnect lost its reply: a real client behind a proxy that cuts
+ * the connection once the script has run. The re-sent script must change nothing: the record
+ * once in the stream, the budget charged once, the tokens counted once against tpm.
+ */
+describe.skipIf(!url)("the combined settle re-sent after a lost reply (TEST_REDIS_URL)", () => {
+  const prefix = uniquePrefix("combined-resend");
+  const admin = url ? new Redis(url) : undefined;
+  const cleanup: (() => Promise<unknown> | void)[] = [];
+
+  afterAll(async () => {
+    for (const step of cleanup.reverse()) await step();
+    await dropPrefix(admin!, prefix);
+    admin!.disconnect();
+  });
+
+  it("appends the record once, charges the budget once and counts the tokens once", async () => {
+    const proxy = await replyCuttingProxy(url!);
+    cleanup.push(() => proxy.close());
+    // As the gateway connects (build-budgets.ts), re-sending left at ioredis's default.
+    const redis = new Redis(proxy.url, { maxRetriesPerRequest: 2 });
+    cleanup.push(() => redis.disconnect());
+    const errors: string[] = [];
+    const logger = { warn() {}, error: (message: string) => errors.push(message) };
+    const ledger = createRedisBudgetLedger({ redis, keyPrefix: `${prefix}l:` });
+    const limiter = createRedisRateLimiter({ redis, keyPrefix: `${prefix}r:` });
+    const stream = `${prefix}spend`;
+    const journal = withFallbackJournal(
+      createRedisSpendJournal({ redis, stream, consumer: "c1", logger }),
+      logger,
+    );
+    const hooks = createBudgetHooks({ ledger, limiter, journal, logger });
+    const key = buildKeyIdentity({
+      key: keyRow(`sk-resend-${prefix}`, { tpmLimit: 100_000, maxBudget: 10 }),
+    });
+    const usage = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 };
+    const request = async (cut: boolean) => {
+      const ctx = hookContext(key, { maxCost: 0.5, promptTokens: 10 });
+      await hooks.preCall(ctx);
+      if (cut) proxy.loseReplyOfNext(stream);
+      await hooks.postCall(ctx, { status: "success", cost: 0.25, usage });
+      return ctx.callId;
+    };
+    await request(false); // loads the scripts: the lost reply is the settle's, not a NOSCRIPT
+    const id = await request(true);
+    expect(proxy.cuts).toBe(1);
+
+    const copies = ((await admin!.xrange(stream, "-", "+")) as [string, string[]][])
+      .map(([, fields]) => (JSON.parse(fields[1]!) as { requestId: string }).requestId)
+      .filter((r) => r === id);
+    expect(copies).toHaveLength(1);
+    expect(await ledger.read(key.budgetLines[0]!, Date.now())).toEqual({
+      spend: 0.5,
+      reserved: 0,
+    });
+    // Two requests of 15 tokens each in this minute's window.
+    const tpmKey = `${prefix}r:r:${key.rateLimits[0]!.id}`;
+    expect(Number(await admin!.hget(tpmKey, "t"))).toBe(30);
+    expect(errors).toEqual([]);
+
+    // The copy the first run appended is the one kept for replay: after Redis loses the stream
+    // it comes back, once.
+    await journal.read(1); // the journal learns the stream's epoch
+    await admin!.del(stream, `${stream}:epoch`);
+    const replayed = (await journal.read(10)).filter((e) => e.record.requestId === id);
+    expect(replayed).toHaveLength(1);
+  });
+});

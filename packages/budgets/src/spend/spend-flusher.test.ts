@@ -144,3 +144,41 @@ describe("createSpendFlusher", () => {
     }
   });
 });
+
+describe("withFallbackJournal", () => {
+  it("keeps spend in memory while the primary refuses, and drains it first", async () => {
+    const primary = createMemorySpendJournal();
+    let down = true;
+    const flaky: SpendJournal = {
+      ...primary,
+      append(record) {
+        if (down) return Promise.reject(new Error("redis down"));
+        return primary.append(record);
+      },
+    };
+    const journal = withFallbackJournal(flaky);
+    await journal.append(spendRecord({ requestId: "during-outage" }));
+    down = false;
+    await journal.append(spendRecord({ requestId: "after" }));
+    const { writer, batches } = recordingWriter();
+    await createSpendFlusher({ journal, writer }).flush();
+    expect(batches.flat().map((r) => r.requestId)).toEqual(["during-outage", "after"]);
+    expect(await journal.pending()).toBe(0);
+  });
+
+  it("is durable only while nothing waits in its in-process queue", async () => {
+    const primary: SpendJournal = { ...createMemorySpendJournal(), durable: true };
+    let down = true;
+    const journal = withFallbackJournal({
+      ...primary,
+      append: (record) => (down ? Promise.reject(new Error("redis down")) : primary.append(record)),
+    });
+    expect(journal.durable).toBe(true);
+    await journal.append(spendRecord());
+    expect(journal.durable).toBe(false);
+    down = false;
+    const { writer } = recordingWriter();
+    await createSpendFlusher({ journal, writer }).flush();
+    expect(journal.durable).toBe(true);
+  });
+});

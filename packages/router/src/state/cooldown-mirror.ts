@@ -17,7 +17,22 @@ export interface CooldownMirrorOptions {
    * without bound: past it, a deployment is simply picked through Redis as before. Default 5,000.
    */
   maxWatched?: number;
+  /**
+   * A deployment no pick has used for this long is no longer followed (its next pick goes
+   * through Redis again, as a first one), so that ids a wildcard route saw once, or deployments
+   * a reload removed, do not hold places under `maxWatched` and grow the MGET for good. Default
+   * 10 minutes.
+   */
+  idleMs?: number;
+  /**
+   * Whether a deployment has nothing in flight on this instance: only then may it stop being
+   * followed (a call picked locally releases locally, which `watches` decides).
+   */
+  isIdle?(id: string): boolean;
 }
+
+/** How many refreshes apart the idle sweep runs at most (a minute at the default 1 s). */
+const SWEEP_EVERY = 60;
 
 /**
  * This instance's copy of the cooldowns every instance starts, for deployments whose attempts
@@ -35,7 +50,9 @@ export interface CooldownMirrorOptions {
  */
 export class CooldownMirror {
   readonly #options: CooldownMirrorOptions;
-  readonly #watched = new Set<string>();
+  /** Each followed deployment, with the refresh count (`#refreshes`) when a pick last used it. */
+  readonly #watched = new Map<string, number>();
+  #refreshes = 0;
   #subscriber: Redis | undefined;
   /** Subscribed: cooldowns published from now on arrive. */
   #live = false;
@@ -56,9 +73,13 @@ export class CooldownMirror {
 
   /** Starts following a deployment's cooldown (the first call connects the subscriber). */
   watch(id: string): void {
-    if (this.#watched.has(id) || this.#closed) return;
+    if (this.#closed) return;
+    if (this.#watched.has(id)) {
+      this.#watched.set(id, this.#refreshes);
+      return;
+    }
     if (this.#watched.size >= (this.#options.maxWatched ?? 5_000)) return;
-    this.#watched.add(id);
+    this.#watched.set(id, this.#refreshes);
     if (this.#subscriber === undefined) this.#start();
   }
 
@@ -73,12 +94,26 @@ export class CooldownMirror {
   followsAll(deployments: readonly { readonly id: string }[]): boolean {
     if (!this.#live) return false;
     for (const d of deployments) if (!this.#watched.has(d.id)) return false;
+    // Marked used only when the pick goes local: a shared pick watches them itself.
+    for (const d of deployments) this.#watched.set(d.id, this.#refreshes);
     return true;
+  }
+
+  /** Stops following the deployments no pick used for `idleMs` and with nothing in flight. */
+  sweep(): void {
+    const idleRefreshes = this.#idleRefreshes();
+    for (const [id, used] of this.#watched) {
+      if (this.#refreshes - used < idleRefreshes) continue;
+      if (this.#options.isIdle !== undefined && !this.#options.isIdle(id)) continue;
+      this.#watched.delete(id);
+      this.#messageSeq.delete(id);
+    }
   }
 
   /** Reads every watched deployment's cooldown now (also run on a timer). */
   async refresh(): Promise<void> {
-    const ids = [...this.#watched];
+    if (++this.#refreshes % Math.min(SWEEP_EVERY, this.#idleRefreshes()) === 0) this.sweep();
+    const ids = [...this.#watched.keys()];
     if (ids.length === 0 || this.#closed) return;
     const sent = ++this.#seq;
     let values: (string | null)[];
@@ -94,6 +129,10 @@ export class CooldownMirror {
       if ((this.#messageSeq.get(id) ?? 0) > sent) continue;
       this.#options.apply(id, cooldownEnd(values[i]));
     }
+  }
+
+  #idleRefreshes(): number {
+    return Math.max(1, Math.ceil((this.#options.idleMs ?? 600_000) / this.#options.refreshMs));
   }
 
   async close(): Promise<void> {

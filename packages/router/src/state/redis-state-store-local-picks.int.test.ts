@@ -74,9 +74,13 @@ describe.skipIf(url === undefined)("RedisStateStore local picks (real Redis)", (
     // Until then each pick goes to Redis: give those back there (the mirror goes live only once
     // its subscription is confirmed and a read of the cooldowns has answered).
     const deadline = Date.now() + 5000;
+    let local: number;
     for (;;) {
       const r = s.acquire(pick(candidates));
-      if (!(r instanceof Promise)) break;
+      if (!(r instanceof Promise)) {
+        local = r.index;
+        break;
+      }
       const { index } = await r;
       if (index >= 0) {
         await s.release({ id: candidates[index]!.id, now: T0, acquired: true, tokens: 0 });
@@ -84,8 +88,8 @@ describe.skipIf(url === undefined)("RedisStateStore local picks (real Redis)", (
       if (Date.now() > deadline) throw new Error("never picked locally");
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    // That last pick was local: give it back locally.
-    for (const c of candidates) s.release({ id: c.id, now: T0, acquired: false, tokens: 0 });
+    // That last pick was local: give it back (locally: nothing of it is in Redis).
+    if (local >= 0) s.release({ id: candidates[local]!.id, now: T0, acquired: true, tokens: 0 });
   }
 
   it("after the first pick, a successful attempt makes no Redis call, and the in-flight count in Redis is given back", async () => {
@@ -341,5 +345,42 @@ describe.skipIf(url === undefined)("RedisStateStore local picks (real Redis)", (
     expect(third).toBeInstanceOf(Promise);
     await third;
     expect(scripts.count).toBe(before + 1);
+  });
+
+  it("stops following a deployment no pick used for a while, unless a call on it is in flight", async () => {
+    const prefix = uniquePrefix("local-idle");
+    cleanups.push(() => dropPrefix(url!, prefix));
+    // Refreshes every 20 ms, idle after 100 ms (5 refreshes, and the sweep runs that often).
+    const { s, scripts } = await store(prefix, {
+      cooldownMaxWatched: 2,
+      cooldownRefreshMs: 20,
+      cooldownIdleMs: 100,
+    });
+    const [a, b, c] = ["a", "b", "c"].map((id) => ({ id, rpm: undefined, tpm: undefined }));
+    await warm(s, [a!, b!]);
+    // A call on b stays in flight, picked locally.
+    const held = s.acquire(pick([b!]));
+    expect(held).not.toBeInstanceOf(Promise);
+    // c finds no place while a and b are followed.
+    await s.acquire(pick([c!]));
+    const third = s.acquire(pick([c!]));
+    expect(third).toBeInstanceOf(Promise);
+    await third;
+    // After the sweep a is forgotten (idle, nothing in flight): its next pick goes through Redis
+    // as a first one; b, with its call in flight, is still followed.
+    await new Promise((r) => setTimeout(r, 600));
+    const before = scripts.count;
+    const again = s.acquire(pick([a!]));
+    expect(again).toBeInstanceOf(Promise);
+    const { index } = await again;
+    await s.release({ id: "a", now: T0, acquired: index === 0, tokens: 0 });
+    expect(scripts.count).toBeGreaterThan(before);
+    expect(s.acquire(pick([b!]))).not.toBeInstanceOf(Promise);
+    await s.release({ id: "b", now: T0, acquired: true, tokens: 0 });
+    await s.release({ id: "b", now: T0, acquired: true, tokens: 0 });
+    // Nothing of b's local calls reached Redis.
+    const inspect = new Redis(url!);
+    cleanups.push(async () => void inspect.disconnect());
+    expect(await inspect.get(`${prefix}inflight:b`)).toBeNull();
   });
 });

@@ -45,6 +45,8 @@ export interface RedisStateStoreOptions extends RedisConnection {
   cooldownRefreshMs?: number;
   /** Most deployments picked without a round trip (see `CooldownMirror`). Default 5,000. */
   cooldownMaxWatched?: number;
+  /** A deployment no pick used for this long is picked through Redis again. Default 10 min. */
+  cooldownIdleMs?: number;
   logger?: RouterLogger;
   clock?: Clock;
 }
@@ -158,6 +160,8 @@ export class RedisStateStore implements RouterStateStore {
       cooldownKeyOf: (id) => this.#keysOf(id).cooldown,
       apply: (id, until) => this.#local.applyCooldown(id, until),
       refreshMs: options.cooldownRefreshMs ?? 1000,
+      isIdle: (id) => this.#local.view(id).inflight === 0 && !this.#sharedHeld.has(id),
+      ...(options.cooldownIdleMs === undefined ? {} : { idleMs: options.cooldownIdleMs }),
       ...(options.cooldownMaxWatched === undefined
         ? {}
         : { maxWatched: options.cooldownMaxWatched }),

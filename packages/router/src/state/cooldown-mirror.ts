@@ -110,12 +110,25 @@ export class CooldownMirror {
     }
   }
 
+  /**
+   * Stamps a read of cooldowns about to be sent (the periodic MGET, a shared acquire's reply,
+   * `cooldowns()`): its answer for a deployment is older than a cooldown message that arrived
+   * after the stamp (`isStale`), and must not undo it.
+   */
+  stamp(): number {
+    return ++this.#seq;
+  }
+
+  isStale(id: string, sent: number): boolean {
+    return (this.#messageSeq.get(id) ?? 0) > sent;
+  }
+
   /** Reads every watched deployment's cooldown now (also run on a timer). */
   async refresh(): Promise<void> {
     if (++this.#refreshes % Math.min(SWEEP_EVERY, this.#idleRefreshes()) === 0) this.sweep();
     const ids = [...this.#watched.keys()];
     if (ids.length === 0 || this.#closed) return;
-    const sent = ++this.#seq;
+    const sent = this.stamp();
     let values: (string | null)[];
     try {
       values = await this.#options.client.mget(ids.map((id) => this.#options.cooldownKeyOf(id)));
@@ -126,7 +139,7 @@ export class CooldownMirror {
     if (this.#closed) return;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
-      if ((this.#messageSeq.get(id) ?? 0) > sent) continue;
+      if (this.isStale(id, sent)) continue;
       this.#options.apply(id, cooldownEnd(values[i]));
     }
   }

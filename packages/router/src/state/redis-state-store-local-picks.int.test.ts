@@ -331,6 +331,56 @@ describe.skipIf(url === undefined)("RedisStateStore local picks (real Redis)", (
     expect(await inspect.get(`${prefix}inflight:d`)).toBe("1");
   });
 
+  it("a shared pick's reply, read before a cooldown was published, does not undo it", async () => {
+    const prefix = uniquePrefix("local-stale");
+    cleanups.push(() => dropPrefix(url!, prefix));
+    // A client whose script replies can be held back: the script has run (and read no
+    // cooldown) when the cooldown is published and applied; its reply arrives after.
+    const client = new Redis(url!, { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    let gate: Promise<void> | undefined;
+    const send = client.sendCommand.bind(client);
+    client.sendCommand = ((command: { name: string }) => {
+      const result = send(command as never) as Promise<unknown>;
+      const held = gate;
+      if (held === undefined || command.name !== "evalsha") return result;
+      return result.then(async (reply) => {
+        await held;
+        return reply;
+      });
+    }) as typeof client.sendCommand;
+    const s = new RedisStateStore({ client, keyPrefix: prefix, cooldownRefreshMs: 3_600_000 });
+    const other = await store(prefix, { cooldownRefreshMs: 3_600_000 });
+    cleanups.push(async () => {
+      await s.close();
+      client.disconnect();
+    });
+    await waitFor(() => client.status === "ready");
+    const a = { id: "a", rpm: undefined, tpm: undefined };
+    const c = { id: "c", rpm: undefined, tpm: undefined };
+    await warm(s, [a]);
+    // c is not followed yet: this pick goes through Redis, and its reply carries a's cooldown.
+    let open!: () => void;
+    gate = new Promise<void>((resolve) => (open = resolve));
+    const shared = s.acquire(pick([a, c]));
+    expect(shared).toBeInstanceOf(Promise);
+    await new Promise((r) => setTimeout(r, 50)); // the script has run
+    gate = undefined;
+    await other.s.release({
+      id: "a",
+      now: T0,
+      acquired: false,
+      tokens: 0,
+      failure: { mode: "immediate", allowedFails: 0, cooldownMs: 30_000 },
+    });
+    await waitFor(() => s.view("a").cooldownUntil === T0 + 30_000);
+    open();
+    const { index } = await shared;
+    // Checked before the release, whose own reply reads the cooldown again.
+    expect(s.view("a").cooldownUntil).toBe(T0 + 30_000);
+    // The pick itself was made before the cooldown (the script ran first): a is a fair answer.
+    await s.release({ id: [a, c][index]!.id, now: T0, acquired: true, tokens: 0 });
+  });
+
   it("follows at most maxWatched deployments; the others keep going through Redis", async () => {
     const prefix = uniquePrefix("local-cap");
     cleanups.push(() => dropPrefix(url!, prefix));

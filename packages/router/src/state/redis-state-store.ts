@@ -226,11 +226,19 @@ export class RedisStateStore implements RouterStateStore {
 
   cooldowns(ids: readonly string[], now: number): number[] | Promise<number[]> {
     if (!this.#healthy || ids.length === 0) return this.#local.cooldowns(ids, now);
+    const sent = this.#mirror.stamp();
     return this.#client.mget(ids.map((id) => this.#keysOf(id).cooldown)).then(
       (values) => {
         const ends = values.map((v) => toCooldown(v, now));
-        // The source of truth was just read: the local view takes it too.
-        for (let i = 0; i < ids.length; i++) this.#local.applyCooldown(ids[i]!, ends[i]!);
+        // The source of truth was just read: the local view takes it too, unless a cooldown
+        // published since the read was sent is newer.
+        for (let i = 0; i < ids.length; i++) {
+          const id = ids[i]!;
+          if (this.#mirror.isStale(id, sent)) {
+            const until = this.#local.view(id).cooldownUntil;
+            ends[i] = until > now ? until : 0;
+          } else this.#local.applyCooldown(id, ends[i]!);
+        }
         return ends;
       },
       (error: unknown) => {
@@ -306,6 +314,7 @@ export class RedisStateStore implements RouterStateStore {
       keysAndArgs[a++] = c.tpm ?? -1;
     }
     let reply: unknown[];
+    const sent = this.#mirror.stamp();
     try {
       reply = await this.#commands.llmRouterAcquire(6 * n, ...keysAndArgs);
     } catch (error) {
@@ -322,10 +331,14 @@ export class RedisStateStore implements RouterStateStore {
     let retryAt = Number.POSITIVE_INFINITY;
     for (let i = 0; i < n; i++) {
       const base = 1 + i * 6;
-      const cooldownUntil = Number(reply[base]);
+      const id = candidates[i]!.id;
+      // A cooldown published after the script ran is newer than what the reply read.
+      const cooldownUntil = this.#mirror.isStale(id, sent)
+        ? this.#local.view(id).cooldownUntil
+        : Number(reply[base]);
       const latency = input.withLatency ? parseMean(reply[base + 4]) : undefined;
       const ttft = input.withLatency ? parseMean(reply[base + 5]) : undefined;
-      this.#local.applySnapshot(candidates[i]!.id, {
+      this.#local.applySnapshot(id, {
         cooldownUntil,
         minute,
         rpm: Number(reply[base + 1]),

@@ -85,9 +85,12 @@ export class AnnGraph {
     this.#index.add(this.#keys.subarray(0, n), this.#matrix.subarray(0, n * this.dims), 1);
   }
 
-  /** usearch marks the node removed and reuses its slot for a later add: no rebuild needed. */
-  remove(id: number): void {
-    this.#index.remove(BigInt(id));
+  /**
+   * usearch marks the node removed and reuses its slot for a later add: no rebuild needed.
+   * Whether the id was in the graph.
+   */
+  remove(id: number): boolean {
+    return Number(this.#index.remove(BigInt(id))) > 0;
   }
 
   /** Up to `k` candidate ids, nearest first by the int8 cosine. */

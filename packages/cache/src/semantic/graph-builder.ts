@@ -18,47 +18,55 @@ export interface GraphSource {
 }
 
 /**
- * Fills one partition's HNSW graph in the background. Every entry goes through `#pending`
+ * Fills one partition's HNSW graph in the background. Every entry goes through `#queue`
  * (insertion order) and a drain adds it to the graph a few at a time between macrotasks: the
  * initial build (every entry the partition held when it reached the threshold) and each add
  * after it, so a caller adding 100k entries in a row (a replay at start) pays a vector copy per
  * entry, not a graph insert.
  *
  * Until the initial entries are all in, the graph is not `built` and the partition keeps its
- * exact scan. After that a lookup asks the graph and scores the pending entries exactly
- * (`candidates`), so an entry is found the moment it is added. An entry removed while pending
- * leaves the queue and never reaches the graph. `cancel` stops a build at once.
+ * exact scan. After that a lookup asks the graph and scores the queued entries exactly
+ * (`candidates`), so an entry is found the moment it is added. An entry removed while queued
+ * never reaches the graph. `cancel` stops a build at once.
+ *
+ * The queue is an array of ids, not a Set: filling a Set with the 100k ids of a partition that
+ * starts its build at that size took 30-50 ms in the add that started it, and a Set that grows
+ * past 65,536 ids rehashes in one insert (~8 ms). An id removed while queued stays in the array
+ * and is skipped when the drain reaches it (its vector is gone from the source by then).
  */
 export class GraphBuilder {
   readonly #graph: AnnGraph;
   readonly #source: GraphSource;
   readonly #onError: (error: Error) => void;
-  readonly #pending = new Set<number>();
+  /** Ids in the order they came; `#head` is the next to add. Removed ones are skipped there. */
+  #queue: number[];
+  #head = 0;
+  /** Queued entries still live (removed ones are not counted). */
+  #pending: number;
   /** Ids below this one were the partition's entries when the build began. */
   readonly #initialBelow: number;
-  #initialLeft = 0;
+  #initialLeft: number;
   #timer: NodeJS.Immediate | undefined;
   #cancelled = false;
   /** Measured cost of one add, smoothed (sizes the next batch). */
   #msPerAdd = 0.5;
   #idle: (() => void)[] = [];
 
+  /** `initialIds`: the partition's live entries, each once (copied here). */
   constructor(
     graph: AnnGraph,
     source: GraphSource,
-    initialIds: Iterable<number>,
+    initialIds: readonly number[],
     onError: (error: Error) => void,
   ) {
     this.#graph = graph;
     this.#source = source;
     this.#onError = onError;
+    this.#queue = initialIds.slice();
     let below = 0;
-    for (const id of initialIds) {
-      this.#pending.add(id);
-      below = Math.max(below, id + 1);
-    }
+    for (const id of initialIds) if (id >= below) below = id + 1;
     this.#initialBelow = below;
-    this.#initialLeft = this.#pending.size;
+    this.#pending = this.#initialLeft = initialIds.length;
     this.#schedule();
   }
 
@@ -69,50 +77,56 @@ export class GraphBuilder {
 
   /** Entries added but not yet in the graph. */
   get backlog(): number {
-    return this.#pending.size;
+    return this.#pending;
   }
 
+  /** A new entry (its id above every id given before). */
   add(id: number): void {
     if (this.#cancelled) return;
-    this.#pending.add(id);
+    this.#queue.push(id);
+    this.#pending += 1;
     this.#schedule();
   }
 
-  /** The entry is gone: out of the queue if it is still there, else out of the graph. */
+  /**
+   * The entry is gone (called once per id, before the source forgets its vector): out of the
+   * graph if it is there, else it is still queued, and the drain will skip it.
+   */
   remove(id: number): void {
     if (this.#cancelled) return;
-    if (this.#take(id)) return;
-    this.#graph.remove(id);
+    if (this.#graph.remove(id)) return;
+    this.#pending -= 1;
+    if (id < this.#initialBelow) this.#initialLeft -= 1;
+    if (this.#pending === 0) this.#settle();
   }
 
-  /** The graph's nearest ids, then every pending one (the caller scores them all exactly). */
+  /**
+   * The graph's nearest ids, then every queued one (the caller scores them all exactly, and
+   * skips ids it no longer holds).
+   */
   *candidates(unit: Float32Array, k: number): Iterable<number> {
     yield* this.#graph.search(unit, k);
-    yield* this.#pending;
+    for (let i = this.#head; i < this.#queue.length; i++) yield this.#queue[i]!;
   }
 
   cancel(): void {
     this.#cancelled = true;
     if (this.#timer !== undefined) clearImmediate(this.#timer);
     this.#timer = undefined;
-    this.#pending.clear();
+    this.#queue = [];
+    this.#head = 0;
+    this.#pending = 0;
     this.#settle();
   }
 
   /** Resolves when nothing is pending (or the build was cancelled). */
   caughtUp(): Promise<void> {
-    if (this.#pending.size === 0 || this.#cancelled) return Promise.resolve();
+    if (this.#pending === 0 || this.#cancelled) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
-  #take(id: number): boolean {
-    if (!this.#pending.delete(id)) return false;
-    if (id < this.#initialBelow) this.#initialLeft -= 1;
-    return true;
-  }
-
   #schedule(): void {
-    if (this.#timer !== undefined || this.#cancelled || this.#pending.size === 0) return;
+    if (this.#timer !== undefined || this.#cancelled || this.#pending === 0) return;
     // Not unref'd: an unref'd immediate does not stop the loop from blocking in its poll phase,
     // so an otherwise idle process ran one slice per unrelated timer (80 adds in 200 ms here).
     // `cancel` (the index's `close`) is what lets a process end mid-build.
@@ -124,20 +138,25 @@ export class GraphBuilder {
     const start = performance.now();
     let elapsed = 0;
     try {
-      while (this.#pending.size > 0 && !this.#cancelled) {
+      while (this.#pending > 0 && !this.#cancelled) {
         const room = SLICE_MS - elapsed;
         if (elapsed > 0 && room < this.#msPerAdd) break;
         const size = Math.max(1, Math.min(MAX_BATCH, Math.floor(room / this.#msPerAdd)));
         const ids: number[] = [];
         const units: Float32Array[] = [];
-        for (const id of this.#pending) {
-          if (ids.length === size) break;
+        while (ids.length < size && this.#head < this.#queue.length) {
+          const id = this.#queue[this.#head++]!;
           const unit = this.#source.vectorOf(id);
-          this.#take(id);
+          // Removed while queued: `remove` already took it off the counts.
           if (unit === undefined) continue;
+          this.#pending -= 1;
+          if (id < this.#initialBelow) this.#initialLeft -= 1;
           ids.push(id);
           units.push(unit);
         }
+        // Every id drained: nothing can still be pending (the counts follow the queue).
+        if (this.#head === this.#queue.length) this.#pending = this.#initialLeft = 0;
+        this.#compact();
         const before = performance.now();
         this.#graph.addMany(ids, units);
         const after = performance.now();
@@ -151,8 +170,19 @@ export class GraphBuilder {
       this.#onError(error instanceof Error ? error : new Error(String(error)));
       return;
     }
-    if (this.#pending.size > 0) this.#schedule();
+    if (this.#pending > 0) this.#schedule();
     else this.#settle();
+  }
+
+  /** Drops the ids already drained once they are most of the array (a copy of the rest). */
+  #compact(): void {
+    if (this.#head === this.#queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    } else if (this.#head >= 4_096 && this.#head * 2 >= this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
   }
 
   #settle(): void {

@@ -171,6 +171,34 @@ describe("InProcessVectorIndex's graph build", { timeout: 60_000 }, () => {
     await index.close();
   });
 
+  it("counts an entry removed while queued out of the backlog at once; the build still completes", async () => {
+    const index = new InProcessVectorIndex();
+    const next = random(11);
+    fill([index], 64, THRESHOLD, next);
+    expect(index.graphBacklog("p")).toBe(THRESHOLD);
+    for (let i = 0; i < 100; i++) index.removeSync("p", `k${i}`);
+    expect(index.graphBacklog("p")).toBe(THRESHOLD - 100);
+    await index.graphsCaughtUp();
+    expect(index.graphBacklog("p")).toBe(0);
+    expect(index.searchedByGraph("p")).toBe(true);
+    // Added and removed again before the drain reached them: nothing is left to wait for.
+    for (let i = 0; i < 5; i++)
+      index.addSync({
+        partition: "p",
+        key: `late${i}`,
+        vector: randomUnit(next, 64),
+        expiresAt: Infinity,
+      });
+    expect(index.graphBacklog("p")).toBe(5);
+    for (let i = 0; i < 5; i++) index.removeSync("p", `late${i}`);
+    expect(index.graphBacklog("p")).toBe(0);
+    let caughtUp = false;
+    void index.graphsCaughtUp().then(() => (caughtUp = true));
+    await tick();
+    expect(caughtUp).toBe(true);
+    await index.close();
+  });
+
   it("stops building a partition that drops below half the threshold or goes", async () => {
     const adds = vi.spyOn(AnnGraph.prototype, "addMany");
     const index = new InProcessVectorIndex();

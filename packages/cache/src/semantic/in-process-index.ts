@@ -4,8 +4,9 @@ import { silentLogger, type CacheLogger } from "../util/logger.ts";
 import { AnnGraph, loadUsearch } from "./ann-graph.ts";
 import { GraphBuilder } from "./graph-builder.ts";
 import type { VectorEntry, VectorIndex, VectorMatch } from "./vector-index.ts";
+import { ShardedMap } from "./sharded-map.ts";
 import { SlotVectors } from "./slot-vectors.ts";
-import { normalize } from "./vector-math.ts";
+import { normalizeInto } from "./vector-math.ts";
 
 export interface InProcessVectorIndexOptions {
   /** Most entries held over all partitions; the oldest inserted goes first. Default 100,000. */
@@ -42,11 +43,11 @@ class Partition {
   readonly vectors: SlotVectors;
   keys: string[] = [];
   expiresAt: Float64Array;
-  readonly slotOf = new Map<string, number>();
+  readonly slotOf = new ShardedMap<string, number>();
   count = 0;
   /** Per slot, the entry's id in the graph (stable while slots move by swap-remove). */
   ids: number[] = [];
-  readonly slotOfId = new Map<number, number>();
+  readonly slotOfId = new ShardedMap<number, number>();
   nextId = 0;
   /** From `annMinEntries` on: the HNSW graph, filled in the background (graph-builder.ts). */
   graph: GraphBuilder | undefined;
@@ -181,13 +182,18 @@ export class InProcessVectorIndex implements VectorIndex {
     this.#warn = logOncePerInterval(options.logger ?? silentLogger, options.clock ?? systemClock);
   }
 
+  /** An add's unit vector, before it is copied into its slot (reused: no array per add). */
+  #scratch = new Float32Array(0);
+
   async add(entry: VectorEntry): Promise<void> {
     this.addSync(entry);
   }
 
   /** `add` without the promise (the Redis-synced index applies stream entries with it). */
   addSync(entry: VectorEntry): void {
-    const vector = unitOrUndefined(entry.vector);
+    if (this.#scratch.length !== entry.vector.length)
+      this.#scratch = new Float32Array(entry.vector.length);
+    const vector = unitOrUndefined(entry.vector, this.#scratch);
     if (vector === undefined) {
       this.#warn("semantic cache: refused a vector that is empty, zero or not finite", {
         partition: entry.partition,
@@ -388,10 +394,13 @@ function orderKeyOf(partition: string, key: string): string {
   return `${partition.length}:${partition}${key}`;
 }
 
-/** A unit-length copy, or undefined for an empty, zero or non-finite vector (it cannot match). */
-function unitOrUndefined(vector: Float32Array): Float32Array | undefined {
+/**
+ * A unit-length copy (in `out` when given), or undefined for an empty, zero or non-finite vector
+ * (it cannot match).
+ */
+function unitOrUndefined(vector: Float32Array, out?: Float32Array): Float32Array | undefined {
   if (vector.length === 0) return undefined;
-  const unit = normalize(vector);
+  const unit = normalizeInto(vector, out ?? new Float32Array(vector.length));
   let sum = 0;
   for (let i = 0; i < unit.length; i++) sum += unit[i]! * unit[i]!;
   return Number.isFinite(sum) && sum > 0.5 ? unit : undefined;

@@ -1,6 +1,14 @@
 /** A unit-length float32 copy of `vector` (cosine similarity becomes a dot product). */
 export function normalize(vector: ArrayLike<number>): Float32Array {
-  const out = new Float32Array(vector.length);
+  return normalizeInto(vector, new Float32Array(vector.length));
+}
+
+/**
+ * `normalize` into `out` (as long as `vector`), bit for bit the same: for a caller that copies
+ * the result at once (the in-process index's adds), so 100k adds of 1536 dimensions do not leave
+ * 600 MB of short-lived arrays for the GC.
+ */
+export function normalizeInto(vector: ArrayLike<number>, out: Float32Array): Float32Array {
   let sum = 0;
   for (let i = 0; i < vector.length; i++) {
     const v = Number(vector[i]);

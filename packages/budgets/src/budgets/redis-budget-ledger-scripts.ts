@@ -1,7 +1,10 @@
 /**
  * Lua for the Redis ledger. Per line two keys: a hash (`w` window end, `s` spend, `r` held
  * total, `x:<reservation id>` each hold, `done <reservation id>` each settled request for a
- * while) and a sorted set of hold ids (and `done <id>` markers) by expiry.
+ * while) and a sorted set of hold ids (and `done <id>` markers) by expiry. A marker's value is
+ * '1', or, on a request's first line when the budget hooks' combined settle appended its spend
+ * record in the same script, that record's stream id (redis-combined-admission.ts answers a
+ * re-sent settle with it); only the field's presence counts here.
  *
  * Reserve and settle are idempotent per reservation id: the budgets client re-sends a command
  * whose reply a reconnect lost (ioredis `autoResendUnfulfilledCommands`), and a re-sent settle

@@ -19,10 +19,10 @@
  * rephrased question), and on random queries (whose nearest is at cosine ~0.1: never a hit at
  * any usable threshold, listed to show what the graph does away from its use).
  */
-import { performance } from "node:perf_hooks";
+import { constants, performance, PerformanceObserver } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { loopWatch } from "../src/__fixtures__/loop-watch.ts";
+import { loopWatch, type LoopGap } from "../src/__fixtures__/loop-watch.ts";
 import { InProcessVectorIndex } from "../src/semantic/in-process-index.ts";
 import { normalize } from "../src/semantic/vector-math.ts";
 
@@ -107,52 +107,89 @@ async function build(annMinEntries: number, vectors: Float32Array[]) {
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** The longest major collection (mark-compact) pause since the last lap. */
+function majorGcWatch() {
+  let longest = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) longest = Math.max(longest, entry.duration);
+    }
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  return {
+    lap(): number {
+      const out = longest;
+      longest = 0;
+      return out;
+    },
+    stop: () => observer.disconnect(),
+  };
+}
+
 interface BuildRow {
   entries: number;
   /** The add that starts the build of every entry: the caller's time. */
   startMs: number;
   /** Longest event-loop block from that add until the graph holds every entry. */
-  buildBlockMs: number;
+  buildBlock: LoopGap;
   readyMs: number;
   replayMs: number;
-  replayBlockMs: number;
+  replayBlock: LoopGap;
+  /** The longest page's 500 adds, alone (the caller's part of the replay's longest block). */
+  replayPageMs: number;
   /** From the replay's start until the partition is searched by its graph. */
   replayReadyMs: number;
   caughtUpMs: number;
-  drainBlockMs: number;
+  drainBlock: LoopGap;
+  /** Longest major GC pause in the build, the replay and the drain after it. */
+  majorGcMs: [number, number, number];
 }
 
 /**
  * The graph's build, off the caller: (1) `entries` added with `annMinEntries` = `entries`, so
  * the last add starts a build of all of them; (2) a replay of `entries` in pages of 500 with a
  * loop turn between pages (the real replays await a network read there), default threshold.
+ * Also the longest page of the replay (its 500 adds alone).
  */
-async function measureBuild(entries: number, vectors: Float32Array[]): Promise<BuildRow> {
+async function measureBuild(entries: number): Promise<BuildRow> {
+  // Vectors made again for every use, not kept: 100k kept Float32Arrays (600 MB, the bench's
+  // own) were traced by every major GC of the run and lengthened the blocks measured here. A
+  // replay's vectors are garbage once the index copied them.
+  const page = Array.from({ length: 500 }, () => new Float32Array(DIMENSIONS));
+  const vectorAt = (i: number, into: Float32Array = page[0]!) => {
+    const next = random(entries * 7919 + i);
+    for (let d = 0; d < DIMENSIONS; d++) into[d] = next();
+    return into;
+  };
   const built = new InProcessVectorIndex({ annMinEntries: entries });
   for (let i = 0; i < entries - 1; i++) {
     built.addSync({
       partition: PARTITION,
       key: keyOf(i),
-      vector: vectors[i]!,
+      vector: vectorAt(i),
       expiresAt: Infinity,
     });
   }
   await tick();
   const watch = loopWatch();
+  const gcs = majorGcWatch();
   await tick();
   watch.lap();
+  gcs.lap();
   const start = performance.now();
   built.addSync({
     partition: PARTITION,
     key: keyOf(entries - 1),
-    vector: vectors[entries - 1]!,
+    vector: vectorAt(entries - 1),
     expiresAt: Infinity,
   });
   const startMs = performance.now() - start;
   await built.graphsCaughtUp();
   const readyMs = performance.now() - start;
   await tick();
-  const buildBlockMs = watch.lap();
+  const buildBlock = watch.lapGap();
+  const buildGcMs = gcs.lap();
   if (!built.searchedByGraph(PARTITION)) throw new Error("the graph was not built");
   await built.close();
 
@@ -167,37 +204,50 @@ async function measureBuild(entries: number, vectors: Float32Array[]): Promise<B
       clearInterval(readyWatch);
     }
   }, 5);
-  for (let page = 0; page < entries; page += 500) {
-    for (let i = page; i < Math.min(entries, page + 500); i++) {
+  let replayPageMs = 0;
+  for (let from = 0; from < entries; from += 500) {
+    const to = Math.min(entries, from + 500);
+    // The page arrives (made here, as a replay decodes its page), then is added in one go.
+    for (let i = from; i < to; i++) vectorAt(i, page[i - from]);
+    await tick();
+    const pageStart = performance.now();
+    for (let i = from; i < to; i++) {
       replayed.addSync({
         partition: PARTITION,
         key: keyOf(i),
-        vector: vectors[i]!,
+        vector: page[i - from]!,
         expiresAt: Infinity,
       });
     }
+    replayPageMs = Math.max(replayPageMs, performance.now() - pageStart);
     await tick();
   }
   const replayMs = performance.now() - replayStart;
-  const replayBlockMs = watch.lap();
+  const replayBlock = watch.lapGap();
+  const replayGcMs = gcs.lap();
   await replayed.graphsCaughtUp();
   const caughtUpMs = performance.now() - replayStart;
   clearInterval(readyWatch);
   if (replayed.searchedByGraph(PARTITION)) replayReadyMs = Math.min(replayReadyMs, caughtUpMs);
   await tick();
-  const drainBlockMs = watch.lap();
+  const drainBlock = watch.lapGap();
   watch.stop();
+  await tick();
+  const drainGcMs = gcs.lap();
+  gcs.stop();
   await replayed.close();
   return {
     replayReadyMs,
     entries,
     startMs,
-    buildBlockMs,
+    buildBlock,
     readyMs,
     replayMs,
-    replayBlockMs,
+    replayBlock,
+    replayPageMs,
     caughtUpMs,
-    drainBlockMs,
+    drainBlock,
+    majorGcMs: [buildGcMs, replayGcMs, drainGcMs],
   };
 }
 
@@ -261,13 +311,7 @@ const rows: Row[] = [];
 const builds: BuildRow[] = [];
 for (const entries of SIZES) {
   if (!BUILD_ONLY) rows.push(...(await measure(entries)));
-  const next = random(entries);
-  builds.push(
-    await measureBuild(
-      entries,
-      Array.from({ length: entries }, () => randomVector(next)),
-    ),
-  );
+  builds.push(await measureBuild(entries));
 }
 
 console.log(
@@ -293,16 +337,25 @@ for (const row of rows) {
   );
 }
 console.log(
-  "\nGraph build in the background: longest event-loop block; build of every entry at once, then a replay in pages of 500\n",
+  "\nGraph build in the background: longest event-loop block, wall time (process CPU time in that block / most CPU time in any one block: far below the wall time is waiting for a core); build of every entry at once, then a replay in pages of 500\n",
 );
 console.log(
-  "| entries | add that starts the build | longest block, build | graph ready | replay (adds) | longest block, replay | replay: graph ready | replay: graph caught up | longest block, drain after |",
+  "| entries | add that starts the build | longest block, build | graph ready | replay (adds) | longest block, replay | longest page (500 adds) | replay: graph ready | replay: graph caught up | longest block, drain after |",
 );
-console.log("|--------:|------:|------:|------:|------:|------:|------:|------:|------:|");
+console.log("|--------:|------:|------:|------:|------:|------:|------:|------:|------:|------:|");
 const ms = (value: number) =>
   value >= 1_000 ? `${(value / 1_000).toFixed(1)} s` : `${value.toFixed(1)} ms`;
+/** Wall time of the longest block (its process CPU time / the most CPU time of any block). */
+const gap = (g: LoopGap) =>
+  `${ms(g.wallMs)} (${g.cpuMs.toFixed(1)} / ${g.mostCpuMs.toFixed(1)} ms CPU)`;
 for (const row of builds) {
   console.log(
-    `| ${row.entries.toLocaleString("en-US")} | ${ms(row.startMs)} | ${ms(row.buildBlockMs)} | ${ms(row.readyMs)} | ${ms(row.replayMs)} | ${ms(row.replayBlockMs)} | ${ms(row.replayReadyMs)} | ${ms(row.caughtUpMs)} | ${ms(row.drainBlockMs)} |`,
+    `| ${row.entries.toLocaleString("en-US")} | ${ms(row.startMs)} | ${gap(row.buildBlock)} | ${ms(row.readyMs)} | ${ms(row.replayMs)} | ${gap(row.replayBlock)} | ${ms(row.replayPageMs)} | ${ms(row.replayReadyMs)} | ${ms(row.caughtUpMs)} | ${gap(row.drainBlock)} |`,
+  );
+}
+for (const row of builds) {
+  const [build, replay, drain] = row.majorGcMs.map(ms);
+  console.log(
+    `\n${row.entries.toLocaleString("en-US")}: longest major GC pause (mark-compact): build ${build}, replay ${replay}, drain after ${drain}`,
   );
 }

@@ -95,8 +95,9 @@ export class GraphBuilder {
   remove(id: number): void {
     if (this.#cancelled) return;
     if (this.#graph.remove(id)) return;
-    this.#pending -= 1;
-    if (id < this.#initialBelow) this.#initialLeft -= 1;
+    // Clamped: the drain and `built` compare these with 0; a count gone wrong must not go below.
+    this.#pending = Math.max(0, this.#pending - 1);
+    if (id < this.#initialBelow) this.#initialLeft = Math.max(0, this.#initialLeft - 1);
     if (this.#pending === 0) this.#settle();
   }
 

@@ -82,6 +82,20 @@ describe.skipIf(!redisUrl)("Redis spend journal when Redis loses its data (TEST_
     expect(errors).toHaveLength(2);
   });
 
+  it("a read whose entries are all unreadable goes on to the records behind them", async () => {
+    const stream = `${prefix}spend-all-unreadable`;
+    const journal = createRedisSpendJournal({ redis, stream, consumer: "c1" });
+    await journal.read(1); // the group
+    // A whole read's worth (max 2) of damaged entries, then a good record.
+    await redis.xadd(stream, "*", "r", "{not json");
+    await redis.xadd(stream, "*", "r", "[also not");
+    await journal.append(spendRecord({ requestId: "behind" }));
+    // Before, this read answered [] and the flusher stopped as if the journal were empty.
+    const entries = await journal.read(2);
+    expect(entries.map((e) => e.record.requestId)).toEqual(["behind"]);
+    expect(await redis.xlen(`${stream}:dead`)).toBe(2);
+  });
+
   it("after FLUSHDB, each instance appends again the records it journaled that no flusher had written", async () => {
     const stream = `${prefix}spend-replay`;
     const errors: string[] = [];

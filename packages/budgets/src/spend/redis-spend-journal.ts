@@ -194,7 +194,10 @@ export function createRedisSpendJournal(options: RedisSpendJournalOptions): Spen
     return out;
   };
 
+  /** Entries moved aside so far (see `read`). */
+  let movedAside = 0;
   const setAside = async (dead: [id: string, raw: string, reason: string][]) => {
+    movedAside += dead.length;
     const multi = redis.multi();
     for (const [id, raw, reason] of dead) {
       multi.xadd(`${stream}:dead`, "*", "id", id, "r", raw, "reason", reason);
@@ -267,13 +270,21 @@ export function createRedisSpendJournal(options: RedisSpendJournalOptions): Spen
 
     async read(max) {
       await checkEpoch();
-      try {
-        return await readGroup(max);
-      } catch (error) {
-        // The group alone is gone (the stream key deleted) with the epoch still there.
-        if (!String((error as Error)?.message).includes("NOGROUP")) throw error;
-        await recover(String((error as Error)?.message));
-        return readGroup(max);
+      // A read whose entries were all unreadable (moved aside) answers nothing, which the
+      // flusher takes for an empty journal: read again while that happens, so the records
+      // behind them are not left for the next tick (or, at shutdown, the next start).
+      for (;;) {
+        const movedBefore = movedAside;
+        let entries: JournalEntry[];
+        try {
+          entries = await readGroup(max);
+        } catch (error) {
+          // The group alone is gone (the stream key deleted) with the epoch still there.
+          if (!String((error as Error)?.message).includes("NOGROUP")) throw error;
+          await recover(String((error as Error)?.message));
+          entries = await readGroup(max);
+        }
+        if (entries.length > 0 || movedAside === movedBefore) return entries;
       }
     },
 

@@ -56,6 +56,21 @@ describe("InProcessVectorIndex", () => {
     expect((await index.nearest("p3", base(3), 0.9, NOW))?.key).toBe("fourth");
   });
 
+  it("evicts the right entry whatever digits and colons its partition and key hold", async () => {
+    const index = new InProcessVectorIndex({ maxEntries: 2 });
+    // "1:2" + "3:x" and "1:" + "23:x" would read alike without the partition's length first.
+    await index.add({ partition: "1:2", key: "3:x", vector: base(0), expiresAt: Infinity });
+    await index.add({ partition: "1:", key: "23:x", vector: base(1), expiresAt: Infinity });
+    await index.add({ partition: "", key: "12:", vector: base(2), expiresAt: Infinity });
+    expect(index.size()).toBe(2);
+    expect(await index.nearest("1:2", base(0), 0.5, NOW)).toBeUndefined();
+    expect((await index.nearest("1:", base(1), 0.9, NOW))?.key).toBe("23:x");
+    expect((await index.nearest("", base(2), 0.9, NOW))?.key).toBe("12:");
+    await index.add({ partition: "9", key: "", vector: base(3), expiresAt: Infinity });
+    expect(await index.nearest("1:", base(1), 0.5, NOW)).toBeUndefined();
+    expect((await index.nearest("9", base(3), 0.9, NOW))?.key).toBe("");
+  });
+
   it("stays bounded when one partition alone fills it", async () => {
     const index = new InProcessVectorIndex({ maxEntries: 5 });
     for (let i = 0; i < 40; i++) {

@@ -170,8 +170,8 @@ export class InProcessVectorIndex implements VectorIndex {
   /**
    * Insertion order over all partitions (a Set iterates in insertion order; a replace re-inserts),
    * so the oldest entry is the first: eviction is O(1). Each member is `orderKeyOf(partition,
-   * key)`, read back by `fromOrderKey`: no object per entry beside it (~3 MB less at 100k; the
-   * major collections' pauses did not measurably change).
+   * key)`, read back by `fromOrderKey`: no object per entry beside it (some 2-3 MB at 100k by
+   * its size; the major collections' pauses did not measurably change).
    */
   readonly #order = new Set<string>();
   readonly #maxEntries: number;

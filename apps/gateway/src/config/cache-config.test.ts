@@ -28,6 +28,25 @@ describe("cache config", () => {
     );
   });
 
+  it("router_settings.cache_responses turns it on as LiteLLM's router does: Redis when the router has one, else memory", () => {
+    const withRouter = (router_settings: Record<string, unknown>, litellm_settings = {}) =>
+      loadConfigFromObject({ model_list: [model], router_settings, litellm_settings }, { env: {} });
+    expect(withRouter({ cache_responses: true }).cache?.type).toBe("local");
+    expect(withRouter({ cache_responses: false }).cache).toBeUndefined();
+    const redis = withRouter({ cache_responses: true, redis_host: "127.0.0.1", redis_port: 6379 });
+    expect(redis.cache?.type).toBe("redis");
+    // cache_params still say the rest (here the type and ttl).
+    const params = withRouter(
+      { cache_responses: true, redis_host: "127.0.0.1" },
+      { cache_params: { type: "local", ttl: 60 } },
+    );
+    expect(params.cache).toMatchObject({ type: "local", ttlSeconds: 60 });
+    expect(params.warnings.join("\n")).not.toMatch(/not cached/);
+    expect(withRouter({ cache_responses: true }).warnings.join("\n")).not.toMatch(
+      /cache_responses/,
+    );
+  });
+
   it("LiteLLM's documented local config: type local, ttl, default mode, all call types", () => {
     expect(load({ cache: true, cache_params: { type: "local", ttl: 600 } }).cache).toEqual({
       type: "local",

@@ -89,7 +89,12 @@ export function buildCacheConfig(
   const at = (key: string) => `litellm_settings.cache_params.${key}`;
   const brief = settings.semantic_cache;
 
-  if (settings.cache !== true) {
+  // LiteLLM's Router(cache_responses=True) turns the response cache on too when nothing else
+  // did: in Redis when the router has one (router_settings.redis_host / redis_url), else in
+  // memory. cache_params, when given, say the rest as they do for `cache: true`.
+  const router = config.router_settings ?? {};
+  const byRouter = settings.cache !== true && router.cache_responses === true;
+  if (settings.cache !== true && !byRouter) {
     if (settings.cache_params !== undefined && settings.cache !== false)
       warnings.push(
         "litellm_settings.cache_params is set but litellm_settings.cache is not true: responses are not cached (set cache: true)",
@@ -97,7 +102,9 @@ export function buildCacheConfig(
     return { cache: undefined, warnings, errors };
   }
 
-  let type = (typeof params["type"] === "string" ? params["type"] : "local") as string;
+  const routerHasRedis = router.redis_host !== undefined || router.redis_url !== undefined;
+  const defaultType = byRouter && routerHasRedis ? "redis" : "local";
+  let type = (typeof params["type"] === "string" ? params["type"] : defaultType) as string;
   // The product brief's `semantic_cache: {enabled: true}` block adds the semantic half.
   if (brief?.enabled === true && (type === "local" || type === "redis")) type = `${type}-semantic`;
   if (!(CACHE_TYPES as readonly string[]).includes(type)) {

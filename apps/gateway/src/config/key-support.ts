@@ -160,7 +160,7 @@ export const KEY_SUPPORT: Readonly<Record<string, KeyStatus>> = {
   "router_settings.default_max_parallel_requests": P,
   "router_settings.enable_tag_filtering": P,
   "router_settings.tag_filtering_match_any": P,
-  "router_settings.cache_responses": P,
+  "router_settings.cache_responses": S,
   "router_settings.default_litellm_params": P,
   "router_settings.provider_budget_config": P,
   "router_settings.optional_pre_call_checks": P,

@@ -62,3 +62,50 @@ describe("cache_params.mode: default_off and supported_call_types over HTTP", ()
     expect((await responses()).response.headers.get("x-litellm-cache-hit")).toBeNull();
   });
 });
+
+// LiteLLM's other switch: router_settings.cache_responses (its Router builds the cache when
+// litellm_settings did not), in memory here since the router has no Redis.
+describe("router_settings.cache_responses over HTTP", () => {
+  let upstream: FakeServer;
+  let gateway: TestGateway;
+  let openai: OpenAI;
+
+  beforeAll(async () => {
+    upstream = await startFakeOpenAI({ apiKey: "sk-upstream" });
+    gateway = await startTestGateway({
+      config: {
+        model_list: [
+          {
+            model_name: "gpt-4o",
+            litellm_params: {
+              model: "openai/gpt-4o",
+              api_key: "sk-upstream",
+              api_base: `${upstream.url}/v1`,
+            },
+          },
+        ],
+        router_settings: { cache_responses: true },
+      },
+    });
+    openai = new OpenAI({ apiKey: gateway.masterKey, baseURL: gateway.baseURL, maxRetries: 0 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await gateway?.close();
+    await upstream?.close();
+  });
+
+  it("the second identical request is a hit and never reaches the provider", async () => {
+    const ask = () =>
+      openai.chat.completions
+        .create({ model: "gpt-4o", messages: [{ role: "user", content: "cached by the router?" }] })
+        .withResponse();
+    const calls = upstream.callCount("/v1/chat/completions");
+    const first = await ask();
+    const second = await ask();
+    expect(first.response.headers.get("x-litellm-cache-hit")).toBeNull();
+    expect(second.response.headers.get("x-litellm-cache-hit")).toBe("True");
+    expect(second.data.choices[0]!.message.content).toBe(first.data.choices[0]!.message.content);
+    expect(upstream.callCount("/v1/chat/completions") - calls).toBe(1);
+  });
+});

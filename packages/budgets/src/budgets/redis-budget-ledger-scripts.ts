@@ -61,7 +61,9 @@ for i = 1, n do
   local b = 4 + (i - 1) * 4
   open(h, z, ARGV[b + 1], ARGV[b + 2], ARGV[b + 4], now)
   local max = ARGV[b + 3]
-  if max ~= '' then
+  -- A re-sent reserve finds its own hold in r: checked again, a request that took the line to
+  -- its limit would be refused by its own hold, and be told no while the hold stays.
+  if max ~= '' and redis.call('HEXISTS', h, 'x:' .. id) == 0 then
     local s = tonumber(redis.call('HGET', h, 's'))
     local r = tonumber(redis.call('HGET', h, 'r'))
     if s + r >= tonumber(max) then

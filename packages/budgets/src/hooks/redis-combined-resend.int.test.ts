@@ -81,4 +81,54 @@ describe.skipIf(!url)("the combined settle re-sent after a lost reply (TEST_REDI
     const replayed = (await journal.read(10)).filter((e) => e.record.requestId === id);
     expect(replayed).toHaveLength(1);
   });
+
+  it("a re-sent admission counts the request once and admits it, at the rpm limit and at the budget's edge", async () => {
+    const proxy = await replyCuttingProxy(url!);
+    const redis = new Redis(proxy.url, { maxRetriesPerRequest: 2 });
+    cleanup.push(
+      () => proxy.close(),
+      () => redis.disconnect(),
+    );
+    const errors: string[] = [];
+    const logger = { warn() {}, error: (message: string) => errors.push(message) };
+    const ledger = createRedisBudgetLedger({ redis, keyPrefix: `${prefix}l2:` });
+    const limiter = createRedisRateLimiter({ redis, keyPrefix: `${prefix}r2:` });
+    const journal = withFallbackJournal(
+      createRedisSpendJournal({ redis, stream: `${prefix}spend2`, consumer: "c1", logger }),
+      logger,
+    );
+    const hooks = createBudgetHooks({ ledger, limiter, journal, logger });
+    // The second request takes the last rpm slot, and its hold takes the budget to its limit.
+    const key = buildKeyIdentity({
+      key: keyRow(`sk-admit-resend-${prefix}`, { rpmLimit: 2, tpmLimit: 1_000, maxBudget: 1 }),
+    });
+    const usage = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 };
+    const first = hookContext(key, { maxCost: 0.5, promptTokens: 10 });
+    await hooks.preCall(first); // loads the scripts: the lost reply is the admission's
+    await hooks.postCall(first, { status: "success", cost: 0.5, usage });
+
+    const second = hookContext(key, { maxCost: 0.5, promptTokens: 10 });
+    proxy.loseReplyOfNext(second.callId);
+    await hooks.preCall(second); // before: a 429 from its own first run (or the budget's refusal)
+    expect(proxy.cuts).toBe(1);
+    const rateKey = `${prefix}r2:r:${key.rateLimits[0]!.id}`;
+    expect(Number(await admin!.hget(rateKey, "q"))).toBe(2);
+    expect(Number(await admin!.hget(rateKey, "t"))).toBe(15 + 10);
+    expect(await ledger.read(key.budgetLines[0]!, Date.now())).toEqual({
+      spend: 0.5,
+      reserved: 0.5,
+    });
+
+    await hooks.postCall(second, { status: "success", cost: 0.25, usage });
+    expect(Number(await admin!.hget(rateKey, "t"))).toBe(30);
+    expect(await ledger.read(key.budgetLines[0]!, Date.now())).toEqual({
+      spend: 0.75,
+      reserved: 0,
+    });
+    // The limit still holds: a third request in this minute is refused.
+    await expect(hooks.preCall(hookContext(key, { maxCost: 0.1 }))).rejects.toMatchObject({
+      status: 429,
+    });
+    expect(errors).toEqual([]);
+  });
 });

@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { dropPrefix, integrationUrl, uniquePrefix } from "../__fixtures__/integration.ts";
 import { describeLimiterContract, descriptor } from "../__fixtures__/limiter-contract.ts";
+import { replyCuttingProxy } from "../__fixtures__/reply-cutting-proxy.ts";
 import { createRedisRateLimiter } from "./redis-rate-limiter.ts";
 
 const url = integrationUrl("TEST_REDIS_URL");
@@ -35,5 +36,125 @@ describe.skipIf(!url)("Redis rate limiter (TEST_REDIS_URL)", () => {
       ),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(10);
+  });
+
+  /**
+   * ioredis re-sends a script whose reply a reconnect lost: through a proxy that cuts the
+   * connection once the script ran, the same acquire or release runs twice in Redis.
+   */
+  describe("a script re-sent after its reply was lost", () => {
+    const counts = async (d: { id: string }) => {
+      const h = await client().hgetall(`${prefix}r:${d.id}`);
+      return { q: Number(h.q), t: Number(h.t) };
+    };
+    const proxied = async () => {
+      const proxy = await replyCuttingProxy(url!);
+      // As the gateway connects (build-budgets.ts), re-sending left at ioredis's default.
+      const redis = new Redis(proxy.url, { maxRetriesPerRequest: 2 });
+      clients.push(redis);
+      const limiter = createRedisRateLimiter({ redis, keyPrefix: prefix });
+      const warm = descriptor({ rpm: 100 });
+      // Loads both scripts: the lost replies below are theirs, not a NOSCRIPT.
+      const lease = await limiter.acquire({
+        id: `warm-${warm.id}`,
+        descriptors: [warm],
+        tokens: 0,
+        now: Date.now(),
+      });
+      if (lease.ok) await limiter.release(lease.lease, { tokens: 0, now: Date.now() });
+      const close = async () => {
+        redis.disconnect();
+        await proxy.close();
+      };
+      return { proxy, limiter, close };
+    };
+
+    it("an acquire counts once and answers as its first run did, even at the limit", async () => {
+      const { proxy, limiter, close } = await proxied();
+      const key = descriptor({ rpm: 2, tpm: 1_000 });
+      const now = Date.now();
+      expect(
+        (await limiter.acquire({ id: `a-${key.id}`, descriptors: [key], tokens: 10, now })).ok,
+      ).toBe(true);
+      // The second request takes the last slot; its re-send must not be refused by it.
+      proxy.loseReplyOfNext(`b-${key.id}`);
+      const second = await limiter.acquire({
+        id: `b-${key.id}`,
+        descriptors: [key],
+        tokens: 10,
+        now,
+      });
+      expect(proxy.cuts).toBe(1);
+      expect(second).toMatchObject({
+        ok: true,
+        remaining: {
+          requests: { remaining: 0, limit: 2 },
+          tokens: { remaining: 980, limit: 1_000 },
+        },
+      });
+      expect(await counts(key)).toEqual({ q: 2, t: 20 });
+      // The limit still holds for the next one.
+      expect(
+        (await limiter.acquire({ id: `c-${key.id}`, descriptors: [key], tokens: 10, now })).ok,
+      ).toBe(false);
+      await close();
+    });
+
+    it("a release counts the tokens once and frees the parallel slot", async () => {
+      const { proxy, limiter, close } = await proxied();
+      const key = descriptor({ tpm: 1_000, maxParallel: 1 });
+      const now = Date.now();
+      const first = await limiter.acquire({
+        id: `a-${key.id}`,
+        descriptors: [key],
+        tokens: 10,
+        now,
+      });
+      if (!first.ok) throw new Error("refused");
+      proxy.loseReplyOfNext(`a-${key.id}`);
+      await limiter.release(first.lease, { tokens: 25, now });
+      expect(proxy.cuts).toBe(1);
+      expect(await counts(key)).toEqual({ q: 1, t: 25 });
+      expect(
+        (await limiter.acquire({ id: `b-${key.id}`, descriptors: [key], tokens: 0, now })).ok,
+      ).toBe(true);
+      await close();
+    });
+
+    it("an id used again by a later request is counted as a new request", async () => {
+      const limiter = createRedisRateLimiter({ redis: client(), keyPrefix: prefix });
+      const key = descriptor({ rpm: 2 });
+      const now = Date.now();
+      const first = await limiter.acquire({
+        id: `same-${key.id}`,
+        descriptors: [key],
+        tokens: 0,
+        now,
+      });
+      if (!first.ok) throw new Error("refused");
+      await limiter.release(first.lease, { tokens: 0, now });
+      const again = await limiter.acquire({
+        id: `same-${key.id}`,
+        descriptors: [key],
+        tokens: 0,
+        now: now + 1,
+      });
+      expect(again).toMatchObject({
+        ok: true,
+        remaining: { requests: { remaining: 0, limit: 2 } },
+      });
+      expect(
+        (
+          await limiter.acquire({
+            id: `other-${key.id}`,
+            descriptors: [key],
+            tokens: 0,
+            now: now + 2,
+          })
+        ).ok,
+      ).toBe(false);
+      if (again.ok) await limiter.release(again.lease, { tokens: 5, now: now + 3 });
+      expect(await counts(key)).toEqual({ q: 2, t: 5 });
+    });
   });
 });

@@ -20,14 +20,40 @@ export interface RedisRateLimiterOptions {
 }
 
 /**
- * KEYS: h1, p1, h2, p2, ... (window counters hash {w, q, t}; parallel slots zset by expiry)
+ * ioredis re-sends a command whose reply a reconnect lost (`autoResendUnfulfilledCommands`), so
+ * an acquire or a release can run twice. Counting is not idempotent (a re-sent acquire counted a
+ * request twice against rpm and its tokens twice against tpm, and could refuse with a 429 the
+ * request its first run had admitted; a re-sent release counted the tokens again), so each lease
+ * has a marker key: the acquire leaves its answer there and a re-send answers it again; the
+ * release turns it into `released` and a re-send changes nothing. It lives two windows, as long
+ * as the counters a late re-send could still change; a request that outlives it is released as
+ * usual (only a re-send after that long would count twice). Lease ids are call ids, unique per
+ * request (two requests in flight under one id already shared a parallel slot). Memory: one
+ * short string key per request of the last two minutes (~10 MB at 500 requests a second).
+ */
+const LEASE_MARKER_TTL_MS = 2 * RATE_WINDOW_MS;
+
+/**
+ * KEYS: h1, p1, h2, p2, ... (window counters hash {w, q, t}; parallel slots zset by expiry), then
+ * the lease's marker (a string key, see LEASE_MARKER_TTL_MS above)
  * ARGV: now, window, request id, slot expiry, tokens, slot ttl ms, then per descriptor: rpm, tpm, parallel ('' = none)
  * Returns {0, reqRemaining, reqLimit, tokRemaining, tokLimit} (-1 = no such limit) or
  * {index, type, limit, current} for the first refusing descriptor.
  */
 export const RATE_ACQUIRE_LUA = `
 local now, window, id, expiry, tokens, slotTtl = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6]
-local n = #KEYS / 2
+local n = math.floor(#KEYS / 2)
+local lease = KEYS[2 * n + 1]
+-- A re-sent acquire (its first run's reply lost) answers what the first run answered. A re-send
+-- has the very same arguments: an id used again by another request (another time or
+-- descriptor) is counted as the new request it is.
+local sent = ARGV[1] .. '|' .. (KEYS[1] or '') .. '|'
+if lease then
+  local earlier = redis.call('GET', lease)
+  if earlier and string.sub(earlier, 1, #sent) == sent then
+    return cjson.decode(string.sub(earlier, #sent + 1))
+  end
+end
 for i = 1, n do
   local h, p = KEYS[2 * i - 1], KEYS[2 * i]
   local b = 6 + (i - 1) * 3
@@ -70,17 +96,26 @@ for i = 1, n do
     if tr == -1 or left < tr then tr = math.max(left, 0); tl = tonumber(tpm) end
   end
 end
-return {0, rr, rl, tr, tl}
+local out = {0, rr, rl, tr, tl}
+if lease then redis.call('SET', lease, sent .. cjson.encode(out), 'PX', ${LEASE_MARKER_TTL_MS}) end
+return out
 `;
 
 /**
- * KEYS: h1, p1, ...
+ * KEYS: h1, p1, ..., then the lease's marker
  * ARGV: acquire window, request id, token delta in that window, tokens for a later window, request delta
  */
 export const RATE_RELEASE_LUA = `
 local window, id = tonumber(ARGV[1]), ARGV[2]
 local same, later, requests = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-for i = 1, #KEYS / 2 do
+local n = math.floor(#KEYS / 2)
+local lease = KEYS[2 * n + 1]
+-- Released already: this is a re-sent release, whose counts must not change twice.
+if lease then
+  if redis.call('GET', lease) == 'released' then return 0 end
+  redis.call('SET', lease, 'released', 'PX', ${LEASE_MARKER_TTL_MS})
+end
+for i = 1, n do
   local h, p = KEYS[2 * i - 1], KEYS[2 * i]
   redis.call('ZREM', p, id)
   local w = tonumber(redis.call('HGET', h, 'w'))
@@ -160,6 +195,7 @@ export function rateLimiterCalls(prefix: string, slotTtlMs: number) {
         keys.push(`${prefix}r:${d.id}`, `${prefix}rp:${d.id}`);
         args.push(d.rpm ?? "", d.tpm ?? "", d.maxParallel ?? "");
       }
+      if (descriptors.length > 0) keys.push(`${prefix}lease:${id}`);
       return { keys, args };
     },
 
@@ -198,6 +234,7 @@ export function rateLimiterCalls(prefix: string, slotTtlMs: number) {
     ): ScriptCall {
       const keys: string[] = [];
       for (const d of lease.descriptors) keys.push(`${prefix}r:${d.id}`, `${prefix}rp:${d.id}`);
+      if (lease.descriptors.length > 0) keys.push(`${prefix}lease:${lease.id}`);
       const total = Math.round(tokens);
       return {
         keys,

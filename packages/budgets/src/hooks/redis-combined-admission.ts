@@ -207,22 +207,16 @@ export function combinedRedisAdmission(
     },
 
     async settle(reservation, cost, lease, { tokens, now }, record) {
-      const settle = holds.settle(reservation, cost, now);
-      const release = rate.release(lease, { tokens });
-      if (record === undefined || records === undefined) {
-        const [settled, , fault] = await redis.budgetSettleRelease(...argsOf(settle, release));
-        if (fault) return { lines: [], appended: false, fault };
-        return { lines: holds.settled(reservation, settled), appended: false };
-      }
-      const raw = records.raw(record);
+      const parts = [holds.settle(reservation, cost, now), rate.release(lease, { tokens })];
+      // The record is the script's third part when the journal is on this client too.
+      const raw = record === undefined || records === undefined ? undefined : records.raw(record);
+      if (raw !== undefined) parts.push({ keys: [records!.stream], args: [raw] });
       const at = Date.now();
-      const append = { keys: [records.stream], args: [raw] };
-      const [settled, id, fault] = await redis.budgetSettleRelease(
-        ...argsOf(settle, release, append),
-      );
-      if (id) records.appended(id, raw, at);
-      if (fault) return { lines: [], appended: Boolean(id), fault };
-      return { lines: holds.settled(reservation, settled), appended: Boolean(id) };
+      const [settled, id, fault] = await redis.budgetSettleRelease(...argsOf(...parts));
+      const appended = raw !== undefined && Boolean(id);
+      if (appended) records!.appended(id!, raw!, at);
+      if (fault) return { lines: [], appended, fault };
+      return { lines: holds.settled(reservation, settled), appended };
     },
   };
 }

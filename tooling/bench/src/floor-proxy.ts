@@ -13,7 +13,9 @@ const port = Number(process.argv[2] ?? 0);
 const upstream = process.argv[3];
 if (!upstream) throw new Error("usage: floor-proxy <port> <upstream origin>");
 
-const pool = new Pool(upstream, { connections: 128, pipelining: 1, keepAliveTimeout: 60_000 });
+// Connections open as needed: enough for the scale bench's 1,000 concurrent streams (a stream
+// holds its connection), which 128 made queue behind each other.
+const pool = new Pool(upstream, { connections: 2048, pipelining: 1, keepAliveTimeout: 60_000 });
 
 function fail(res: import("node:http").ServerResponse, status: number, message: string): void {
   if (res.headersSent) {

@@ -120,7 +120,7 @@ try {
     lines.push(
       "## Streams: CPU per streamed chunk",
       "",
-      `The real gateway process (embedded mode, master key) in front of an upstream that sends one content chunk per 100 ms, ${values.chunks} chunks per stream; all streams of a row open at once. CPU: the gateway's threads (scheduler ns) over the wave ÷ content chunks delivered.`,
+      `The real gateway process (embedded mode, master key) in front of an upstream that sends one content chunk per 100 ms, ${values.chunks} chunks per stream; all streams of a row open at once. CPU: the proxy's threads (scheduler ns) over the wave ÷ content chunks delivered. The floor rows are the same waves through the bare node:http + undici proxy (\`src/floor-proxy.ts\`, relaying the upstream's bytes): what any Node proxy pays per chunk here.`,
       "",
       ...renderStreams(rows),
       "",

@@ -6,9 +6,11 @@ import { join } from "node:path";
 import { renderProfile, summariseProfile } from "../cpu-profile.ts";
 import { processCpuMs, rssMiB } from "../proc-stats.ts";
 import { stopProcess } from "../processes.ts";
-import { startGateway, type Paths } from "../targets.ts";
+import { startFloor, startGateway, type Paths, type Target } from "../targets.ts";
 
 export interface StreamsRow {
+  /** Which proxy carried the wave: the gateway, or the bare node:http + undici floor. */
+  readonly proxy: "gateway" | "floor";
   readonly streams: number;
   readonly chunks: number;
   readonly seconds: number;
@@ -142,12 +144,13 @@ export async function streamsScale(
   let stopped: number | undefined;
   const dispatcher = new Agent({ connections: Math.max(...sizes) + 10, pipelining: 0 });
   const rows: StreamsRow[] = [];
-  try {
-    const pid = gateway.process!.pid;
+  /** Every size through one proxy: CPU per content chunk and RSS of its process. */
+  const waves = async (proxy: StreamsRow["proxy"], target: Target) => {
+    const pid = target.process!.pid;
     // Warm-up: the JIT and the connection pools, not measured.
-    await runStreams(gateway.url, gateway.headers, gateway.model, 20, dispatcher);
+    await runStreams(target.url, target.headers, target.model, 20, dispatcher);
     for (const streams of sizes) {
-      log(`streams: ${streams} concurrent streams × ${chunks} chunks`);
+      log(`streams: ${streams} concurrent streams × ${chunks} chunks through the ${proxy}`);
       const rssBeforeMiB = rssMiB(pid);
       let rssDuringMiB: number | undefined;
       const sampler = setInterval(() => {
@@ -158,30 +161,41 @@ export async function streamsScale(
       const cpu0 = threadCpuMs(pid);
       const started = performance.now();
       const result = await runStreams(
-        gateway.url,
-        gateway.headers,
-        gateway.model,
+        target.url,
+        target.headers,
+        target.model,
         streams,
         dispatcher,
       );
       const ended = performance.now();
-      const seconds = (ended - started) / 1000;
-      window = { start: started, end: ended, chunks: result.chunks };
+      if (proxy === "gateway") window = { start: started, end: ended, chunks: result.chunks };
       clearInterval(sampler);
       const cpuMs = threadCpuMs(pid) - cpu0;
       rows.push({
+        proxy,
         streams,
         chunks: result.chunks,
-        seconds,
+        seconds: (ended - started) / 1000,
         cpuUsPerChunk: result.chunks > 0 ? (cpuMs * 1000) / result.chunks : NaN,
         rssBeforeMiB,
         rssDuringMiB,
         completed: result.completed,
       });
     }
+  };
+  try {
+    await waves("gateway", gateway);
     // SIGTERM: the gateway leaves through process.exit, which makes --cpu-prof write its file.
     await stopProcess(gateway.process!, 60_000);
     stopped = performance.now();
+    // The same waves through the floor: what any Node proxy pays per chunk on this machine
+    // (a read from the upstream, a write to the client), the gateway's share being the rest.
+    const floor = await startFloor(paths, upstream.origin);
+    try {
+      await waves("floor", floor);
+    } finally {
+      await stopProcess(floor.process!);
+    }
   } finally {
     await dispatcher.close();
     await stopProcess(gateway.process!);
@@ -204,11 +218,11 @@ const mib = (value: number | undefined) => (value === undefined ? "-" : value.to
 
 export function renderStreams(rows: readonly StreamsRow[]): string[] {
   return [
-    "| concurrent streams | content chunks delivered | streams completed | wave seconds | gateway CPU per chunk | RSS before, MiB | peak RSS during, MiB |",
-    "|---:|---:|---:|---:|---:|---:|---:|",
+    "| proxy | concurrent streams | content chunks delivered | streams completed | wave seconds | CPU per chunk | RSS before, MiB | peak RSS during, MiB |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
     ...rows.map(
       (r) =>
-        `| ${r.streams.toLocaleString("en-US")} | ${r.chunks.toLocaleString("en-US")} | ${r.completed.toLocaleString("en-US")} | ${r.seconds.toFixed(1)} | ${r.cpuUsPerChunk.toFixed(1)} µs | ${mib(r.rssBeforeMiB)} | ${mib(r.rssDuringMiB)} |`,
+        `| ${r.proxy} | ${r.streams.toLocaleString("en-US")} | ${r.chunks.toLocaleString("en-US")} | ${r.completed.toLocaleString("en-US")} | ${r.seconds.toFixed(1)} | ${r.cpuUsPerChunk.toFixed(1)} µs | ${mib(r.rssBeforeMiB)} | ${mib(r.rssDuringMiB)} |`,
     ),
   ];
 }

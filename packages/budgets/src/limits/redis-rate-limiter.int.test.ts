@@ -38,6 +38,50 @@ describe.skipIf(!url)("Redis rate limiter (TEST_REDIS_URL)", () => {
     expect(results.filter((r) => r.ok)).toHaveLength(10);
   });
 
+  // Instances' clocks differ by a few ms (and a command can wait out a reconnect): at a minute's
+  // turn one instance's request can arrive for the window another has already left.
+  it("a request stamped in the window before keeps the newer window's counts (two clocks)", async () => {
+    const ahead = createRedisRateLimiter({ redis: client(), keyPrefix: prefix });
+    const behind = createRedisRateLimiter({ redis: client(), keyPrefix: prefix });
+    const key = descriptor({ rpm: 2, tpm: 1_000 });
+    const turn = Math.ceil(Date.now() / 60_000) * 60_000;
+    const acquire = (l: typeof ahead, id: string, now: number, tokens = 10) =>
+      l.acquire({ id: `${id}-${key.id}`, descriptors: [key], tokens, now });
+    const a = await acquire(ahead, "a", turn + 5);
+    const b = await acquire(ahead, "b", turn + 6);
+    expect([a.ok, b.ok]).toEqual([true, true]);
+    // 20 ms behind: still in the last minute by its clock. Before: it reset the counters to
+    // that minute (q 0), and the next request of the new minute reset them again: both admitted.
+    const late = await acquire(behind, "late", turn - 15);
+    const c = await acquire(ahead, "c", turn + 30);
+    expect([late.ok, c.ok]).toEqual([false, false]);
+    const counts = await client().hgetall(`${prefix}r:${key.id}`);
+    expect(counts).toMatchObject({ w: String(turn), q: "2", t: "20" });
+    // A late request the limits admit is counted in the newer window, and released there.
+    const roomy = descriptor({ rpm: 10, tpm: 1_000 });
+    const first = await ahead.acquire({
+      id: `f-${roomy.id}`,
+      descriptors: [roomy],
+      tokens: 10,
+      now: turn + 5,
+    });
+    const second = await behind.acquire({
+      id: `s-${roomy.id}`,
+      descriptors: [roomy],
+      tokens: 10,
+      now: turn - 15,
+    });
+    if (!first.ok || !second.ok) throw new Error("refused");
+    expect(second.lease.window).toBe(turn);
+    await behind.release(second.lease, { tokens: 40, now: turn - 5 });
+    await ahead.release(first.lease, { tokens: 0, now: turn + 50, rollback: true });
+    expect(await client().hgetall(`${prefix}r:${roomy.id}`)).toMatchObject({
+      w: String(turn),
+      q: "1",
+      t: "40",
+    });
+  });
+
   /**
    * ioredis re-sends a script whose reply a reconnect lost: through a proxy that cuts the
    * connection once the script ran, the same acquire or release runs twice in Redis.

@@ -37,8 +37,16 @@ const LEASE_MARKER_TTL_MS = 2 * RATE_WINDOW_MS;
  * KEYS: h1, p1, h2, p2, ... (window counters hash {w, q, t}; parallel slots zset by expiry), then
  * the lease's marker (a string key, see LEASE_MARKER_TTL_MS above)
  * ARGV: now, window, request id, slot expiry, tokens, slot ttl ms, then per descriptor: rpm, tpm, parallel ('' = none)
- * Returns {0, reqRemaining, reqLimit, tokRemaining, tokLimit} (-1 = no such limit) or
- * {index, type, limit, current} for the first refusing descriptor.
+ * Returns {0, reqRemaining, reqLimit, tokRemaining, tokLimit, window} (-1 = no such limit) or
+ * {index, type, limit, current, window} for the first refusing descriptor; `window` is the one
+ * the request was counted in, which is later than its own when a descriptor's counters have
+ * moved on already.
+ *
+ * Windows only move forward: an instance whose clock is a few ms behind another's (or a command
+ * that waited out a reconnect) sends a request of the minute the counters have just left. Reset
+ * to that minute, the counters lost the new minute's count, and the next request of the new
+ * minute reset them again, losing the old one's: at every turn of the minute both were admitted
+ * from zero. Such a request is counted in the newer window instead, as the memory limiter does.
  */
 export const RATE_ACQUIRE_LUA = `
 local now, window, id, expiry, tokens, slotTtl = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6]
@@ -54,26 +62,31 @@ if lease then
     return cjson.decode(string.sub(earlier, #sent + 1))
   end
 end
+local at = {}
+for i = 1, n do
+  at[i] = redis.call('HGET', KEYS[2 * i - 1], 'w')
+  if at[i] and tonumber(at[i]) > tonumber(window) then window = at[i] end
+end
 for i = 1, n do
   local h, p = KEYS[2 * i - 1], KEYS[2 * i]
   local b = 6 + (i - 1) * 3
-  if redis.call('HGET', h, 'w') ~= window then
+  if at[i] ~= window then
     redis.call('HSET', h, 'w', window, 'q', 0, 't', 0)
     redis.call('PEXPIRE', h, ${2 * RATE_WINDOW_MS})
   end
   local rpm, tpm, par = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
   if rpm ~= '' then
     local q = tonumber(redis.call('HGET', h, 'q'))
-    if q >= tonumber(rpm) then return {i, 'requests', rpm, q} end
+    if q >= tonumber(rpm) then return {i, 'requests', rpm, q, window} end
   end
   if tpm ~= '' then
     local t = tonumber(redis.call('HGET', h, 't'))
-    if t >= tonumber(tpm) then return {i, 'tokens', tpm, t} end
+    if t >= tonumber(tpm) then return {i, 'tokens', tpm, t, window} end
   end
   if par ~= '' then
     redis.call('ZREMRANGEBYSCORE', p, '-inf', now)
     local c = redis.call('ZCARD', p)
-    if c >= tonumber(par) then return {i, 'max_parallel_requests', par, c} end
+    if c >= tonumber(par) then return {i, 'max_parallel_requests', par, c, window} end
   end
 end
 local rr, rl, tr, tl = -1, -1, -1, -1
@@ -96,7 +109,7 @@ for i = 1, n do
     if tr == -1 or left < tr then tr = math.max(left, 0); tl = tonumber(tpm) end
   end
 end
-local out = {0, rr, rl, tr, tl}
+local out = {0, rr, rl, tr, tl, window}
 if lease then redis.call('SET', lease, sent .. cjson.encode(out), 'PX', ${LEASE_MARKER_TTL_MS}) end
 return out
 `;
@@ -203,10 +216,16 @@ export function rateLimiterCalls(prefix: string, slotTtlMs: number) {
       { id, descriptors, tokens, now }: RateAcquireInput,
       result: readonly (string | number)[],
     ): RateAcquireResult {
-      const window = windowStart(now);
       const index = Number(result[0]);
       if (index === 0) {
-        const [, rr, rl, tr, tl] = result.map(Number) as [number, number, number, number, number];
+        const [, rr, rl, tr, tl, window] = result.map(Number) as [
+          number,
+          number,
+          number,
+          number,
+          number,
+          number,
+        ];
         const remaining: RateRemaining = {
           ...(rl >= 0 ? { requests: { remaining: rr, limit: rl } } : {}),
           ...(tl >= 0 ? { tokens: { remaining: tr, limit: tl } } : {}),
@@ -218,6 +237,7 @@ export function rateLimiterCalls(prefix: string, slotTtlMs: number) {
         };
       }
       const type = String(result[1]) as RateLimitType;
+      const window = Number(result[4]);
       return {
         ok: false,
         descriptor: descriptors[index - 1]!,

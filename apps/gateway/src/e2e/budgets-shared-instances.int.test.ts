@@ -130,4 +130,33 @@ describe.skipIf(!databaseUrl || !redisUrl)("two instances share keys, budgets an
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429, 429, 429]);
     expect(upstream.callCount() - calls).toBe(4);
   });
+
+  // The Redis limiter keeps a marker per lease id that answers a re-sent acquire as its first
+  // run did (same time, same id): were the client's x-litellm-call-id the lease id, requests
+  // sent together under one id (one clock reading here) would be admitted on the first one's
+  // answer, uncounted, and only one release of them all would count its tokens.
+  it("requests sent together under one x-litellm-call-id each count against rpm_limit", async () => {
+    clock.advance(60_000);
+    const { key } = await admin<{ key: string }>(a, "/key/generate", { rpm_limit: 3 });
+    const calls = upstream.callCount();
+    const responses = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        fetch(`${(i % 2 === 0 ? a : b).baseURL}/chat/completions`, {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${key}`,
+            "content-type": "application/json",
+            "x-litellm-call-id": `shared-${id}`,
+          },
+          body: JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }),
+        }),
+      ),
+    );
+    const statuses = await Promise.all(
+      responses.map(async (res) => (await res.arrayBuffer(), res.status)),
+    );
+    expect(statuses.filter((s) => s === 200)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(3);
+    expect(upstream.callCount() - calls).toBe(3);
+  });
 });

@@ -165,6 +165,32 @@ describe.skipIf(!url)("Redis rate limiter (TEST_REDIS_URL)", () => {
       await close();
     });
 
+    // A request longer than the marker's two minutes, or a Redis that restarted empty between
+    // the acquire and the release, finds no marker: released as usual, and a re-send of that
+    // release (the marker is the release's own from then on) still counts nothing twice.
+    it("a release that finds no marker releases, and its re-send changes nothing", async () => {
+      const { proxy, limiter, close } = await proxied();
+      const key = descriptor({ tpm: 1_000, maxParallel: 1 });
+      const now = Date.now();
+      const first = await limiter.acquire({
+        id: `a-${key.id}`,
+        descriptors: [key],
+        tokens: 10,
+        now,
+      });
+      if (!first.ok) throw new Error("refused");
+      expect(await client().del(`${prefix}lease:a-${key.id}`)).toBe(1);
+      proxy.loseReplyOfNext(`a-${key.id}`);
+      await limiter.release(first.lease, { tokens: 25, now });
+      expect(proxy.cuts).toBe(1);
+      expect(await counts(key)).toEqual({ q: 1, t: 25 });
+      expect(await client().get(`${prefix}lease:a-${key.id}`)).toBe("released");
+      expect(
+        (await limiter.acquire({ id: `b-${key.id}`, descriptors: [key], tokens: 0, now })).ok,
+      ).toBe(true);
+      await close();
+    });
+
     it("an id used again by a later request is counted as a new request", async () => {
       const limiter = createRedisRateLimiter({ redis: client(), keyPrefix: prefix });
       const key = descriptor({ rpm: 2 });

@@ -165,6 +165,24 @@ describe.skipIf(!url)("Redis rate limiter (TEST_REDIS_URL)", () => {
       await close();
     });
 
+    // The budget refused after the limits admitted: the lease is rolled back. A re-sent
+    // rollback un-counted the request twice (q below zero), admitting one more past rpm.
+    it("a rollback un-counts the request once", async () => {
+      const { proxy, limiter, close } = await proxied();
+      const key = descriptor({ rpm: 1, tpm: 1_000 });
+      const now = Date.now();
+      const acquire = (id: string) =>
+        limiter.acquire({ id: `${id}-${key.id}`, descriptors: [key], tokens: 10, now });
+      const admitted = await acquire("a");
+      if (!admitted.ok) throw new Error("refused");
+      proxy.loseReplyOfNext(`a-${key.id}`);
+      await limiter.release(admitted.lease, { tokens: 0, now, rollback: true });
+      expect(proxy.cuts).toBe(1);
+      expect(await counts(key)).toEqual({ q: 0, t: 0 });
+      expect([(await acquire("b")).ok, (await acquire("c")).ok]).toEqual([true, false]);
+      await close();
+    });
+
     // A request longer than the marker's two minutes, or a Redis that restarted empty between
     // the acquire and the release, finds no marker: released as usual, and a re-send of that
     // release (the marker is the release's own from then on) still counts nothing twice.

@@ -20,16 +20,24 @@ export interface RedisRateLimiterOptions {
 }
 
 /**
- * ioredis re-sends a command whose reply a reconnect lost (`autoResendUnfulfilledCommands`), so
- * an acquire or a release can run twice. Counting is not idempotent (a re-sent acquire counted a
+ * ioredis re-sends a command whose reply a reconnect lost (`autoResendUnfulfilledCommands`), so an
+ * acquire or a release can run twice. Counting is not idempotent (a re-sent acquire counted a
  * request twice against rpm and its tokens twice against tpm, and could refuse with a 429 the
  * request its first run had admitted; a re-sent release counted the tokens again), so each lease
- * has a marker key: the acquire leaves its answer there and a re-send answers it again; the
- * release turns it into `released` and a re-send changes nothing. It lives two windows, as long
- * as the counters a late re-send could still change; a request that outlives it is released as
- * usual (only a re-send after that long would count twice). Lease ids are call ids, unique per
- * request (two requests in flight under one id already shared a parallel slot). Memory: one
- * short string key per request of the last two minutes (~10 MB at 500 requests a second).
+ * has a marker key: the acquire leaves its answer there and a re-send answers it again; the release
+ * turns it into `released` and a re-send changes nothing. It lives two minutes from the acquire,
+ * then from the release. What it has to outlive is the wait for a re-send, not the counters (a late
+ * re-sent release adds its tokens to whatever window is current): ioredis re-sends on its next
+ * ready connection, milliseconds after a dropped one; with the gateway's `maxRetriesPerRequest: 2`
+ * a command is given up after three failed reconnects, but one waiting on a Redis that accepts
+ * connections while it loads its data waits for it. A re-send later than two minutes counts again
+ * (a rolled-back one un-counts again). A request that outlives the marker is released as usual (the
+ * release writes its own). Lease ids must be unique per request: a marker answers a second acquire
+ * under its id at the same `now` from the first one's answer, and the first release silences the
+ * later ones (the gateway uses its own request id, never the client's x-litellm-call-id;
+ * budgets-shared-instances.int.test.ts). Cost, measured (old and new scripts in alternating
+ * rounds): ~210 bytes of used_memory per marker (key, value, expiry), ~13 MB at 500 requests a
+ * second; Redis time per acquire or release 18 -> 26 µs, no extra round trip.
  */
 const LEASE_MARKER_TTL_MS = 2 * RATE_WINDOW_MS;
 

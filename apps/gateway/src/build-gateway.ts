@@ -11,6 +11,7 @@ import { configuredCallbacks } from "./observability/callback-selection.ts";
 import { messageLoggingOf } from "./observability/message-logging.ts";
 import { buildObservability } from "./observability/build-observability.ts";
 import { loadDeploymentId } from "./auth/deployment-id.ts";
+import { budgetsKeyPrefixOf, SHARED_BUDGETS_KEY_PREFIX } from "./budgets/budgets-key-prefix.ts";
 import type { GatewayRequestMetadata } from "./request-metadata.ts";
 import { countCompletionTokens, countRequestTokens } from "./catalog/count-request-tokens.ts";
 import { enrichModelList } from "./catalog/enrich-model-list.ts";
@@ -131,6 +132,7 @@ export async function buildGateway(options: {
 
     // Filled once the model list is known (below); the hooks only read it per request.
     const accessGroups = createAccessGroups();
+    const deploymentId = await loadDeploymentId(db.raw);
     const budgets = buildBudgets({
       accessGroupsOf: accessGroups.of,
       database: db,
@@ -138,7 +140,13 @@ export async function buildGateway(options: {
       redis,
       saltKey: env.LITELLM_SALT_KEY,
       logger: logger.child({ component: "budgets" }),
-      ...(options.budgetsKeyPrefix ? { keyPrefix: options.budgetsKeyPrefix } : {}),
+      // This deployment's own keys in a Redis other deployments may use too.
+      ...(options.budgetsKeyPrefix
+        ? { keyPrefix: options.budgetsKeyPrefix }
+        : {
+            keyPrefix: budgetsKeyPrefixOf(deploymentId),
+            legacySpendStream: `${SHARED_BUDGETS_KEY_PREFIX}spend`,
+          }),
       ...(options.clock ? { clock: options.clock } : {}),
       onSoftBudgetCrossed: (event) => {
         observability.softBudgetCrossed(event);
@@ -231,7 +239,7 @@ export async function buildGateway(options: {
         authenticator: budgets.authenticator,
         users: budgets.management.userLogin,
         ...(env.LITELLM_SALT_KEY ? { saltKey: env.LITELLM_SALT_KEY } : {}),
-        deploymentId: await loadDeploymentId(db.raw),
+        deploymentId,
         ...(env.UI_USERNAME ? { uiUsername: env.UI_USERNAME } : {}),
         ...(env.UI_PASSWORD ? { uiPassword: env.UI_PASSWORD } : {}),
       }),

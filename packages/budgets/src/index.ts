@@ -106,6 +106,7 @@ export { createMemorySpendJournal } from "./spend/memory-spend-journal.ts";
 export { createRedisSpendJournal } from "./spend/redis-spend-journal.ts";
 export type { RedisSpendJournalOptions } from "./spend/redis-spend-journal.ts";
 export { withFallbackJournal } from "./spend/fallback-spend-journal.ts";
+export { moveSpendStream } from "./spend/move-spend-stream.ts";
 export { createDbSpendWriter } from "./spend/spend-writer.ts";
 export type {
   DbSpendWriter,

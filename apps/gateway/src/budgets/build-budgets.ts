@@ -15,6 +15,7 @@ import {
   createRedisRateLimiter,
   createRedisSpendJournal,
   createSpendFlusher,
+  moveSpendStream,
   withFallbackJournal,
   type BudgetResetCounts,
   type Clock,
@@ -27,6 +28,7 @@ import { connectRedis, type RedisConnection } from "@org/router";
 import type { Logger } from "@org/observability";
 import type { Authenticator } from "../auth/authenticator.ts";
 import { checkModelEntry } from "../config/check-model-entry.ts";
+import { SHARED_BUDGETS_KEY_PREFIX } from "./budgets-key-prefix.ts";
 
 export interface BuiltBudgets {
   authenticator: Authenticator;
@@ -57,6 +59,11 @@ export function buildBudgets(options: {
   saltKey: string | undefined;
   logger: Logger;
   keyPrefix?: string;
+  /**
+   * A spend stream of an earlier version to empty into this one's at start (records a crashed
+   * instance left there are written, not stranded). Undefined: none.
+   */
+  legacySpendStream?: string;
   /** Model access groups (`model_info.access_groups`), for keys that list a group's name. */
   accessGroupsOf?: (modelGroup: string) => readonly string[] | undefined;
   /** Time for key expiry, budget windows, rate windows and resets; tests pass a fake clock. */
@@ -69,7 +76,7 @@ export function buildBudgets(options: {
   const { database, logger } = options;
   // Spread into each part so that production leaves every default (the system clock) in place.
   const clock = options.clock ? { clock: options.clock } : {};
-  const prefix = options.keyPrefix ?? "llmgw:budgets:";
+  const prefix = options.keyPrefix ?? SHARED_BUDGETS_KEY_PREFIX;
   // Auto-pipelining: the journal appends, ledger and limiter calls of one tick share one write.
   const redis = options.redis
     ? connectRedis(options.redis, {
@@ -89,11 +96,9 @@ export function buildBudgets(options: {
   const limiter = redis
     ? createRedisRateLimiter({ redis, keyPrefix: `${prefix}limits:` })
     : createMemoryRateLimiter();
+  const stream = `${prefix}spend`;
   const journal = redis
-    ? withFallbackJournal(
-        createRedisSpendJournal({ redis, stream: `${prefix}spend`, logger }),
-        logger,
-      )
+    ? withFallbackJournal(createRedisSpendJournal({ redis, stream, logger }), logger)
     : createMemorySpendJournal();
 
   const authenticator = createAuthenticator({
@@ -141,6 +146,16 @@ export function buildBudgets(options: {
     flushSpendNow: () => flusher.flush(),
     spendRejectedCount: () => writer.rejectedCount(),
     async start() {
+      if (redis && options.legacySpendStream !== undefined) {
+        const moved = await moveSpendStream(redis, options.legacySpendStream, stream);
+        if (moved > 0) {
+          logger.warn("spend records of an earlier version moved to this deployment's stream", {
+            from: options.legacySpendStream,
+            to: stream,
+            moved,
+          });
+        }
+      }
       flusher.start();
       await resetJob.start();
     },

@@ -9,6 +9,7 @@ import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import { hashKey } from "@org/budgets";
 import type { FakeServer } from "@org/testing";
+import { budgetsKeyPrefixOf } from "../budgets/budgets-key-prefix.ts";
 import { dropRedisPrefix } from "../testing/drop-redis-prefix.ts";
 import { freeRedisDatabase } from "../testing/free-redis-database.ts";
 import {
@@ -26,9 +27,8 @@ const databaseUrl = integrationUrl("TEST_DATABASE_URL");
 const redisUrl = integrationUrl("TEST_REDIS_URL");
 const MASTER = "sk-crash-master";
 const WORKERS = 8;
-/** The spawned gateway's default budgets prefix (the process has no option to change it). */
+/** The spawned gateway's default Redis prefixes (the process has no option to change them). */
 const PREFIX = "llmgw:";
-const STREAM = "llmgw:budgets:spend";
 
 /** Polls `check` every 50 ms until it holds; fails with `what` after 15 s. */
 async function until(check: () => Promise<boolean>, what: string): Promise<void> {
@@ -112,6 +112,12 @@ describe.skipIf(!databaseUrl || !redisUrl)("kill -9 under load (real PG + Redis)
     };
 
     const first = await boot();
+    // The deployment's own spend stream (its budgets keys carry the deployment: see
+    // budgets-key-prefix.ts).
+    const [row] = await sql.unsafe<{ value: string }[]>(
+      `select value from "${schema}".gateway_settings where key = 'deployment_id'`,
+    );
+    const STREAM = `${budgetsKeyPrefixOf(row!.value)}spend`;
     const generated = await fetch(`${first.url}/key/generate`, {
       method: "POST",
       headers: { authorization: `Bearer ${MASTER}`, "content-type": "application/json" },

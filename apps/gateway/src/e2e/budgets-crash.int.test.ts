@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -16,9 +16,9 @@ import {
   estimatedCost,
   INPUT_COST_PER_TOKEN,
   OUTPUT_COST_PER_TOKEN,
-  pricedModel,
   pricedRequest,
   startPricedUpstream,
+  writePricedConfig,
 } from "../testing/priced-upstream.ts";
 import { integrationUrl } from "../testing/require-env.ts";
 import { exited, spawnGateway, type SpawnedGateway } from "../testing/spawn-gateway.ts";
@@ -87,17 +87,7 @@ describe.skipIf(!databaseUrl || !redisUrl)("kill -9 under load (real PG + Redis)
 
     const dataDir = await mkdtemp(join(tmpdir(), "gateway-crash-"));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const config = join(dataDir, "config.yaml");
-    const model = pricedModel(upstream) as { litellm_params: Record<string, unknown> };
-    await writeFile(
-      config,
-      [
-        "model_list:",
-        "  - model_name: priced",
-        "    litellm_params:",
-        ...Object.entries(model.litellm_params).map(([k, v]) => `      ${k}: ${String(v)}`),
-      ].join("\n"),
-    );
+    const config = await writePricedConfig(dataDir, upstream);
     const boot = async (): Promise<SpawnedGateway> => {
       const g = await spawnGateway(["--config", config, "--port", "0", "--host", "127.0.0.1"], {
         GATEWAY_DATA_DIR: dataDir,

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -11,7 +11,7 @@ import { hashKey } from "@org/budgets";
 import { SHARED_BUDGETS_KEY_PREFIX } from "../budgets/budgets-key-prefix.ts";
 import { dropRedisPrefix } from "../testing/drop-redis-prefix.ts";
 import { freeRedisDatabase } from "../testing/free-redis-database.ts";
-import { pricedModel, startPricedUpstream } from "../testing/priced-upstream.ts";
+import { startPricedUpstream, writePricedConfig } from "../testing/priced-upstream.ts";
 import { integrationUrl } from "../testing/require-env.ts";
 import { spawnGateway, type SpawnedGateway } from "../testing/spawn-gateway.ts";
 
@@ -49,17 +49,7 @@ describe.skipIf(!databaseUrl || !redisUrl)("two deployments on one Redis", () =>
 
     const dataDir = await mkdtemp(join(tmpdir(), "gateway-two-"));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const config = join(dataDir, "config.yaml");
-    const model = pricedModel(upstream) as { litellm_params: Record<string, unknown> };
-    await writeFile(
-      config,
-      [
-        "model_list:",
-        "  - model_name: priced",
-        "    litellm_params:",
-        ...Object.entries(model.litellm_params).map(([k, v]) => `      ${k}: ${String(v)}`),
-      ].join("\n"),
-    );
+    const config = await writePricedConfig(dataDir, upstream);
     const boot = async (schema: string): Promise<SpawnedGateway> => {
       const g = await spawnGateway(["--config", config, "--port", "0", "--host", "127.0.0.1"], {
         GATEWAY_DATA_DIR: join(dataDir, schema),

@@ -1,3 +1,5 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { ChatCompletionRequest } from "@org/core";
 import {
   delay,
@@ -81,4 +83,23 @@ export function pricedModel(upstream: FakeServer): Record<string, unknown> {
       output_cost_per_token: OUTPUT_COST_PER_TOKEN,
     },
   };
+}
+
+/**
+ * Writes a LiteLLM config file with the priced model served by `upstream` (for a gateway
+ * started as its own process) and returns its path.
+ */
+export async function writePricedConfig(dir: string, upstream: FakeServer): Promise<string> {
+  const config = join(dir, "config.yaml");
+  const model = pricedModel(upstream) as { litellm_params: Record<string, unknown> };
+  await writeFile(
+    config,
+    [
+      "model_list:",
+      "  - model_name: priced",
+      "    litellm_params:",
+      ...Object.entries(model.litellm_params).map(([k, v]) => `      ${k}: ${String(v)}`),
+    ].join("\n"),
+  );
+  return config;
 }

@@ -5,11 +5,12 @@ import type { EndUserProfile } from "../end-users/end-user-directory.ts";
 import type { AuthIdentity, VirtualKeyIdentity } from "../keys/identity.ts";
 import type { RateDescriptor } from "../limits/rate-descriptor.ts";
 import { rateLimitError } from "../limits/rate-limit-error.ts";
-import type {
-  RateAcquireResult,
-  RateLease,
-  RateLimiter,
-  RateRemaining,
+import {
+  windowStart,
+  type RateAcquireResult,
+  type RateLease,
+  type RateLimiter,
+  type RateRemaining,
 } from "../limits/rate-limiter.ts";
 import type { Clock } from "../util/clock.ts";
 import type { BudgetsLogger } from "../util/logger.ts";
@@ -121,6 +122,32 @@ export function createAdmission(deps: AdmissionDeps) {
       settleQuietly(limiter.release(lease, { tokens: 0, now, rollback: true }), logger, ctx.callId);
     };
 
+    /**
+     * An admission whose answer never came back (the command was sent, the connection dropped,
+     * ioredis gave up): its script may have run, counting the request, taking a parallel slot
+     * (held 10 minutes) and, in the combined script, a budget hold (held until its expiry), for a
+     * request that now goes on unchecked or is refused with a 503. Only what did run is taken
+     * back (the lease's marker says what), once Redis answers again.
+     */
+    const takeBackUncertain = (withHold: boolean) => {
+      const lease: RateLease = {
+        id: ctx.callId,
+        descriptors,
+        window: windowStart(now),
+        tokens: Math.round(ctx.estimate.promptTokens),
+      };
+      const reservation = withHold ? { id: ctx.callId, lines, amount: 0 } : undefined;
+      retryQuietly(
+        async () => {
+          await limiter.release(lease, { tokens: 0, now, rollback: true, onlyIfAcquired: true });
+          // A settle of nothing: it drops the hold if there is one, and charges nothing.
+          if (reservation) await ledger.settle(reservation, 0, now);
+        },
+        logger,
+        ctx.callId,
+      );
+    };
+
     if (descriptors.length === 0) return reserve();
     const onAcquired = (result: RateAcquireResult): MaybePromise<void> => {
       if (!result.ok) throw rateLimitError(result, now);
@@ -157,7 +184,10 @@ export function createAdmission(deps: AdmissionDeps) {
         // Unlike one after the other, no reserve of its own after this: the script may have run
         // with only its reply lost (a dropped connection), and a second hold under the same id
         // would count twice on every line while its settle takes one back.
-        (error: unknown) => storeFailed("budget and rate limit store", ctx.callId)(error),
+        (error: unknown) => {
+          takeBackUncertain(true);
+          return storeFailed("budget and rate limit store", ctx.callId)(error);
+        },
       );
     }
     let acquired;
@@ -171,10 +201,10 @@ export function createAdmission(deps: AdmissionDeps) {
     // then refuses would count, for that moment, against every line it holds (the team's, an
     // end user's), and a rate-limited key could keep refusing its team-mates with large
     // estimates (admission-redis.int.test.ts).
-    return acquired.then(
-      onAcquired,
-      (error: unknown) => storeFailed("rate limiter", ctx.callId)(error) ?? reserve(),
-    );
+    return acquired.then(onAcquired, (error: unknown) => {
+      takeBackUncertain(false);
+      return storeFailed("rate limiter", ctx.callId)(error) ?? reserve();
+    });
   };
 }
 
@@ -193,4 +223,33 @@ function settleQuietly(result: MaybePromise<void>, logger: BudgetsLogger, reques
       logger.error("rate limit release failed", { request_id: requestId, error: String(error) }),
     );
   }
+}
+
+/**
+ * Delays between attempts to take back an uncertain admission: soon after a blip, and still
+ * within the two minutes its lease marker lives (the marker is what tells whether it ran).
+ */
+const TAKE_BACK_DELAYS_MS = [0, 2_000, 10_000, 30_000, 60_000];
+
+/** Runs `attempt` until it succeeds or the delays run out; the last failure is logged. */
+function retryQuietly(
+  attempt: () => Promise<void>,
+  logger: BudgetsLogger,
+  requestId: string,
+  tries = 0,
+): void {
+  const run = () =>
+    attempt().catch((error: unknown) => {
+      if (tries + 1 < TAKE_BACK_DELAYS_MS.length) {
+        retryQuietly(attempt, logger, requestId, tries + 1);
+        return;
+      }
+      logger.error("could not take back an admission whose answer was lost", {
+        request_id: requestId,
+        error: String(error),
+      });
+    });
+  const delay = TAKE_BACK_DELAYS_MS[tries]!;
+  if (delay === 0) void run();
+  else setTimeout(run, delay).unref();
 }

@@ -90,7 +90,9 @@ export function createMemoryRateLimiter(options: MemoryRateLimiterOptions = {}):
       return { ok: true, lease: { id, descriptors, window, tokens }, remaining };
     },
 
-    release(lease, { tokens, rollback }) {
+    release(lease, { tokens, rollback, onlyIfAcquired }) {
+      // Every acquire here answers: a lease that is only a guess was never counted.
+      if (onlyIfAcquired) return;
       for (const d of lease.descriptors) {
         const c = counters.get(d.id);
         if (c === undefined) continue;

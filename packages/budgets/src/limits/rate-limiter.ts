@@ -47,6 +47,12 @@ export interface RateReleaseInput {
   readonly now: number;
   /** The request never ran (a later check refused it): un-count it entirely. */
   readonly rollback?: boolean;
+  /**
+   * The lease is a guess: its acquire failed without an answer (the reply was lost), so it may
+   * or may not have counted. Take back only what it did (a limiter whose acquire always answers,
+   * the memory one, has nothing of the kind to take back).
+   */
+  readonly onlyIfAcquired?: boolean;
 }
 
 /**

@@ -245,4 +245,39 @@ describe.skipIf(!url)("Redis rate limiter (TEST_REDIS_URL)", () => {
       expect(await counts(key)).toEqual({ q: 2, t: 5 });
     });
   });
+
+  it("takes back an acquire whose answer was lost only if it ran, in the window it counted in", async () => {
+    const limiter = createRedisRateLimiter({ redis: client(), keyPrefix: prefix });
+    const key = descriptor({ rpm: 5, maxParallel: 1 });
+    const now = Date.now();
+    const counts = async () => {
+      const h = await client().hgetall(`${prefix}r:${key.id}`);
+      return { q: Number(h.q ?? 0), slots: await client().zcard(`${prefix}rp:${key.id}`) };
+    };
+    // A guess: the caller never got the answer, so it does not know the window either.
+    const guess = (id: string) => ({ id, descriptors: [key], window: 0, tokens: 0 });
+    const takeBack = { tokens: 0, now, rollback: true, onlyIfAcquired: true } as const;
+
+    // Never ran: nothing to take back (a plain rollback would un-count another request).
+    expect(
+      (await limiter.acquire({ id: `kept-${key.id}`, descriptors: [key], tokens: 0, now })).ok,
+    ).toBe(true);
+    await limiter.release(guess(`never-${key.id}`), takeBack);
+    expect(await counts()).toEqual({ q: 1, slots: 1 });
+    const kept = await limiter.acquire({
+      id: `kept-${key.id}`,
+      descriptors: [key],
+      tokens: 0,
+      now,
+    });
+    if (kept.ok) await limiter.release(kept.lease, { tokens: 0, now });
+
+    // Ran: un-counted and its slot freed, once.
+    expect(
+      (await limiter.acquire({ id: `ran-${key.id}`, descriptors: [key], tokens: 0, now })).ok,
+    ).toBe(true);
+    await limiter.release(guess(`ran-${key.id}`), takeBack);
+    await limiter.release(guess(`ran-${key.id}`), takeBack);
+    expect(await counts()).toEqual({ q: 1, slots: 0 });
+  });
 });

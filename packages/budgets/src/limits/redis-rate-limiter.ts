@@ -124,16 +124,24 @@ return out
 
 /**
  * KEYS: h1, p1, ..., then the lease's marker
- * ARGV: acquire window, request id, token delta in that window, tokens for a later window, request delta
+ * ARGV: acquire window, request id, token delta in that window, tokens for a later window,
+ * request delta, '1' to take back only an acquire that ran (its marker holds its answer)
  */
 export const RATE_RELEASE_LUA = `
 local window, id = tonumber(ARGV[1]), ARGV[2]
 local same, later, requests = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local n = math.floor(#KEYS / 2)
 local lease = KEYS[2 * n + 1]
--- Released already: this is a re-sent release, whose counts must not change twice.
 if lease then
-  if redis.call('GET', lease) == 'released' then return 0 end
+  local marker = redis.call('GET', lease)
+  -- Released already: this is a re-sent release, whose counts must not change twice.
+  if marker == 'released' then return 0 end
+  if ARGV[6] == '1' then
+    -- An acquire whose answer never came back: it may not have run (nothing to take back), or
+    -- have run and counted in the window its answer names.
+    if not marker then return 0 end
+    window = tonumber(cjson.decode(string.match(marker, '([^|]*)$'))[6]) or window
+  end
   redis.call('SET', lease, 'released', 'PX', ${LEASE_MARKER_TTL_MS})
 end
 for i = 1, n do
@@ -258,7 +266,7 @@ export function rateLimiterCalls(prefix: string, slotTtlMs: number) {
 
     release(
       lease: RateLease,
-      { tokens, rollback }: Pick<RateReleaseInput, "tokens" | "rollback">,
+      { tokens, rollback, onlyIfAcquired }: Omit<RateReleaseInput, "now">,
     ): ScriptCall {
       const keys: string[] = [];
       for (const d of lease.descriptors) keys.push(`${prefix}r:${d.id}`, `${prefix}rp:${d.id}`);
@@ -272,6 +280,7 @@ export function rateLimiterCalls(prefix: string, slotTtlMs: number) {
           rollback ? -lease.tokens : total - lease.tokens,
           rollback ? 0 : total,
           rollback ? -1 : 0,
+          onlyIfAcquired ? "1" : "0",
         ],
       };
     },

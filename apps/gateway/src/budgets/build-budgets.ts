@@ -30,6 +30,9 @@ import type { Authenticator } from "../auth/authenticator.ts";
 import { checkModelEntry } from "../config/check-model-entry.ts";
 import { SHARED_BUDGETS_KEY_PREFIX } from "./budgets-key-prefix.ts";
 
+/** Wait before trying again to move an earlier version's spend stream (Redis did not answer). */
+const LEGACY_MOVE_RETRY_MS = 5_000;
+
 export interface BuiltBudgets {
   authenticator: Authenticator;
   hooks: ReturnType<typeof createBudgetHooks>;
@@ -138,6 +141,37 @@ export function buildBudgets(options: {
   const flusher = createSpendFlusher({ journal, writer, logger });
   const resetJob = createBudgetResetJob({ db: database.db, bus, ...clock });
 
+  /**
+   * Empties an earlier version's spend stream into this deployment's. A Redis that does not
+   * answer (down, loading, out of memory) must not stop the gateway from starting, which it
+   * otherwise does (the router serves on local state, spend goes to the fallback journal): the
+   * move is tried again every few seconds until it succeeds or the budgets close.
+   */
+  let legacyRetry: NodeJS.Timeout | undefined;
+  let closed = false;
+  const moveLegacySpend = async (): Promise<void> => {
+    const from = options.legacySpendStream;
+    if (!redis || from === undefined || closed) return;
+    try {
+      const moved = await moveSpendStream(redis, from, stream);
+      if (moved > 0) {
+        logger.warn("spend records of an earlier version moved to this deployment's stream", {
+          from,
+          to: stream,
+          moved,
+        });
+      }
+    } catch (error) {
+      logger.warn("could not move an earlier version's spend records yet; trying again", {
+        from,
+        to: stream,
+        error: String(error),
+      });
+      if (!closed) legacyRetry = setTimeout(() => void moveLegacySpend(), LEGACY_MOVE_RETRY_MS);
+      legacyRetry?.unref();
+    }
+  };
+
   return {
     authenticator,
     hooks,
@@ -146,20 +180,14 @@ export function buildBudgets(options: {
     flushSpendNow: () => flusher.flush(),
     spendRejectedCount: () => writer.rejectedCount(),
     async start() {
-      if (redis && options.legacySpendStream !== undefined) {
-        const moved = await moveSpendStream(redis, options.legacySpendStream, stream);
-        if (moved > 0) {
-          logger.warn("spend records of an earlier version moved to this deployment's stream", {
-            from: options.legacySpendStream,
-            to: stream,
-            moved,
-          });
-        }
-      }
+      await moveLegacySpend();
       flusher.start();
       await resetJob.start();
     },
     async close() {
+      closed = true;
+      clearTimeout(legacyRetry);
+      legacyRetry = undefined;
       resetJob.stop();
       // Spend journaled but not yet in Postgres is written before the database closes; what
       // cannot be is logged by stop(), which never throws, so shutdown always completes.

@@ -140,8 +140,11 @@ export function createAdmission(deps: AdmissionDeps) {
       retryQuietly(
         async () => {
           await limiter.release(lease, { tokens: 0, now, rollback: true, onlyIfAcquired: true });
-          // A settle of nothing: it drops the hold if there is one, and charges nothing.
-          if (reservation) await ledger.settle(reservation, 0, now);
+          // A settle of nothing: it drops the hold if there is one, and charges nothing. At the
+          // time of the try, not of the admission: a try up to two minutes late with the old
+          // time opened each line in the window it had then, throwing away a newer window's
+          // spend (a "30s" budget's) and setting the line back to the old one.
+          if (reservation) await ledger.settle(reservation, 0, clock.now());
         },
         logger,
         ctx.callId,

@@ -8,6 +8,7 @@ import { createRedisBudgetLedger } from "../budgets/redis-budget-ledger.ts";
 import { buildKeyIdentity } from "../keys/build-key-identity.ts";
 import { createRedisRateLimiter } from "../limits/redis-rate-limiter.ts";
 import { createMemorySpendJournal } from "../spend/memory-spend-journal.ts";
+import { createFakeClock } from "../testing/fake-clock.ts";
 import { createBudgetHooks } from "./create-budget-hooks.ts";
 
 const url = integrationUrl("TEST_REDIS_URL");
@@ -100,3 +101,88 @@ describe.skipIf(!url)("an admission whose answer was lost (TEST_REDIS_URL)", () 
     await hooks.postCall(next, { status: "success", cost: 0 });
   });
 });
+
+/**
+ * The take-back is tried again for up to two minutes while Redis does not answer. A settle of
+ * nothing sent then with the admission's own time opens the budget line in the window the
+ * admission was in: once a short window ("30s") had rolled, the line's new window (what the
+ * requests of the meantime had spent) was thrown away and the line set back to the old window.
+ */
+describe.skipIf(!url)(
+  "a take-back tried again after a budget window rolled (TEST_REDIS_URL)",
+  () => {
+    const prefix = uniquePrefix("uncertain-late");
+    const admin = url ? new Redis(url) : undefined;
+    const redis = url ? new Redis(url) : undefined;
+    afterAll(async () => {
+      redis!.disconnect();
+      await dropPrefix(admin!, prefix);
+      admin!.disconnect();
+    });
+
+    it("leaves the new window's spend as it is", async () => {
+      // Lose the next script's reply, then refuse the one after unsent (Redis still away).
+      const faults = { loseReply: false, refuseNext: false, sent: [] as Promise<unknown>[] };
+      const send = redis!.sendCommand.bind(redis!);
+      redis!.sendCommand = ((command: { name: string }) => {
+        if (command.name !== "evalsha") return send(command as never);
+        if (faults.refuseNext) {
+          faults.refuseNext = false;
+          return Promise.reject(new Error("Connection is closed."));
+        }
+        const result = send(command as never) as Promise<unknown>;
+        faults.sent.push(result.catch(() => undefined));
+        if (!faults.loseReply) return result;
+        faults.loseReply = false;
+        faults.refuseNext = true;
+        return result.then(() => {
+          throw new Error("Command aborted due to connection close");
+        });
+      }) as typeof redis.sendCommand;
+      // A key whose "30s" budget window ends 20 s from now.
+      const clock = createFakeClock(Math.floor(Date.now() / 30_000) * 30_000 + 10_000);
+      const windowEnd = clock.now() + 20_000;
+      const ledger = createRedisBudgetLedger({ redis: redis!, keyPrefix: `${prefix}l:` });
+      const hooks = createBudgetHooks({
+        ledger,
+        limiter: createRedisRateLimiter({ redis: redis!, keyPrefix: `${prefix}r:` }),
+        journal: createMemorySpendJournal(),
+        logger: { warn() {}, error() {} },
+        onStoreError: "allow",
+        clock,
+      });
+      const key = buildKeyIdentity({
+        key: keyRow(`sk-late-${prefix}`, {
+          rpmLimit: 100,
+          maxBudget: 10,
+          budgetDuration: "30s",
+          budgetResetAt: new Date(windowEnd),
+        }),
+      });
+      const warm = hookContext(key, { maxCost: 0.1 });
+      await hooks.preCall(warm);
+      await hooks.postCall(warm, { status: "success", cost: 0 });
+
+      faults.loseReply = true;
+      const lost = hookContext(key, { maxCost: 0.5 });
+      await hooks.preCall(lost); // goes on unchecked; the first take-back is refused
+      expect(faults.refuseNext).toBe(false);
+      // The window rolls; a request of the new one spends 0.25.
+      clock.set(windowEnd + 1_000);
+      const next = hookContext(key, { maxCost: 0.1 });
+      await hooks.preCall(next);
+      await hooks.postCall(next, { status: "success", cost: 0.25 });
+      const line = key.budgetLines[0]!;
+      expect((await ledger.read(line, clock.now())).spend).toBe(0.25);
+
+      // The take-back's second try (2 s later) runs its release and its settle.
+      const before = faults.sent.length;
+      await vi.waitFor(() => expect(faults.sent.length).toBeGreaterThanOrEqual(before + 2), {
+        timeout: 5_000,
+        interval: 50,
+      });
+      await Promise.all(faults.sent);
+      expect((await ledger.read(line, clock.now())).spend).toBe(0.25);
+    }, 15_000);
+  },
+);

@@ -138,7 +138,7 @@ describe.skipIf(!url)(
         return result.then(() => {
           throw new Error("Command aborted due to connection close");
         });
-      }) as typeof redis.sendCommand;
+      }) as Redis["sendCommand"];
       // A key whose "30s" budget window ends 20 s from now.
       const clock = createFakeClock(Math.floor(Date.now() / 30_000) * 30_000 + 10_000);
       const windowEnd = clock.now() + 20_000;

@@ -107,6 +107,8 @@ export { createRedisSpendJournal } from "./spend/redis-spend-journal.ts";
 export type { RedisSpendJournalOptions } from "./spend/redis-spend-journal.ts";
 export { withFallbackJournal } from "./spend/fallback-spend-journal.ts";
 export { moveSpendStream } from "./spend/move-spend-stream.ts";
+export type { OwnsKeyHashes } from "./spend/move-spend-stream.ts";
+export { existingKeyHashes } from "./keys/existing-key-hashes.ts";
 export { createDbSpendWriter } from "./spend/spend-writer.ts";
 export type {
   DbSpendWriter,

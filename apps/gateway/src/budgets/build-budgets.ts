@@ -15,6 +15,7 @@ import {
   createRedisRateLimiter,
   createRedisSpendJournal,
   createSpendFlusher,
+  existingKeyHashes,
   moveSpendStream,
   withFallbackJournal,
   type BudgetResetCounts,
@@ -64,7 +65,8 @@ export function buildBudgets(options: {
   keyPrefix?: string;
   /**
    * A spend stream of an earlier version to empty into this one's at start (records a crashed
-   * instance left there are written, not stranded). Undefined: none.
+   * instance left there are written, not stranded): the records of this database's keys and
+   * those without a key; another deployment's stay. Undefined: none.
    */
   legacySpendStream?: string;
   /** Model access groups (`model_info.access_groups`), for keys that list a group's name. */
@@ -153,7 +155,11 @@ export function buildBudgets(options: {
     const from = options.legacySpendStream;
     if (!redis || from === undefined || closed) return;
     try {
-      const moved = await moveSpendStream(redis, from, stream);
+      // Only this deployment's records: another deployment still on an earlier version may be
+      // writing its own to the same stream (the other's flusher writes those).
+      const moved = await moveSpendStream(redis, from, stream, undefined, (hashes) =>
+        existingKeyHashes(database.db, hashes),
+      );
       if (moved > 0) {
         logger.warn("spend records of an earlier version moved to this deployment's stream", {
           from,

@@ -33,6 +33,13 @@ import { SHARED_BUDGETS_KEY_PREFIX } from "./budgets-key-prefix.ts";
 
 /** Wait before trying again to move an earlier version's spend stream (Redis did not answer). */
 const LEGACY_MOVE_RETRY_MS = 5_000;
+/**
+ * After the start, the earlier version's stream is emptied again every 30 s for half an hour: a
+ * rolling upgrade's old instances append to it meanwhile, and one that crashes leaves records
+ * no one reads once the last old instance is gone. A sweep of an empty stream is one XRANGE.
+ */
+const LEGACY_SWEEP_MS = 30_000;
+const LEGACY_SWEEP_FOR_MS = 30 * 60_000;
 
 export interface BuiltBudgets {
   authenticator: Authenticator;
@@ -69,6 +76,8 @@ export function buildBudgets(options: {
    * those without a key; another deployment's stay. Undefined: none.
    */
   legacySpendStream?: string;
+  /** How often that stream is emptied again after the start (tests shorten it). */
+  legacySweepMs?: number;
   /** Model access groups (`model_info.access_groups`), for keys that list a group's name. */
   accessGroupsOf?: (modelGroup: string) => readonly string[] | undefined;
   /** Time for key expiry, budget windows, rate windows and resets; tests pass a fake clock. */
@@ -147,10 +156,17 @@ export function buildBudgets(options: {
    * Empties an earlier version's spend stream into this deployment's. A Redis that does not
    * answer (down, loading, out of memory) must not stop the gateway from starting, which it
    * otherwise does (the router serves on local state, spend goes to the fallback journal): the
-   * move is tried again every few seconds until it succeeds or the budgets close.
+   * move is tried again every few seconds until it succeeds or the budgets close. Then it runs
+   * again every LEGACY_SWEEP_MS for LEGACY_SWEEP_FOR_MS after the start (a rolling upgrade).
    */
   let legacyRetry: NodeJS.Timeout | undefined;
   let closed = false;
+  let sweepUntil = 0;
+  const moveLegacyLater = (ms: number) => {
+    if (closed || Date.now() + ms > sweepUntil) return;
+    legacyRetry = setTimeout(() => void moveLegacySpend(), ms);
+    legacyRetry.unref();
+  };
   const moveLegacySpend = async (): Promise<void> => {
     const from = options.legacySpendStream;
     if (!redis || from === undefined || closed) return;
@@ -167,14 +183,16 @@ export function buildBudgets(options: {
           moved,
         });
       }
+      moveLegacyLater(options.legacySweepMs ?? LEGACY_SWEEP_MS);
     } catch (error) {
       logger.warn("could not move an earlier version's spend records yet; trying again", {
         from,
         to: stream,
         error: String(error),
       });
-      if (!closed) legacyRetry = setTimeout(() => void moveLegacySpend(), LEGACY_MOVE_RETRY_MS);
-      legacyRetry?.unref();
+      // Until it succeeds once, however long Redis stays away: the records are spend to bill.
+      sweepUntil = Math.max(sweepUntil, Date.now() + LEGACY_SWEEP_FOR_MS);
+      moveLegacyLater(LEGACY_MOVE_RETRY_MS);
     }
   };
 
@@ -186,6 +204,7 @@ export function buildBudgets(options: {
     flushSpendNow: () => flusher.flush(),
     spendRejectedCount: () => writer.rejectedCount(),
     async start() {
+      sweepUntil = Date.now() + LEGACY_SWEEP_FOR_MS;
       await moveLegacySpend();
       flusher.start();
       await resetJob.start();

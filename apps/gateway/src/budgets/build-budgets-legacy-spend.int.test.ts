@@ -87,4 +87,43 @@ describe.skipIf(!redisUrl)("budgets start while Redis is down (TEST_REDIS_URL)",
       { timeout: 30_000, interval: 100 },
     );
   }, 60_000);
+
+  // A rolling upgrade: instances of the earlier version still append to the untagged stream after
+  // the new ones started. One that crashes (kill -9) leaves its last records there, read by no one
+  // once the last old instance is gone: before, they waited for the next start of a new instance.
+  it("moves what an instance of the earlier version appends after the start", async () => {
+    const prefix = `test:budgets-sweep:${Date.now()}:`;
+    const legacy = `${prefix}legacy-spend`;
+    const admin = new Redis(redisUrl!);
+    cleanups.push(() => admin.disconnect());
+    cleanups.push(() => dropRedisPrefix(redisUrl!, prefix));
+    const database = await createDb({});
+    await database.migrate();
+    cleanups.push(() => database.close());
+    const warnings: string[] = [];
+    const budgets = buildBudgets({
+      database,
+      masterKey: "sk-sweep-master",
+      redis: { url: redisUrl! },
+      saltKey: undefined,
+      logger: createLogger({ level: "warn", write: (line: string) => warnings.push(line) }),
+      keyPrefix: prefix,
+      legacySpendStream: legacy,
+      legacySweepMs: 200,
+    });
+    cleanups.push(() => budgets.close());
+    await budgets.start();
+    expect(warnings.some((line) => line.includes("moved to this deployment's stream"))).toBe(false);
+
+    await admin.xadd(legacy, "*", "r", "a crashed earlier instance's last record");
+    await vi.waitFor(
+      async () => {
+        expect(await admin.xlen(legacy)).toBe(0);
+        expect(warnings.some((line) => line.includes("moved to this deployment's stream"))).toBe(
+          true,
+        );
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+  }, 60_000);
 });

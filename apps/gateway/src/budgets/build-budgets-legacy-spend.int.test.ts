@@ -2,6 +2,7 @@ import { createServer, connect, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it, vi } from "vitest";
+import { hashKey } from "@org/budgets";
 import { createDb } from "@org/db";
 import { createLogger } from "@org/observability";
 import { dropRedisPrefix } from "../testing/drop-redis-prefix.ts";
@@ -38,6 +39,13 @@ describe.skipIf(!redisUrl)("budgets start while Redis is down (TEST_REDIS_URL)",
     await admin.xadd(legacy, "*", "r", "an earlier version's record");
     // Another deployment's (a key this database does not hold): it stays for that deployment.
     await admin.xadd(legacy, "*", "r", JSON.stringify({ requestId: "r", apiKeyHash: "theirs" }));
+    // This deployment's master key (in no key row): it moves.
+    await admin.xadd(
+      legacy,
+      "*",
+      "r",
+      JSON.stringify({ requestId: "m", apiKeyHash: hashKey("sk-down-master") }),
+    );
 
     // Redis behind a proxy that is not there yet: connections are refused.
     const port = await freePort();
@@ -66,7 +74,7 @@ describe.skipIf(!redisUrl)("budgets start while Redis is down (TEST_REDIS_URL)",
     cleanups.push(() => budgets.close());
 
     await expect(budgets.start()).resolves.toBeUndefined();
-    expect(await admin.xlen(legacy)).toBe(2);
+    expect(await admin.xlen(legacy)).toBe(3);
 
     proxy = createServer((client) => {
       const upstream = connect(Number(target.port || 6379), target.hostname);

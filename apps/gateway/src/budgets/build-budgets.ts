@@ -16,6 +16,7 @@ import {
   createRedisSpendJournal,
   createSpendFlusher,
   existingKeyHashes,
+  hashKey,
   moveSpendStream,
   withFallbackJournal,
   type BudgetResetCounts,
@@ -159,6 +160,7 @@ export function buildBudgets(options: {
    * move is tried again every few seconds until it succeeds or the budgets close. Then it runs
    * again every LEGACY_SWEEP_MS for LEGACY_SWEEP_FOR_MS after the start (a rolling upgrade).
    */
+  const masterKeyHash = hashKey(options.masterKey);
   let legacyRetry: NodeJS.Timeout | undefined;
   let closed = false;
   let sweepUntil = 0;
@@ -173,9 +175,12 @@ export function buildBudgets(options: {
     try {
       // Only this deployment's records: another deployment still on an earlier version may be
       // writing its own to the same stream (the other's flusher writes those).
-      const moved = await moveSpendStream(redis, from, stream, undefined, (hashes) =>
-        existingKeyHashes(database.db, hashes),
-      );
+      const moved = await moveSpendStream(redis, from, stream, undefined, async (hashes) => {
+        const owned = new Set(await existingKeyHashes(database.db, hashes));
+        // The master key's requests are this deployment's too (logged, in no key's row).
+        if (hashes.includes(masterKeyHash)) owned.add(masterKeyHash);
+        return owned;
+      });
       if (moved > 0) {
         logger.warn("spend records of an earlier version moved to this deployment's stream", {
           from,

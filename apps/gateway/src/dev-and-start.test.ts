@@ -25,7 +25,7 @@ describe("pnpm dev and pnpm start use one database and one master key", () => {
     // (about a second), so it is never older than the sources.
     expect(root.start).toBe(
       "node apps/dashboard/scripts/build.mjs && node apps/gateway/scripts/build-server.mjs --quiet" +
-        " && node --enable-source-maps --v8-pool-size=1 apps/gateway/dist/server.mjs",
+        " && node --enable-source-maps --v8-pool-size=1 --heap-growing-percent=50 apps/gateway/dist/server.mjs",
     );
     expect(root.dev).toBe(
       "node apps/dashboard/scripts/build.mjs && node --import tsx --watch apps/gateway/src/main.ts",

@@ -266,6 +266,7 @@ export async function startGateway(
       "--enable-source-maps",
       // As `pnpm start` and the Docker image run it (see apps/gateway/README.md).
       "--v8-pool-size=1",
+      "--heap-growing-percent=50",
       buildCompiledServer(paths),
       "--config",
       configFile,

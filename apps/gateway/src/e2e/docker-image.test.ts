@@ -177,10 +177,11 @@ describe("docker/Dockerfile", () => {
   it("starts node directly (exec form) so SIGTERM reaches the gateway", async () => {
     const cmd = (await readDockerfile()).find((step) => step.keyword === "CMD")!;
     expect(cmd.exec).toBe(true);
-    expect(cmd.words.slice(0, 4)).toEqual([
+    expect(cmd.words.slice(0, 5)).toEqual([
       "node",
       "--enable-source-maps",
       "--v8-pool-size=1",
+      "--heap-growing-percent=50",
       "apps/gateway/dist/server.mjs",
     ]);
   });

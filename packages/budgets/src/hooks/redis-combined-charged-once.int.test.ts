@@ -4,6 +4,7 @@ import { eq, sql } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hookContext } from "../__fixtures__/hook-context.ts";
+import { loseScriptReplies } from "../__fixtures__/lost-script-reply.ts";
 import {
   dropPrefix,
   freshDatabase,
@@ -59,16 +60,7 @@ describe.skipIf(!dbUrl || !redisUrl)(
       const redis = new Redis(proxy.url, { maxRetriesPerRequest: 2 });
       cleanup.push(() => redis.disconnect());
       // A lost reply without a re-send: the script ran, the caller is told it failed.
-      const faults = { loseNextScriptReply: false };
-      const send = redis.sendCommand.bind(redis);
-      redis.sendCommand = ((command: { name: string }) => {
-        const result = send(command as never) as Promise<unknown>;
-        if (!faults.loseNextScriptReply || command.name !== "evalsha") return result;
-        faults.loseNextScriptReply = false;
-        return result.then(() => {
-          throw new Error("Connection is closed.");
-        });
-      }) as typeof redis.sendCommand;
+      const faults = loseScriptReplies(redis, "Connection is closed.");
 
       const logged: string[] = [];
       const logger = {

@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { hookContext } from "../__fixtures__/hook-context.ts";
+import { loseScriptReplies } from "../__fixtures__/lost-script-reply.ts";
 import { dropPrefix, integrationUrl, uniquePrefix } from "../__fixtures__/integration.ts";
 import { keyRow } from "../__fixtures__/rows.ts";
 import { createMemoryBudgetLedger } from "../budgets/memory-budget-ledger.ts";
@@ -33,19 +34,8 @@ describe.skipIf(!url)("an admission whose answer was lost (TEST_REDIS_URL)", () 
   const setUp = async (name: string, ledgerOnRedis: boolean) => {
     const redis = new Redis(url!);
     cleanup.push(() => redis.disconnect());
-    // A reply lost after the script ran, the caller told it failed: what ioredis does to the
-    // unanswered commands of an auto-pipelined batch when the connection drops ("Command aborted
-    // due to connection close"), or to a command it gave up on.
-    const faults = { loseNextScriptReply: false };
-    const send = redis.sendCommand.bind(redis);
-    redis.sendCommand = ((command: { name: string }) => {
-      const result = send(command as never) as Promise<unknown>;
-      if (!faults.loseNextScriptReply || command.name !== "evalsha") return result;
-      faults.loseNextScriptReply = false;
-      return result.then(() => {
-        throw new Error("Command aborted due to connection close");
-      });
-    }) as typeof redis.sendCommand;
+    // A reply lost after the script ran, the caller told it failed (an aborted pipelined batch).
+    const faults = loseScriptReplies(redis, "Command aborted due to connection close");
     const errors: string[] = [];
     const logger = { warn() {}, error: (message: string) => errors.push(message) };
     const limiter = createRedisRateLimiter({ redis, keyPrefix: `${prefix}${name}:r:` });

@@ -133,6 +133,46 @@ export function describeLedgerContract(
       expect(await l.read(team, resetAt + 1)).toEqual({ spend: 0.2, reserved: 0 });
     });
 
+    it("a request whose clock is behind the turn of the window never takes the line back to the window that ended", async () => {
+      // Two instances around a window's end: one's clock a few ms ahead of the other's (or a
+      // command delayed by a reconnect, or a `now` read before an await). Going back would wipe
+      // the new window's holds and spend and re-seed the old window's: refused requests admitted.
+      const l = await ledger();
+      const resetAt = T0 + 30_000; // the current 30 s window ends here
+      const team = line({ maxBudget: 1, seedSpend: 0.9, duration: budgetDuration("30s"), resetAt });
+      const early = await l.reserve({ id: "early", lines: [team], amount: 0.05, now: resetAt - 20 });
+      if (!early.ok) throw new Error("expected a hold in the old window (0.9 of 1 spent)");
+      // The instance past the turn starts the next window from zero and holds all of it.
+      expect((await l.reserve({ id: "b", lines: [team], amount: 1, now: resetAt + 5 })).ok).toBe(true);
+      // The one behind still computes the window that ended (seeded 0.9, nothing held there):
+      // admitted if it went back; the line's window is held in full, so refused.
+      expect((await l.reserve({ id: "a", lines: [team], amount: 0.1, now: resetAt - 5 })).ok).toBe(
+        false,
+      );
+      // It settles its earlier request in the line's window too, b's hold untouched.
+      await l.settle(early.reservation, 0.05, resetAt - 3);
+      const state = await l.read(team, resetAt + 10);
+      expect(state.spend).toBeCloseTo(0.05, 12);
+      expect(state.reserved).toBeCloseTo(1, 12);
+      // A read from behind sees the same line, not the old window.
+      const behind = await l.read(team, resetAt - 1);
+      expect(behind.spend).toBeCloseTo(0.05, 12);
+      expect(behind.reserved).toBeCloseTo(1, 12);
+    });
+
+    it("a shortened budget duration still starts its shorter window at once", async () => {
+      // The guard above must not hold a line in a long window that a config change replaced:
+      // the old window (30 days) began before the new one (1 hour) ends, so it is not "later".
+      const l = await ledger();
+      const long = line({ maxBudget: 1, seedSpend: 0.95, duration: budgetDuration("30d"), resetAt: T0 + 20 * 86_400_000 });
+      expect((await l.reserve({ id: "a", lines: [long], amount: 0.1, now: T0 })).ok).toBe(true);
+      const short = { ...long, seedSpend: 0, duration: budgetDuration("1h"), resetAt: T0 + 3_600_000 };
+      expect((await l.reserve({ id: "b", lines: [short], amount: 0.1, now: T0 + 1000 })).ok).toBe(true);
+      const state = await l.read(short, T0 + 2000);
+      expect(state.spend).toBe(0);
+      expect(state.reserved).toBeCloseTo(0.1, 12);
+    });
+
     it("expires holds of requests that never settle", async () => {
       const l = await ledger({ holdTtlMs: 60_000 });
       const team = line({ maxBudget: 1 });

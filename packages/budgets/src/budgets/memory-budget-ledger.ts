@@ -24,6 +24,8 @@ interface Hold {
 
 interface LineEntry {
   window: number;
+  /** The `now` of the request that opened this window. */
+  openedAt: number;
   spend: number;
   reserved: number;
   touched: number;
@@ -53,9 +55,10 @@ export function createMemoryBudgetLedger(options: MemoryBudgetLedgerOptions = {}
   const entryFor = (line: BudgetLine, now: number): LineEntry => {
     const window = lineWindow(line, now);
     let entry = entries.get(line.id);
-    if (entry === undefined || entry.window !== window) {
+    if (entry === undefined || (entry.window !== window && !comesAfter(entry, window))) {
       entry = {
         window,
+        openedAt: now,
         spend: lineSeed(line, window),
         reserved: 0,
         touched: now,
@@ -120,6 +123,17 @@ export function createMemoryBudgetLedger(options: MemoryBudgetLedgerOptions = {}
       return Promise.resolve();
     },
   };
+}
+
+/**
+ * Whether the entry's window comes after the window `window` ends (it was opened at or after
+ * that end): a request whose `now` was read before the turn of the window, and reaches the
+ * ledger after another opened the next one, is counted in the line's window. Going back would
+ * wipe that window's holds and spend. A window opened earlier (a changed budget_duration) is
+ * replaced as usual. The Redis ledger's `open` does the same.
+ */
+function comesAfter(entry: LineEntry, window: number): boolean {
+  return window > 0 && entry.openedAt >= window;
 }
 
 function releaseExpired(entry: LineEntry, now: number): void {

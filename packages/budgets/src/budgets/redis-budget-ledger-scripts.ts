@@ -1,6 +1,6 @@
 /**
- * Lua for the Redis ledger. Per line two keys: a hash (`w` window end, `s` spend, `r` held
- * total, `x:<reservation id>` each hold, `done <reservation id>` each settled request for a
+ * Lua for the Redis ledger. Per line two keys: a hash (`w` window end, `o` when it was opened, `s` spend,
+ * `r` held total, `x:<reservation id>` each hold, `done <reservation id>` each settled request for a
  * while) and a sorted set of hold ids (and `done <id>` markers) by expiry. A marker's value is
  * '1', or, on a request's first line when the budget hooks' combined settle appended its spend
  * record in the same script, that record's stream id (redis-combined-admission.ts answers a
@@ -17,11 +17,20 @@
 export const LEDGER_PRELUDE = `
 local function fmt(x) return string.format('%.17g', x) end
 local function open(h, z, window, seed, ttl, now)
-  if redis.call('HGET', h, 'w') ~= window then
-    redis.call('DEL', h, z)
-    redis.call('HSET', h, 'w', window, 's', seed, 'r', '0')
-    redis.call('PEXPIRE', h, ttl)
-    return
+  local w = redis.call('HGET', h, 'w')
+  if w ~= window then
+    -- A window opened at or after the end of the one asked for comes after it: the caller's
+    -- clock is behind the instance that opened it (or its command was delayed). Counted in the
+    -- line's window; going back would wipe that window's holds and spend. A window opened
+    -- before the asked one ends (a changed budget_duration) is replaced as usual.
+    local opened = tonumber(redis.call('HGET', h, 'o'))
+    local asked = tonumber(window)
+    if not (w and opened and asked > 0 and opened >= asked) then
+      redis.call('DEL', h, z)
+      redis.call('HSET', h, 'w', window, 's', seed, 'r', '0', 'o', fmt(now))
+      redis.call('PEXPIRE', h, ttl)
+      return
+    end
   end
   local expired = redis.call('ZRANGEBYSCORE', z, '-inf', now)
   if #expired > 0 then

@@ -78,7 +78,22 @@ export const targetOf = (req: Partial<KeyFields>, current: VirtualKey) => ({
   userId: Object.hasOwn(req, "user_id") ? (req.user_id ?? null) : current.userId,
 });
 
-/** Who a new key may be issued to, by role (LiteLLM's key-generation rules, simplified). */
+/**
+ * Roles whose keys act beyond one team or organization: a key acts with its user's role, so a
+ * key issued for such a user by anyone but a proxy admin would hand its maker that role.
+ */
+const ADMIN_ROLES: ReadonlySet<string> = new Set([
+  "proxy_admin",
+  "proxy_admin_viewer",
+  "org_admin",
+]);
+
+/**
+ * Who a new key may be issued to, by role (LiteLLM's key-generation rules, simplified). Another
+ * user's key is issued only to an existing user (LiteLLM: one who is already a member of the
+ * team, for a team admin; of the organization or the team, for an org admin), never to an admin
+ * role: the key's holder acts as that user, with that user's role and budget.
+ */
 export const authorizeOwner = async (
   tx: DbClient,
   caller: Caller,
@@ -90,13 +105,33 @@ export const authorizeOwner = async (
   // A key that belongs to no user acts for nobody: keys it made would be owned by no one and
   // limited by nothing the caller is limited by.
   if (!caller.userId) throw denied("Only keys of a user (or the master key) can create keys.");
+  const other = userId !== undefined && userId !== caller.userId ? userId : undefined;
+  const [owner] = other
+    ? await tx
+        .select({ org: users.organizationId, role: users.userRole })
+        .from(users)
+        .where(eq(users.id, other))
+    : [];
+  if (owner && ADMIN_ROLES.has(owner.role))
+    throw deniedField(
+      "user_id",
+      `Only proxy admins can create keys for ${other}: a key acts with its user's role (${owner.role}).`,
+    );
   if (teamId) {
+    const ownerRole = other && owner ? await teamRole(tx, teamId, other) : undefined;
     if (caller.role === "org_admin" && caller.organizationId) {
       const [team] = await tx
         .select({ org: teams.organizationId })
         .from(teams)
         .where(eq(teams.id, teamId));
-      if (team?.org === caller.organizationId) return userId;
+      if (team?.org === caller.organizationId) {
+        if (!other || owner?.org === caller.organizationId || ownerRole !== undefined)
+          return userId;
+        throw deniedField(
+          "user_id",
+          `${other} is neither in organization ${caller.organizationId} nor a member of team ${teamId}.`,
+        );
+      }
     }
     const role = await teamRole(tx, teamId, caller.userId);
     if (role === undefined)
@@ -104,20 +139,20 @@ export const authorizeOwner = async (
         "team_id",
         `You are not a member of team ${teamId}, so you cannot create keys for it.`,
       );
-    if (userId && userId !== caller.userId && role !== "admin") {
+    if (other && role !== "admin") {
       throw deniedField(
         "user_id",
         `Only team admins can create keys for other members of team ${teamId}.`,
       );
     }
+    // Not a user made up by the key: one the team already has (an unknown id would be created,
+    // and whoever later gets that id would find this key acting as them).
+    if (other && ownerRole === undefined)
+      throw deniedField("user_id", `${other} is not a member of team ${teamId}.`);
     return userId ?? caller.userId;
   }
-  if (userId && userId !== caller.userId) {
+  if (other) {
     if (caller.role === "org_admin" && caller.organizationId) {
-      const [owner] = await tx
-        .select({ org: users.organizationId })
-        .from(users)
-        .where(eq(users.id, userId));
       if (owner?.org === caller.organizationId) return userId;
     }
     throw deniedField("user_id", "You can only create keys for yourself.");

@@ -55,7 +55,7 @@ export function createMemoryBudgetLedger(options: MemoryBudgetLedgerOptions = {}
   const entryFor = (line: BudgetLine, now: number): LineEntry => {
     const window = lineWindow(line, now);
     let entry = entries.get(line.id);
-    if (entry === undefined || (entry.window !== window && !comesAfter(entry, window))) {
+    if (entry === undefined) {
       entry = {
         window,
         openedAt: now,
@@ -65,10 +65,17 @@ export function createMemoryBudgetLedger(options: MemoryBudgetLedgerOptions = {}
         holds: new Map(),
       };
       entries.set(line.id, entry);
-    } else {
-      entry.touched = now;
-      if (entry.holds.size > 0) releaseExpired(entry, now);
+      return entry;
     }
+    if (entry.window !== window && !comesAfter(entry, window)) {
+      // A new window starts from the seed; the holds of requests in flight stay, since they
+      // settle in it (as the Redis ledger's `open`).
+      entry.window = window;
+      entry.openedAt = now;
+      entry.spend = lineSeed(line, window);
+    }
+    entry.touched = now;
+    if (entry.holds.size > 0) releaseExpired(entry, now);
     return entry;
   };
 

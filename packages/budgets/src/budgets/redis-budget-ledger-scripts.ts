@@ -1,8 +1,8 @@
 /**
- * Lua for the Redis ledger. Per line two keys: a hash (`w` window end, `o` when it was opened, `s` spend,
- * `r` held total, `x:<reservation id>` each hold, `done <reservation id>` each settled request for a
- * while) and a sorted set of hold ids (and `done <id>` markers) by expiry. A marker's value is
- * '1', or, on a request's first line when the budget hooks' combined settle appended its spend
+ * Lua for the Redis ledger. Per line two keys: a hash (`w` window end, `o` when it was opened, `s`
+ * spend, `r` held total, `x:<reservation id>` each hold, `done <reservation id>` each settled
+ * request for a while; holds and markers outlive the window they were made in) and a sorted set of
+ * hold ids (and `done <id>` markers) by expiry. A marker's value is '1', or, on a request's first line when the budget hooks' combined settle appended its spend
  * record in the same script, that record's stream id (redis-combined-admission.ts answers a
  * re-sent settle with it); only the field's presence counts here.
  *
@@ -26,10 +26,14 @@ local function open(h, z, window, seed, ttl, now)
     local opened = tonumber(redis.call('HGET', h, 'o'))
     local asked = tonumber(window)
     if not (w and opened and asked > 0 and opened >= asked) then
-      redis.call('DEL', h, z)
-      redis.call('HSET', h, 'w', window, 's', seed, 'r', '0', 'o', fmt(now))
+      -- A new window: its spend starts from the seed. The holds of requests in flight and the
+      -- settled markers stay: a request counts in the window it ends in, so its hold belongs
+      -- to the new one (dropped, the new window admitted past its budget by everything in
+      -- flight at the turn), and a settle re-sent after the turn must still find its marker.
+      -- 'r' is their running total already; the expired ones go below, as in any window.
+      redis.call('HSET', h, 'w', window, 's', seed, 'o', fmt(now))
+      if not w then redis.call('HSET', h, 'r', '0') end
       redis.call('PEXPIRE', h, ttl)
-      return
     end
   end
   local expired = redis.call('ZRANGEBYSCORE', z, '-inf', now)

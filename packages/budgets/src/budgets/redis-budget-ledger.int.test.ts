@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropPrefix, integrationUrl, uniquePrefix } from "../__fixtures__/integration.ts";
+import { budgetDuration } from "./budget-duration.ts";
 import { describeLedgerContract, line } from "../__fixtures__/ledger-contract.ts";
 import type { BudgetLedger } from "./budget-ledger.ts";
 import { SETTLED_MARK_TTL_MS, createRedisBudgetLedger } from "./redis-budget-ledger.ts";
@@ -127,5 +128,23 @@ describe.skipIf(!url)("Redis budget ledger (TEST_REDIS_URL)", () => {
     expect(fields.filter((f) => f.startsWith("done "))).toEqual([]);
     expect(await admin.zrange(`${prefix}bh:${team.id}`, 0, -1)).toEqual([]);
     expect(await ledger.read(team, later)).toEqual({ spend: 1.5, reserved: 0 });
+  });
+
+  it("a settle re-sent after the window turned charges once (its marker is carried into the new window)", async () => {
+    // The first run settled just before the turn; its reply was lost, and ioredis re-sent it
+    // (same arguments, same `now`) after another instance opened the next window.
+    const ledger = createRedisBudgetLedger({ redis: client(), keyPrefix: prefix });
+    const resetAt = Date.UTC(2025, 2, 12, 10, 0, 30);
+    const team = line({ maxBudget: 10, duration: budgetDuration("30s"), resetAt });
+    const held = await ledger.reserve({ id: "late", lines: [team], amount: 2, now: resetAt - 50 });
+    if (!held.ok) throw new Error("expected a hold");
+    expect((await ledger.settle(held.reservation, 1.5, resetAt - 5))[0]).toMatchObject({
+      before: 0,
+      after: 1.5,
+    });
+    await ledger.reserve({ id: "next", lines: [team], amount: 0.25, now: resetAt + 2 });
+    const resent = await ledger.settle(held.reservation, 1.5, resetAt - 5);
+    expect(resent.map((l) => [l.before, l.after])).toEqual([[0, 0]]);
+    expect(await ledger.read(team, resetAt + 10)).toEqual({ spend: 0, reserved: 0.25 });
   });
 });

@@ -4,12 +4,14 @@ import { hookContext } from "../__fixtures__/hook-context.ts";
 import { dropPrefix, integrationUrl, uniquePrefix } from "../__fixtures__/integration.ts";
 import { replyCuttingProxy } from "../__fixtures__/reply-cutting-proxy.ts";
 import { keyRow } from "../__fixtures__/rows.ts";
+import { spendRecord } from "../__fixtures__/spend-records.ts";
 import { createRedisBudgetLedger } from "../budgets/redis-budget-ledger.ts";
 import { buildKeyIdentity } from "../keys/build-key-identity.ts";
 import { createRedisRateLimiter } from "../limits/redis-rate-limiter.ts";
 import { withFallbackJournal } from "../spend/fallback-spend-journal.ts";
 import { createRedisSpendJournal } from "../spend/redis-spend-journal.ts";
 import { createBudgetHooks } from "./create-budget-hooks.ts";
+import { combinedRedisAdmission } from "./redis-combined-admission.ts";
 
 const url = integrationUrl("TEST_REDIS_URL");
 
@@ -130,5 +132,53 @@ describe.skipIf(!url)("the combined settle re-sent after a lost reply (TEST_REDI
       status: 429,
     });
     expect(errors).toEqual([]);
+  });
+
+  it("a settle re-sent after the key's budget window turned charges, appends and counts once", async () => {
+    // The first run settled 5 ms before the turn of a 30 s window; its reply was lost, and the
+    // re-send (the same arguments) ran after another request opened the next window. The first
+    // line's 'done' marker is what tells the script it ran: it has to survive the turn.
+    const redis = new Redis(url!);
+    cleanup.push(() => redis.disconnect());
+    const ledger = createRedisBudgetLedger({ redis, keyPrefix: `${prefix}l3:` });
+    const limiter = createRedisRateLimiter({ redis, keyPrefix: `${prefix}r3:` });
+    const stream = `${prefix}spend3`;
+    const journal = createRedisSpendJournal({ redis, stream, consumer: "c1" });
+    const combined = combinedRedisAdmission(limiter, ledger, journal)!;
+    expect(combined.appendsRecords).toBe(true);
+    const resetAt = Date.UTC(2025, 2, 12, 10, 0, 30);
+    const key = buildKeyIdentity({
+      key: keyRow(`sk-turn-resend-${prefix}`, {
+        tpmLimit: 100_000,
+        maxBudget: 10,
+        budgetDuration: "30s",
+        budgetResetAt: new Date(resetAt),
+      }),
+    });
+    const admit = (id: string, now: number) =>
+      combined.admit(
+        { id, descriptors: key.rateLimits, tokens: 10, now },
+        { id, lines: key.budgetLines, amount: 1, now },
+      );
+    const first = await admit("before-turn", resetAt - 100);
+    if (!first.acquired.ok || !first.reserved?.ok) throw new Error("expected an admission");
+    const { reservation } = first.reserved;
+    const { lease } = first.acquired;
+    const record = spendRecord({ requestId: "before-turn", spend: 0.25, endTime: resetAt - 5 });
+    const settle = () =>
+      combined.settle(reservation, 0.25, lease, { tokens: 15, now: resetAt - 5 }, record);
+    expect((await settle()).lines.map((l) => [l.before, l.after])).toEqual([[0, 0.25]]);
+    const next = await admit("after-turn", resetAt + 2);
+    expect(next.reserved?.ok).toBe(true);
+    await settle(); // the re-send
+
+    expect(await ledger.read(key.budgetLines[0]!, resetAt + 10)).toEqual({
+      spend: 0,
+      reserved: 1,
+    });
+    expect(await admin!.xlen(stream)).toBe(1);
+    // 15 tokens of the first request, 10 prompt tokens of the second.
+    const tpmKey = `${prefix}r3:r:${key.rateLimits[0]!.id}`;
+    expect(Number(await admin!.hget(tpmKey, "t"))).toBe(25);
   });
 });

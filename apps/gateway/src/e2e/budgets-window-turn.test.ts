@@ -1,0 +1,22 @@
+import { afterAll, beforeAll, describe, it } from "vitest";
+import {
+  requestInFlightAcrossTheTurn,
+  startWindowTurnGateway,
+  type WindowTurnGateway,
+} from "../testing/window-turn-scenario.ts";
+
+// Budget windows (`budget_duration`) around their turn, over HTTP, with the in-process stores
+// (budgets-window-turn.int.test.ts runs the same on Redis).
+describe("budget windows at their turn (memory stores)", () => {
+  let t: WindowTurnGateway;
+  beforeAll(async () => {
+    t = await startWindowTurnGateway({});
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("a request in flight at the turn still holds its part of the new window", async () => {
+    await requestInFlightAcrossTheTurn(t);
+  });
+});

@@ -193,6 +193,33 @@ export function describeLedgerContract(
       expect(behind.reserved).toBeCloseTo(1, 12);
     });
 
+    it("clocks minutes apart still count in the window the one ahead opened", async () => {
+      const l = await ledger();
+      const resetAt = T0 + 60_000;
+      const team = line({ maxBudget: 1, duration: budgetDuration("1m"), resetAt });
+      // Three minutes ahead: its window is the one after next of the instance behind.
+      const ahead = resetAt + 3 * 60_000 + 500;
+      const full = await l.reserve({ id: "ahead", lines: [team], amount: 1, now: ahead });
+      if (!full.ok) throw new Error("expected a hold");
+      expect((await l.reserve({ id: "behind", lines: [team], amount: 0.1, now: T0 + 30_000 })).ok).toBe(false);
+    });
+
+    it("a window opened by a clock far ahead (a day) does not hold the line for that long", async () => {
+      // An instance whose clock is a day ahead (a bad RTC, a wrong time zone) opens tomorrow's
+      // window today. Kept as "later", every other instance would count in it until their
+      // clocks got there: a daily budget spent today refused until tomorrow's end, a monthly one
+      // for a month. Beyond a few minutes the line is the asker's window again.
+      const l = await ledger();
+      const resetAt = T0 + 14 * 3_600_000; // midnight: the "1d" window ends there
+      const team = line({ maxBudget: 1, duration: budgetDuration("1d"), resetAt });
+      const ahead = T0 + 86_400_000;
+      const wrong = await l.reserve({ id: "wrong", lines: [team], amount: 0, now: ahead });
+      if (!wrong.ok) throw new Error("expected a hold");
+      await l.settle(wrong.reservation, 1, ahead);
+      expect((await l.reserve({ id: "a", lines: [team], amount: 0.1, now: T0 })).ok).toBe(true);
+      expect(await l.read(team, T0 + 1)).toEqual({ spend: 0, reserved: 0.1 });
+    });
+
     it("a shortened budget duration still starts its shorter window at once", async () => {
       // The guard above must not hold a line in a long window that a config change replaced:
       // the old window (30 days) began before the new one (1 hour) ends, so it is not "later".

@@ -84,3 +84,13 @@ export interface BudgetLedger {
 export const DEFAULT_HOLD_TTL_MS = 10 * 60_000;
 /** Default time an untouched line is kept before it is re-seeded from the database. */
 export const DEFAULT_IDLE_TTL_MS = 24 * 60 * 60_000;
+
+/**
+ * How far ahead of a request's clock a line's window may have been opened and still be taken as
+ * the later window the request counts in (see the ledgers' `open`): clocks a few ms to minutes
+ * apart and commands delayed by a reconnect are within it. Beyond it the opener's clock is taken
+ * for wrong (a day ahead, a bad RTC), and the line is the asker's window again as before: kept,
+ * one bad clock would hold every line it touched in its far window, a daily budget spent today
+ * refused until the end of tomorrow. A window can so outlast its end by at most this much.
+ */
+export const MAX_OPENER_LEAD_MS = 10 * 60_000;

@@ -2,6 +2,7 @@ import { systemClock, type Clock } from "../util/clock.ts";
 import {
   DEFAULT_HOLD_TTL_MS,
   DEFAULT_IDLE_TTL_MS,
+  MAX_OPENER_LEAD_MS,
   type BudgetLedger,
   type LineState,
   type Reservation,
@@ -67,7 +68,7 @@ export function createMemoryBudgetLedger(options: MemoryBudgetLedgerOptions = {}
       entries.set(line.id, entry);
       return entry;
     }
-    if (entry.window !== window && !comesAfter(entry, window)) {
+    if (entry.window !== window && !comesAfter(entry, window, now)) {
       // A new window starts from the seed; the holds of requests in flight stay, since they
       // settle in it (as the Redis ledger's `open`).
       entry.window = window;
@@ -137,10 +138,11 @@ export function createMemoryBudgetLedger(options: MemoryBudgetLedgerOptions = {}
  * that end): a request whose `now` was read before the turn of the window, and reaches the
  * ledger after another opened the next one, is counted in the line's window. Going back would
  * wipe that window's holds and spend. A window opened earlier (a changed budget_duration) is
- * replaced as usual. The Redis ledger's `open` does the same.
+ * replaced as usual, and so is one opened by a clock too far ahead (MAX_OPENER_LEAD_MS). The
+ * Redis ledger's `open` does the same.
  */
-function comesAfter(entry: LineEntry, window: number): boolean {
-  return window > 0 && entry.openedAt >= window;
+function comesAfter(entry: LineEntry, window: number, now: number): boolean {
+  return window > 0 && entry.openedAt >= window && entry.openedAt - now <= MAX_OPENER_LEAD_MS;
 }
 
 function releaseExpired(entry: LineEntry, now: number): void {

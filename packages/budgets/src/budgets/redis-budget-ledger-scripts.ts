@@ -1,3 +1,5 @@
+import { MAX_OPENER_LEAD_MS } from "./budget-ledger.ts";
+
 /**
  * Lua for the Redis ledger. Per line two keys: a hash (`w` window end, `o` when it was opened, `s`
  * spend, `r` held total, `x:<reservation id>` each hold, `done <reservation id>` each settled
@@ -22,10 +24,11 @@ local function open(h, z, window, seed, ttl, now)
     -- A window opened at or after the end of the one asked for comes after it: the caller's
     -- clock is behind the instance that opened it (or its command was delayed). Counted in the
     -- line's window; going back would wipe that window's holds and spend. A window opened
-    -- before the asked one ends (a changed budget_duration) is replaced as usual.
+    -- before the asked one ends (a changed budget_duration) is replaced as usual, and so is one
+    -- opened by a clock too far ahead to be trusted (MAX_OPENER_LEAD_MS in budget-ledger.ts).
     local opened = tonumber(redis.call('HGET', h, 'o'))
     local asked = tonumber(window)
-    if not (w and opened and asked > 0 and opened >= asked) then
+    if not (w and opened and asked > 0 and opened >= asked and opened - now <= ${MAX_OPENER_LEAD_MS}) then
       -- A new window: its spend starts from the seed. The holds of requests in flight and the
       -- settled markers stay: a request counts in the window it ends in, so its hold belongs
       -- to the new one (dropped, the new window admitted past its budget by everything in

@@ -8,7 +8,7 @@ import {
   requireWriter,
   type Caller,
 } from "./caller.ts";
-import { authorityOver, type KeyAuthority } from "./key-permissions.ts";
+import { ADMIN_USER_ROLES, authorityOver, type KeyAuthority } from "./key-permissions.ts";
 import { findKey, requireKey, teamRole } from "./lookups.ts";
 import type { GenerateKeyRequest } from "./schemas.ts";
 
@@ -79,20 +79,10 @@ export const targetOf = (req: Partial<KeyFields>, current: VirtualKey) => ({
 });
 
 /**
- * Roles whose keys act beyond one team or organization: a key acts with its user's role, so a
- * key issued for such a user by anyone but a proxy admin would hand its maker that role.
- */
-const ADMIN_ROLES: ReadonlySet<string> = new Set([
-  "proxy_admin",
-  "proxy_admin_viewer",
-  "org_admin",
-]);
-
-/**
  * Who a new key may be issued to, by role (LiteLLM's key-generation rules, simplified). Another
- * user's key is issued only to an existing user (LiteLLM: one who is already a member of the
- * team, for a team admin; of the organization or the team, for an org admin), never to an admin
- * role: the key's holder acts as that user, with that user's role and budget.
+ * user's key is issued only to an existing user (one who is already a member of the team, for a
+ * team admin; of the organization or the team, for an org admin), never to one with an admin role
+ * (ADMIN_USER_ROLES): the key's holder acts as that user, with that user's role and budget.
  */
 export const authorizeOwner = async (
   tx: DbClient,
@@ -112,7 +102,7 @@ export const authorizeOwner = async (
         .from(users)
         .where(eq(users.id, other))
     : [];
-  if (owner && ADMIN_ROLES.has(owner.role))
+  if (owner && ADMIN_USER_ROLES.has(owner.role))
     throw deniedField(
       "user_id",
       `Only proxy admins can create keys for ${other}: a key acts with its user's role (${owner.role}).`,

@@ -62,6 +62,17 @@ interface Ceiling {
   readonly team: boolean;
 }
 
+/**
+ * Roles a key acts with that reach beyond one team or organization. A key acts with its user's
+ * role, so whoever issued or regenerated such a user's key would hold that role: only proxy admins
+ * (and, on their own keys, the users themselves) issue and manage them.
+ */
+export const ADMIN_USER_ROLES: ReadonlySet<string> = new Set([
+  "proxy_admin",
+  "proxy_admin_viewer",
+  "org_admin",
+]);
+
 /** The caller's authority over an existing key; undefined when they may not manage it. */
 export async function authorityOver(
   tx: DbClient,
@@ -70,6 +81,9 @@ export async function authorityOver(
 ): Promise<KeyAuthority | undefined> {
   if (isProxyAdmin(caller)) return "proxy_admin";
   if (isViewer(caller)) return undefined;
+  // An admin user's key in a team or organization is not its team or org admin's.
+  if (key.userId !== null && key.userId !== caller.userId && (await isAdminUser(tx, key.userId)))
+    return undefined;
   if (caller.role === "org_admin" && caller.organizationId) {
     if (key.organizationId === caller.organizationId) return "org_admin";
     if (key.teamId && (await organizationOfTeam(tx, key.teamId)) === caller.organizationId)
@@ -79,6 +93,11 @@ export async function authorityOver(
     return "team_admin";
   if (key.userId !== null && key.userId === caller.userId) return "holder";
   return undefined;
+}
+
+async function isAdminUser(tx: DbClient, userId: string): Promise<boolean> {
+  const [user] = await tx.select({ role: users.userRole }).from(users).where(eq(users.id, userId));
+  return user !== undefined && ADMIN_USER_ROLES.has(user.role);
 }
 
 async function organizationOfTeam(tx: DbClient, teamId: string): Promise<string | null> {

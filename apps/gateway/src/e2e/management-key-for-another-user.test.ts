@@ -107,4 +107,31 @@ describe("keys for another user: only members, never an admin role", () => {
       expect(ok.status, user_id).toBe(200);
     }
   });
+
+  it("an admin user's key in a team is not its team admin's or org admin's to regenerate or change", async () => {
+    const bossKey = (
+      await master<{ key: string }>("/key/generate", { user_id: "boss", team_id: "team-a" })
+    ).key;
+    const info = async () => (await master<{ info: unknown }>(`/key/info?key=${bossKey}`)).info;
+    const before = await info();
+    for (const caller of [keys.teamAdmin!, keys.orgAdmin!]) {
+      for (const [path, body] of [
+        ["/key/regenerate", { key: bossKey }],
+        [`/key/${bossKey}/regenerate`, {}],
+        ["/key/update", { key: bossKey, key_alias: "mine now" }],
+        ["/key/block", { key: bossKey }],
+        ["/key/delete", { keys: [bossKey] }],
+      ] as const) {
+        const reply = await as(caller, path, body);
+        expect(reply.status, `${path}: ${JSON.stringify(reply.body)}`).toBe(403);
+        expect(reply.body.key).toBeUndefined();
+      }
+    }
+    expect(await info()).toEqual(before);
+    // The member's key in the same team stays the team admin's to regenerate.
+    const memberKey = (
+      await master<{ key: string }>("/key/generate", { user_id: "member", team_id: "team-a" })
+    ).key;
+    expect((await as(keys.teamAdmin!, "/key/regenerate", { key: memberKey })).status).toBe(200);
+  });
 });

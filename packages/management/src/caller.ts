@@ -18,7 +18,10 @@ export interface Caller {
   readonly role: UserRole;
   /** The key owner's user id; undefined for the master key. */
   readonly userId: string | undefined;
-  /** The key owner's organization (org admins manage it). */
+  /**
+   * The organization the caller acts in: for an org admin, their own user's (the one they
+   * manage); for anyone else, the key's.
+   */
   readonly organizationId: string | undefined;
   /** Hash of the presented key, for audit rows. */
   readonly keyHash: string;
@@ -42,7 +45,10 @@ export function callerFrom(identity: AuthIdentity): Caller {
   return {
     role,
     userId: identity.userId ?? undefined,
-    organizationId: identity.organizationId ?? undefined,
+    // Not the key's: a key in a team of another organization (any member makes their own team
+    // keys) would make an org admin that organization's.
+    organizationId:
+      (role === "org_admin" ? identity.userOrganizationId : identity.organizationId) ?? undefined,
     keyHash: identity.keyHash,
   };
 }

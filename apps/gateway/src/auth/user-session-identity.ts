@@ -31,6 +31,7 @@ export function userSessionIdentity(user: LoginUser): VirtualKeyIdentity {
     userId: user.userId,
     userRole: user.userRole,
     organizationId: user.organizationId,
+    userOrganizationId: user.organizationId,
     models: [],
     aliases: {},
     team: undefined,

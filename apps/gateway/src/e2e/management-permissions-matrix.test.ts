@@ -240,7 +240,7 @@ describe("management permissions matrix over HTTP", () => {
       models: ["gpt-4o", "gpt-4o-mini"],
     });
     await user("org-a-admin", "org_admin", { organization_id: "org-a", auto_create_key: false });
-    // An org admin acts for the organization their key is in.
+    // An org admin acts for their own user's organization (their key is in it too).
     callers.org_admin = (
       await master<{ key: string }>("/key/generate", {
         user_id: "org-a-admin",

@@ -91,7 +91,7 @@ describe("management permissions: who may change what", () => {
     keys.holder = await user("holder", "internal_user", { models: ["gpt-4o", "gpt-4o-mini"] });
     keys.teamAdmin = await user("team-a-admin", "internal_user");
     await user("org-a-admin", "org_admin", { organization_id: "org-a" });
-    // An org admin acts for the organization their key is in.
+    // An org admin acts for their own user's organization (their key is in it too).
     keys.orgAdmin = (
       await master<{ key: string }>("/key/generate", {
         user_id: "org-a-admin",

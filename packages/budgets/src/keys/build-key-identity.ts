@@ -162,6 +162,7 @@ export function buildKeyIdentity(loaded: LoadedKey): VirtualKeyIdentity {
     userId: key.userId,
     userRole: user?.userRole ?? null,
     organizationId: organization?.id ?? key.organizationId ?? team?.organizationId ?? null,
+    userOrganizationId: user?.organizationId ?? null,
     models: key.models,
     aliases: { ...(team?.modelAliases ?? {}), ...(key.aliases ?? {}) },
     team: team ? { id: team.id, models: team.models } : undefined,

@@ -34,6 +34,11 @@ export interface VirtualKeyIdentity {
   /** The key owner's `user_role`, for management routes. */
   readonly userRole: string | null;
   readonly organizationId: string | null;
+  /**
+   * The key owner's own `organization_id` (users.organization_id): the organization an org_admin
+   * administers, whichever organization the key itself is in. Absent: none.
+   */
+  readonly userOrganizationId?: string | null;
   /** The key's own model list. */
   readonly models: readonly string[];
   /** The key's and the team's model aliases (requested name -> model group). */

@@ -249,7 +249,7 @@ export function createKeyService(deps: ResolvedDeps) {
         });
         return { row: row!, before: current };
       });
-      if (Object.hasOwn(req, "spend")) await deps.forget([`k:${before.id}`]);
+      if (Object.hasOwn(req, "spend")) await deps.setSpend(`k:${before.id}`, Number(row.spend));
       await deps.publish({ kind: "key", keyHash: before.tokenHash });
       return { key: row.tokenHash, ...keyJson(row, await loadBudget(db, row.budgetId)) };
     },

@@ -11,7 +11,7 @@ export interface ManagementDeps {
   db: DbClient;
   /** Changes are published here so every instance's caches drop the old values at once. */
   bus?: KeyInvalidationBus;
-  /** A manual `spend` change makes the ledger re-seed the line from the database. */
+  /** A manual `spend` change is set on the ledger's line; a deleted owner's line is dropped. */
   ledger?: BudgetLedger;
   clock?: Clock;
   /** LITELLM_SALT_KEY: encrypts provider credentials of models added at runtime. */
@@ -45,6 +45,8 @@ export interface ResolvedDeps {
   readonly checkModel: ModelCheck;
   publish(message: Invalidation): Promise<void>;
   forget(lineIds: readonly string[]): Promise<void>;
+  /** An admin's `spend` for a budget line (`k:<key id>`, `u:<user id>`, `o:<org id>`). */
+  setSpend(lineId: string, spend: number): Promise<void>;
 }
 
 export function resolveDeps(deps: ManagementDeps): ResolvedDeps {
@@ -58,6 +60,9 @@ export function resolveDeps(deps: ManagementDeps): ResolvedDeps {
     },
     forget: async (ids) => {
       if (deps.ledger && ids.length > 0) await deps.ledger.forget(ids);
+    },
+    setSpend: async (lineId, spend) => {
+      if (deps.ledger) await deps.ledger.setSpend([{ lineId, spend }]);
     },
   };
 }

@@ -146,7 +146,7 @@ export function createOrganizationService(deps: ResolvedDeps) {
         });
         return row!;
       });
-      if (Object.hasOwn(req, "spend")) await deps.forget([`o:${row.id}`]);
+      if (Object.hasOwn(req, "spend")) await deps.setSpend(`o:${row.id}`, Number(row.spend));
       await deps.publish({ kind: "all" });
       return organizationJson(row, await budgetOf(db, row.budgetId));
     },

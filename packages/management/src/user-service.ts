@@ -358,7 +358,7 @@ export function createUserService(deps: ResolvedDeps, keys: KeyService) {
         });
         return row!;
       });
-      if (Object.hasOwn(req, "spend")) await deps.forget([`u:${user.id}`]);
+      if (Object.hasOwn(req, "spend")) await deps.setSpend(`u:${user.id}`, Number(user.spend));
       await deps.publish({ kind: "all" });
       return userJson(user, await teamsOf(db, user.id));
     },

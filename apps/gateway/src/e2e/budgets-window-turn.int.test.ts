@@ -2,11 +2,8 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { dropRedisPrefix } from "../testing/drop-redis-prefix.ts";
 import { integrationUrl } from "../testing/require-env.ts";
-import {
-  requestInFlightAcrossTheTurn,
-  startWindowTurnGateway,
-  type WindowTurnGateway,
-} from "../testing/window-turn-scenario.ts";
+import { startHeldAnswerGateway, type HeldAnswerGateway } from "../testing/held-answer-gateway.ts";
+import { requestInFlightAcrossTheTurn } from "../testing/window-turn-scenario.ts";
 
 const redisUrl = integrationUrl("TEST_REDIS_URL");
 
@@ -14,9 +11,9 @@ const redisUrl = integrationUrl("TEST_REDIS_URL");
 // combined admission and settle scripts).
 describe.skipIf(!redisUrl)("budget windows at their turn (Redis)", () => {
   const prefix = `test:window-turn:${randomBytes(4).toString("hex")}:`;
-  let t: WindowTurnGateway;
+  let t: HeldAnswerGateway;
   beforeAll(async () => {
-    t = await startWindowTurnGateway({ env: { REDIS_URL: redisUrl }, budgetsKeyPrefix: prefix });
+    t = await startHeldAnswerGateway({ env: { REDIS_URL: redisUrl }, budgetsKeyPrefix: prefix });
   });
   afterAll(async () => {
     await t?.close();

@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, it } from "vitest";
-import {
-  requestInFlightAcrossTheTurn,
-  startWindowTurnGateway,
-  type WindowTurnGateway,
-} from "../testing/window-turn-scenario.ts";
+import { startHeldAnswerGateway, type HeldAnswerGateway } from "../testing/held-answer-gateway.ts";
+import { requestInFlightAcrossTheTurn } from "../testing/window-turn-scenario.ts";
 
 // Budget windows (`budget_duration`) around their turn, over HTTP, with the in-process stores
 // (budgets-window-turn.int.test.ts runs the same on Redis).
 describe("budget windows at their turn (memory stores)", () => {
-  let t: WindowTurnGateway;
+  let t: HeldAnswerGateway;
   beforeAll(async () => {
-    t = await startWindowTurnGateway({});
+    t = await startHeldAnswerGateway({});
   });
   afterAll(async () => {
     await t?.close();

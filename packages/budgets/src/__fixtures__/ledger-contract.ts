@@ -253,6 +253,22 @@ export function describeLedgerContract(
       expect(await l.read({ ...team, seedSpend: 0.1 }, T0)).toEqual({ spend: 0.1, reserved: 0 });
     });
 
+    it("an admin's spend replaces the line's in its window; holds stay, stale seeds are not used", async () => {
+      const l = await ledger();
+      const team = line({ maxBudget: 1, seedSpend: 0.99 });
+      const running = await l.reserve({ id: "running", lines: [team], amount: 0.005, now: T0 });
+      if (!running.ok) throw new Error("expected a hold");
+      await l.setSpend([{ lineId: team.id, spend: 0 }]);
+      expect(await l.read(team, T0)).toEqual({ spend: 0, reserved: 0.005 });
+      // The request in flight (admitted when the line's seed was 0.99) settles onto 0.
+      await l.settle(running.reservation, 0.02, T0 + 1);
+      expect(await l.read(team, T0 + 2)).toEqual({ spend: 0.02, reserved: 0 });
+      // A line the ledger does not have starts from the database's figure, which has it.
+      const fresh = line({ maxBudget: 1, seedSpend: 0.3 });
+      await l.setSpend([{ lineId: fresh.id, spend: 0.7 }]);
+      expect(await l.read(fresh, T0)).toEqual({ spend: 0.3, reserved: 0 });
+    });
+
     it("keeps full precision for tiny costs", async () => {
       const l = await ledger();
       const team = line({ maxBudget: 1 });

@@ -75,8 +75,18 @@ export interface BudgetLedger {
   settle(reservation: Reservation, cost: number, now: number): MaybePromise<readonly SettledLine[]>;
   /** A line's current spend and holds. */
   read(line: BudgetLine, now: number): MaybePromise<LineState>;
-  /** Drops lines so their next use starts again from the database's spend (an admin set it). */
+  /** Drops lines so their next use starts again from the database's spend (their owner is gone). */
   forget(lineIds: readonly string[]): MaybePromise<void>;
+  /**
+   * An admin set these lines' spend: each line the ledger has counts from it in its current
+   * window, its holds kept (a line it does not have starts from the database, which has it).
+   * Not a `forget`: a request in flight, or one on an instance whose cached identity still
+   * carries the old spend, would open the line again from the old spend it was admitted with,
+   * and the admin's figure would be lost for the rest of the window.
+   */
+  setSpend(
+    figures: readonly { readonly lineId: string; readonly spend: number }[],
+  ): MaybePromise<void>;
   close(): Promise<void>;
 }
 

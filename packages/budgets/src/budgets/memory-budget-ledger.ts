@@ -126,6 +126,13 @@ export function createMemoryBudgetLedger(options: MemoryBudgetLedgerOptions = {}
       for (const id of lineIds) entries.delete(id);
     },
 
+    setSpend(figures) {
+      for (const { lineId, spend } of figures) {
+        const entry = entries.get(lineId);
+        if (entry !== undefined) entry.spend = spend;
+      }
+    },
+
     close() {
       entries.clear();
       return Promise.resolve();

@@ -160,3 +160,14 @@ return {redis.call('HGET', KEYS[1], 's'), redis.call('HGET', KEYS[1], 'r')}
 
 export const RESERVE_SCRIPT = LEDGER_PRELUDE + RESERVE_LUA;
 export const SETTLE_SCRIPT = LEDGER_PRELUDE + SETTLE_LUA;
+
+/**
+ * KEYS: h
+ * ARGV: spend
+ * An admin's figure for the line's current window; nothing when the ledger has no such line (it
+ * starts from the database, which holds the figure).
+ */
+export const SET_SPEND_SCRIPT = `
+if redis.call('HEXISTS', KEYS[1], 'w') == 1 then redis.call('HSET', KEYS[1], 's', ARGV[1]) end
+return 0
+`;

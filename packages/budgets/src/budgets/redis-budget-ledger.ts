@@ -11,7 +11,12 @@ import {
   type SettledLine,
 } from "./budget-ledger.ts";
 import { lineSeed, lineWindow, type BudgetLine } from "./budget-line.ts";
-import { READ_SCRIPT, RESERVE_SCRIPT, SETTLE_SCRIPT } from "./redis-budget-ledger-scripts.ts";
+import {
+  READ_SCRIPT,
+  RESERVE_SCRIPT,
+  SETTLE_SCRIPT,
+  SET_SPEND_SCRIPT,
+} from "./redis-budget-ledger-scripts.ts";
 
 export interface RedisBudgetLedgerOptions {
   redis: Redis;
@@ -27,6 +32,7 @@ type LedgerRedis = Redis & {
   budgetReserve(...args: (string | number)[]): Promise<(number | string)[]>;
   budgetSettle(...args: (string | number)[]): Promise<string[]>;
   budgetRead(...args: (string | number)[]): Promise<string[]>;
+  budgetSetSpend(...args: (string | number)[]): Promise<number>;
 };
 
 /**
@@ -47,6 +53,9 @@ export function createRedisBudgetLedger(options: RedisBudgetLedgerOptions): Budg
     redis.defineCommand("budgetReserve", { lua: RESERVE_SCRIPT });
     redis.defineCommand("budgetSettle", { lua: SETTLE_SCRIPT });
     redis.defineCommand("budgetRead", { lua: READ_SCRIPT });
+  }
+  if (typeof redis.budgetSetSpend !== "function") {
+    redis.defineCommand("budgetSetSpend", { lua: SET_SPEND_SCRIPT });
   }
 
   const { hashKey, holdsKey, ttlFor, ...calls } = budgetLedgerCalls(prefix, holdTtlMs, idleTtlMs);
@@ -82,6 +91,14 @@ export function createRedisBudgetLedger(options: RedisBudgetLedgerOptions): Budg
     async forget(lineIds) {
       if (lineIds.length === 0) return;
       await redis.del(...lineIds.flatMap((id) => [`${prefix}b:${id}`, `${prefix}bh:${id}`]));
+    },
+
+    async setSpend(figures) {
+      await Promise.all(
+        figures.map(({ lineId, spend }) =>
+          redis.budgetSetSpend(1, `${prefix}b:${lineId}`, num(spend)),
+        ),
+      );
     },
 
     async close() {

@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import { dropRedisPrefix } from "../testing/drop-redis-prefix.ts";
 import { integrationUrl } from "../testing/require-env.ts";
 import { startHeldAnswerGateway, type HeldAnswerGateway } from "../testing/held-answer-gateway.ts";
-import { requestInFlightAcrossTheTurn } from "../testing/window-turn-scenario.ts";
+import {
+  durationChangedUnderARequestInFlight,
+  requestInFlightAcrossTheTurn,
+} from "../testing/window-turn-scenario.ts";
 
 const redisUrl = integrationUrl("TEST_REDIS_URL");
 
@@ -22,5 +25,9 @@ describe.skipIf(!redisUrl)("budget windows at their turn (Redis)", () => {
 
   it("a request in flight at the turn still holds its part of the new window", async () => {
     await requestInFlightAcrossTheTurn(t);
+  });
+
+  it("a budget_duration set while a request runs keeps its hold in the new window", async () => {
+    await durationChangedUnderARequestInFlight(t);
   });
 });

@@ -21,9 +21,10 @@ export async function adminSpendOverRequestInFlight(t: HeldAnswerGateway): Promi
   await t.gateway.gateway.budgets.flushSpendNow();
   // The key's identity read again: it carries the database's 0.99 as its spend.
   await update({ key_alias: "reloaded" });
+  const seen = t.upstream.requests.length;
   const release = t.holdNextAnswer(10); // costs 0.02
   const running = t.chat(key, 10);
-  await t.upstream.waitFor((requests) => requests.length === 2);
+  await t.upstream.waitFor((requests) => requests.length === seen + 1);
   await update({ spend: 0 });
   release();
   const done = await running;

@@ -234,6 +234,23 @@ export function describeLedgerContract(
       expect(state.reserved).toBeCloseTo(0.2, 12);
     });
 
+    it("a request admitted before a budget_duration change settles into the new window, which keeps its spend", async () => {
+      // Its reservation carries the lines it was admitted with (no duration): settled onto the
+      // new window's line, it must not take the line back to the old window.
+      const l = await ledger();
+      const before = line({ maxBudget: 1 });
+      const running = await l.reserve({ id: "running", lines: [before], amount: 0.3, now: T0 });
+      if (!running.ok) throw new Error("expected a hold");
+      const after = { ...before, duration: budgetDuration("30s"), resetAt: T0 + 30_000 };
+      const b = await l.reserve({ id: "b", lines: [after], amount: 0.1, now: T0 + 1 });
+      if (!b.ok) throw new Error("expected a hold");
+      await l.settle(b.reservation, 0.1, T0 + 2);
+      await l.settle(running.reservation, 0.3, T0 + 3);
+      const state = await l.read(after, T0 + 4);
+      expect(state.spend).toBeCloseTo(0.4, 12);
+      expect(state.reserved).toBe(0);
+    });
+
     it("expires holds of requests that never settle", async () => {
       const l = await ledger({ holdTtlMs: 60_000 });
       const team = line({ maxBudget: 1 });

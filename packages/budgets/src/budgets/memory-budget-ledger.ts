@@ -53,7 +53,7 @@ export function createMemoryBudgetLedger(options: MemoryBudgetLedgerOptions = {}
     }
   };
 
-  const entryFor = (line: BudgetLine, now: number): LineEntry => {
+  const entryFor = (line: BudgetLine, now: number, settling = false): LineEntry => {
     const window = lineWindow(line, now);
     let entry = entries.get(line.id);
     if (entry === undefined) {
@@ -68,9 +68,14 @@ export function createMemoryBudgetLedger(options: MemoryBudgetLedgerOptions = {}
       entries.set(line.id, entry);
       return entry;
     }
-    if (entry.window !== window && !comesAfter(entry, window, now)) {
+    const replace = settling
+      ? entry.window > 0 && entry.window <= now
+      : !comesAfter(entry, window, now);
+    if (entry.window !== window && replace) {
       // A new window starts from the seed; the holds of requests in flight stay, since they
-      // settle in it (as the Redis ledger's `open`).
+      // settle in it. A settle only ever turns a window that is over: its lines are those its
+      // request was admitted with, and a line that moved on since (a changed budget_duration)
+      // is where its cost goes (as the Redis ledger's `open`).
       entry.window = window;
       entry.openedAt = now;
       entry.spend = lineSeed(line, window);
@@ -104,7 +109,7 @@ export function createMemoryBudgetLedger(options: MemoryBudgetLedgerOptions = {}
     settle(reservation: Reservation, cost: number, now: number): SettledLine[] {
       const settled: SettledLine[] = [];
       for (const line of reservation.lines) {
-        const entry = entryFor(line, now);
+        const entry = entryFor(line, now, true);
         const hold = entry.holds.get(reservation.id);
         if (hold !== undefined) {
           entry.holds.delete(reservation.id);

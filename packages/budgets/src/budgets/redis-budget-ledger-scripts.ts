@@ -18,17 +18,29 @@ import { MAX_OPENER_LEAD_MS } from "./budget-ledger.ts";
  */
 export const LEDGER_PRELUDE = `
 local function fmt(x) return string.format('%.17g', x) end
-local function open(h, z, window, seed, ttl, now)
+local function open(h, z, window, seed, ttl, now, settling)
   local w = redis.call('HGET', h, 'w')
   if w ~= window then
-    -- A window opened at or after the end of the one asked for comes after it: the caller's
-    -- clock is behind the instance that opened it (or its command was delayed). Counted in the
-    -- line's window; going back would wipe that window's holds and spend. A window opened
-    -- before the asked one ends (a changed budget_duration) is replaced as usual, and so is one
-    -- opened by a clock too far ahead to be trusted (MAX_OPENER_LEAD_MS in budget-ledger.ts).
-    local opened = tonumber(redis.call('HGET', h, 'o'))
-    local asked = tonumber(window)
-    if not (w and opened and asked > 0 and opened >= asked and opened - now <= ${MAX_OPENER_LEAD_MS}) then
+    local replace = not w
+    if w and settling then
+      -- A settle's lines are those its request was admitted with: a line that moved on since
+      -- (a budget_duration changed meanwhile, a window opened by a clock ahead) is where its
+      -- cost goes, until that window is over. Taken back to the settle's own window, the line
+      -- lost what was spent in the newer one, and the next request took it forward again from
+      -- the seed, losing this cost too.
+      local ends = tonumber(w)
+      replace = ends > 0 and ends <= now
+    elseif w then
+      -- A window opened at or after the end of the one asked for comes after it: the caller's
+      -- clock is behind the instance that opened it (or its command was delayed). Counted in
+      -- the line's window; going back would wipe that window's holds and spend. A window opened
+      -- before the asked one ends (a changed budget_duration) is replaced as usual, and so is
+      -- one opened by a clock too far ahead to be trusted (MAX_OPENER_LEAD_MS, budget-ledger.ts).
+      local opened = tonumber(redis.call('HGET', h, 'o'))
+      local asked = tonumber(window)
+      replace = not (opened and asked > 0 and opened >= asked and opened - now <= ${MAX_OPENER_LEAD_MS})
+    end
+    if replace then
       -- A new window: its spend starts from the seed. The holds of requests in flight and the
       -- settled markers stay: a request counts in the window it ends in, so its hold belongs
       -- to the new one (dropped, the new window admitted past its budget by everything in
@@ -122,7 +134,7 @@ for i = 1, n do
   local h, z = KEYS[2 * i - 1], KEYS[2 * i]
   local b = 4 + (i - 1) * 3
   local ttl = ARGV[b + 3]
-  open(h, z, ARGV[b + 1], ARGV[b + 2], ttl, now)
+  open(h, z, ARGV[b + 1], ARGV[b + 2], ttl, now, true)
   if redis.call('HEXISTS', h, mark) == 1 then
     local s = redis.call('HGET', h, 's')
     out[2 * i - 1] = s

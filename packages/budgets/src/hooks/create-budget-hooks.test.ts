@@ -217,6 +217,30 @@ describe("createBudgetHooks with memory stores", () => {
     expect(events[0]).toMatchObject({ scope: "key", softBudget: 0.5, maxBudget: 10, spend: 0.6 });
   });
 
+  it("a soft budget is crossed once per budget window, a request in flight at the turn counting in the new one", () => {
+    const { hooks, events, clock } = setup();
+    const resetAt = clock.now() + 30_000;
+    const key = identity({
+      key: keyRow("sk-test-1", { budgetId: "kb", maxBudget: 10 }),
+      keyBudget: budgetRow("kb", {
+        softBudget: 0.5,
+        budgetDuration: "30s",
+        budgetResetAt: new Date(resetAt),
+      }),
+    });
+    run(hooks, hookContext(key, { maxCost: 0.3 }), 0.3);
+    run(hooks, hookContext(key, { maxCost: 0.3 }), 0.3); // 0.6: crossed in the first window
+    expect(events.map((e) => e.spend)).toEqual([0.6]);
+    clock.set(resetAt - 100);
+    const running = hookContext(key, { maxCost: 0.3 });
+    hooks.preCall(running);
+    clock.set(resetAt + 10);
+    hooks.postCall(running, ok(0.3)); // the new window's first 0.3: below the soft budget
+    expect(events).toHaveLength(1);
+    run(hooks, hookContext(key, { maxCost: 0.3 }), 0.3);
+    expect(events.map((e) => e.spend)).toEqual([0.6, 0.6]);
+  });
+
   it("rate limits with LiteLLM's 429, retry-after and x-ratelimit headers", () => {
     const { hooks, clock } = setup();
     const key = identity({ key: keyRow("sk-test-1", { rpmLimit: 2 }) });

@@ -14,7 +14,14 @@ import { abbreviateKey, generateKeyString, hashKey } from "@org/budgets";
 import { audit } from "./audit.ts";
 import { actorOf, canReadAll, requireWriter, type Caller } from "./caller.ts";
 import { checkKeyWrite, keepLimitMetadata } from "./key-permissions.ts";
-import { display, expiryFrom, findKey, requireReference, resetAtFor } from "./lookups.ts";
+import {
+  display,
+  expiryFrom,
+  findKey,
+  requireKeyAliasUnused,
+  requireReference,
+  resetAtFor,
+} from "./lookups.ts";
 import type { ResolvedDeps } from "./management-deps.ts";
 import {
   DeleteKeyRequest,
@@ -171,6 +178,7 @@ export function createKeyService(deps: ResolvedDeps) {
         userId: userId ?? null,
       });
       await checkReferences(tx, req);
+      await requireKeyAliasUnused(tx, req.key_alias);
       await ensureUser(tx, userId);
       if (await findKey(tx, tokenHash)) {
         throw new InvalidRequestError("A key with this value already exists; choose another.", {
@@ -217,6 +225,7 @@ export function createKeyService(deps: ResolvedDeps) {
         const authority = await requireManage(tx, caller, current, "update");
         await checkKeyWrite(tx, caller, authority, req, targetOf(req, current), current);
         await checkReferences(tx, req);
+        await requireKeyAliasUnused(tx, req.key_alias, current.id);
         await ensureUser(tx, req.user_id ?? undefined);
         const set = columnsFrom(req, current, now);
         if (authority === "holder" && set.metadata)
@@ -394,6 +403,7 @@ export function createKeyService(deps: ResolvedDeps) {
         }
         await checkKeyWrite(tx, caller, authority, req, targetOf(req, current), current);
         await checkReferences(tx, req);
+        await requireKeyAliasUnused(tx, req.key_alias, current.id);
         const { key: _old, new_key: _new, ...fields } = req;
         const set = columnsFrom(fields, current, now);
         if (authority === "holder" && set.metadata)

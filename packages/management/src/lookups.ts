@@ -77,6 +77,36 @@ export async function requireEmailUnused(
     });
 }
 
+/** Class of the transaction locks taken on a key alias (apart from requireEmailUnused's). */
+const KEY_ALIAS_LOCK = 0x6b61;
+
+/**
+ * Refuses (400, param `key_alias`) an alias another key (not `exceptKeyId`) already has, as
+ * LiteLLM does: aliases name keys in /key/delete, the key list and spend filters, and in what
+ * spend logs, metrics and callbacks report, so a second key under someone's alias would be
+ * deleted with theirs and have its spend shown as theirs. Call it inside the transaction that
+ * writes the alias (it holds a lock on the alias until the commit).
+ */
+export async function requireKeyAliasUnused(
+  db: DbClient,
+  alias: string | null | undefined,
+  exceptKeyId?: string,
+): Promise<void> {
+  if (!alias) return;
+  await db.execute(sql`select pg_advisory_xact_lock(${KEY_ALIAS_LOCK}, hashtext(${alias}))`);
+  const same = eq(virtualKeys.keyAlias, alias);
+  const rows = await db
+    .select({ id: virtualKeys.id })
+    .from(virtualKeys)
+    .where(exceptKeyId === undefined ? same : and(same, ne(virtualKeys.id, exceptKeyId)))
+    .limit(1);
+  if (rows.length > 0)
+    throw new InvalidRequestError(
+      `Key with alias '${alias}' already exists. Unique key aliases across all keys are required.`,
+      { param: "key_alias", code: "400" },
+    );
+}
+
 /** `param` is the request field that named the team (`team_ids` on /team/delete). */
 export async function requireTeam(db: DbClient, teamId: string, param = "team_id"): Promise<Team> {
   const rows = await db.select().from(teams).where(eq(teams.id, teamId)).limit(1);

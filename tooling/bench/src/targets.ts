@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { request } from "undici";
@@ -369,7 +370,8 @@ export async function virtualKeyTarget(
   if (typeof teamId !== "string") throw new Error("/team/new returned no team_id");
   const generated = await managementPost(gateway, "/key/generate", {
     team_id: teamId,
-    key_alias: "bench-key",
+    // Key aliases are unique: a database kept from an earlier run already has one.
+    key_alias: `bench-key-${randomUUID()}`,
     max_budget: NEVER_REACHED_BUDGET,
     rpm_limit: NEVER_REACHED_RPM,
     tpm_limit: NEVER_REACHED_TPM,

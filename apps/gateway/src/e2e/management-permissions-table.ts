@@ -89,7 +89,7 @@ const only = (value: unknown, ...allowed: Role[]): FieldRow => ({ value, allowed
 /** /key/update and /key/{key}/regenerate: the key's owner fields (README, "Who may change what"). */
 const keyUpdateFields: Record<string, FieldRow | "target"> = {
   key: "target",
-  key_alias: base("renamed"),
+  key_alias: base((fx: Fixtures) => fx.uid("renamed")), // aliases are unique across keys
   metadata: base({ note: "harmless" }),
   tags: base(["t"]),
   aliases: base({ nickname: "gpt-4o" }),
@@ -132,7 +132,7 @@ export const PERMISSIONS: Record<string, RouteRow> = {
       key: base((fx: Fixtures) => `sk-${fx.uid("custom")}`),
       send_invite_email: base(false),
       key_type: base("llm_api"),
-      key_alias: base("mine"),
+      key_alias: base((fx: Fixtures) => fx.uid("mine")),
       metadata: base({ note: "x" }),
       tags: base(["t"]),
       aliases: base({ nickname: "gpt-4o" }),
@@ -365,7 +365,7 @@ export const PERMISSIONS: Record<string, RouteRow> = {
       metadata: base({}),
       allowed_cache_controls: base([]),
       auto_create_key: base(false),
-      key_alias: base("first"),
+      key_alias: base((fx: Fixtures) => fx.uid("first")),
       duration: base("1d"),
       send_invite_email: base(false),
       sso_user_id: base((fx: Fixtures) => fx.uid("sso")),

@@ -1,4 +1,4 @@
-import type { CallType, RequestEvent } from "@org/observability";
+import type { CallType, RequestAttempt, RequestEvent } from "@org/observability";
 import { classifyError, type PostCallOutcome, type RequestContext } from "@org/router";
 import type { GatewayRequestMetadata } from "../request-metadata.ts";
 
@@ -37,7 +37,9 @@ export function requestEventOf(
     metadata.receivedAt !== undefined && metadata.receivedAt < ctx.timings.start
       ? metadata.receivedAt
       : ctx.timings.start;
-  return {
+  // Built key by key in the order the event has always had (sinks serialise it as is); a
+  // literal of conditional spreads made a small object per optional field, per request.
+  const event: Mutable<RequestEvent> = {
     callId: ctx.callId,
     route: ctx.metadata.route ?? "",
     callType:
@@ -45,77 +47,81 @@ export function requestEventOf(
       (ctx.kind === "embedding" ? "embedding" : "chat"),
     stream: ctx.stream,
     startTime,
-    ...(metadata.checksEndedAt !== undefined && metadata.checksEndedAt >= startTime
-      ? { authTiming: { startTime, endTime: metadata.checksEndedAt } }
-      : {}),
-    ...(metadata.cacheLookupStartedAt !== undefined && metadata.cacheLookupEndedAt !== undefined
-      ? {
-          cacheLookupTiming: {
-            startTime: metadata.cacheLookupStartedAt,
-            endTime: metadata.cacheLookupEndedAt,
-          },
-        }
-      : {}),
-    ...(ctx.attempts.length > 0 && lastAttempt ? { apiCallStartTime: lastAttempt.startedAt } : {}),
-    ...(ctx.timings.firstToken !== undefined ? { firstTokenTime: ctx.timings.firstToken } : {}),
-    endTime: ctx.timings.end ?? now,
-    ...(identity?.keyHash ? { keyHash: identity.keyHash } : {}),
-    ...(key?.keyAlias ? { keyAlias: key.keyAlias } : {}),
-    ...(key?.teamId ? { teamId: key.teamId } : {}),
-    ...(key?.teamAlias ? { teamAlias: key.teamAlias } : {}),
-    ...(key?.userId ? { userId: key.userId } : {}),
-    ...(typeof ctx.request.user === "string" && ctx.request.user !== ""
-      ? { endUser: ctx.request.user }
-      : {}),
-    ...(key?.organizationId ? { orgId: key.organizationId } : {}),
-    requestedModel: ctx.requestedModel,
-    modelGroup: ctx.deployment?.modelGroup ?? ctx.modelGroup,
-    ...(deployment
-      ? {
-          deploymentId: deployment.id,
-          provider: deployment.provider,
-          providerModel: deployment.model,
-          ...(deployment.apiBase ? { apiBase: deployment.apiBase } : {}),
-        }
-      : {}),
-    ...(usage
-      ? {
-          tokens: {
-            prompt: usage.prompt_tokens ?? 0,
-            completion: usage.completion_tokens ?? 0,
-            cached: usage.prompt_tokens_details?.cached_tokens ?? 0,
-            reasoning: usage.completion_tokens_details?.reasoning_tokens ?? 0,
-            ...(outcome.usageEstimated ? { estimated: true } : {}),
-          },
-        }
-      : {}),
-    ...(outcome.cost !== undefined ? { cost: outcome.cost } : ctx.cacheHit ? { cost: 0 } : {}),
-    cacheHit: ctx.cacheHit,
-    retries: ctx.retries,
-    fallbacks: ctx.fallbacksTaken,
-    attempts: ctx.attempts.map((a) => ({
-      deploymentId: a.deploymentId,
-      modelGroup: a.modelGroup,
-      startTime: a.startedAt,
-      durationMs: a.durationMs,
-      outcome: a.outcome,
-      ...(a.errorClass ? { errorClass: a.errorClass } : {}),
-      ...(a.status !== undefined ? { errorStatus: a.status } : {}),
-      ...(a.cooldownUntil !== undefined ? { cooledDown: true } : {}),
-    })),
-    status: outcome.status,
-    httpStatus: error ? error.status : 200,
-    ...(error
-      ? {
-          errorClass: classifyError(error),
-          errorStatus: error.upstreamStatus ?? error.status,
-          errorMessage: error.message,
-        }
-      : {}),
-    ...(outcome.partial ? { partial: true } : {}),
-    tags: Array.isArray(tags) ? tags.filter((t): t is string => typeof t === "string") : [],
-    ...(logContent ? contentOf(ctx, outcome) : {}),
+  } as Mutable<RequestEvent>;
+  if (metadata.checksEndedAt !== undefined && metadata.checksEndedAt >= startTime) {
+    event.authTiming = { startTime, endTime: metadata.checksEndedAt };
+  }
+  if (metadata.cacheLookupStartedAt !== undefined && metadata.cacheLookupEndedAt !== undefined) {
+    event.cacheLookupTiming = {
+      startTime: metadata.cacheLookupStartedAt,
+      endTime: metadata.cacheLookupEndedAt,
+    };
+  }
+  if (ctx.attempts.length > 0 && lastAttempt) event.apiCallStartTime = lastAttempt.startedAt;
+  if (ctx.timings.firstToken !== undefined) event.firstTokenTime = ctx.timings.firstToken;
+  event.endTime = ctx.timings.end ?? now;
+  if (identity?.keyHash) event.keyHash = identity.keyHash;
+  if (key?.keyAlias) event.keyAlias = key.keyAlias;
+  if (key?.teamId) event.teamId = key.teamId;
+  if (key?.teamAlias) event.teamAlias = key.teamAlias;
+  if (key?.userId) event.userId = key.userId;
+  if (typeof ctx.request.user === "string" && ctx.request.user !== "") {
+    event.endUser = ctx.request.user;
+  }
+  if (key?.organizationId) event.orgId = key.organizationId;
+  event.requestedModel = ctx.requestedModel;
+  event.modelGroup = ctx.deployment?.modelGroup ?? ctx.modelGroup;
+  if (deployment) {
+    event.deploymentId = deployment.id;
+    event.provider = deployment.provider;
+    event.providerModel = deployment.model;
+    if (deployment.apiBase) event.apiBase = deployment.apiBase;
+  }
+  if (usage) {
+    const tokens: Mutable<NonNullable<RequestEvent["tokens"]>> = {
+      prompt: usage.prompt_tokens ?? 0,
+      completion: usage.completion_tokens ?? 0,
+      cached: usage.prompt_tokens_details?.cached_tokens ?? 0,
+      reasoning: usage.completion_tokens_details?.reasoning_tokens ?? 0,
+    };
+    if (outcome.usageEstimated) tokens.estimated = true;
+    event.tokens = tokens;
+  }
+  if (outcome.cost !== undefined) event.cost = outcome.cost;
+  else if (ctx.cacheHit) event.cost = 0;
+  event.cacheHit = ctx.cacheHit;
+  event.retries = ctx.retries;
+  event.fallbacks = ctx.fallbacksTaken;
+  event.attempts = ctx.attempts.map(attemptOf);
+  event.status = outcome.status;
+  event.httpStatus = error ? error.status : 200;
+  if (error) {
+    event.errorClass = classifyError(error);
+    event.errorStatus = error.upstreamStatus ?? error.status;
+    event.errorMessage = error.message;
+  }
+  if (outcome.partial) event.partial = true;
+  event.tags = Array.isArray(tags) ? tags.filter((t): t is string => typeof t === "string") : [];
+  if (logContent) Object.assign(event, contentOf(ctx, outcome));
+  return event;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function attemptOf(
+  a: RequestContext<GatewayRequestMetadata>["attempts"][number],
+): RequestAttempt {
+  const attempt: Mutable<RequestAttempt> = {
+    deploymentId: a.deploymentId,
+    modelGroup: a.modelGroup,
+    startTime: a.startedAt,
+    durationMs: a.durationMs,
+    outcome: a.outcome,
   };
+  if (a.errorClass) attempt.errorClass = a.errorClass;
+  if (a.status !== undefined) attempt.errorStatus = a.status;
+  if (a.cooldownUntil !== undefined) attempt.cooledDown = true;
+  return attempt;
 }
 
 /**

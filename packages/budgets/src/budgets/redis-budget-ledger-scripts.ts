@@ -4,9 +4,10 @@ import { MAX_OPENER_LEAD_MS } from "./budget-ledger.ts";
  * Lua for the Redis ledger. Per line two keys: a hash (`w` window end, `o` when it was opened, `s`
  * spend, `r` held total, `x:<reservation id>` each hold, `done <reservation id>` each settled
  * request for a while; holds and markers outlive the window they were made in) and a sorted set of
- * hold ids (and `done <id>` markers) by expiry. A marker's value is '1', or, on a request's first line when the budget hooks' combined settle appended its spend
- * record in the same script, that record's stream id (redis-combined-admission.ts answers a
- * re-sent settle with it); only the field's presence counts here.
+ * hold ids (and `done <id>` markers) by expiry. A marker's value is '1', or, on a request's first
+ * line when the budget hooks' combined settle appended its spend record in the same script, that
+ * record's stream id (redis-combined-admission.ts answers a re-sent settle with it); only the
+ * field's presence counts here.
  *
  * Reserve and settle are idempotent per reservation id: the budgets client re-sends a command
  * whose reply a reconnect lost (ioredis `autoResendUnfulfilledCommands`), and a re-sent settle
@@ -38,7 +39,8 @@ local function open(h, z, window, seed, ttl, now, settling)
       -- one opened by a clock too far ahead to be trusted (MAX_OPENER_LEAD_MS, budget-ledger.ts).
       local opened = tonumber(redis.call('HGET', h, 'o'))
       local asked = tonumber(window)
-      replace = not (opened and asked > 0 and opened >= asked and opened - now <= ${MAX_OPENER_LEAD_MS})
+      replace = not (opened and asked > 0 and opened >= asked
+        and opened - now <= ${MAX_OPENER_LEAD_MS})
     end
     if replace then
       -- A new window: its spend starts from the seed. The holds of requests in flight and the

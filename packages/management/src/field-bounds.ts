@@ -205,3 +205,77 @@ export const modelName = () =>
     const problem = modelNameProblem(value);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
+
+/** A number, or a numeric string (LiteLLM's pydantic reads "5" as 5), and why it is not. */
+function amountProblem(value: unknown, integer: boolean): string | undefined {
+  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  if (typeof n !== "number" || !Number.isFinite(n)) return "must be a number";
+  if (n < 0) return "must not be negative";
+  if (integer && (!Number.isInteger(n) || n > COLUMN_LIMITS.int64Max))
+    return `must be a whole number at most ${COLUMN_LIMITS.int64Max}`;
+  if (!integer && n >= COLUMN_LIMITS.moneyBelow) return "must be less than 10000000000 (10^10)";
+  return undefined;
+}
+
+const BUDGET_FIELDS = ["budget_limit", "max_budget"] as const;
+const PERIOD_FIELDS = ["time_period", "budget_duration"] as const;
+const RATE_FIELDS = ["rpm_limit", "tpm_limit"] as const;
+
+/** Why one model's `model_max_budget` entry is not a limit the budgets can read, or undefined. */
+function modelBudgetProblem(raw: unknown): { path: string[]; message: string } | undefined {
+  if (typeof raw === "number" || typeof raw === "string") {
+    const problem = amountProblem(raw, false);
+    return problem ? { path: [], message: problem } : undefined;
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw))
+    return { path: [], message: 'must be an amount or {"budget_limit", "time_period"}' };
+  const entry = raw as Record<string, unknown>;
+  const given = (name: string) => entry[name] !== undefined && entry[name] !== null;
+  for (const name of [...BUDGET_FIELDS, ...RATE_FIELDS]) {
+    if (!given(name)) continue;
+    const problem = amountProblem(entry[name], (RATE_FIELDS as readonly string[]).includes(name));
+    if (problem) return { path: [name], message: problem };
+  }
+  for (const name of PERIOD_FIELDS) {
+    if (!given(name)) continue;
+    if (!durationText().safeParse(entry[name]).success)
+      return { path: [name], message: 'use a duration such as "30s", "1h", "30d" or "1mo"' };
+  }
+  if (![...BUDGET_FIELDS, ...RATE_FIELDS].some(given))
+    return { path: [], message: "must set budget_limit (or max_budget), rpm_limit or tpm_limit" };
+  return undefined;
+}
+
+/**
+ * `model_max_budget`: per model, an amount or LiteLLM's budget object. The budgets read only
+ * numbers (and numeric strings) and known durations there; anything else (a negative amount, "5$",
+ * "garbage" as time_period, an object naming no limit) was stored and then limited nothing, or
+ * limited for life instead of per window.
+ */
+export const modelBudgetMap = () =>
+  jsonObject().superRefine((value, ctx) => {
+    for (const [model, raw] of Object.entries(value)) {
+      const problem = modelBudgetProblem(raw);
+      if (problem)
+        ctx.addIssue({ code: "custom", path: [model, ...problem.path], message: problem.message });
+    }
+  });
+
+/** Metadata entries the budgets read as per-model rates (LiteLLM keeps them in a key's metadata). */
+const RATE_METADATA = ["model_rpm_limit", "model_tpm_limit"] as const;
+
+/** A key's metadata: its per-model rate entries, when set, are rate maps like the top-level fields. */
+export const keyMetadata = () =>
+  jsonObject().superRefine((value, ctx) => {
+    for (const name of RATE_METADATA) {
+      const rates = value[name];
+      if (rates === undefined || rates === null) continue;
+      const parsed = limitMap().safeParse(rates);
+      if (!parsed.success)
+        ctx.addIssue({
+          code: "custom",
+          path: [name, ...(parsed.error.issues[0]?.path ?? []).map(String)],
+          message: parsed.error.issues[0]?.message ?? "must map model names to whole numbers",
+        });
+    }
+  });

@@ -9,7 +9,9 @@ import {
   int32,
   int64,
   jsonObject,
+  keyMetadata,
   limitMap,
+  modelBudgetMap,
   modelName,
   money as moneyAmount,
   signedMoney,
@@ -40,7 +42,7 @@ const limitFields = {
   tpm_limit: int64().nullable().optional(),
   rpm_limit: int64().nullable().optional(),
   budget_duration: duration(),
-  model_max_budget: record(),
+  model_max_budget: modelBudgetMap().nullable().optional(),
 };
 
 const keyFields = {
@@ -51,7 +53,7 @@ const keyFields = {
   user_id: text(),
   team_id: text(),
   organization_id: text(),
-  metadata: record(),
+  metadata: keyMetadata().nullable().optional(),
   allowed_cache_controls: strings(),
   config: record(),
   permissions: record(),

@@ -74,6 +74,16 @@ const cases: Case[] = [
   { name: "team rpm_limit 2^64", path: "/team/new", body: { rpm_limit: OVER_INT64 }, param: "rpm_limit" },
   { name: "user tpm_limit 1e20", path: "/user/new", body: { user_id: "u-tpm", tpm_limit: 1e20 }, param: "tpm_limit" },
   { name: "model_rpm_limit 1e20", path: "/key/generate", body: { model_rpm_limit: { "gpt-4o": 1e20 } }, param: "model_rpm_limit.gpt-4o" },
+  // Per-model limits the budgets could not read: stored, then limiting nothing (or for life).
+  { name: "model_max_budget negative", path: "/key/generate", body: { model_max_budget: { "gpt-4o": -5 } }, param: "model_max_budget.gpt-4o" },
+  { name: "model_max_budget as words", path: "/key/update", body: { key: "$key", model_max_budget: { "gpt-4o": "5$" } }, param: "model_max_budget.gpt-4o" },
+  { name: "model_max_budget bad time_period", path: "/key/generate", body: { model_max_budget: { "gpt-4o": { budget_limit: 1, time_period: "garbage" } } }, param: "model_max_budget.gpt-4o.time_period" },
+  { name: "model_max_budget naming no limit", path: "/key/generate", body: { model_max_budget: { "gpt-4o": { budget: 1 } } }, param: "model_max_budget.gpt-4o" },
+  { name: "model_max_budget rpm as text", path: "/key/generate", body: { model_max_budget: { "gpt-4o": { rpm_limit: "lots" } } }, param: "model_max_budget.gpt-4o.rpm_limit" },
+  { name: "team model_max_budget negative", path: "/team/new", body: { model_max_budget: { "gpt-4o": -1 } }, param: "model_max_budget.gpt-4o" },
+  { name: "budget model_max_budget as text", path: "/budget/new", body: { model_max_budget: { "gpt-4o": { budget_limit: "x" } } }, param: "model_max_budget.gpt-4o.budget_limit" },
+  { name: "metadata model_rpm_limit negative", path: "/key/generate", body: { metadata: { model_rpm_limit: { "gpt-4o": -5 } } }, param: "metadata.model_rpm_limit.gpt-4o" },
+  { name: "metadata model_tpm_limit as words", path: "/key/update", body: { key: "$key", metadata: { model_tpm_limit: "lots" } }, param: "metadata.model_tpm_limit" },
   // Durations past the last representable date.
   { name: "key duration 99999999999d", path: "/key/generate", body: { duration: "99999999999d" }, param: "duration" },
   { name: "key budget_duration 99999999999d", path: "/key/generate", body: { budget_duration: "99999999999d" }, param: "budget_duration" },

@@ -11,8 +11,15 @@ import {
 } from "@org/db";
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { audit } from "./audit.ts";
-import { actorOf, denied, requireWriter, type Caller } from "./caller.ts";
-import { checkWithinOrganization } from "./key-permissions.ts";
+import {
+  actorOf,
+  denied,
+  deniedField,
+  isProxyAdmin,
+  requireWriter,
+  type Caller,
+} from "./caller.ts";
+import { ADMIN_USER_ROLES, checkWithinOrganization } from "./key-permissions.ts";
 import {
   membersOf,
   requireEmailUnused,
@@ -398,6 +405,18 @@ export function createTeamService(deps: ResolvedDeps) {
             param: req.user_id ? "user_id" : "user_email",
             code: "404",
           });
+        }
+        // Their keys in the team go with them, and an admin user's keys are a proxy admin's.
+        if (!isProxyAdmin(caller) && userId !== caller.userId) {
+          const [member] = await tx
+            .select({ role: users.userRole })
+            .from(users)
+            .where(eq(users.id, userId));
+          if (member && ADMIN_USER_ROLES.has(member.role))
+            throw deniedField(
+              req.user_id ? "user_id" : "user_email",
+              `Only proxy admins can remove ${userId} (${member.role}) from a team: their keys in it would be deleted.`,
+            );
         }
         await retireKeys(
           tx,

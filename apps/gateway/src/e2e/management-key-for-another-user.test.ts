@@ -134,4 +134,20 @@ describe("keys for another user: only members, never an admin role", () => {
     ).key;
     expect((await as(keys.teamAdmin!, "/key/regenerate", { key: memberKey })).status).toBe(200);
   });
+
+  it("a team or org admin cannot remove an admin user from the team (their keys in it go too)", async () => {
+    const bossKey = (
+      await master<{ key: string }>("/key/generate", { user_id: "boss", team_id: "team-a" })
+    ).key;
+    for (const caller of [keys.teamAdmin!, keys.orgAdmin!]) {
+      const reply = await as(caller, "/team/member_delete", { team_id: "team-a", user_id: "boss" });
+      expect(reply.status, JSON.stringify(reply.body)).toBe(403);
+      expect(reply.body.error?.param).toBe("user_id");
+    }
+    await master(`/key/info?key=${bossKey}`);
+    const members = (
+      await master<{ team_memberships: { user_id: string }[] }>("/team/info?team_id=team-a")
+    ).team_memberships.map((m) => m.user_id);
+    expect(members).toContain("boss");
+  });
 });

@@ -1,4 +1,6 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -9,7 +11,10 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 export default defineConfig({
   test: {
     root,
-    projects: ["packages/*", "apps/*"],
+    // Packages without a vitest config of their own run with this file's settings (`extends`):
+    // a project found by a glob would get vitest's defaults instead (a 5 s test timeout, which
+    // CPU-heavy tests pass alone and miss when the whole suite runs on 2 loaded cores).
+    projects: [...packageProjects(), "apps/*"],
     // Vitest's default on this 2-core machine is one worker (cores - 1), but many e2e files spend
     // their time waiting on spawned gateways, sockets and timers: one file per core keeps both
     // busy. Three was tried and was slower (every file re-imports the gateway's module graph, and
@@ -19,3 +24,18 @@ export default defineConfig({
     hookTimeout: 60_000,
   },
 });
+
+/** `packages/<name>` as projects that inherit the settings above (their own config if they have one). */
+function packageProjects() {
+  const dir = join(root, "packages");
+  return readdirSync(dir)
+    .filter((name) => existsSync(join(dir, name, "package.json")))
+    .map((name) => {
+      const folder = join(dir, name);
+      if (readdirSync(folder).some((file) => file.startsWith("vitest.config."))) return folder;
+      const { name: packageName } = JSON.parse(
+        readFileSync(join(folder, "package.json"), "utf8"),
+      ) as { name: string };
+      return { extends: true, test: { name: packageName, root: folder } };
+    });
+}

@@ -50,9 +50,9 @@ const keyFields = {
   duration: duration(),
   models: strings(),
   spend: money,
-  user_id: text(),
-  team_id: text(),
-  organization_id: text(),
+  user_id: id(),
+  team_id: id(),
+  organization_id: id(),
   metadata: keyMetadata().nullable().optional(),
   allowed_cache_controls: strings(),
   config: record(),
@@ -62,7 +62,7 @@ const keyFields = {
   guardrails: strings(),
   blocked: z.boolean().nullable().optional(),
   aliases: textMap().nullable().optional(),
-  budget_id: text(),
+  budget_id: id(),
   tags: strings(),
   enforced_params: strings(),
   allowed_routes: strings(),
@@ -127,7 +127,7 @@ export type Member = z.infer<typeof Member>;
 
 const teamFields = {
   team_alias: text(),
-  organization_id: text(),
+  organization_id: id(),
   metadata: record(),
   models: strings(),
   blocked: z.boolean().nullable().optional(),
@@ -174,7 +174,7 @@ const userFields = {
   models: strings(),
   spend: money,
   metadata: record(),
-  organization_id: text(),
+  organization_id: id(),
   allowed_cache_controls: strings(),
   ...limitFields,
 };
@@ -226,7 +226,7 @@ export const NewOrganizationRequest = z.object({
   organization_id: id(),
   organization_alias: idText(),
   models: strings(),
-  budget_id: text(),
+  budget_id: id(),
   metadata: record(),
 });
 export const UpdateOrganizationRequest = z.object({
@@ -234,7 +234,7 @@ export const UpdateOrganizationRequest = z.object({
   organization_id: idText(),
   organization_alias: id(),
   models: strings(),
-  budget_id: text(),
+  budget_id: id(),
   metadata: record(),
   spend: money,
 });
@@ -264,7 +264,7 @@ export const NewCustomerRequest = z
     user_id: idText(),
     alias: text(),
     blocked: z.boolean().default(false),
-    budget_id: text(),
+    budget_id: id(),
     spend: money,
     allowed_model_region: region,
     default_model: text(),
@@ -277,7 +277,7 @@ export const UpdateCustomerRequest = z.object({
   user_id: idText(),
   alias: text(),
   blocked: z.boolean().nullable().optional(),
-  budget_id: text(),
+  budget_id: id(),
   allowed_model_region: region,
   default_model: text(),
 });

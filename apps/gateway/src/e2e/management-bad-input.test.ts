@@ -84,6 +84,13 @@ const cases: Case[] = [
   { name: "budget model_max_budget as text", path: "/budget/new", body: { model_max_budget: { "gpt-4o": { budget_limit: "x" } } }, param: "model_max_budget.gpt-4o.budget_limit" },
   { name: "metadata model_rpm_limit negative", path: "/key/generate", body: { metadata: { model_rpm_limit: { "gpt-4o": -5 } } }, param: "metadata.model_rpm_limit.gpt-4o" },
   { name: "metadata model_tpm_limit as words", path: "/key/update", body: { key: "$key", metadata: { model_tpm_limit: "lots" } }, param: "metadata.model_tpm_limit" },
+  // An empty reference is no reference: it named no row, and PostgreSQL's answer named no field.
+  { name: "key team_id empty", path: "/key/generate", body: { team_id: "" }, param: "team_id" },
+  { name: "key user_id empty", path: "/key/generate", body: { user_id: "" }, param: "user_id" },
+  { name: "key budget_id empty", path: "/key/update", body: { key: "$key", budget_id: "" }, param: "budget_id" },
+  { name: "team organization_id empty", path: "/team/new", body: { organization_id: "" }, param: "organization_id" },
+  { name: "user organization_id empty", path: "/user/new", body: { user_id: "u-empty-org", organization_id: "" }, param: "organization_id" },
+  { name: "customer budget_id empty", path: "/customer/new", body: { user_id: "c-empty", budget_id: "" }, param: "budget_id" },
   // Durations past the last representable date.
   { name: "key duration 99999999999d", path: "/key/generate", body: { duration: "99999999999d" }, param: "duration" },
   { name: "key budget_duration 99999999999d", path: "/key/generate", body: { budget_duration: "99999999999d" }, param: "budget_duration" },

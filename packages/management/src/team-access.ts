@@ -99,6 +99,26 @@ export const checkTeamUpdateFields = (caller: Caller, current: Team, req: TeamIn
   }
 };
 
+/**
+ * The budget row a team's new members get (LiteLLM keeps its id in the team's metadata) is set
+ * through `team_member_budget`, never named by anyone but a proxy admin: a named row could be
+ * another entity's (an organization's, a customer's), which the next `team_member_budget` change
+ * would then rewrite.
+ */
+export const checkMemberBudgetLink = (
+  caller: Caller,
+  current: Team | undefined,
+  metadata: Record<string, unknown> | null | undefined,
+) => {
+  if (isProxyAdmin(caller) || !metadata || !Object.hasOwn(metadata, "team_member_budget_id"))
+    return;
+  if (metadata.team_member_budget_id === current?.metadata.team_member_budget_id) return;
+  throw deniedField(
+    "metadata.team_member_budget_id",
+    "metadata.team_member_budget_id links a budget row: only proxy admins can set it (use team_member_budget).",
+  );
+};
+
 /** A member's budget in the team is never more than the team has (LiteLLM's rule for keys). */
 export const checkMemberBudget = (
   caller: Caller,

@@ -45,6 +45,7 @@ import { budgetJson, keyJson, teamJson, userJson, type JsonObject } from "./seri
 import {
   authorizeCreate,
   checkMemberBudget,
+  checkMemberBudgetLink,
   checkTeamUpdateFields,
   isTeamOwner,
   requireTeamAdmin,
@@ -170,6 +171,7 @@ export function createTeamService(deps: ResolvedDeps) {
     async create(caller: Caller, body: unknown) {
       const req = parse(NewTeamRequest, body);
       const organizationId = authorizeCreate(caller, req);
+      checkMemberBudgetLink(caller, undefined, req.metadata);
       const now = clock.now();
       const response = await db.transaction(async (tx) => {
         await checkWithinOrganization(tx, caller, organizationId, req);
@@ -226,6 +228,7 @@ export function createTeamService(deps: ResolvedDeps) {
         const current = await requireTeam(tx, req.team_id);
         await requireTeamAdmin(tx, caller, current, "update this team");
         checkTeamUpdateFields(caller, current, req);
+        checkMemberBudgetLink(caller, current, req.metadata);
         await checkWithinOrganization(tx, caller, current.organizationId, req);
         if (req.organization_id) await requireReference(tx, "organization_id", req.organization_id);
         const set = columnsFrom(req, now);

@@ -242,7 +242,10 @@ function ignore(): void {}
 /** Header names from undici are already lower-case; repeated headers join with ", ". */
 function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  // for...in rather than Object.entries: no array of pairs per answer (issue 22).
+  for (const name in headers) {
+    if (!Object.hasOwn(headers, name)) continue;
+    const value = headers[name];
     if (value === undefined) continue;
     out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
   }

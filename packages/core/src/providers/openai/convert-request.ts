@@ -74,10 +74,11 @@ export function buildOpenAIBody(
   options: OpenAIBodyOptions,
 ): Record<string, unknown> {
   const body: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(request)) {
-    if (GATEWAY_ONLY_PARAMS.has(key)) continue;
+  // for...in rather than Object.entries: no array of pairs per request (issue 22).
+  for (const key in request) {
+    if (!Object.hasOwn(request, key) || GATEWAY_ONLY_PARAMS.has(key)) continue;
     if (key === "metadata" && request.store !== true) continue;
-    body[key] = key === "model" ? options.model : value;
+    body[key] = key === "model" ? options.model : request[key];
   }
   body.model = options.model;
 

@@ -333,7 +333,9 @@ function csvField(value: unknown, type: (typeof SPEND_LOG_COLUMNS)[number][1]): 
     case "jsonb":
       return quoted(storableJson(JSON.stringify(value)));
     case "text":
-      return typeof value === "string" ? quoted(value.replaceAll("\0", "\ufffd")) : undefined;
+      return typeof value === "string"
+        ? quoted(value.includes("\0") ? value.replaceAll("\0", "\ufffd") : value)
+        : undefined;
     case "timestamptz": // ISO strings (toJsonRow)
       return typeof value === "string" ? quoted(value) : undefined;
     case "boolean":
@@ -343,7 +345,9 @@ function csvField(value: unknown, type: (typeof SPEND_LOG_COLUMNS)[number][1]): 
   }
 }
 
-const quoted = (text: string) => `"${text.replaceAll('"', '""')}"`;
+// Most texts hold no quote or NUL: no replacing pass (and copy) for them.
+const quoted = (text: string) =>
+  text.includes('"') ? `"${text.replaceAll('"', '""')}"` : `"${text}"`;
 
 /** JSON text jsonb accepts (see UNSTORABLE_ESCAPE). */
 function storableJson(json: string): string {

@@ -4,6 +4,7 @@ import { executeRows } from "@org/db";
 import { hashKey } from "@org/budgets";
 import { startFakeOpenAI, type FakeServer } from "@org/testing";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
+import { gpt4oAtFixedPrice } from "../testing/priced-upstream.ts";
 
 // Role boundaries over HTTP with real keys, as LiteLLM draws them: proxy admin (master key or a
 // proxy_admin user), proxy_admin_viewer (reads all, writes nothing), team admin (their team's
@@ -65,18 +66,7 @@ describe("management roles over HTTP", () => {
     gateway = await startTestGateway({
       env: { LITELLM_SALT_KEY: "salt-for-roles-tests-0123456789" },
       config: {
-        model_list: [
-          {
-            model_name: "gpt-4o",
-            litellm_params: {
-              model: "openai/gpt-4o",
-              api_key: "sk-up",
-              api_base: `${upstream.url}/v1`,
-              input_cost_per_token: 0.001,
-              output_cost_per_token: 0.001,
-            },
-          },
-        ],
+        model_list: [gpt4oAtFixedPrice(upstream)],
       },
     });
     issued.push(gateway.masterKey);

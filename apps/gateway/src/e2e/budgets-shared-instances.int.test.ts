@@ -8,6 +8,7 @@ import { integrationUrl } from "../testing/require-env.ts";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
 import { manage } from "../testing/manage.ts";
 import { dropRedisPrefix } from "../testing/drop-redis-prefix.ts";
+import { gpt4oAtFixedPrice } from "../testing/priced-upstream.ts";
 
 const databaseUrl = integrationUrl("TEST_DATABASE_URL");
 const redisUrl = integrationUrl("TEST_REDIS_URL");
@@ -29,18 +30,7 @@ describe.skipIf(!databaseUrl || !redisUrl)("two instances share keys, budgets an
     const start = () =>
       startTestGateway({
         config: {
-          model_list: [
-            {
-              model_name: "gpt-4o",
-              litellm_params: {
-                model: "openai/gpt-4o",
-                api_key: "sk-up",
-                api_base: `${upstream.url}/v1`,
-                input_cost_per_token: 0.001,
-                output_cost_per_token: 0.001,
-              },
-            },
-          ],
+          model_list: [gpt4oAtFixedPrice(upstream)],
         },
         databaseUrl,
         env: { DATABASE_SCHEMA: schema, REDIS_URL: redisUrl },

@@ -7,6 +7,7 @@ import { dropRedisPrefix } from "../testing/drop-redis-prefix.ts";
 import { manage } from "../testing/manage.ts";
 import { integrationUrl } from "../testing/require-env.ts";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
+import { gpt4oAtFixedPrice } from "../testing/priced-upstream.ts";
 
 const databaseUrl = integrationUrl("TEST_DATABASE_URL");
 const redisUrl = integrationUrl("TEST_REDIS_URL");
@@ -30,18 +31,7 @@ describe.skipIf(!databaseUrl || !redisUrl)(
       const gateway = (now: number) =>
         startTestGateway({
           config: {
-            model_list: [
-              {
-                model_name: "gpt-4o",
-                litellm_params: {
-                  model: "openai/gpt-4o",
-                  api_key: "sk-up",
-                  api_base: `${upstream.url}/v1`,
-                  input_cost_per_token: 0.001,
-                  output_cost_per_token: 0.001,
-                },
-              },
-            ],
+            model_list: [gpt4oAtFixedPrice(upstream)],
           },
           databaseUrl,
           env: { DATABASE_SCHEMA: schema, REDIS_URL: redisUrl },

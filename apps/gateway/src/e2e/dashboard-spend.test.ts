@@ -6,6 +6,7 @@ import { openaiError, openaiRateLimitError, startFakeOpenAI, type FakeServer } f
 import { manage } from "../testing/manage.ts";
 import { seedDashboardData, type SeededDashboardData } from "../testing/seed-dashboard-data.ts";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
+import { gpt4oAtFixedPrice } from "../testing/priced-upstream.ts";
 
 // The dashboard's spend views over HTTP on 100,000 seeded rows (PGlite): /spend/logs/ui paged and
 // filtered, its detail, /user/daily/activity, what a restricted session may see, and the page
@@ -107,16 +108,7 @@ describe("dashboard spend API over HTTP (100,000 seeded rows)", () => {
     gateway = await startTestGateway({
       config: {
         model_list: [
-          {
-            model_name: "gpt-4o",
-            litellm_params: {
-              model: "openai/gpt-4o",
-              api_key: "sk-up",
-              api_base: `${upstream.url}/v1`,
-              input_cost_per_token: 0.001,
-              output_cost_per_token: 0.001,
-            },
-          },
+          gpt4oAtFixedPrice(upstream),
           // Two failing deployments per group: the retry goes to the other one at once (no
           // back-off), so each group is one try and one retry.
           failing("flaky", "flaky-a"),

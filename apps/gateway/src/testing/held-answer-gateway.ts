@@ -8,6 +8,7 @@ import {
 } from "@org/testing";
 import { manage } from "./manage.ts";
 import { startTestGateway, type TestGateway } from "./start-test-gateway.ts";
+import { gpt4oAtFixedPrice } from "./priced-upstream.ts";
 
 /**
  * A gateway on a fake clock in front of an upstream whose next answer can be held until the test
@@ -22,18 +23,7 @@ export async function startHeldAnswerGateway(options: {
   const clock: FakeClock = createFakeClock(Date.UTC(2026, 10, 26, 12, 0, 0));
   const gateway: TestGateway = await startTestGateway({
     config: {
-      model_list: [
-        {
-          model_name: "gpt-4o",
-          litellm_params: {
-            model: "openai/gpt-4o",
-            api_key: "sk-up",
-            api_base: `${upstream.url}/v1`,
-            input_cost_per_token: 0.001,
-            output_cost_per_token: 0.001,
-          },
-        },
-      ],
+      model_list: [gpt4oAtFixedPrice(upstream)],
     },
     clock,
     ...(options.env ? { env: options.env } : {}),

@@ -86,6 +86,23 @@ export function pricedModel(upstream: FakeServer): Record<string, unknown> {
 }
 
 /**
+ * A `model_list` entry `gpt-4o` at 0.001 USD per token both ways, served by `upstream` (a fake
+ * OpenAI): the budgets tests' model, where a few requests spend a budget of cents.
+ */
+export function gpt4oAtFixedPrice(upstream: FakeServer): Record<string, unknown> {
+  return {
+    model_name: "gpt-4o",
+    litellm_params: {
+      model: "openai/gpt-4o",
+      api_key: "sk-up",
+      api_base: `${upstream.url}/v1`,
+      input_cost_per_token: 0.001,
+      output_cost_per_token: 0.001,
+    },
+  };
+}
+
+/**
  * Writes a LiteLLM config file with the priced model served by `upstream` (for a gateway
  * started as its own process) and returns its path.
  */

@@ -108,9 +108,7 @@ export function requestEventOf(
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-function attemptOf(
-  a: RequestContext<GatewayRequestMetadata>["attempts"][number],
-): RequestAttempt {
+function attemptOf(a: RequestContext<GatewayRequestMetadata>["attempts"][number]): RequestAttempt {
   const attempt: Mutable<RequestAttempt> = {
     deploymentId: a.deploymentId,
     modelGroup: a.modelGroup,

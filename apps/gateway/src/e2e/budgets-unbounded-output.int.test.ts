@@ -142,7 +142,10 @@ describe.skipIf(!databaseUrl || !redisUrl)(
       }
       expect(upstream.callCount("/v1/chat/completions") - calls).toBe(served.length);
 
-      for (const g of instances) await g.gateway.budgets.flushSpendNow();
+      // Every instance of the deployment, not only those that served: the instances share one
+      // spend stream, and an idle one's timer may be writing a batch it took from it (records
+      // the other's flush no longer sees); its flush waits for that batch.
+      for (const g of [a, b]) await g.gateway.budgets.flushSpendNow();
       const info = await fetch(`${a.url}/key/info?key=${encodeURIComponent(key)}`, {
         headers: { authorization: `Bearer ${a.masterKey}` },
       });

@@ -311,6 +311,14 @@ export class Router<M extends RequestMetadata = RequestMetadata> {
     return this.#rt.table.has(name);
   }
 
+  /**
+   * The model group a name routes to (after `model_group_alias`), as the hooks' `modelGroup`
+   * reads it; undefined for an unknown name. For routes that check access without a call.
+   */
+  modelGroupOf(name: string): string | undefined {
+    return this.#rt.table.resolve(name)?.name;
+  }
+
   /** Every configured deployment, without credentials (for /model/info). */
   deployments(): DeploymentInfo[] {
     const rt = this.#rt;

@@ -41,6 +41,7 @@ import { splitRouterParams } from "./execution/router-params.ts";
 import { resolveGroup } from "./execution/run-group.ts";
 import { runWithFallbacks } from "./execution/run-with-fallbacks.ts";
 import { cacheRef, decorate } from "./execution/router-result.ts";
+import { completionText } from "./execution/completion-text.ts";
 import { costOutcome, usageOutcome } from "./execution/usage-outcome.ts";
 import type { Runtime } from "./execution/runtime.ts";
 import { internalError } from "./errors/router-internal-error.ts";
@@ -218,10 +219,17 @@ export class Router<M extends RequestMetadata = RequestMetadata> {
       );
       if (result.kind === "response") {
         state.ctx.timings.end = rt.clock.now();
+        const usage = result.completion.usage;
         this.#finish(rt, state, {
           status: "success",
           response: result.completion,
-          ...usageOutcome(rt, state, result.completion.usage, 0),
+          // Without the upstream's usage, the answer's text is counted and charged, as a stream's.
+          ...usageOutcome(
+            rt,
+            state,
+            usage,
+            usage === undefined ? rt.countCompletionTokens(completionText(result.completion)) : 0,
+          ),
         });
       }
       return decorate(rt, result, state);

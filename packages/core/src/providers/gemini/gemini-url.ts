@@ -1,4 +1,5 @@
 import type { ProviderDeployment } from "../../provider/deployment.ts";
+import { modelPathSegment } from "./model-path-segment.ts";
 
 export const GEMINI_API_BASE = "https://generativelanguage.googleapis.com";
 export const GEMINI_API_VERSION = "v1beta";
@@ -13,6 +14,7 @@ export type GeminiMethod =
  * `api_base` defaults to Google's host; LiteLLM's own form, an `api_base` that already ends in
  * the version (`https://proxy.example/v1beta`), is accepted too. `api_version` picks `v1`
  * instead of `v1beta`. Tuned models (`tunedModels/...`) keep their own collection in the path.
+ * The model is one encoded path segment (see model-path-segment.ts).
  */
 export function geminiUrl(deployment: ProviderDeployment, method: GeminiMethod): string {
   const base = (deployment.apiBase ?? GEMINI_API_BASE).replace(/\/+$/, "");
@@ -20,8 +22,8 @@ export function geminiUrl(deployment: ProviderDeployment, method: GeminiMethod):
     ? base
     : `${base}/${deployment.apiVersion ?? GEMINI_API_VERSION}`;
   const model = deployment.model.startsWith("tunedModels/")
-    ? deployment.model
-    : `models/${deployment.model.replace(/^models\//, "")}`;
+    ? `tunedModels/${modelPathSegment(deployment.model.slice("tunedModels/".length))}`
+    : `models/${modelPathSegment(deployment.model.replace(/^models\//, ""))}`;
   const url = `${versioned}/${model}:${method}`;
   return method === "streamGenerateContent" ? `${url}?alt=sse` : url;
 }

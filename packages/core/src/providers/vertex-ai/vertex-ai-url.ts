@@ -1,6 +1,7 @@
 import { GatewayError } from "../../errors/gateway-error.ts";
 import type { ProviderDeployment } from "../../provider/deployment.ts";
 import type { GeminiMethod } from "../gemini/gemini-url.ts";
+import { modelPathSegment } from "../gemini/model-path-segment.ts";
 
 /** LiteLLM's default when `vertex_location` is not set. */
 export const VERTEX_DEFAULT_LOCATION = "us-central1";
@@ -39,7 +40,8 @@ export function vertexUrl(deployment: ProviderDeployment, method: GeminiMethod):
       ? "https://aiplatform.googleapis.com"
       : `https://${location}-aiplatform.googleapis.com`);
   const version = deployment.apiVersion ?? VERTEX_API_VERSION;
-  const model = deployment.model.replace(/^models\//, "");
+  // One encoded path segment: behind `vertex_ai/*` the name is the client's.
+  const model = modelPathSegment(deployment.model.replace(/^models\//, ""));
   return `${host}/${version}/projects/${encodeURIComponent(project)}/locations/${encodeURIComponent(location)}/publishers/google/models/${model}:${method}${suffix}`;
 }
 

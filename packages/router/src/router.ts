@@ -42,6 +42,7 @@ import { resolveGroup } from "./execution/run-group.ts";
 import { runWithFallbacks } from "./execution/run-with-fallbacks.ts";
 import { cacheRef, decorate } from "./execution/router-result.ts";
 import { completionText } from "./execution/completion-text.ts";
+import { usableUsage } from "./execution/usable-usage.ts";
 import { costOutcome, usageOutcome } from "./execution/usage-outcome.ts";
 import type { Runtime } from "./execution/runtime.ts";
 import { internalError } from "./errors/router-internal-error.ts";
@@ -219,11 +220,12 @@ export class Router<M extends RequestMetadata = RequestMetadata> {
       );
       if (result.kind === "response") {
         state.ctx.timings.end = rt.clock.now();
-        const usage = result.completion.usage;
+        const usage = usableUsage(result.completion.usage);
         this.#finish(rt, state, {
           status: "success",
           response: result.completion,
-          // Without the upstream's usage, the answer's text is counted and charged, as a stream's.
+          // Without the upstream's usage (or with one that cannot be charged), the answer's text
+          // is counted and charged, as a stream's.
           ...usageOutcome(
             rt,
             state,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeServer } from "@org/testing";
 import { countCompletionTokens } from "../catalog/count-request-tokens.ts";
 import { manage } from "../testing/manage.ts";
+import { streamedRequest, type InferenceRoute } from "../testing/partial-stream.ts";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
 import {
   ANSWER,
@@ -124,6 +125,38 @@ describe("spend of answers whose upstream usage is missing or odd", () => {
         .withResponse();
       expect(data.choices[0]!.text).toBe(ANSWER);
       expectCharged(await spendRow(response.headers.get("x-litellm-call-id")), answerTokens);
+    });
+  });
+
+  describe("odd usage counts are not charged as they came: the gateway's own count is", () => {
+    const routes: InferenceRoute[] = [
+      "chat",
+      "chat-passthrough",
+      "messages",
+      "responses",
+      "completions",
+    ];
+    const cases = routes.flatMap((route) =>
+      [false, true].flatMap((stream) =>
+        ["negative", "nulls", "strings", "huge"]
+          // Not numbers in a whole answer: the answer fails the schema (a 502, nothing served).
+          .filter((usage) => stream || usage === "negative" || usage === "huge")
+          .filter(() => stream || route !== "chat-passthrough")
+          .map((usage) => ({ route, stream, usage })),
+      ),
+    );
+
+    it.each(cases)("$route, stream $stream, usage $usage", async ({ route, stream, usage }) => {
+      const { path, body } = streamedRequest(route, "chat", `usage:${usage} hi`);
+      const res = await fetch(`${gateway.url}${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({ ...body, stream }),
+      });
+      const text = await res.text();
+      expect(res.status, text).toBe(200);
+      expect(text).toContain(stream ? ANSWER.split(" ")[0] : ANSWER);
+      expectCharged(await spendRow(res.headers.get("x-litellm-call-id")), answerTokens);
     });
   });
 });

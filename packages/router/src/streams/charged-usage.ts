@@ -1,4 +1,5 @@
 import type { Usage } from "@org/core";
+import { usableUsage } from "../execution/usable-usage.ts";
 import type { CountCompletionTokens } from "../tokens/count-tokens.ts";
 import type { StreamEnd } from "./tracked-stream.ts";
 
@@ -16,7 +17,8 @@ export interface ChargedUsage {
  * or a prompt-only usage first): it is never charged less than the text it delivered.
  */
 export function chargedUsage(end: StreamEnd, count: CountCompletionTokens): ChargedUsage {
-  const usage = end.usage;
+  // A usage that cannot be charged (negative, not numbers, absurd) counts as none.
+  const usage = usableUsage(end.usage);
   if (usage === undefined) {
     return { usage, estimatedCompletionTokens: count(end.completionText) };
   }

@@ -1,0 +1,28 @@
+import type { Usage } from "@org/core";
+
+/** The most tokens one request can report: the spend log's integer columns hold no more. */
+export const MAX_USAGE_TOKENS = 2_147_483_647;
+
+function tokenCount(value: unknown): value is number {
+  return (
+    Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= MAX_USAGE_TOKENS
+  );
+}
+
+/**
+ * The upstream's usage when its counts can be charged, else undefined, so the request is charged
+ * on the gateway's own count (the prompt, and the text delivered) as when usage is missing.
+ * Broken OpenAI-compatible servers send negative counts, nulls, strings or absurd figures: priced
+ * as they came, a negative or non-numeric count cost 0 (the answer was free, and a negative
+ * total gave tokens back to the key's tpm window), and a count past the spend log's integer
+ * column lost the request's log row and its spend. A total that does not add up is recomputed.
+ */
+export function usableUsage(usage: Usage | undefined): Usage | undefined {
+  if (usage === undefined || usage === null) return undefined;
+  const { prompt_tokens: prompt, completion_tokens: completion } = usage;
+  if (!tokenCount(prompt) || !tokenCount(completion)) return undefined;
+  const total = usage.total_tokens;
+  if (tokenCount(total) && total >= prompt + completion) return usage;
+  if (prompt + completion > MAX_USAGE_TOKENS) return undefined;
+  return { ...usage, total_tokens: prompt + completion };
+}

@@ -42,7 +42,7 @@ import { resolveGroup } from "./execution/run-group.ts";
 import { runWithFallbacks } from "./execution/run-with-fallbacks.ts";
 import { cacheRef, decorate } from "./execution/router-result.ts";
 import { completionText } from "./execution/completion-text.ts";
-import { usableUsage } from "./execution/usable-usage.ts";
+import { embeddingUsage, usableUsage } from "./execution/usable-usage.ts";
 import { costOutcome, usageOutcome } from "./execution/usage-outcome.ts";
 import type { Runtime } from "./execution/runtime.ts";
 import { internalError } from "./errors/router-internal-error.ts";
@@ -297,7 +297,7 @@ export class Router<M extends RequestMetadata = RequestMetadata> {
 
   #embedded(rt: Runtime, state: RequestState, result: EmbeddingCallResult): RouterEmbeddingResult {
     state.ctx.timings.end = rt.clock.now();
-    const usage = result.response.usage;
+    const usage = embeddingUsage(result.response.usage, state.tokens);
     this.#finish(rt, state, {
       status: "success",
       usage: {

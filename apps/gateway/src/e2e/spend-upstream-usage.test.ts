@@ -2,7 +2,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeServer } from "@org/testing";
-import { countCompletionTokens } from "../catalog/count-request-tokens.ts";
+import { countCompletionTokens, countRequestTokens } from "../catalog/count-request-tokens.ts";
 import { manage } from "../testing/manage.ts";
 import { streamedRequest, type InferenceRoute } from "../testing/partial-stream.ts";
 import { startTestGateway, type TestGateway } from "../testing/start-test-gateway.ts";
@@ -159,4 +159,20 @@ describe("spend of answers whose upstream usage is missing or odd", () => {
       expectCharged(await spendRow(res.headers.get("x-litellm-call-id")), answerTokens);
     });
   });
+
+  it.each(["omitted", "negative", "huge"])(
+    "/v1/embeddings with usage %s: charged for the input as the gateway counts it",
+    async (usage) => {
+      const input = `usage:${usage} the text to embed, a few words long`;
+      const { data, response } = await openai()
+        .embeddings.create({ model: "embed", input })
+        .withResponse();
+      expect(data.data).toHaveLength(1);
+      const row = await spendRow(response.headers.get("x-litellm-call-id"));
+      const tokens = countRequestTokens({ model: "embed", input }, "embedding");
+      expect(row.status).toBe("success");
+      expect(row.prompt_tokens).toBe(tokens);
+      expect(row.spend).toBeCloseTo(tokens * USAGE_PRICE, 10);
+    },
+  );
 });

@@ -26,3 +26,22 @@ export function usableUsage(usage: Usage | undefined): Usage | undefined {
   if (prompt + completion > MAX_USAGE_TOKENS) return undefined;
   return { ...usage, total_tokens: prompt + completion };
 }
+
+/**
+ * What an embedding request is charged for: the upstream's prompt tokens, or the input as the
+ * gateway counted it (`counted`) when the upstream reported none it can charge. Servers that
+ * leave usage out are read as 0 tokens (openai-embeddings-adapter.ts), and non-empty input is
+ * never 0 tokens: such answers were free.
+ */
+export function embeddingUsage(
+  usage: { prompt_tokens: number; total_tokens: number },
+  counted: number,
+): { prompt_tokens: number; total_tokens: number } {
+  const prompt = usage.prompt_tokens;
+  if (tokenCount(prompt) && (prompt > 0 || counted === 0)) {
+    return tokenCount(usage.total_tokens) && usage.total_tokens >= prompt
+      ? usage
+      : { ...usage, total_tokens: prompt };
+  }
+  return { ...usage, prompt_tokens: counted, total_tokens: counted };
+}

@@ -231,6 +231,29 @@ export async function buildGateway(options: {
       };
     };
 
+    // Stored models change through any instance's /model/new|update|delete: each instance
+    // reloads them when told over the bus (and after "all", which a Redis reconnect sends for
+    // what it may have missed), or it kept serving a deleted model, or one taken out of the
+    // access group a key was allowed through, until it restarted. One reload at a time, so the
+    // last one to finish has read the latest list.
+    let lastReload: Promise<void> = Promise.resolve();
+    budgets.bus.subscribe((message) => {
+      if (message.kind !== "models" && message.kind !== "all") return;
+      const reload = lastReload
+        .catch(() => undefined)
+        .then(async () => {
+          const models = [...configModels, ...(await storedModels())];
+          accessGroups.update(models);
+          router!.setModelList(models);
+        });
+      lastReload = reload;
+      reload.catch((error: unknown) =>
+        logger.error("reloading the stored models failed; serving the previous list", {
+          error: String(error),
+        }),
+      );
+    });
+
     const deps: GatewayDeps = {
       router,
       authenticator: budgets.authenticator,
@@ -256,10 +279,11 @@ export async function buildGateway(options: {
         : {}),
       management: {
         service: budgets.management,
+        // Every instance reloads on the message; this one has before it answers (the bus
+        // delivers here before `publish` resolves).
         onModelsChanged: async () => {
-          const models = [...configModels, ...(await storedModels())];
-          accessGroups.update(models);
-          router.setModelList(models);
+          await budgets.bus.publish({ kind: "models" });
+          await lastReload;
         },
       },
     };

@@ -22,6 +22,7 @@ import {
   type BudgetResetCounts,
   type Clock,
   type BudgetExceededEvent,
+  type KeyInvalidationBus,
   type SoftBudgetEvent,
 } from "@org/budgets";
 import { createManagement, type Management } from "@org/management";
@@ -46,6 +47,8 @@ export interface BuiltBudgets {
   authenticator: Authenticator;
   hooks: ReturnType<typeof createBudgetHooks>;
   management: Management;
+  /** Invalidations between instances (Redis pub/sub, or this process alone). */
+  bus: KeyInvalidationBus;
   /** Runs the budget reset job now (it also runs at start and every minute). */
   runResetsNow(): Promise<BudgetResetCounts>;
   /** Writes the journaled spend to the database now (it is also flushed every second). */
@@ -205,6 +208,7 @@ export function buildBudgets(options: {
     authenticator,
     hooks,
     management,
+    bus,
     runResetsNow: () => resetJob.runOnce(),
     flushSpendNow: () => flusher.flush(),
     spendRejectedCount: () => writer.rejectedCount(),

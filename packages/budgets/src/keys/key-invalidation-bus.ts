@@ -1,12 +1,14 @@
 /**
  * What changed, so every instance drops what it cached about it: one key (updated, blocked,
- * deleted, created over a cached "invalid"), one end user, or everything (a team, user,
- * organization or budget changed: many keys' identities depend on it).
+ * deleted, created over a cached "invalid"), one end user, everything (a team, user,
+ * organization or budget changed: many keys' identities depend on it), or the stored models
+ * (/model/new, /model/update, /model/delete: every instance reloads its model list).
  */
 export type Invalidation =
   | { readonly kind: "key"; readonly keyHash: string }
   | { readonly kind: "end_user"; readonly id: string }
-  | { readonly kind: "all" };
+  | { readonly kind: "all" }
+  | { readonly kind: "models" };
 
 export type InvalidationHandler = (message: Invalidation) => void;
 

@@ -17,6 +17,7 @@ import type { BudgetsLogger } from "../util/logger.ts";
 import { isPromise, type MaybePromise } from "../util/maybe-promise.ts";
 import type { BudgetHookContext } from "./hook-types.ts";
 import { keyLineOf, type KeyBudgetFigures } from "./key-budget-headers.ts";
+import { modelBudgetOf } from "./model-budget-of.ts";
 import type { CombinedAdmission } from "./redis-combined-admission.ts";
 
 /** What admitting a request leaves for its settling (the budget hooks' per-request state). */
@@ -75,7 +76,7 @@ export function createAdmission(deps: AdmissionDeps) {
     const lines = collect<BudgetLine>(
       key?.budgetLines ?? NONE,
       endUser?.line,
-      key?.modelBudgets.get(model) ?? key?.modelBudgets.get(ctx.requestedModel),
+      key === undefined ? undefined : modelBudgetOf(key, model, ctx.requestedModel),
     );
     const now = clock.now();
 

@@ -16,6 +16,7 @@ import { createAdmission, type AdmissionState } from "./admission.ts";
 import { combinedRedisAdmission } from "./redis-combined-admission.ts";
 import type { BudgetHookContext, BudgetHookOutcome } from "./hook-types.ts";
 import { keyBudgetHeaders, loadedKeyFigures } from "./key-budget-headers.ts";
+import { withoutProvider } from "./model-budget-of.ts";
 
 /** A budget's soft limit was crossed by a settled request (LiteLLM's soft-budget alert). */
 export interface SoftBudgetEvent {
@@ -408,7 +409,13 @@ function refuseLimitedFallback(
     (name): name is string => name !== undefined && name !== modelGroup,
   );
   for (const name of names) {
-    if (key.modelBudgets.has(name) || key.modelRateLimits.has(name))
+    // A budget on `gpt-4o` is the budget of `openai/gpt-4o` too (see model-budget-of.ts).
+    const bare = withoutProvider(name);
+    if (
+      key.modelBudgets.has(name) ||
+      (bare !== modelGroup && key.modelBudgets.has(bare)) ||
+      key.modelRateLimits.has(name)
+    )
       throw new InvalidRequestError(
         `fallbacks: this key has its own budget or rate limit for ${name}; call ${name} directly instead of as a fallback.`,
         { param: "fallbacks", code: "fallback_model_limited" },

@@ -439,7 +439,14 @@ export class Router<M extends RequestMetadata = RequestMetadata> {
         ? typed
         : explainUpstreamCredentialsError(typed, lastAttempt.modelGroup);
     state.ctx.timings.end = rt.clock.now();
-    this.#finish(rt, state, { status: "failure", error });
+    // A client that left while a deployment had its request pays for the prompt it sent there
+    // (nothing came back to count); leaving just before the answer made any prompt free.
+    const left = error instanceof ClientClosedError && state.answeredBy !== undefined;
+    this.#finish(rt, state, {
+      status: "failure",
+      error,
+      ...(left ? usageOutcome(rt, state, undefined, 0) : {}),
+    });
     return error;
   }
 

@@ -13,7 +13,10 @@ export interface RequestState {
   readonly contextWindowFallbacks: FallbackMap;
   readonly contentPolicyFallbacks: FallbackMap;
   readonly disableFallbacks: boolean;
-  /** The deployment that answered (for its price). */
+  /**
+   * The deployment that answered, or whose call the client left before any answer (the prompt
+   * reached it and is charged): for its price.
+   */
   answeredBy: Deployment | undefined;
   /** Set once the post-call hook ran. */
   finished: boolean;

@@ -57,6 +57,8 @@ export async function runGroup<T>(
       const error = toGatewayError(thrown, secretsOf(deployment));
       if (error instanceof ClientClosedError || state.ctx.signal?.aborted === true) {
         attempt.cancel();
+        // The prompt was sent: the upstream bills it whether or not the client waits.
+        state.answeredBy = deployment;
         throw error instanceof ClientClosedError ? error : new ClientClosedError();
       }
       await attempt.fail(error);

@@ -7,6 +7,7 @@ import {
   type InboundRequest,
 } from "@org/core";
 import { requireUserParam } from "../auth/enforce-user-param.ts";
+import { hideUnknownModel } from "../auth/model-visibility.ts";
 import type { GatewayDeps } from "../deps.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { errorResponse } from "../http/error-response.ts";
@@ -43,6 +44,7 @@ export function inferenceRoute<Request extends InboundRequest, Event>(
     providersOf: (model: string) =>
       groupTargets(deps.router.deployments(), model).map((target) => target.provider),
   };
+  const hasModel = (model: string) => deps.router.hasModel(model);
   return async (c: Context<GatewayEnv>) => {
     try {
       const request = validateBody(format.requestSchema, await readJson(c.req.raw));
@@ -50,6 +52,7 @@ export function inferenceRoute<Request extends InboundRequest, Event>(
         options.modelParam === undefined ? undefined : c.req.param(options.modelParam);
       if (fromPath) request.model = fromPath;
       applyKeyAlias(c, request);
+      hideUnknownModel(c.get("identity"), request.model, hasModel, deps.accessGroupsOf);
       let chat = format.toChat(request, context);
       if (format.checkChatRequest) chat = validateBody(ChatCompletionRequestSchema, chat);
       requireUserParam(deps, chat.user);

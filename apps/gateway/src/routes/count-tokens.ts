@@ -14,6 +14,7 @@ import type { GatewayEnv } from "../gateway-env.ts";
 import { errorResponse } from "../http/error-response.ts";
 import { readJson, validateBody } from "../http/parse-body.ts";
 import { applyKeyAlias } from "../http/router-call.ts";
+import { hideUnknownModel } from "../auth/model-visibility.ts";
 import { groupTargets } from "./group-targets.ts";
 
 /**
@@ -42,8 +43,11 @@ export function countTokensRoute(deps: GatewayDeps) {
       // (LiteLLM checks the body's model on every route at auth).
       applyKeyAlias(c, body);
       const group = deps.router.modelGroupOf(body.model);
-      if (group === undefined) throw new UnknownModelError(body.model);
       const identity = c.get("identity");
+      if (group === undefined) {
+        hideUnknownModel(identity, body.model, () => false, deps.accessGroupsOf);
+        throw new UnknownModelError(body.model);
+      }
       if (identity?.kind === "virtual_key") {
         const accessGroupsOf = deps.accessGroupsOf;
         checkModelAccess(identity, body.model, group, accessGroupsOf ? { accessGroupsOf } : {});

@@ -292,12 +292,19 @@ export class Router<M extends RequestMetadata = RequestMetadata> {
     const upstream = await runWithFallbacks(rt, state, state.ctx.modelGroup, (attempt) =>
       embeddingAttempt(rt, state, attempt, parts.rest),
     );
-    return this.#embedded(rt, state, mergeEmbeddingParts(parts, upstream));
+    // The upstream's usage covers the uncached inputs only; so does the count standing in for it.
+    const counted = rt.countTokens(parts.rest, "embedding");
+    return this.#embedded(rt, state, mergeEmbeddingParts(parts, upstream), counted);
   }
 
-  #embedded(rt: Runtime, state: RequestState, result: EmbeddingCallResult): RouterEmbeddingResult {
+  #embedded(
+    rt: Runtime,
+    state: RequestState,
+    result: EmbeddingCallResult,
+    counted = state.tokens,
+  ): RouterEmbeddingResult {
     state.ctx.timings.end = rt.clock.now();
-    const usage = embeddingUsage(result.response.usage, state.tokens);
+    const usage = embeddingUsage(result.response.usage, counted);
     this.#finish(rt, state, {
       status: "success",
       usage: {

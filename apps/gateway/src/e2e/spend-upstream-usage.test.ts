@@ -175,4 +175,35 @@ describe("spend of answers whose upstream usage is missing or odd", () => {
       expect(row.spend).toBeCloseTo(tokens * USAGE_PRICE, 10);
     },
   );
+
+  it("a half-cached embedding batch without upstream usage is charged for its uncached input only", async () => {
+    const cached = await startTestGateway({
+      config: { model_list: usageModels(upstream), litellm_settings: { cache: true } },
+    });
+    try {
+      const client = new OpenAI({
+        baseURL: cached.baseURL,
+        apiKey: cached.masterKey,
+        maxRetries: 0,
+      });
+      const [a, b, c] = ["first text to embed", "second text to embed", "third one, a bit longer"];
+      await client.embeddings.create({ model: "embed", input: [a, b] });
+      const { response } = await client.embeddings
+        .create({ model: "embed", input: [b, c] })
+        .withResponse();
+      const id = response.headers.get("x-litellm-call-id");
+      let rows: SpendRow[] = [];
+      for (let i = 0; i < 100 && rows.length === 0; i++) {
+        await cached.gateway.budgets.flushSpendNow();
+        rows = await manage<SpendRow[]>(cached, cached.masterKey, `/spend/logs?request_id=${id}`);
+        if (rows.length === 0) await sleep(50);
+      }
+      expect((upstream.requests.at(-1)!.json as { input: unknown }).input).toEqual([c]);
+      const tokens = countRequestTokens({ model: "embed", input: [c] }, "embedding");
+      expect(rows[0]!.prompt_tokens).toBe(tokens);
+      expect(rows[0]!.spend).toBeCloseTo(tokens * USAGE_PRICE, 10);
+    } finally {
+      await cached.close();
+    }
+  });
 });

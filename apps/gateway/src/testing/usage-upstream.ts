@@ -83,10 +83,16 @@ export function startUsageUpstream(): Promise<FakeServer> {
   };
   const embeddings = (req: RecordedRequest) => {
     const usage = UPSTREAM_USAGES[usageNamed(req.json)];
+    const input = (req.json as { input: unknown }).input;
+    const count = Array.isArray(input) ? input.length : 1;
     return json({
       object: "list",
       model: "text-embedding-3-small",
-      data: [{ object: "embedding", index: 0, embedding: [0.1, 0.2, 0.3] }],
+      data: Array.from({ length: count }, (_, index) => ({
+        object: "embedding",
+        index,
+        embedding: [0.1, 0.2, index],
+      })),
       ...(usage === undefined ? {} : { usage }),
     });
   };

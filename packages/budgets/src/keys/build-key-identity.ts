@@ -2,6 +2,7 @@ import type { Budget } from "@org/db";
 import { parseBudgetDuration, type BudgetDuration } from "../budgets/budget-duration.ts";
 import { isTracked, type BudgetLine, type BudgetScope } from "../budgets/budget-line.ts";
 import { parseModelLimits } from "../budgets/model-max-budget.ts";
+import { withoutProvider } from "../hooks/model-budget-of.ts";
 import {
   hasLimits,
   type RateDescriptor,
@@ -135,7 +136,7 @@ export function buildKeyIdentity(loaded: LoadedKey): VirtualKeyIdentity {
         softBudget: undefined,
         // A windowed model budget starts each window at 0; without a window, the key's
         // recorded spend on that model is the starting point.
-        seedSpend: limit.duration ? 0 : (key.modelSpend?.[model] ?? 0),
+        seedSpend: limit.duration ? 0 : recordedModelSpend(key.modelSpend, model, perModel),
         duration: limit.duration,
         resetAt: undefined,
       });
@@ -228,4 +229,27 @@ export function duration(text: string | null | undefined): BudgetDuration | unde
 
 function time(value: Date | null | undefined): number | undefined {
   return value ? value.getTime() : undefined;
+}
+
+/**
+ * The key's recorded spend that a windowless budget on `model` starts from: `model_spend` under
+ * its own name, and under the names it answers for (`openai/gpt-4o` for `gpt-4o`, see
+ * model-budget-of.ts) unless such a name has a budget of its own.
+ */
+function recordedModelSpend(
+  spends: Readonly<Record<string, number>> | null | undefined,
+  model: string,
+  limits: ReadonlyMap<string, { readonly maxBudget: number | undefined }>,
+): number {
+  if (spends === undefined || spends === null) return 0;
+  let total = 0;
+  for (const name in spends) {
+    const spend = Number(spends[name]);
+    if (!Number.isFinite(spend)) continue;
+    const answersHere =
+      name === model ||
+      (withoutProvider(name) === model && limits.get(name)?.maxBudget === undefined);
+    if (answersHere) total += spend;
+  }
+  return total;
 }

@@ -51,6 +51,8 @@ export async function runGroup<T>(
       throw lastError ?? error;
     }
     const attempt = openAttempt(rt, state, deployment, group.name);
+    // A client gone already is never sent upstream (the attempt's call starts aborted).
+    const sent = state.ctx.signal?.aborted !== true;
     try {
       return await run(attempt);
     } catch (thrown) {
@@ -58,7 +60,7 @@ export async function runGroup<T>(
       if (error instanceof ClientClosedError || state.ctx.signal?.aborted === true) {
         attempt.cancel();
         // The prompt was sent: the upstream bills it whether or not the client waits.
-        state.answeredBy = deployment;
+        if (sent) state.answeredBy = deployment;
         throw error instanceof ClientClosedError ? error : new ClientClosedError();
       }
       await attempt.fail(error);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { EXTRA_BODY_RESERVED } from "./extra-body.ts";
+import { RequestModelSchema } from "../provider/model-name.ts";
 
 /**
  * OpenAI Chat Completions request, as clients send it.
@@ -126,7 +127,7 @@ export const StreamOptionsSchema = z.looseObject({
 });
 
 export const ChatCompletionRequestSchema = z.looseObject({
-  model: z.string().min(1),
+  model: RequestModelSchema,
   messages: z.array(ChatMessageSchema).min(1),
   stream: z.boolean().nullable().optional(),
   stream_options: StreamOptionsSchema.nullable().optional(),

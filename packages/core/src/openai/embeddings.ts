@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { RequestModelSchema } from "../provider/model-name.ts";
 
 export const EmbeddingRequestSchema = z.looseObject({
-  model: z.string().min(1),
+  model: RequestModelSchema,
   input: z.union([
     z.string(),
     z.array(z.string()).min(1),

@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /** Longest model name: the management API stores it in a btree-indexed column (2,704-byte rows). */
 export const MODEL_NAME_MAX_CHARS = 512;
 
@@ -17,3 +19,10 @@ export function modelNameProblem(name: string): string | undefined {
     return "must contain only printable Latin-1 characters (no control characters such as CR or LF, nothing beyond U+00FF): it is sent in response headers";
   return undefined;
 }
+
+/**
+ * A request's `model`, bounded like a configured model_name: behind a wildcard deployment any
+ * name routes, and the router's memo of wildcard matches, the metrics' series and the upstream
+ * body would otherwise hold names up to the body limit (megabytes) from any caller.
+ */
+export const RequestModelSchema = z.string().min(1).max(MODEL_NAME_MAX_CHARS);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RequestModelSchema } from "../../provider/model-name.ts";
 import { StreamOptionsSchema } from "../../openai/chat-request.ts";
 
 /**
@@ -8,7 +9,7 @@ import { StreamOptionsSchema } from "../../openai/chat-request.ts";
  * unknown ones (gateway controls, provider extras) pass through to the chat request.
  */
 export const CompletionRequestSchema = z.looseObject({
-  model: z.string().min(1),
+  model: RequestModelSchema,
   prompt: z.union(
     [
       z.string(),

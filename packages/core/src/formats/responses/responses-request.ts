@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RequestModelSchema } from "../../provider/model-name.ts";
 import { ResponsesInputItemSchema } from "./responses-input-item.ts";
 import { stringOrArray } from "./string-or-array.ts";
 
@@ -52,7 +53,7 @@ export const ResponsesTextFormatSchema = z.discriminatedUnion("type", [
 ]);
 
 export const ResponsesRequestSchema = z.looseObject({
-  model: z.string().min(1),
+  model: RequestModelSchema,
   input: stringOrArray(ResponsesInputItemSchema, "input items"),
   instructions: z.string().nullable().optional(),
   tools: z.array(ResponsesToolSchema).nullable().optional(),

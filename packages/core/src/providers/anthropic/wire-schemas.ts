@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RequestModelSchema } from "../../provider/model-name.ts";
 
 /**
  * Zod schemas of Anthropic's Messages API wire format (POST /v1/messages), checked against the
@@ -167,7 +168,7 @@ export const OutputConfigSchema = z.looseObject({
 });
 
 export const AnthropicMessagesRequestSchema = z.looseObject({
-  model: z.string().min(1),
+  model: RequestModelSchema,
   /** 0 is valid: it pre-warms the prompt cache without generating. */
   max_tokens: z.number().int().min(0),
   messages: z.array(MessageParamSchema),

@@ -15,6 +15,7 @@ import { readJson, validateBody } from "../http/parse-body.ts";
 import { applyKeyAlias, routerCallOptions } from "../http/router-call.ts";
 import { groupTargets } from "../routes/group-targets.ts";
 import { responseHeaders } from "./response-headers.ts";
+import { ALREADY_SENT, nodeResponse, writeStreamToNode } from "./node-stream-writer.ts";
 import { streamPump } from "./stream-pump.ts";
 
 export interface InferenceRouteOptions {
@@ -78,18 +79,23 @@ export function inferenceRoute<Request extends InboundRequest, Event>(
       const encoder = format.createStreamEncoder(request);
       // From here the stream owns the in-flight slot and releases it (`onClose`), however it ends.
       c.set("streamHeld", true);
-      const stream = streamPump({
+      const pumped = {
         parts: deps.inFlight.cuttable(parts),
         format,
         encoder,
         passthrough: format.relaysChatBytes && result.kind === "stream" && result.passthrough,
         onClose: () => deps.inFlight.leave(),
         beforeEnd: () => result.settled,
-      });
+      };
       headers["content-type"] = format.streamContentType;
       headers["cache-control"] = "no-cache";
       headers["connection"] = "keep-alive";
-      return new Response(stream, { status: 200, headers });
+      const res = nodeResponse(c);
+      if (res !== undefined) {
+        void writeStreamToNode(res, 200, headers, pumped, deps.logger);
+        return ALREADY_SENT;
+      }
+      return new Response(streamPump(pumped), { status: 200, headers });
     } catch (error) {
       return errorResponse(error, deps.logger, format, c.get("callId"));
     }

@@ -15,6 +15,9 @@ import { visibleError } from "../http/error-response.ts";
  *
  * Passthrough parts carry the upstream's exact OpenAI SSE bytes (only for clients that speak
  * exactly that: `relaysChatBytes`), relayed unchanged; the upstream's own `[DONE]` is held like ours.
+ *
+ * Where the bytes go is the caller's: Node's response directly (node-stream-writer.ts, what the
+ * server uses) or a web ReadableStream (`streamPump`, where there is no Node response).
  */
 export interface StreamPumpOptions<Event> {
   parts: AsyncIterable<ChatStreamPart>;
@@ -27,88 +30,108 @@ export interface StreamPumpOptions<Event> {
   onClose?: () => void;
 }
 
+/** What to send next: never nothing unless it is the end. */
+export interface PumpStep {
+  /** One chunk of bytes per upstream read however many events: each is one socket write. */
+  readonly chunks: Uint8Array[];
+  /** These are the stream's last bytes; after writing them, end it and call `done()`. */
+  readonly last: boolean;
+}
+
+export interface Pump {
+  /** The next bytes. Never rejects: a failure comes back as the format's error events, last. */
+  next(): Promise<PumpStep>;
+  /** The last bytes were written (or could not be): releases what the stream held. */
+  done(): void;
+  /** The client went away: stop reading upstream (aborts the upstream request). */
+  cancel(): Promise<void>;
+}
+
 const textEncoder = new TextEncoder();
 const DONE_MARKER = "data: [DONE]";
 
-export function streamPump<Event>(options: StreamPumpOptions<Event>): ReadableStream<Uint8Array> {
+export function createPump<Event>(options: StreamPumpOptions<Event>): Pump {
   const { encoder, format } = options;
   const iterator = options.parts[Symbol.asyncIterator]();
   /** The upstream's [DONE] (and anything after it), held until the spend is journaled. */
   let heldDone: Uint8Array | undefined;
   let closed = false;
-  const finish = () => {
+  const done = () => {
     if (closed) return;
     closed = true;
     options.onClose?.();
   };
-  // One chunk of bytes per call however many events: each enqueued chunk is one socket write
-  // (and one chunked-encoding frame) on the way out, and an upstream read often completes several
-  // events at once.
-  const send = (controller: ReadableStreamDefaultController<Uint8Array>, events: Event[]) => {
-    if (events.length === 0) return false;
+  const framed = (events: Iterable<Event>): Uint8Array[] => {
     let text = "";
     for (const event of events) text += format.frame(event);
-    controller.enqueue(textEncoder.encode(text));
-    return true;
+    return text === "" ? [] : [textEncoder.encode(text)];
   };
 
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
+  return {
+    async next() {
       try {
-        // A pull must enqueue something or finish: the stream does not call pull again on its
-        // own when a pull enqueued nothing, and many chunks (role-only, finish, an unwanted usage
-        // chunk) complete no event.
+        // Many chunks (role-only, finish, an unwanted usage chunk) complete no event: read on
+        // until one does, so that every step but the last has bytes to send.
         for (;;) {
           const next = await iterator.next();
           if (next.done) {
             await options.beforeEnd?.();
-            if (!options.passthrough) send(controller, encoder.finish());
-            else if (heldDone) controller.enqueue(heldDone);
-            controller.close();
-            finish();
-            return;
+            if (!options.passthrough) return { chunks: framed(encoder.finish()), last: true };
+            return { chunks: heldDone ? [heldDone] : [], last: true };
           }
           const part = next.value;
           if (options.passthrough && part.raw) {
             const at = heldDone ? 0 : doneIndex(part.raw);
-            if (at < 0) {
-              controller.enqueue(part.raw);
-              return;
-            }
+            if (at < 0) return { chunks: [part.raw], last: false };
             heldDone = heldDone ? concat(heldDone, part.raw) : part.raw.subarray(at);
-            if (at > 0) {
-              controller.enqueue(part.raw.subarray(0, at));
-              return;
-            }
+            if (at > 0) return { chunks: [part.raw.subarray(0, at)], last: false };
             continue;
           }
-          const events: Event[] = [];
+          let text = "";
           for (const chunk of part.chunks) {
-            for (const event of encoder.encode(chunk)) events.push(event);
+            for (const event of encoder.encode(chunk)) text += format.frame(event);
           }
-          if (send(controller, events)) return;
+          if (text !== "") return { chunks: [textEncoder.encode(text)], last: false };
         }
       } catch (error) {
         // Headers are already sent: the client gets the format's error events, then the stream
         // ends. The upstream read is ended first (a no-op when it is what failed; when our own
         // encoding failed, it stops the upstream call and lets the request settle), then the
         // partial answer is charged: its spend is journaled before the stream closes.
+        let chunks: Uint8Array[] = [];
         try {
-          send(controller, encoder.fail(visibleError(error)));
+          chunks = framed(encoder.fail(visibleError(error)));
         } catch {
           // The format could not describe the failure: the stream ends without its error event.
         }
         await returnQuietly(iterator);
         await settledQuietly(options.beforeEnd);
-        controller.close();
-        finish();
+        return { chunks, last: true };
       }
     },
+    done,
     async cancel() {
-      // The client went away: stop reading upstream (aborts the upstream request).
-      finish();
+      done();
       await iterator.return?.();
     },
+  };
+}
+
+/** The pump as a web ReadableStream, for where there is no Node response to write to. */
+export function streamPump<Event>(options: StreamPumpOptions<Event>): ReadableStream<Uint8Array> {
+  const pump = createPump(options);
+  return new ReadableStream<Uint8Array>({
+    // A pull must enqueue something or finish: the stream does not call pull again on its own
+    // when a pull enqueued nothing (every step but the last has bytes).
+    async pull(controller) {
+      const step = await pump.next();
+      for (const chunk of step.chunks) controller.enqueue(chunk);
+      if (step.last) {
+        controller.close();
+        pump.done();
+      }
+    },
+    cancel: () => pump.cancel(),
   });
 }
 

@@ -65,6 +65,28 @@ describe("a model name longer than a configured one can be is a 400 on every mod
     expect(upstream.callCount()).toBe(calls);
   });
 
+  it("the Azure-style path's deployment is bounded the same (it skips the body's schema)", async () => {
+    const calls = upstream.callCount();
+    const azure = (model: string) =>
+      fetch(
+        `${gateway.url}/openai/deployments/${encodeURIComponent(model)}/chat/completions?api-version=2024-10-21`,
+        {
+          method: "POST",
+          headers: { "api-key": key, "content-type": "application/json" },
+          // The body names a short model, as SDKs send one: the path's deployment is the one used.
+        body: JSON.stringify({ model: "openai/short", messages }),
+        },
+      );
+    const res = await azure(named(MODEL_NAME_MAX_CHARS + 1));
+    const text = await res.text();
+    expect(res.status, text).toBe(400);
+    expect(text.length).toBeLessThan(1000);
+    expect((JSON.parse(text) as { error: unknown }).error).toMatchObject({ param: "model" });
+    expect(upstream.callCount()).toBe(calls);
+    const longest = await azure(named(MODEL_NAME_MAX_CHARS));
+    expect(longest.status, await longest.text()).toBe(200);
+  });
+
   it("a name of the longest configurable length is still routed", async () => {
     const res = await post("/v1/chat/completions", {
       model: named(MODEL_NAME_MAX_CHARS),

@@ -5,6 +5,8 @@ import {
   type ChatStreamPart,
   type InboundFormat,
   type InboundRequest,
+  InvalidRequestError,
+  MODEL_NAME_MAX_CHARS,
 } from "@org/core";
 import { requireUserParam } from "../auth/enforce-user-param.ts";
 import { hideUnknownModel } from "../auth/model-visibility.ts";
@@ -51,7 +53,16 @@ export function inferenceRoute<Request extends InboundRequest, Event>(
       const request = validateBody(format.requestSchema, await readJson(c.req.raw));
       const fromPath =
         options.modelParam === undefined ? undefined : c.req.param(options.modelParam);
-      if (fromPath) request.model = fromPath;
+      if (fromPath) {
+        // Bounded as the body's `model` is (RequestModelSchema): the path skips that schema.
+        if (fromPath.length > MODEL_NAME_MAX_CHARS) {
+          throw new InvalidRequestError(
+            `model: must be at most ${MODEL_NAME_MAX_CHARS} characters (the deployment in the path)`,
+            { param: "model" },
+          );
+        }
+        request.model = fromPath;
+      }
       applyKeyAlias(c, request);
       hideUnknownModel(c.get("identity"), request.model, hasModel, deps.accessGroupsOf);
       let chat = format.toChat(request, context);

@@ -57,3 +57,63 @@ function stripApiBase(apiBase: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * The credential values in a deployment's litellm_params, to redact from error text an upstream
+ * may echo (a 401 naming the URL or headers it was sent): every secret param's string values,
+ * nested ones too (extra_headers, a vertex_credentials object or JSON string), and what an
+ * api_base carries in its userinfo, query or fragment (a `?key=` or SAS `sig=` is a key).
+ * Values under 4 characters are not redacted anyway (redactSecrets).
+ */
+export function secretValues(params: Readonly<Record<string, unknown>>): string[] {
+  const out = new Set<string>();
+  for (const [key, value] of Object.entries(params)) {
+    if (isSecretParam(key)) collectStrings(value, out, 0);
+    else if (key === "api_base" && typeof value === "string") collectApiBase(value, out);
+  }
+  return [...out];
+}
+
+function collectStrings(value: unknown, out: Set<string>, depth: number): void {
+  if (depth > 8) return;
+  if (typeof value === "string") {
+    out.add(value);
+    // A service account's JSON as a string: its private key and ids must go too.
+    if (value.trimStart().startsWith("{")) {
+      try {
+        collectStrings(JSON.parse(value), out, depth + 1);
+      } catch {
+        // Not JSON after all: the whole string is redacted, which is enough.
+      }
+    }
+    return;
+  }
+  if (value === null || typeof value !== "object") return;
+  for (const item of Object.values(value)) collectStrings(item, out, depth + 1);
+}
+
+function collectApiBase(apiBase: string, out: Set<string>): void {
+  let url: URL;
+  try {
+    url = new URL(apiBase);
+  } catch {
+    return;
+  }
+  // As written (percent-encoded) and decoded: an upstream may echo either.
+  const add = (raw: string) => {
+    if (raw === "") return;
+    out.add(raw);
+    try {
+      out.add(decodeURIComponent(raw));
+    } catch {
+      // Not valid percent-encoding: the raw form is what can be echoed.
+    }
+  };
+  add(url.password);
+  if (url.password !== "") add(url.username);
+  for (const [, value] of url.searchParams) {
+    out.add(value);
+    out.add(encodeURIComponent(value));
+  }
+  add(url.hash.slice(1));
+}

@@ -9,7 +9,15 @@ import { isLocalFailure, localRequestError } from "./local-request-error.ts";
  * failure, retryable, with a redacted message.
  */
 export function toGatewayError(error: unknown, secrets: readonly string[] = []): GatewayError {
-  if (error instanceof GatewayError) return error;
+  if (error instanceof GatewayError) {
+    // A provider's mapped error is redacted by its adapter for the api_key it was given; the
+    // deployment's other credentials (a key in api_base's query, extra_headers) only the router
+    // knows, and an upstream may echo them (a 401 naming the URL it was called at).
+    if (secrets.some((secret) => secret.length >= 4 && error.message.includes(secret))) {
+      error.message = redactSecrets(error.message, secrets);
+    }
+    return error;
+  }
   if (isLocalFailure(error)) return localRequestError(error, secrets);
   const message = error instanceof Error ? error.message : String(error);
   return new UpstreamError(redactSecrets(`Upstream call failed: ${message}`, secrets), {

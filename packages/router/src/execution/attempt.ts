@@ -3,7 +3,7 @@ import { redactSecrets } from "@org/core";
 import type { AttemptRecord, DeploymentRef } from "../context/request-context.ts";
 import { failureAccounting } from "../cooldown/failure-policy.ts";
 import type { Deployment } from "../deployments/deployment.ts";
-import { publicApiBase } from "../deployments/secret-params.ts";
+import { publicApiBase, secretValues } from "../deployments/secret-params.ts";
 import { classifyError } from "../retry/error-class.ts";
 import type { ErrorClass } from "../retry/error-class.ts";
 import type { ReleaseResult } from "../state/state-store.ts";
@@ -141,9 +141,23 @@ export function deploymentRef(deployment: Deployment, group: string): Deployment
   };
 }
 
+/**
+ * What an error from this deployment must not show: its api_key and every other credential in
+ * its litellm_params (secret-params.ts). Worked out once per deployment, on its first error.
+ */
 export function secretsOf(deployment: Deployment): string[] {
-  return deployment.target.apiKey === undefined ? [] : [deployment.target.apiKey];
+  let secrets = secretsByDeployment.get(deployment);
+  if (secrets === undefined) {
+    const found = new Set(secretValues(deployment.entry.litellm_params));
+    if (deployment.target.apiKey !== undefined) found.add(deployment.target.apiKey);
+    // Longest first: a secret that contains another must be replaced whole.
+    secrets = [...found].sort((a, b) => b.length - a.length);
+    secretsByDeployment.set(deployment, secrets);
+  }
+  return secrets;
 }
+
+const secretsByDeployment = new WeakMap<Deployment, string[]>();
 
 function logStoreError(rt: Runtime, state: RequestState, error: unknown): void {
   rt.logger.error("router: state store release failed", {

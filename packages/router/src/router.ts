@@ -220,7 +220,10 @@ export class Router<M extends RequestMetadata = RequestMetadata> {
       );
       if (result.kind === "response") {
         state.ctx.timings.end = rt.clock.now();
-        const usage = usableUsage(result.completion.usage);
+        const usage = usableUsage(result.completion.usage, {
+          promptTokens: state.tokens,
+          completionTokens: () => rt.countCompletionTokens(completionText(result.completion)),
+        });
         this.#finish(rt, state, {
           status: "success",
           response: result.completion,
@@ -418,7 +421,7 @@ export class Router<M extends RequestMetadata = RequestMetadata> {
   #streamEnded(rt: Runtime, state: RequestState, end: StreamEnd): void {
     state.ctx.timings.end = rt.clock.now();
     // Without the upstream's usage (it comes last), the delivered text is counted and charged.
-    const charged = chargedUsage(end, rt.countCompletionTokens);
+    const charged = chargedUsage(end, rt.countCompletionTokens, state.tokens);
     const usage = usageOutcome(rt, state, charged.usage, charged.estimatedCompletionTokens);
     if (end.status === "success") {
       this.#finish(rt, state, {

@@ -138,9 +138,9 @@ describe("spend of answers whose upstream usage is missing or odd", () => {
     ];
     const cases = routes.flatMap((route) =>
       [false, true].flatMap((stream) =>
-        ["negative", "nulls", "strings", "huge"]
+        ["negative", "nulls", "strings", "huge", "zeros"]
           // Not numbers in a whole answer: the answer fails the schema (a 502, nothing served).
-          .filter((usage) => stream || usage === "negative" || usage === "huge")
+          .filter((usage) => stream || !["nulls", "strings"].includes(usage))
           .filter(() => stream || route !== "chat-passthrough")
           .map((usage) => ({ route, stream, usage })),
       ),

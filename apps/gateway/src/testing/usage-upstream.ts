@@ -32,6 +32,7 @@ export const UPSTREAM_USAGES: Record<string, unknown> = {
   nulls: { prompt_tokens: null, completion_tokens: null, total_tokens: null },
   strings: { prompt_tokens: "100", completion_tokens: "200", total_tokens: "300" },
   huge: { prompt_tokens: 1e20, completion_tokens: 1e20, total_tokens: 2e20 },
+  zeros: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
 };
 
 function usageNamed(body: unknown): string {

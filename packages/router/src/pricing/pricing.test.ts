@@ -209,10 +209,11 @@ describe("the charge", () => {
   it("bills Anthropic cache writes at the cache-write price", async () => {
     const cost = await chargeFor({}, "anthropic/claude-sonnet-4-5", {
       prompt_tokens: 1000,
-      completion_tokens: 0,
-      total_tokens: 1000,
+      // The answer ("hi") is one token: a usage of 0 for it would be the router's own count.
+      completion_tokens: 1,
+      total_tokens: 1001,
       prompt_tokens_details: { cached_tokens: 0, cache_creation_tokens: 1000 },
     });
-    expect(cost).toBeCloseTo(1000 * 3.75e-6, 12);
+    expect(cost).toBeCloseTo(1000 * 3.75e-6 + 1.5e-5, 12);
   });
 });

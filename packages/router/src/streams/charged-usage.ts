@@ -16,9 +16,17 @@ export interface ChargedUsage {
  * cut) may hold a usage sent before the end (servers that report running usage on every chunk,
  * or a prompt-only usage first): it is never charged less than the text it delivered.
  */
-export function chargedUsage(end: StreamEnd, count: CountCompletionTokens): ChargedUsage {
-  // A usage that cannot be charged (negative, not numbers, absurd) counts as none.
-  const usage = usableUsage(end.usage);
+export function chargedUsage(
+  end: StreamEnd,
+  count: CountCompletionTokens,
+  promptTokens: number,
+): ChargedUsage {
+  // A usage that cannot be charged (negative, not numbers, absurd) counts as none; a zero count
+  // for the prompt or for text that was delivered is the gateway's own.
+  const usage = usableUsage(end.usage, {
+    promptTokens,
+    completionTokens: () => count(end.completionText),
+  });
   if (usage === undefined) {
     return { usage, estimatedCompletionTokens: count(end.completionText) };
   }

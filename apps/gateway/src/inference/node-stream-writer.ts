@@ -53,14 +53,27 @@ export async function writeStreamToNode<Event>(
   // `error` too: a response with no listener for it would take the process down.
   res.once("close", onGone);
   res.once("error", onGone);
+  let headersLater: NodeJS.Immediate | undefined;
   try {
     if (res.destroyed) {
       onGone();
       return;
     }
     res.writeHead(status, headers);
+    // The first event is usually at hand (read in microtasks): the headers go out with it. When
+    // it is not (a /v1/completions stream's role-only first chunk completes no event, and a
+    // model may think a while before its first token), the headers go out now, as before issue
+    // 22: a client's timeout for the answer's headers (the SDKs') must not run into the model's.
+    headersLater = setImmediate(() => {
+      headersLater = undefined;
+      if (!res.destroyed) res.flushHeaders();
+    });
     for (;;) {
       const step = await pump.next();
+      if (headersLater !== undefined) {
+        clearImmediate(headersLater);
+        headersLater = undefined;
+      }
       if (gone) {
         pump.done();
         return;
@@ -83,6 +96,7 @@ export async function writeStreamToNode<Event>(
     onGone();
     res.destroy();
   } finally {
+    if (headersLater !== undefined) clearImmediate(headersLater);
     res.off("close", onGone);
     res.off("error", onGone);
   }

@@ -241,8 +241,10 @@ describe("management permissions: who may change what", () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(unknown).toBeInstanceOf(OpenAI.BadRequestError);
-    expect((unknown as Error).message).toMatch(/x/);
+    // "x" is served by nothing and not among the key's models: the same 401 as for a served
+    // model outside them (dc0541b: a restricted key cannot tell which other names exist).
+    expect(unknown).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect((unknown as Error).message).toMatch(/key not allowed to access model.*\bx\b/);
     await master("/key/update", {
       key: holderKey,
       aliases: { fast: "gpt-4o-mini", "gpt-4o": "secret-model", mine: "gpt-4o" },

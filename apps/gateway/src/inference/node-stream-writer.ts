@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import type { HttpBindings } from "@hono/node-server";
 import type { Context } from "hono";
 import type { Logger } from "@org/observability";
@@ -43,9 +44,12 @@ export async function writeStreamToNode<Event>(
   const pump = createPump(options);
   let ended = false;
   let gone = false;
+  /** Ends a wait for `drain` when the client goes. */
+  let wake: (() => void) | undefined;
   const onGone = () => {
     if (ended || gone) return;
     gone = true;
+    wake?.();
     pump.cancel().catch(() => {
       // The upstream read failed on its way out: nothing more to stop.
     });
@@ -53,9 +57,14 @@ export async function writeStreamToNode<Event>(
   // `error` too: a response with no listener for it would take the process down.
   res.once("close", onGone);
   res.once("error", onGone);
+  // A pipelined answer queued behind another has no socket yet, and Node never closes it when
+  // the connection goes: its writes fill Node's buffer, the wait for `drain` never ended, and
+  // the stream held its in-flight slot and its upstream call forever. Its connection's close says.
+  const queuedOn = res.socket ? undefined : res.req?.socket;
+  const unwatch = queuedOn ? onConnectionClose(queuedOn, onGone) : undefined;
   let headersLater: NodeJS.Immediate | undefined;
   try {
-    if (res.destroyed) {
+    if (res.destroyed || queuedOn?.destroyed) {
       onGone();
       return;
     }
@@ -66,7 +75,7 @@ export async function writeStreamToNode<Event>(
     // 22: a client's timeout for the answer's headers (the SDKs') must not run into the model's.
     headersLater = setImmediate(() => {
       headersLater = undefined;
-      if (!res.destroyed) res.flushHeaders();
+      if (!res.destroyed && !res.writableEnded) res.flushHeaders();
     });
     for (;;) {
       const step = await pump.next();
@@ -86,7 +95,10 @@ export async function writeStreamToNode<Event>(
         pump.done();
         return;
       }
-      if (!writable) await drainedOrGone(res);
+      if (!writable && !gone) {
+        await drainedOrGone(res, (go) => (wake = go));
+        wake = undefined;
+      }
     }
   } catch (error) {
     // Not the upstream's failure (the pump turns those into error events): a write Node refused.
@@ -97,19 +109,39 @@ export async function writeStreamToNode<Event>(
     res.destroy();
   } finally {
     if (headersLater !== undefined) clearImmediate(headersLater);
+    unwatch?.();
     res.off("close", onGone);
     res.off("error", onGone);
   }
 }
 
-function drainedOrGone(res: ServerResponse): Promise<void> {
+/** Resolves at `drain`, or when `onGone` calls the function handed to `wakeOn` (the client went). */
+function drainedOrGone(res: ServerResponse, wakeOn: (go: () => void) => void): Promise<void> {
   return new Promise((resolve) => {
     const go = () => {
       res.off("drain", go);
-      res.off("close", go);
       resolve();
     };
     res.on("drain", go);
-    res.on("close", go);
+    wakeOn(go);
   });
+}
+
+/** Per connection: what to call when it closes (one listener however many answers wait on it). */
+const closeWatchers = new WeakMap<Socket, Set<() => void>>();
+
+function onConnectionClose(socket: Socket, callback: () => void): () => void {
+  let callbacks = closeWatchers.get(socket);
+  if (callbacks === undefined) {
+    const watching = new Set<() => void>();
+    callbacks = watching;
+    closeWatchers.set(socket, watching);
+    socket.once("close", () => {
+      closeWatchers.delete(socket);
+      for (const call of watching) call();
+    });
+  }
+  callbacks.add(callback);
+  const registered = callbacks;
+  return () => registered.delete(callback);
 }

@@ -54,9 +54,9 @@ export async function writeStreamToNode<Event>(
       // The upstream read failed on its way out: nothing more to stop.
     });
   };
-  // `error` too: a response with no listener for it would take the process down.
+  // `error` too, every one of them (`on`): an error event with no listener takes the process down.
   res.once("close", onGone);
-  res.once("error", onGone);
+  res.on("error", onGone);
   // A pipelined answer queued behind another has no socket yet, and Node never closes it when
   // the connection goes: its writes fill Node's buffer, the wait for `drain` never ended, and
   // the stream held its in-flight slot and its upstream call forever. Its connection's close says.

@@ -54,8 +54,10 @@ export function createOpenAIEmbeddingsAdapter(
       if (isRecord(payload) && (isRecord(payload.error) || payload.object === "error")) {
         throw config.mapError(statusOfErrorPayload(payload), response.body, ctx.deployment);
       }
-      // Some compatible servers omit usage; spend tracking then sees zero rather than failing.
-      if (isRecord(payload) && payload.usage === undefined) {
+      // Some compatible servers omit usage, or send it unreadable (nulls, strings): the
+      // embeddings are served, and spend tracking sees zero, which the router replaces with
+      // its own count of the input (usable-usage.ts), rather than a 502.
+      if (isRecord(payload) && !readableUsage(payload.usage)) {
         payload.usage = { prompt_tokens: 0, total_tokens: 0 };
       }
       const result = EmbeddingResponseSchema.safeParse(payload);
@@ -69,4 +71,12 @@ export function createOpenAIEmbeddingsAdapter(
 
     isPassthrough: () => true,
   };
+}
+
+function readableUsage(usage: unknown): boolean {
+  return (
+    isRecord(usage) &&
+    typeof usage.prompt_tokens === "number" &&
+    typeof usage.total_tokens === "number"
+  );
 }

@@ -1,5 +1,9 @@
 import { UpstreamError, type GatewayError } from "../../errors/gateway-error.ts";
-import { ChatCompletionSchema, type ChatCompletion } from "../../openai/chat-response.ts";
+import {
+  ChatCompletionSchema,
+  UsageSchema,
+  type ChatCompletion,
+} from "../../openai/chat-response.ts";
 import { isRecord } from "../../util/is-record.ts";
 import { hotChatCompletion } from "./hot-chat-completion.ts";
 import { statusOfErrorPayload } from "./map-error.ts";
@@ -37,6 +41,12 @@ export function parseOpenAICompletion(
   // error message) goes through the schema.
   const hot = hotChatCompletion(payload);
   if (hot !== undefined) return hot;
+  // Usage the upstream got wrong (nulls, strings, a count left out) must not cost the client
+  // the answer it was sent (a 502, and nothing charged): it is dropped, and the router charges
+  // its own count of the answer, as for usage left out (usable-usage.ts). Off the hot path.
+  if (isRecord(payload) && payload.usage !== undefined) {
+    if (!UsageSchema.safeParse(payload.usage).success) delete payload.usage;
+  }
   const result = ChatCompletionSchema.safeParse(payload);
   if (!result.success) {
     const issue = result.error.issues[0];

@@ -296,7 +296,8 @@ export class Router<M extends RequestMetadata = RequestMetadata> {
       embeddingAttempt(rt, state, attempt, parts.rest),
     );
     // The upstream's usage covers the uncached inputs only; so does the count standing in for it.
-    const counted = rt.countTokens(parts.rest, "embedding");
+    // Counted only when the upstream's usage cannot be charged (a batch can be large).
+    const counted = () => rt.countTokens(parts.rest, "embedding");
     return this.#embedded(rt, state, mergeEmbeddingParts(parts, upstream), counted);
   }
 
@@ -304,7 +305,7 @@ export class Router<M extends RequestMetadata = RequestMetadata> {
     rt: Runtime,
     state: RequestState,
     result: EmbeddingCallResult,
-    counted = state.tokens,
+    counted: () => number = () => state.tokens,
   ): RouterEmbeddingResult {
     state.ctx.timings.end = rt.clock.now();
     const usage = embeddingUsage(result.response.usage, counted);

@@ -48,19 +48,20 @@ export function usableUsage(usage: Usage | undefined, own: OwnCounts): Usage | u
 
 /**
  * What an embedding request is charged for: the upstream's prompt tokens, or the input as the
- * gateway counted it (`counted`) when the upstream reported none it can charge. Servers that
- * leave usage out are read as 0 tokens (openai-embeddings-adapter.ts), and non-empty input is
- * never 0 tokens: such answers were free.
+ * gateway counts it when the upstream reported none it can charge (`counted`, called only then:
+ * a batch can be large). Servers that leave usage out are read as 0 tokens
+ * (openai-embeddings-adapter.ts), and non-empty input is never 0 tokens: such answers were free.
  */
 export function embeddingUsage(
   usage: { prompt_tokens: number; total_tokens: number },
-  counted: number,
+  counted: () => number,
 ): { prompt_tokens: number; total_tokens: number } {
   const prompt = usage.prompt_tokens;
-  if (tokenCount(prompt) && (prompt > 0 || counted === 0)) {
+  if (tokenCount(prompt) && prompt > 0) {
     return tokenCount(usage.total_tokens) && usage.total_tokens >= prompt
       ? usage
       : { ...usage, total_tokens: prompt };
   }
-  return { ...usage, prompt_tokens: counted, total_tokens: counted };
+  const own = counted();
+  return { ...usage, prompt_tokens: own, total_tokens: own };
 }

@@ -74,7 +74,7 @@ describe("a model name longer than a configured one can be is a 400 on every mod
           method: "POST",
           headers: { "api-key": key, "content-type": "application/json" },
           // The body names a short model, as SDKs send one: the path's deployment is the one used.
-        body: JSON.stringify({ model: "openai/short", messages }),
+          body: JSON.stringify({ model: "openai/short", messages }),
         },
       );
     const res = await azure(named(MODEL_NAME_MAX_CHARS + 1));
